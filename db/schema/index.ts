@@ -1,0 +1,5 @@
+export * from './units.ts'
+export * from './accounts.ts'
+export * from './plans.ts'
+export * from './items.ts'
+export * from './events.ts'

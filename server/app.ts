@@ -1,0 +1,82 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { DatabaseHandle } from '../db/client.ts'
+import type { Config } from './config.ts'
+import type { Clock } from './lib/time.ts'
+import { ErrorResponse } from './lib/schemas.ts'
+import { authPlugin } from './plugins/auth.ts'
+import { docsPlugin } from './plugins/docs.ts'
+import { errorHandlerPlugin } from './plugins/errors.ts'
+import { requestLogPlugin } from './plugins/request-log.ts'
+import { AccountSchema, accountsRoutes } from './modules/accounts/accounts.routes.ts'
+import { healthRoutes } from './modules/health/health.routes.ts'
+import { ItemView, ItemEvent } from './modules/items/items.schemas.ts'
+import { itemsRoutes } from './modules/items/items.routes.ts'
+import { PlanSchema, plansRoutes } from './modules/plans/plans.routes.ts'
+import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
+import { createServices, type Services } from './services.ts'
+
+export interface AppOptions {
+  config: Config
+  database: DatabaseHandle
+  clock: Clock
+  logger: Logger
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+
+/** Builds the whole service as a Fastify instance; it never listens (main.ts and the tests decide that). */
+export async function buildApp({ config, database, clock, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Our own onResponse hook writes the one line per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    // Keep a client's request id when it is sane, so its logs and ours can be joined.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: {
+      customOptions: {
+        // Reject unknown properties instead of silently dropping them.
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const services = createServices({ database, clock, config })
+  app.decorate('services', services)
+
+  for (const schema of [ErrorResponse, UnitSchema, AccountSchema, PlanSchema, ItemView, ItemEvent]) app.addSchema(schema)
+
+  await app.register(errorHandlerPlugin)
+  await app.register(requestLogPlugin)
+  await app.register(docsPlugin)
+  await app.register(healthRoutes, { sqlite: database.sqlite })
+
+  await app.register(
+    async (api) => {
+      await api.register(authPlugin, { accounts: services.accounts })
+      await api.register(accountsRoutes, { accounts: services.accounts })
+      await api.register(unitsRoutes, { units: services.units })
+      await api.register(plansRoutes, { plans: services.plans })
+      await api.register(itemsRoutes, { items: services.items })
+    },
+    { prefix: '/api/v1' },
+  )
+
+  return app as unknown as FastifyInstance
+}

@@ -1,0 +1,84 @@
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import { resolve } from 'node:path'
+import { isValidTimeZone } from './lib/time.ts'
+
+// The environment, validated once. Nothing else in the service reads process.env.
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const JOBS_VALUES = ['on', 'off']
+
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  LOG_LEVEL: Type.String({ default: 'info' }),
+  JOBS: Type.String({ default: 'on' }),
+  /** Time zone for plans created without one, and for the schedule of jobs. */
+  DEFAULT_TIMEZONE: Type.String({ minLength: 1, default: 'Asia/Shanghai' }),
+  /** Largest JSON body, in bytes. */
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024 }),
+  /** Largest evidence file, in bytes (default 20 MB). */
+  EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, maximum: 1024 * 1024 * 1024, default: 20 * 1024 * 1024 }),
+})
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly dataDir: string
+  readonly logLevel: string
+  readonly jobs: boolean
+  readonly defaultTimezone: string
+  readonly bodyLimitBytes: number
+  readonly evidenceMaxBytes: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES'])
+
+/** Reads and checks the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value === undefined || value === '') continue
+    if (INTEGER_VARS.has(key)) {
+      if (!/^\d+$/.test(value.trim())) throw new ConfigError(key, `must be a whole number, got "${value}"`)
+      raw[key] = Number(value.trim())
+    } else {
+      raw[key] = value.trim()
+    }
+  }
+  const withDefaults = Value.Default(EnvSchema, raw) as Record<string, unknown>
+  const firstError = Value.Errors(EnvSchema, withDefaults)[0]
+  if (firstError) {
+    const variable = firstError.instancePath.replace(/^\//, '') || 'environment'
+    throw new ConfigError(variable, `${firstError.message}, got "${String(withDefaults[variable])}"`)
+  }
+  const env2 = withDefaults as Static<typeof EnvSchema>
+  requireOneOf('LOG_LEVEL', env2.LOG_LEVEL, LOG_LEVELS)
+  requireOneOf('JOBS', env2.JOBS, JOBS_VALUES)
+  if (!isValidTimeZone(env2.DEFAULT_TIMEZONE)) {
+    throw new ConfigError('DEFAULT_TIMEZONE', `unknown time zone "${env2.DEFAULT_TIMEZONE}"`)
+  }
+  return Object.freeze({
+    port: env2.PORT,
+    host: env2.HOST,
+    dataDir: resolve(env2.DATA_DIR),
+    logLevel: env2.LOG_LEVEL,
+    jobs: env2.JOBS === 'on',
+    defaultTimezone: env2.DEFAULT_TIMEZONE,
+    bodyLimitBytes: env2.BODY_LIMIT_BYTES,
+    evidenceMaxBytes: env2.EVIDENCE_MAX_BYTES,
+  })
+}
+
+function requireOneOf(variable: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) throw new ConfigError(variable, `must be one of ${allowed.join(', ')}, got "${value}"`)
+}

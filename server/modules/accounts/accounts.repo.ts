@@ -1,0 +1,49 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import type { Db } from '../../../db/client.ts'
+import { accounts, units } from '../../../db/schema/index.ts'
+import type { Role } from '../closeout/state-machine.ts'
+
+export interface AccountRow {
+  id: number
+  name: string
+  role: Role
+  unitId: number | null
+  unitName: string | null
+  createdAt: string
+}
+
+const accountColumns = {
+  id: accounts.id,
+  name: accounts.name,
+  role: accounts.role,
+  unitId: accounts.unitId,
+  unitName: units.name,
+  createdAt: accounts.createdAt,
+}
+
+export function createAccountsRepo(db: Db) {
+  // Every authenticated request runs this, so it is prepared once.
+  const byTokenHash = db
+    .select(accountColumns)
+    .from(accounts)
+    .leftJoin(units, eq(units.id, accounts.unitId))
+    .where(and(eq(accounts.tokenHash, sql.placeholder('hash')), isNull(accounts.disabledAt)))
+    .prepare()
+
+  return {
+    findActiveByTokenHash(hash: string): AccountRow | undefined {
+      return byTokenHash.get({ hash })
+    },
+    findById(id: number): AccountRow | undefined {
+      return db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, id)).get()
+    },
+    list(): AccountRow[] {
+      return db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).orderBy(asc(accounts.id)).all()
+    },
+    insert(row: { name: string; role: Role; unitId: number | null; tokenHash: string; createdAt: string }): number {
+      return db.insert(accounts).values(row).returning({ id: accounts.id }).get().id
+    },
+  }
+}
+
+export type AccountsRepo = ReturnType<typeof createAccountsRepo>

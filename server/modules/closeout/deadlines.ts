@@ -1,0 +1,36 @@
+// Overdue (逾期) is derived, never stored: it depends on today's date in the plan's time zone.
+import { daysBetween } from '../../lib/time.ts'
+import type { ItemStatus } from './state-machine.ts'
+
+export type DeadlineKind = 'immediate' | 'date' | 'long_term'
+
+/** Statuses in which the lead unit is still rectifying, so the deadline clock runs. */
+export const RECTIFYING_STATUSES: readonly ItemStatus[] = ['assigned', 'in_progress']
+
+export interface DeadlineFacts {
+  status: ItemStatus
+  deadlineKind: DeadlineKind
+  deadline: string | null
+}
+
+/**
+ * Overdue when still being rectified and `today` (a date in the plan's zone) is after the deadline.
+ * A closure request stops the clock while it is reviewed; a rejection after the deadline starts it again.
+ * Long-term items, and items without a date, are never overdue.
+ */
+export function overdueOn(item: DeadlineFacts, today: string): { overdue: boolean; daysOverdue: number } {
+  if (item.deadlineKind === 'long_term' || item.deadline === null || !RECTIFYING_STATUSES.includes(item.status)) {
+    return { overdue: false, daysOverdue: 0 }
+  }
+  const days = daysBetween(item.deadline, today)
+  return days > 0 ? { overdue: true, daysOverdue: days } : { overdue: false, daysOverdue: 0 }
+}
+
+/**
+ * A deadline is consistent with its kind: a date needs one; immediate and long term may name one
+ * (立行立改 with a date; "2018年12月底前完成，长期坚持" records the first stage's date, but is never overdue).
+ */
+export function deadlineProblem(kind: DeadlineKind, deadline: string | null): string | null {
+  if (kind === 'date' && deadline === null) return 'deadlineKind "date" needs a deadline'
+  return null
+}

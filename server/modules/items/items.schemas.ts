@@ -1,0 +1,105 @@
+import { Type } from 'typebox'
+import { DateString, IdParam, Instant, Nullable, Text, UnitRef } from '../../lib/schemas.ts'
+import { ACTIONS, STATUSES } from '../closeout/state-machine.ts'
+
+export const ItemStatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)))
+export const ItemActionSchema = Type.Union(ACTIONS.map((a) => Type.Literal(a)))
+export const DeadlineKindSchema = Type.Union([Type.Literal('immediate'), Type.Literal('date'), Type.Literal('long_term')])
+
+const contentFields = {
+  code: Text(32, { description: 'The code as printed in the plan, e.g. 3-2' }),
+  category: Text(200, { description: 'The task area; one of the plan categories' }),
+  problem: Text(4000, { description: '督察反馈问题' }),
+  target: Text(4000, { description: '整改目标' }),
+  measures: Text(8000, { description: '整改措施' }),
+  leadUnitId: IdParam,
+  responsibleUnitIds: Type.Array(IdParam, { maxItems: 50 }),
+  deadlineKind: DeadlineKindSchema,
+  deadline: Nullable(DateString),
+}
+
+export const ItemCreateBody = Type.Object(
+  { ...contentFields, responsibleUnitIds: Type.Optional(contentFields.responsibleUnitIds), deadline: Type.Optional(contentFields.deadline) },
+  { additionalProperties: false },
+)
+
+export const ItemPatchBody = Type.Object(
+  Object.fromEntries(Object.entries(contentFields).map(([k, v]) => [k, Type.Optional(v)])) as {
+    [K in keyof typeof contentFields]: ReturnType<typeof Type.Optional<(typeof contentFields)[K]>>
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+export const ItemView = Type.Object(
+  {
+    id: Type.Integer(),
+    planId: Type.Integer(),
+    code: Type.String(),
+    category: Type.String(),
+    problem: Type.String(),
+    target: Type.String(),
+    measures: Type.String(),
+    leadUnitId: Type.Integer(),
+    leadUnit: UnitRef,
+    responsibleUnitIds: Type.Array(Type.Integer()),
+    responsibleUnits: Type.Array(UnitRef),
+    deadlineKind: DeadlineKindSchema,
+    deadline: Nullable(Type.String({ format: 'date' })),
+    status: ItemStatusSchema,
+    version: Type.Integer(),
+    overdue: Type.Boolean(),
+    daysOverdue: Type.Integer(),
+    allowedActions: Type.Array(ItemActionSchema, { description: 'What the caller may do now' }),
+    noticeEndsAt: Nullable(Instant),
+    closedAt: Nullable(Instant),
+    rebound: Type.Boolean({ description: 'Reopened after close-out (反弹)' }),
+    createdAt: Instant,
+    updatedAt: Instant,
+  },
+  { $id: 'Item', title: 'Item' },
+)
+
+export const ItemListQuery = Type.Object(
+  {
+    planId: Type.Optional(IdParam),
+    status: Type.Optional(ItemStatusSchema),
+    leadUnitId: Type.Optional(IdParam),
+    unitId: Type.Optional(IdParam),
+    category: Type.Optional(Type.String({ maxLength: 200 })),
+    overdue: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Substring of code, problem, target or measures' })),
+    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+)
+
+export const ItemList = Type.Object({
+  items: Type.Array(Type.Ref('Item')),
+  nextCursor: Nullable(Type.String()),
+  total: Type.Integer({ description: 'Items matching the filters (across all pages)' }),
+})
+
+export const ItemEvent = Type.Object(
+  {
+    id: Type.Integer(),
+    itemId: Type.Integer(),
+    at: Instant,
+    actor: Type.Object({
+      accountId: Nullable(Type.Integer()),
+      name: Type.String(),
+      role: Type.String(),
+      unitId: Nullable(Type.Integer()),
+      unitName: Nullable(Type.String()),
+    }),
+    action: Type.String(),
+    fromStatus: Nullable(Type.String()),
+    toStatus: Nullable(Type.String()),
+    comment: Nullable(Type.String()),
+    details: Nullable(Type.Object({}, { additionalProperties: true })),
+  },
+  { $id: 'ItemEvent', title: 'ItemEvent' },
+)
+
+export const ItemIdParams = Type.Object({ itemId: IdParam })
+export const PlanIdParams = Type.Object({ planId: IdParam })

@@ -1,0 +1,323 @@
+import { badRequest, conflict, notFound, AppError } from '../../errors.ts'
+import { localDate, type Clock } from '../../lib/time.ts'
+import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
+import { deadlineProblem, overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
+import { allowedActions, type ItemAction, type ItemStatus } from '../closeout/state-machine.ts'
+import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
+import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
+import type { UnitsRepo } from '../units/units.repo.ts'
+import type { ItemListQuery, ItemRecord, ItemsRepo } from './items.repo.ts'
+import type { Transact } from '../../lib/transact.ts'
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
+
+export interface UnitRef {
+  id: number
+  name: string
+}
+
+export interface ItemView {
+  id: number
+  planId: number
+  code: string
+  category: string
+  problem: string
+  target: string
+  measures: string
+  leadUnitId: number
+  leadUnit: UnitRef
+  responsibleUnitIds: number[]
+  responsibleUnits: UnitRef[]
+  deadlineKind: DeadlineKind
+  deadline: string | null
+  status: ItemStatus
+  version: number
+  overdue: boolean
+  daysOverdue: number
+  allowedActions: ItemAction[]
+  noticeEndsAt: string | null
+  closedAt: string | null
+  rebound: boolean
+  createdAt: string
+  updatedAt: string
+}
+
+export interface ItemContent {
+  code: string
+  category: string
+  problem: string
+  target: string
+  measures: string
+  leadUnitId: number
+  responsibleUnitIds: number[]
+  deadlineKind: DeadlineKind
+  deadline: string | null
+}
+
+export type ItemPatch = Partial<ItemContent>
+
+export interface ItemListFilters {
+  planId?: number | undefined
+  status?: ItemStatus | undefined
+  leadUnitId?: number | undefined
+  unitId?: number | undefined
+  category?: string | undefined
+  overdue?: boolean | undefined
+  q?: string | undefined
+  cursor?: string | undefined
+  limit?: number | undefined
+}
+
+const EDITABLE_FIELDS = [
+  'code',
+  'category',
+  'problem',
+  'target',
+  'measures',
+  'leadUnitId',
+  'responsibleUnitIds',
+  'deadlineKind',
+  'deadline',
+] as const satisfies readonly (keyof ItemContent)[]
+
+interface Deps {
+  repo: ItemsRepo
+  eventsRepo: EventsRepo
+  unitsRepo: UnitsRepo
+  plansRepo: PlansRepo
+  clock: Clock
+  transact: Transact
+}
+
+export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
+  function toView(record: ItemRecord, responsible: UnitRef[], actor: AccountActor, now: Date): ItemView {
+    const { overdue, daysOverdue } = overdueOn(record, localDate(now, record.timezone))
+    return {
+      id: record.id,
+      planId: record.planId,
+      code: record.code,
+      category: record.category,
+      problem: record.problem,
+      target: record.target,
+      measures: record.measures,
+      leadUnitId: record.leadUnitId,
+      leadUnit: { id: record.leadUnitId, name: record.leadUnitName },
+      responsibleUnitIds: responsible.map((u) => u.id),
+      responsibleUnits: responsible,
+      deadlineKind: record.deadlineKind,
+      deadline: record.deadline,
+      status: record.status,
+      version: record.version,
+      overdue,
+      daysOverdue,
+      allowedActions: allowedActions(record, actor),
+      noticeEndsAt: record.noticeEndsAt,
+      closedAt: record.closedAt,
+      rebound: record.rebound,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    }
+  }
+
+  /** The item with its responsible units, or 404 when it does not exist or the actor's unit has no part in it. */
+  function loadVisible(actor: AccountActor, itemId: number): { record: ItemRecord; responsible: UnitRef[] } {
+    const record = repo.findRecord(itemId)
+    if (!record) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
+    const responsible = repo.responsibleUnits(itemId)
+    if (!canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: responsible.map((u) => u.id) })) {
+      // Not 403: a unit must not learn that another unit's item exists.
+      throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
+    }
+    return { record, responsible }
+  }
+
+  function requirePlan(planId: number): PlanRow {
+    const plan = plansRepo.findById(planId)
+    if (!plan) throw notFound(`Plan ${planId}`, 'PLAN_NOT_FOUND')
+    return plan
+  }
+
+  /** Checks an item's content against its plan and the unit list; throws 400/404/409 naming the field. */
+  function checkContent(plan: PlanRow, content: ItemContent, exceptItemId?: number): void {
+    const trimmedCode = content.code.trim()
+    if (trimmedCode === '') throw badRequest('VALIDATION_FAILED', 'code must not be blank')
+    if (plan.categories.length > 0 && !plan.categories.includes(content.category)) {
+      throw badRequest('UNKNOWN_CATEGORY', `category "${content.category}" is not a task area of plan ${plan.id}: ${plan.categories.join(', ')}`)
+    }
+    const problem = deadlineProblem(content.deadlineKind, content.deadline)
+    if (problem) throw badRequest('INVALID_DEADLINE', problem)
+    if (content.responsibleUnitIds.includes(content.leadUnitId)) {
+      throw badRequest('LEAD_UNIT_ALSO_RESPONSIBLE', 'The lead unit is not also listed as a responsible unit')
+    }
+    if (new Set(content.responsibleUnitIds).size !== content.responsibleUnitIds.length) {
+      throw badRequest('DUPLICATE_RESPONSIBLE_UNIT', 'responsibleUnitIds lists a unit twice')
+    }
+    const wanted = [content.leadUnitId, ...content.responsibleUnitIds]
+    const found = new Set(unitsRepo.findByIds(wanted).map((u) => u.id))
+    const missing = wanted.filter((id) => !found.has(id))
+    if (missing.length > 0) throw notFound(`Unit ${missing.join(', ')}`, 'UNIT_NOT_FOUND')
+    if (repo.codeTaken(plan.id, trimmedCode, exceptItemId)) {
+      throw conflict('DUPLICATE_ITEM_CODE', `Plan ${plan.id} already has an item with code "${trimmedCode}"`)
+    }
+  }
+
+  function normalize(content: ItemContent): ItemContent {
+    return {
+      ...content,
+      code: content.code.trim(),
+      category: content.category.trim(),
+      problem: content.problem.trim(),
+      target: content.target.trim(),
+      measures: content.measures.trim(),
+    }
+  }
+
+  return {
+    toView,
+    loadVisible,
+
+    get(actor: AccountActor, itemId: number): ItemView {
+      const { record, responsible } = loadVisible(actor, itemId)
+      return toView(record, responsible, actor, clock.now())
+    },
+
+    /** Creates an item and its first audit event in one transaction. */
+    create(actor: AccountActor, planId: number, input: ItemContent): ItemView {
+      const plan = requirePlan(planId)
+      const content = normalize(input)
+      const now = clock.now().toISOString()
+      const itemId = transact(() => {
+        checkContent(plan, content)
+        const row = repo.insert({
+          planId,
+          code: content.code,
+          category: content.category,
+          problem: content.problem,
+          target: content.target,
+          measures: content.measures,
+          leadUnitId: content.leadUnitId,
+          deadlineKind: content.deadlineKind,
+          deadline: content.deadline,
+          createdAt: now,
+        })
+        repo.setResponsibleUnits(row.id, content.responsibleUnitIds)
+        eventsRepo.append({ itemId: row.id, at: now, actor, action: 'create', toStatus: 'assigned', details: { item: content } })
+        return row.id
+      })
+      return this.get(actor, itemId)
+    },
+
+    list(actor: AccountActor, filters: ItemListFilters): { items: ItemView[]; nextCursor: string | null; total: number } {
+      const limit = filters.limit ?? 50
+      const afterId = filters.cursor !== undefined ? decodeCursor(filters.cursor) : undefined
+      const scope = itemScope(actor)
+      const now = clock.now()
+      const query: ItemListQuery = {
+        planId: filters.planId,
+        status: filters.status,
+        leadUnitId: filters.leadUnitId,
+        unitId: filters.unitId,
+        category: filters.category,
+        q: filters.q?.trim(),
+        afterId,
+        limit: limit + 1,
+      }
+      if (filters.overdue !== undefined) {
+        query.overdue = { value: filters.overdue, todayByPlan: todayByPlan(now) }
+      }
+      const { records, total } = repo.list(query, scope.kind === 'unit' ? scope.unitId : null)
+      const page = records.slice(0, limit)
+      const responsible = repo.responsibleUnitsOfMany(page.map((r) => r.id))
+      const last = page[page.length - 1]
+      return {
+        items: page.map((r) => toView(r, responsible.get(r.id) ?? [], actor, now)),
+        nextCursor: records.length > limit && last ? encodeCursor(last.id) : null,
+        total,
+      }
+    },
+
+    /**
+     * Edits an item's content if `ifMatchVersion` is still current; every edit is an event listing the changed
+     * fields with their old and new values. An edit that changes nothing returns the item as it is.
+     */
+    edit(actor: AccountActor, itemId: number, ifMatchVersion: number, patch: ItemPatch): ItemView {
+      const { record, responsible } = loadVisible(actor, itemId)
+      if (record.version !== ifMatchVersion) throw staleVersion(record.version)
+      const plan = requirePlan(record.planId)
+      const before: ItemContent = {
+        code: record.code,
+        category: record.category,
+        problem: record.problem,
+        target: record.target,
+        measures: record.measures,
+        leadUnitId: record.leadUnitId,
+        responsibleUnitIds: responsible.map((u) => u.id),
+        deadlineKind: record.deadlineKind,
+        deadline: record.deadline,
+      }
+      // Switching to long term drops the date unless the patch names one; that is what the user means.
+      const merged = normalize({
+        ...before,
+        ...(patch.deadlineKind === 'long_term' && patch.deadline === undefined ? { deadline: null } : {}),
+        ...stripUndefined(patch),
+      })
+      const changes: Record<string, { from: unknown; to: unknown }> = {}
+      for (const field of EDITABLE_FIELDS) {
+        const a = before[field]
+        const b = merged[field]
+        const same = Array.isArray(a) && Array.isArray(b) ? sameSet(a, b) : a === b
+        if (!same) changes[field] = { from: a, to: b }
+      }
+      if (Object.keys(changes).length === 0) return toView(record, responsible, actor, clock.now())
+      const now = clock.now().toISOString()
+      transact(() => {
+        checkContent(plan, merged, itemId)
+        const updated = repo.updateIfCurrent(itemId, ifMatchVersion, {
+          code: merged.code,
+          category: merged.category,
+          problem: merged.problem,
+          target: merged.target,
+          measures: merged.measures,
+          leadUnitId: merged.leadUnitId,
+          deadlineKind: merged.deadlineKind,
+          deadline: merged.deadline,
+          updatedAt: now,
+        })
+        if (!updated) throw staleVersion(repo.findRecord(itemId)?.version ?? ifMatchVersion)
+        if (changes['responsibleUnitIds']) repo.setResponsibleUnits(itemId, merged.responsibleUnitIds)
+        eventsRepo.append({ itemId, at: now, actor, action: 'edit', details: { changes } })
+      })
+      return this.get(actor, itemId)
+    },
+
+    events(actor: AccountActor, itemId: number): ItemEventRow[] {
+      loadVisible(actor, itemId)
+      return eventsRepo.listForItem(itemId)
+    },
+  }
+
+  function todayByPlan(now: Date): { planIds: number[]; today: string }[] {
+    const byZone = new Map<string, number[]>()
+    for (const plan of plansRepo.timezones()) {
+      const list = byZone.get(plan.timezone) ?? []
+      list.push(plan.id)
+      byZone.set(plan.timezone, list)
+    }
+    return [...byZone].map(([zone, planIds]) => ({ planIds, today: localDate(now, zone) }))
+  }
+}
+
+export function staleVersion(currentVersion: number): AppError {
+  return conflict('VERSION_CONFLICT', `The item has changed since you read it; its current version is ${currentVersion}`, {
+    currentVersion,
+  })
+}
+
+function sameSet(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x))
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+export type ItemsService = ReturnType<typeof createItemsService>

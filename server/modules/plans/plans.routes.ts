@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../../plugins/auth.ts'
+import { errorResponses, IdParam, Instant, Nullable, Text } from '../../lib/schemas.ts'
+import type { PlansService } from './plans.service.ts'
+
+export const PlanSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    title: Type.String(),
+    issuedBy: Type.String(),
+    timezone: Type.String(),
+    categories: Type.Array(Type.String()),
+    noticeWorkingDays: Type.Integer(),
+    jointSupervisionAfterDays: Type.Integer(),
+    createdAt: Instant,
+    createdBy: Nullable(Type.Integer()),
+  },
+  { $id: 'Plan', title: 'Plan' },
+)
+
+export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService }> = async (app, { plans }) => {
+  app.get(
+    '/plans',
+    {
+      config: { permission: 'plans:list' },
+      schema: { tags: ['plans'], summary: 'All plans', response: { 200: Type.Array(Type.Ref('Plan')), ...errorResponses(403) } },
+    },
+    async () => plans.list(),
+  )
+  app.get(
+    '/plans/:planId',
+    {
+      config: { permission: 'plans:read' },
+      schema: {
+        tags: ['plans'],
+        summary: 'One plan',
+        params: Type.Object({ planId: IdParam }),
+        response: { 200: Type.Ref('Plan'), ...errorResponses(403, 404) },
+      },
+    },
+    async (request) => plans.get(request.params.planId),
+  )
+  app.post(
+    '/plans',
+    {
+      config: { permission: 'plans:create' },
+      schema: {
+        tags: ['plans'],
+        summary: 'Create a plan (整改方案)',
+        body: Type.Object(
+          {
+            title: Text(300),
+            issuedBy: Text(300),
+            timezone: Type.Optional(Text(64, { description: 'IANA zone; default Asia/Shanghai' })),
+            categories: Type.Array(Text(200), { maxItems: 50, description: 'Task areas, in order' }),
+            noticeWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Length of the public notice, default 5' })),
+            jointSupervisionAfterDays: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: 365, description: 'Days overdue before joint supervision, default 15' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Plan'), ...errorResponses(403) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(plans.create(actorOf(request), request.body)),
+  )
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { forbidden, unauthorized } from '../errors.ts'
+import { roleMay, type AccountActor, type Permission } from '../modules/auth/permissions.ts'
+import type { AccountsService } from '../modules/accounts/accounts.service.ts'
+import { toActor } from '../modules/accounts/accounts.service.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route needs; routes under the authenticated prefix must name one. */
+    permission?: Permission
+  }
+  interface FastifyRequest {
+    actorOrNull: AccountActor | null
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/
+
+/** The authenticated account of a route that declared a permission. */
+export function actorOf(request: FastifyRequest): AccountActor {
+  const actor = request.actorOrNull
+  if (!actor) throw unauthorized()
+  return actor
+}
+
+/**
+ * Bearer-token authentication and the role check for every route in the scope it is registered in.
+ * A route without a declared permission is refused at start-up, so nothing is open by accident.
+ */
+export const authPlugin = fp<{ accounts: AccountsService }>(async function auth(app: FastifyInstance, { accounts }) {
+  app.decorateRequest('actorOrNull', null)
+
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.permission) {
+      throw new Error(`route ${route.method} ${route.url} declares no permission`)
+    }
+  })
+
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config.permission
+    if (!permission) throw forbidden('This route is not available')
+    const header = request.headers.authorization
+    const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null
+    if (!match) throw unauthorized()
+    const account = accounts.authenticate(match[1]!)
+    if (!account) throw unauthorized('The bearer token is not valid')
+    const actor = toActor(account)
+    request.actorOrNull = actor
+    if (!roleMay(actor.role, permission)) {
+      throw forbidden(`The ${actor.role} role may not do this (${permission})`, 'ROLE_NOT_PERMITTED')
+    }
+  })
+})

@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, reasonPhrase } from '../errors.ts'
+
+interface ValidationIssue {
+  instancePath?: string
+  message?: string
+  keyword?: string
+  params?: Record<string, unknown>
+}
+
+/** Turns ajv's errors into `body.title: must be string` lines that name the field. */
+function describeValidation(issues: readonly ValidationIssue[], context: string | undefined) {
+  const fields = issues.map((issue) => {
+    const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+    const extra = issue.params?.['additionalProperty']
+    const missing = issue.params?.['missingProperty']
+    const name = [context, path, extra ?? missing].filter((s) => s !== undefined && s !== '').join('.')
+    const message =
+      issue.keyword === 'additionalProperties' ? 'is not allowed' : issue.keyword === 'required' ? 'is required' : issue.message ?? 'is invalid'
+    return { field: name || context || 'request', message }
+  })
+  return { fields, message: fields.map((f) => `${f.field} ${f.message}`).join('; ') }
+}
+
+const frameworkCodes: Record<string, { statusCode: number; code: string; message?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { statusCode: 400, code: 'INVALID_JSON', message: 'The body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { statusCode: 400, code: 'EMPTY_BODY', message: 'The body is empty but JSON was declared' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The body is larger than allowed' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'INVALID_CONTENT_LENGTH' },
+  FST_ERR_BAD_URL: { statusCode: 400, code: 'BAD_URL', message: 'The URL is malformed' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { statusCode: 415, code: 'NOT_MULTIPART', message: 'Send the file as multipart/form-data' },
+  FST_REQ_FILE_TOO_LARGE: { statusCode: 413, code: 'FILE_TOO_LARGE', message: 'The file is larger than allowed' },
+  FST_FILES_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES', message: 'Send one file per request' },
+  FST_PARTS_LIMIT: { statusCode: 413, code: 'TOO_MANY_PARTS', message: 'Too many parts in the multipart body' },
+  FST_FIELDS_LIMIT: { statusCode: 413, code: 'TOO_MANY_FIELDS', message: 'Too many fields in the multipart body' },
+  FST_PROTO_VIOLATION: { statusCode: 400, code: 'INVALID_JSON', message: 'The body is not allowed' },
+}
+
+/** One shape for every error: `{ statusCode, code, error, message }`; a 5xx never shows internals. */
+export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    let statusCode: number
+    let code: string
+    let message: string
+    let details: Record<string, unknown> | undefined
+    if (err instanceof AppError) {
+      ;({ statusCode, code, message, details } = err)
+    } else if ('validation' in err && err.validation) {
+      const described = describeValidation(err.validation as ValidationIssue[], err.validationContext)
+      statusCode = 400
+      code = 'VALIDATION_FAILED'
+      message = described.message
+      details = { fields: described.fields }
+    } else if (err.code && frameworkCodes[err.code]) {
+      const known = frameworkCodes[err.code]!
+      statusCode = known.statusCode
+      code = known.code
+      message = known.message ?? err.message
+    } else if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      statusCode = 503
+      code = 'DATABASE_BUSY'
+      message = 'The database is busy; try again shortly'
+      void reply.header('retry-after', '1')
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      statusCode = err.statusCode
+      code = statusCode === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST'
+      message = err.message
+    } else {
+      statusCode = typeof err.statusCode === 'number' && err.statusCode === 503 ? 503 : 500
+      code = statusCode === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR'
+      message = statusCode === 503 ? 'The service is overloaded; try again shortly' : 'Something went wrong on our side; it has been logged'
+      request.log.error({ err }, 'request failed')
+    }
+    void reply
+      .code(statusCode)
+      .type('application/json; charset=utf-8')
+      .send({ statusCode, code, error: reasonPhrase(statusCode), message, ...(details ? { details } : {}) })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      statusCode: 404,
+      code: 'ROUTE_NOT_FOUND',
+      error: reasonPhrase(404),
+      message: `No route ${request.method} ${request.url.split('?')[0]}`,
+    })
+  })
+})

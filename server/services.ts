@@ -1,0 +1,33 @@
+import type { DatabaseHandle } from '../db/client.ts'
+import type { Config } from './config.ts'
+import type { Clock } from './lib/time.ts'
+import { createTransact } from './lib/transact.ts'
+import { createAccountsRepo } from './modules/accounts/accounts.repo.ts'
+import { createAccountsService } from './modules/accounts/accounts.service.ts'
+import { createEventsRepo } from './modules/events/events.repo.ts'
+import { createItemsRepo } from './modules/items/items.repo.ts'
+import { createItemsService } from './modules/items/items.service.ts'
+import { createPlansRepo } from './modules/plans/plans.repo.ts'
+import { createPlansService } from './modules/plans/plans.service.ts'
+import { createUnitsRepo } from './modules/units/units.repo.ts'
+import { createUnitsService } from './modules/units/units.service.ts'
+
+/** Wires repositories and services; the HTTP layer, the jobs and the scripts all use the same ones. */
+export function createServices({ database, clock, config }: { database: DatabaseHandle; clock: Clock; config: Config }) {
+  const { db, sqlite } = database
+  const transact = createTransact(sqlite)
+  const unitsRepo = createUnitsRepo(db)
+  const accountsRepo = createAccountsRepo(db)
+  const plansRepo = createPlansRepo(db)
+  const itemsRepo = createItemsRepo(db)
+  const eventsRepo = createEventsRepo(db)
+
+  const units = createUnitsService({ repo: unitsRepo, clock })
+  const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock })
+  const plans = createPlansService({ repo: plansRepo, clock, defaultTimezone: config.defaultTimezone })
+  const items = createItemsService({ repo: itemsRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
+
+  return { units, accounts, plans, items, transact }
+}
+
+export type Services = ReturnType<typeof createServices>

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { databaseFile, openDatabase, type DatabaseHandle } from '../db/client.ts'
+import { buildApp } from './app.ts'
+import type { Config } from './config.ts'
+import { systemClock, type Clock } from './lib/time.ts'
+import { createLogger } from './logger.ts'
+
+export interface RunningService {
+  app: FastifyInstance
+  database: DatabaseHandle
+  url: string
+  stop(): Promise<void>
+}
+
+/**
+ * Opens (and migrates) the database, builds the app, listens, and installs a SIGTERM/SIGINT handler that
+ * stops taking requests, lets the running ones finish, closes the database and exits 0.
+ */
+export async function startService(config: Config, options: { clock?: Clock; logger?: Logger; handleSignals?: boolean } = {}) {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const database = openDatabase(databaseFile(config.dataDir))
+  const clock = options.clock ?? systemClock
+  const app = await buildApp({ config, database, clock, logger })
+  const address = await app.listen({ port: config.port, host: config.host })
+  logger.info({ address, dataDir: config.dataDir, jobs: config.jobs }, 'listening')
+
+  let stopping: Promise<void> | null = null
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down')
+      await app.close()
+      database.close()
+      logger.info('stopped')
+    })()
+    return stopping
+  }
+  if (options.handleSignals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'shutdown failed')
+            process.exit(1)
+          },
+        )
+      })
+    }
+  }
+  return { app, database, url: address, stop } satisfies RunningService
+}

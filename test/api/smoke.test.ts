@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp()
+})
+afterAll(async () => t.close())
+
+describe('smoke', () => {
+  it('serves health, docs and an item', async () => {
+    expect((await as(t.app).get('/healthz')).statusCode).toBe(200)
+    expect((await as(t.app).get('/readyz')).statusCode).toBe(200)
+    const docs = await as(t.app).get('/docs/json')
+    expect(docs.statusCode).toBe(200)
+    const f = factories(t.app)
+    const unit = f.unit('区生态环境局')
+    const plan = f.plan()
+    const item = f.item(plan.id, unit.id)
+    const token = f.token('unit', unit.id)
+    const res = await as(t.app, token).get(`/api/v1/items/${item.id}`)
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ code: item.code, status: 'assigned', allowedActions: ['start'] })
+  })
+})
