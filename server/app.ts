@@ -17,6 +17,7 @@ import { itemsRoutes } from './modules/items/items.routes.ts'
 import { PlanSchema, plansRoutes } from './modules/plans/plans.routes.ts'
 import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
+import type { Permission } from './modules/auth/permissions.ts'
 
 export interface AppOptions {
   config: Config
@@ -25,9 +26,17 @@ export interface AppOptions {
   logger: Logger
 }
 
+export interface RouteEntry {
+  method: string
+  url: string
+  permission: Permission | null
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services
+    /** Every route with the permission it requires (null: public); the permission matrix test walks it. */
+    routeCatalog: RouteEntry[]
   }
 }
 
@@ -59,6 +68,14 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
 
   const services = createServices({ database, clock, config })
   app.decorate('services', services)
+  const routeCatalog: RouteEntry[] = []
+  app.decorate('routeCatalog', routeCatalog)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue
+      routeCatalog.push({ method, url: route.url, permission: route.config?.permission ?? null })
+    }
+  })
 
   for (const schema of [ErrorResponse, UnitSchema, AccountSchema, PlanSchema, ItemView, ItemEvent]) app.addSchema(schema)
 

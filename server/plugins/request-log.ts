@@ -11,7 +11,8 @@ export const requestLogPlugin = fp(async function requestLog(app: FastifyInstanc
       {
         method: request.method,
         route: request.routeOptions.url,
-        url: request.url,
+        // The path only: a query string can carry search text or a token pasted by mistake.
+        path: request.url.split('?', 1)[0],
         statusCode: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
         account: request.actorOrNull?.accountId,

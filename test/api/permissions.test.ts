@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Role } from '../../server/modules/closeout/state-machine.ts'
+import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
+
+const ALL: Role[] = ['admin', 'supervisor', 'leader', 'unit']
+
+// The matrix, written out by hand: a route added without a line here fails the first test below.
+const EXPECTED: Record<string, Role[]> = {
+  'GET /api/v1/me': ALL,
+  'GET /api/v1/units': ALL,
+  'POST /api/v1/units': ['admin'],
+  'GET /api/v1/accounts': ['admin'],
+  'POST /api/v1/accounts': ['admin'],
+  'GET /api/v1/plans': ALL,
+  'GET /api/v1/plans/:planId': ALL,
+  'POST /api/v1/plans': ['admin'],
+  'POST /api/v1/plans/:planId/items': ['admin', 'supervisor'],
+  'GET /api/v1/items': ALL,
+  'GET /api/v1/items/:itemId': ALL,
+  'PATCH /api/v1/items/:itemId': ['admin', 'supervisor'],
+  'GET /api/v1/items/:itemId/events': ALL,
+}
+
+let t: TestApp
+let tokens: Record<Role, string>
+let itemId: number
+let planId: number
+
+beforeAll(async () => {
+  t = await createTestApp()
+  const f = factories(t.app)
+  const unit = f.unit()
+  planId = f.plan().id
+  itemId = f.item(planId, unit.id).id
+  tokens = { admin: f.token('admin'), supervisor: f.token('supervisor'), leader: f.token('leader'), unit: f.token('unit', unit.id) }
+})
+afterAll(async () => t.close())
+
+function fill(url: string): string {
+  return url.replace(':itemId', String(itemId)).replace(':planId', String(planId)).replace(/:[a-zA-Z]+/g, '1')
+}
+
+describe('role × route', () => {
+  it('every authenticated route has a row in the matrix, and every row a route', () => {
+    const routes = t.app.routeCatalog.filter((r) => r.permission !== null).map((r) => `${r.method} ${r.url}`)
+    expect(routes.sort()).toEqual(Object.keys(EXPECTED).sort())
+  })
+
+  it('without a token every authenticated route answers 401', async () => {
+    for (const route of t.app.routeCatalog.filter((r) => r.permission !== null)) {
+      const res = await t.app.inject({ method: route.method as 'GET', url: fill(route.url), payload: route.method === 'GET' ? undefined : {} })
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401)
+      expect(res.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' })
+    }
+  })
+
+  it('with a bad token, 401', async () => {
+    for (const header of ['Bearer nope', 'Bearer ' + 'x'.repeat(43), 'Basic abc', 'Bearer']) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: header } })
+      expect(res.statusCode, header).toBe(401)
+    }
+  })
+
+  const cases = Object.entries(EXPECTED).flatMap(([route, roles]) => ALL.map((role) => [route, role, roles.includes(role)] as const))
+  it.each(cases)('%s as %s → allowed: %s', async (route, role, allowed) => {
+    const [method, url] = route.split(' ') as [string, string]
+    const res = await t.app.inject({
+      method: method as 'GET',
+      url: fill(url),
+      headers: { authorization: `Bearer ${tokens[role]}`, 'if-match': '"999"' },
+      ...(method === 'GET' ? {} : { payload: {} }),
+    })
+    if (allowed) {
+      expect([401, 403], `${res.statusCode} ${res.body}`).not.toContain(res.statusCode)
+    } else {
+      expect(res.statusCode, res.body).toBe(403)
+      expect(res.json().code).toBe('ROLE_NOT_PERMITTED')
+    }
+  })
+})
+
+describe('public routes', () => {
+  it('health, readiness and the API documentation need no token', async () => {
+    for (const url of ['/healthz', '/readyz', '/docs/json', '/docs/']) {
+      expect((await as(t.app).get(url)).statusCode, url).toBe(200)
+    }
+  })
+})
