@@ -17,6 +17,14 @@ import { itemsRoutes } from './modules/items/items.routes.ts'
 import { PlanSchema, plansRoutes } from './modules/plans/plans.routes.ts'
 import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
+import multipart from '@fastify/multipart'
+import rateLimit from '@fastify/rate-limit'
+import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
+import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
+import { extensionSchemas, extensionsRoutes } from './modules/extensions/extensions.routes.ts'
+import { objectionSchemas, objectionsRoutes, publicObjectionRoutes } from './modules/objections/objections.routes.ts'
+import { progressRoutes, progressSchemas } from './modules/progress/progress.routes.ts'
+import { schedulerPlugin } from './plugins/scheduler.ts'
 import type { Permission } from './modules/auth/permissions.ts'
 
 export interface AppOptions {
@@ -77,7 +85,20 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     }
   })
 
-  for (const schema of [ErrorResponse, UnitSchema, AccountSchema, PlanSchema, ItemView, ItemEvent]) app.addSchema(schema)
+  for (const schema of [
+    ErrorResponse,
+    UnitSchema,
+    AccountSchema,
+    PlanSchema,
+    ItemView,
+    ItemEvent,
+    ...progressSchemas,
+    ...extensionSchemas,
+    ...objectionSchemas,
+    ...evidenceSchemas,
+  ]) {
+    app.addSchema(schema)
+  }
 
   await app.register(errorHandlerPlugin)
   await app.register(requestLogPlugin)
@@ -91,9 +112,30 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       await api.register(unitsRoutes, { units: services.units })
       await api.register(plansRoutes, { plans: services.plans })
       await api.register(itemsRoutes, { items: services.items })
+      await api.register(closeoutRoutes, { closeout: services.closeout, items: services.items })
+      await api.register(progressRoutes, { progress: services.progress })
+      await api.register(extensionsRoutes, { extensions: services.extensions })
+      await api.register(objectionsRoutes, { objections: services.objections })
+      await api.register(async (uploads) => {
+        // Files stream to disk part by part; the limits make a too-large file a 413 while it arrives.
+        await uploads.register(multipart, {
+          limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 10, parts: 11, fieldSize: 4096, headerPairs: 100 },
+        })
+        await uploads.register(evidenceRoutes, { evidence: services.evidence })
+      })
     },
     { prefix: '/api/v1' },
   )
+
+  await app.register(
+    async (publicApi) => {
+      await publicApi.register(rateLimit, { max: config.publicRequestsPerMinute, timeWindow: '1 minute' })
+      await publicApi.register(publicObjectionRoutes, { objections: services.objections, perHour: config.objectionsPerHour })
+    },
+    { prefix: '/api/v1/public' },
+  )
+
+  if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone })
 
   return app as unknown as FastifyInstance
 }

@@ -20,6 +20,10 @@ const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024 }),
   /** Largest evidence file, in bytes (default 20 MB). */
   EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, maximum: 1024 * 1024 * 1024, default: 20 * 1024 * 1024 }),
+  /** Objections one client may file per hour. */
+  OBJECTIONS_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
+  /** Requests one client may make per minute on the public routes. */
+  PUBLIC_REQUESTS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 120 }),
 })
 
 export interface Config {
@@ -31,6 +35,8 @@ export interface Config {
   readonly defaultTimezone: string
   readonly bodyLimitBytes: number
   readonly evidenceMaxBytes: number
+  readonly objectionsPerHour: number
+  readonly publicRequestsPerMinute: number
 }
 
 export class ConfigError extends Error {
@@ -40,7 +46,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES'])
+const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE'])
 
 /** Reads and checks the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimezone: env2.DEFAULT_TIMEZONE,
     bodyLimitBytes: env2.BODY_LIMIT_BYTES,
     evidenceMaxBytes: env2.EVIDENCE_MAX_BYTES,
+    objectionsPerHour: env2.OBJECTIONS_PER_HOUR,
+    publicRequestsPerMinute: env2.PUBLIC_REQUESTS_PER_MINUTE,
   })
 }
 

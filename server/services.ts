@@ -11,6 +11,13 @@ import { createPlansRepo } from './modules/plans/plans.repo.ts'
 import { createPlansService } from './modules/plans/plans.service.ts'
 import { createUnitsRepo } from './modules/units/units.repo.ts'
 import { createUnitsService } from './modules/units/units.service.ts'
+import { createCloseoutRepo } from './modules/closeout/closeout.repo.ts'
+import { createCloseoutService } from './modules/closeout/closeout.service.ts'
+import { createEvidenceService } from './modules/evidence/evidence.service.ts'
+import { createEvidenceStore } from './modules/evidence/evidence.store.ts'
+import { createExtensionsService } from './modules/extensions/extensions.service.ts'
+import { createObjectionsService } from './modules/objections/objections.service.ts'
+import { createProgressService } from './modules/progress/progress.service.ts'
 
 /** Wires repositories and services; the HTTP layer, the jobs and the scripts all use the same ones. */
 export function createServices({ database, clock, config }: { database: DatabaseHandle; clock: Clock; config: Config }) {
@@ -26,8 +33,13 @@ export function createServices({ database, clock, config }: { database: Database
   const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock })
   const plans = createPlansService({ repo: plansRepo, clock, defaultTimezone: config.defaultTimezone })
   const items = createItemsService({ repo: itemsRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
+  const closeout = createCloseoutService({ repo: createCloseoutRepo(db), itemsRepo, items, eventsRepo, plansRepo, clock, transact })
+  const progress = createProgressService({ db, items, eventsRepo, clock, transact })
+  const extensions = createExtensionsService({ db, items, itemsRepo, eventsRepo, clock, transact })
+  const objections = createObjectionsService({ db, items, itemsRepo, closeout, eventsRepo, clock, transact })
+  const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { units, accounts, plans, items, transact }
+  return { units, accounts, plans, items, closeout, progress, extensions, objections, evidence, transact }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -27,6 +27,8 @@ export const items = sqliteTable(
     version: integer('version').notNull().default(1),
     /** Instant the public notice ends (exclusive), set by `accept`. */
     noticeEndsAt: text('notice_ends_at'),
+    /** True when the notice length was counted partly on the weekend fallback (no official calendar data). */
+    noticeCalendarFallback: integer('notice_calendar_fallback', { mode: 'boolean' }).notNull().default(false),
     closedAt: text('closed_at'),
     /** Set once an item is reopened after close-out (反弹). */
     rebound: integer('rebound', { mode: 'boolean' }).notNull().default(false),

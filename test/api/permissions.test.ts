@@ -19,6 +19,20 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /api/v1/items/:itemId': ALL,
   'PATCH /api/v1/items/:itemId': ['admin', 'supervisor'],
   'GET /api/v1/items/:itemId/events': ALL,
+  'POST /api/v1/items/:itemId/transitions': ['supervisor', 'unit'],
+  'GET /api/v1/items/:itemId/progress-reports': ALL,
+  'POST /api/v1/items/:itemId/progress-reports': ['unit'],
+  'GET /api/v1/items/:itemId/evidence': ALL,
+  'POST /api/v1/items/:itemId/evidence': ['unit'],
+  'GET /api/v1/evidence/:evidenceId/content': ALL,
+  'GET /api/v1/items/:itemId/extensions': ALL,
+  'POST /api/v1/items/:itemId/extensions': ['unit'],
+  'POST /api/v1/extensions/:extensionId/decision': ['supervisor'],
+  'GET /api/v1/objections': ['admin', 'supervisor', 'leader'],
+  'POST /api/v1/objections/:objectionId/decision': ['supervisor'],
+  'GET /api/v1/calendar/overrides': ALL,
+  'POST /api/v1/calendar/overrides': ['admin'],
+  'DELETE /api/v1/calendar/overrides/:date': ['admin'],
 }
 
 let t: TestApp
@@ -37,7 +51,11 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 function fill(url: string): string {
-  return url.replace(':itemId', String(itemId)).replace(':planId', String(planId)).replace(/:[a-zA-Z]+/g, '1')
+  return url
+    .replace(':itemId', String(itemId))
+    .replace(':planId', String(planId))
+    .replace(':date', '2030-01-01')
+    .replace(/:[a-zA-Z]+/g, '1')
 }
 
 describe('role × route', () => {
@@ -48,7 +66,7 @@ describe('role × route', () => {
 
   it('without a token every authenticated route answers 401', async () => {
     for (const route of t.app.routeCatalog.filter((r) => r.permission !== null)) {
-      const res = await t.app.inject({ method: route.method as 'GET', url: fill(route.url), payload: route.method === 'GET' ? undefined : {} })
+      const res = await t.app.inject({ method: route.method as 'GET', url: fill(route.url), ...(['GET', 'DELETE'].includes(route.method) ? {} : { payload: {} }) })
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401)
       expect(res.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' })
     }
@@ -68,7 +86,7 @@ describe('role × route', () => {
       method: method as 'GET',
       url: fill(url),
       headers: { authorization: `Bearer ${tokens[role]}`, 'if-match': '"999"' },
-      ...(method === 'GET' ? {} : { payload: {} }),
+      ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }),
     })
     if (allowed) {
       expect([401, 403], `${res.statusCode} ${res.body}`).not.toContain(res.statusCode)

@@ -53,6 +53,8 @@ export const TRANSITIONS: Readonly<Record<ItemAction, TransitionRule>> = {
 export type Actor =
   | { kind: 'account'; accountId: number; name: string; role: Role; unitId: number | null }
   | { kind: 'system'; name: string }
+  /** Anyone, without an account: may file an objection during a notice and take no action. */
+  | { kind: 'public'; name: string }
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', name: 'system' }
 
@@ -85,6 +87,7 @@ export type TransitionDecision = { ok: true; from: ItemStatus; to: ItemStatus } 
 
 function takerOf(item: Pick<ItemFacts, 'leadUnitId'>, actor: Actor): Taker | null {
   if (actor.kind === 'system') return 'system'
+  if (actor.kind === 'public') return null
   if (actor.role === 'supervisor') return 'supervisor'
   if (actor.role === 'unit' && actor.unitId !== null && actor.unitId === item.leadUnitId) return 'lead_unit'
   return null

@@ -50,7 +50,7 @@ export function createEventsRepo(db: Db) {
           at: event.at,
           actorAccountId: actor.kind === 'account' ? actor.accountId : null,
           actorName: actor.name,
-          actorRole: actor.kind === 'account' ? actor.role : 'system',
+          actorRole: actor.kind === 'account' ? actor.role : actor.kind,
           actorUnitId: actor.kind === 'account' ? actor.unitId : null,
           action: event.action,
           fromStatus: event.fromStatus ?? null,

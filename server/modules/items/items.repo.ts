@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
-import { itemResponsibleUnits, items, plans, units } from '../../../db/schema/index.ts'
+import { evidence, itemResponsibleUnits, items, plans, progressReports, units } from '../../../db/schema/index.ts'
 import type { ItemStatus } from '../closeout/state-machine.ts'
 import type { DeadlineKind } from '../closeout/deadlines.ts'
 
@@ -22,6 +22,7 @@ const recordColumns = {
   status: items.status,
   version: items.version,
   noticeEndsAt: items.noticeEndsAt,
+  noticeCalendarFallback: items.noticeCalendarFallback,
   closedAt: items.closedAt,
   rebound: items.rebound,
   createdAt: items.createdAt,
@@ -41,8 +42,8 @@ export interface ItemListQuery {
   afterId?: number | undefined
   /** Restricts to overdue (true) or not overdue (false) items, given today's date in each time zone. */
   overdue?: { value: boolean; todayByPlan: { planIds: number[]; today: string }[] } | undefined
-  /** Extra conditions from other modules (lagging). */
-  extra?: SQL[] | undefined
+  /** Restricts to lagging (true) or not lagging (false) items, given the two months that count in each zone. */
+  lagging?: { value: boolean; windows: { planIds: number[]; periods: [string, string]; listedBefore: string }[] } | undefined
   limit: number
 }
 
@@ -51,6 +52,18 @@ function sharesItem(unitId: number): SQL {
     eq(items.leadUnitId, unitId),
     sql`exists (select 1 from ${itemResponsibleUnits} where ${itemResponsibleUnits.itemId} = ${items.id} and ${itemResponsibleUnits.unitId} = ${unitId})`,
   )!
+}
+
+/** The SQL twin of `isLagging`. */
+function laggingCondition(windows: NonNullable<ItemListQuery['lagging']>['windows']): SQL {
+  const byZone = windows.map((w) =>
+    and(
+      inArray(items.planId, w.planIds),
+      lt(items.createdAt, w.listedBefore),
+      sql`not exists (select 1 from ${progressReports} where ${progressReports.itemId} = ${items.id} and ${progressReports.period} in (${w.periods[0]}, ${w.periods[1]}))`,
+    ),
+  )
+  return and(inArray(items.status, ['assigned', 'in_progress']), byZone.length > 0 ? or(...byZone) : sql`0`)!
 }
 
 /** The SQL twin of `overdueOn`: rectifying, has a date, and the date is before today in the plan's zone. */
@@ -104,7 +117,10 @@ export function createItemsRepo(db: Db) {
       const cond = overdueCondition(query.overdue.todayByPlan)
       where.push(query.overdue.value ? cond : not(cond))
     }
-    if (query.extra) where.push(...query.extra)
+    if (query.lagging !== undefined) {
+      const cond = laggingCondition(query.lagging.windows)
+      where.push(query.lagging.value ? cond : not(cond))
+    }
     return where
   }
 
@@ -114,6 +130,39 @@ export function createItemsRepo(db: Db) {
     },
     responsibleUnits(itemId: number): { id: number; name: string }[] {
       return responsibleOf.all({ itemId })
+    },
+    /** For each item, the periods among `periods` in which any unit reported on it. */
+    reportedPeriods(itemIds: readonly number[], periods: readonly string[]): Map<number, Set<string>> {
+      const map = new Map<number, Set<string>>()
+      if (itemIds.length === 0 || periods.length === 0) return map
+      const rows = db
+        .selectDistinct({ itemId: progressReports.itemId, period: progressReports.period })
+        .from(progressReports)
+        .where(and(inArray(progressReports.itemId, [...itemIds]), inArray(progressReports.period, [...periods])))
+        .all()
+      for (const row of rows) {
+        const set = map.get(row.itemId) ?? new Set<string>()
+        set.add(row.period)
+        map.set(row.itemId, set)
+      }
+      return map
+    },
+    /** Evidence count per item, and whether any of its files also stands on another item (纸面销号). */
+    evidenceStats(itemIds: readonly number[]): Map<number, { count: number; reused: boolean }> {
+      const map = new Map<number, { count: number; reused: boolean }>()
+      if (itemIds.length === 0) return map
+      const rows = db
+        .select({
+          itemId: evidence.itemId,
+          count: sql<number>`count(*)`,
+          reused: sql<number>`max(exists (select 1 from ${evidence} e2 where e2.sha256 = ${evidence.sha256} and e2.item_id <> ${evidence.itemId}))`,
+        })
+        .from(evidence)
+        .where(inArray(evidence.itemId, [...itemIds]))
+        .groupBy(evidence.itemId)
+        .all()
+      for (const row of rows) map.set(row.itemId, { count: row.count, reused: row.reused === 1 })
+      return map
     },
     responsibleUnitsOfMany(itemIds: readonly number[]): Map<number, { id: number; name: string }[]> {
       const map = new Map<number, { id: number; name: string }[]>()

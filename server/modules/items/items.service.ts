@@ -3,6 +3,7 @@ import { localDate, type Clock } from '../../lib/time.ts'
 import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
 import { deadlineProblem, overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
 import { allowedActions, type ItemAction, type ItemStatus } from '../closeout/state-machine.ts'
+import { isLagging, laggingWindow } from '../closeout/lagging.ts'
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
@@ -33,8 +34,14 @@ export interface ItemView {
   version: number
   overdue: boolean
   daysOverdue: number
+  lagging: boolean
   allowedActions: ItemAction[]
+  evidenceCount: number
+  /** A file of this item also stands on another item (possible 纸面销号). */
+  evidenceReused: boolean
   noticeEndsAt: string | null
+  /** The notice length was counted partly on weekends only, past the official calendar data. */
+  noticeCalendarFallback: boolean
   closedAt: string | null
   rebound: boolean
   createdAt: string
@@ -62,6 +69,7 @@ export interface ItemListFilters {
   unitId?: number | undefined
   category?: string | undefined
   overdue?: boolean | undefined
+  lagging?: boolean | undefined
   q?: string | undefined
   cursor?: string | undefined
   limit?: number | undefined
@@ -89,8 +97,27 @@ interface Deps {
 }
 
 export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
-  function toView(record: ItemRecord, responsible: UnitRef[], actor: AccountActor, now: Date): ItemView {
+  interface Derived {
+    responsible: Map<number, UnitRef[]>
+    reported: Map<number, Set<string>>
+    evidence: Map<number, { count: number; reused: boolean }>
+  }
+
+  /** What the views of these items need beyond their rows, in one query per kind of fact. */
+  function derive(records: readonly ItemRecord[], now: Date, responsible?: UnitRef[]): Derived {
+    const ids = records.map((r) => r.id)
+    const periods = new Set(records.flatMap((r) => laggingWindow(now, r.timezone).periods))
+    return {
+      responsible: responsible && records[0] ? new Map([[records[0].id, responsible]]) : repo.responsibleUnitsOfMany(ids),
+      reported: repo.reportedPeriods(ids, [...periods]),
+      evidence: repo.evidenceStats(ids),
+    }
+  }
+
+  function toView(record: ItemRecord, derived: Derived, actor: AccountActor, now: Date): ItemView {
     const { overdue, daysOverdue } = overdueOn(record, localDate(now, record.timezone))
+    const responsible = derived.responsible.get(record.id) ?? []
+    const evidence = derived.evidence.get(record.id) ?? { count: 0, reused: false }
     return {
       id: record.id,
       planId: record.planId,
@@ -109,8 +136,12 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       version: record.version,
       overdue,
       daysOverdue,
+      lagging: isLagging(record, derived.reported.get(record.id) ?? new Set(), laggingWindow(now, record.timezone)),
       allowedActions: allowedActions(record, actor),
+      evidenceCount: evidence.count,
+      evidenceReused: evidence.reused,
       noticeEndsAt: record.noticeEndsAt,
+      noticeCalendarFallback: record.noticeCalendarFallback,
       closedAt: record.closedAt,
       rebound: record.rebound,
       createdAt: record.createdAt,
@@ -171,13 +202,18 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     }
   }
 
+  function viewOf(actor: AccountActor, record: ItemRecord, responsible: UnitRef[]): ItemView {
+    const now = clock.now()
+    return toView(record, derive([record], now, responsible), actor, now)
+  }
+
   return {
-    toView,
     loadVisible,
+    viewOf,
 
     get(actor: AccountActor, itemId: number): ItemView {
       const { record, responsible } = loadVisible(actor, itemId)
-      return toView(record, responsible, actor, clock.now())
+      return viewOf(actor, record, responsible)
     },
 
     /** Creates an item and its first audit event in one transaction. */
@@ -222,14 +258,26 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
         limit: limit + 1,
       }
       if (filters.overdue !== undefined) {
-        query.overdue = { value: filters.overdue, todayByPlan: todayByPlan(now) }
+        query.overdue = {
+          value: filters.overdue,
+          todayByPlan: planZones().map(({ zone, planIds }) => ({ planIds, today: localDate(now, zone) })),
+        }
+      }
+      if (filters.lagging !== undefined) {
+        query.lagging = {
+          value: filters.lagging,
+          windows: planZones().map(({ zone, planIds }) => {
+            const window = laggingWindow(now, zone)
+            return { planIds, periods: window.periods, listedBefore: window.listedBefore.toISOString() }
+          }),
+        }
       }
       const { records, total } = repo.list(query, scope.kind === 'unit' ? scope.unitId : null)
       const page = records.slice(0, limit)
-      const responsible = repo.responsibleUnitsOfMany(page.map((r) => r.id))
+      const derived = derive(page, now)
       const last = page[page.length - 1]
       return {
-        items: page.map((r) => toView(r, responsible.get(r.id) ?? [], actor, now)),
+        items: page.map((r) => toView(r, derived, actor, now)),
         nextCursor: records.length > limit && last ? encodeCursor(last.id) : null,
         total,
       }
@@ -267,7 +315,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
         const same = Array.isArray(a) && Array.isArray(b) ? sameSet(a, b) : a === b
         if (!same) changes[field] = { from: a, to: b }
       }
-      if (Object.keys(changes).length === 0) return toView(record, responsible, actor, clock.now())
+      if (Object.keys(changes).length === 0) return viewOf(actor, record, responsible)
       const now = clock.now().toISOString()
       transact(() => {
         checkContent(plan, merged, itemId)
@@ -295,14 +343,15 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     },
   }
 
-  function todayByPlan(now: Date): { planIds: number[]; today: string }[] {
+  /** Plans grouped by time zone, for filters that compare with "today" or "last month" in each plan's zone. */
+  function planZones(): { zone: string; planIds: number[] }[] {
     const byZone = new Map<string, number[]>()
     for (const plan of plansRepo.timezones()) {
       const list = byZone.get(plan.timezone) ?? []
       list.push(plan.id)
       byZone.set(plan.timezone, list)
     }
-    return [...byZone].map(([zone, planIds]) => ({ planIds, today: localDate(now, zone) }))
+    return [...byZone].map(([zone, planIds]) => ({ zone, planIds }))
   }
 }
 

@@ -1,0 +1,452 @@
+// npm run bench [-- --duration 10 --connections 50 --items 100000 --units 200 --only item-read]
+//
+// Throughput of the read paths on a realistically sized database, as a fraction of what a bare Fastify route
+// does on the same machine in the same run. Ratios travel between machines; absolute req/s do not.
+//
+// Everything runs in this one process: the servers on the main thread, the autocannon client in a worker thread
+// (see load() in bench-lib.ts), on 127.0.0.1. Exit code 1 when a scenario saw non-2xx responses or errors.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import pino, { type Logger } from 'pino'
+import { databaseFile, openDatabase, type DatabaseHandle } from '../db/client.ts'
+import { buildApp } from '../server/app.ts'
+import { loadConfig } from '../server/config.ts'
+import { systemClock } from '../server/lib/time.ts'
+import { createServices } from '../server/services.ts'
+import {
+  fmtInt,
+  fmtMs,
+  fmtPct,
+  load,
+  markdownTable,
+  mulberry32,
+  seed,
+  shuffled,
+  type HttpMethod,
+  type LoadRequest,
+  type LoadResult,
+  type Rng,
+  type Seeded,
+} from './bench-lib.ts'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options
+
+const USAGE = `npm run bench -- [options]
+  --duration <s>       measured seconds per scenario (default 10, 1–120)
+  --warmup <s>         warm-up seconds per scenario, not measured (default 2, 0–30)
+  --connections <n>    concurrent connections (default 50, 1–1000)
+  --items <n>          items in the database (default 100000, 100–1000000)
+  --units <n>          units (default 200, 10–5000)
+  --only <names>       comma-separated scenario names; the bare baseline runs too when a ratio needs it
+  --help`
+
+interface Options {
+  duration: number
+  warmup: number
+  connections: number
+  items: number
+  units: number
+  only: string[] | null
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '50' },
+      items: { type: 'string', default: '100000' },
+      units: { type: 'string', default: '200' },
+      only: { type: 'string', multiple: true },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  const bounded = (flag: string, raw: string, min: number, max: number) => {
+    const n = Number(raw)
+    if (!Number.isFinite(n) || n < min || n > max) usage(`--${flag} must be a number from ${min} to ${max}, got "${raw}"`)
+    return n
+  }
+  const only = values.only?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '') ?? null
+  if (only) {
+    const unknown = only.filter((name) => !scenarios.some((s) => s.name === name))
+    if (unknown.length > 0) usage(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`)
+  }
+  return {
+    duration: bounded('duration', values.duration, 1, 120),
+    warmup: bounded('warmup', values.warmup, 0, 30),
+    connections: Math.round(bounded('connections', values.connections, 1, 1000)),
+    items: Math.round(bounded('items', values.items, 100, 1_000_000)),
+    units: Math.round(bounded('units', values.units, 10, 5000)),
+    only,
+  }
+}
+
+function usage(message: string): never {
+  console.error(`${message}\n\n${USAGE}`)
+  process.exit(2)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenarios. To add one: append an entry; `paths` may return many paths (each connection cycles through them),
+// `body` gives each request its JSON body, `setup` prepares data it needs, `check` vets one probe response.
+
+interface Context {
+  options: Options
+  seeded: Seeded
+  rng: Rng
+}
+
+type ServerName = 'bare' | 'app'
+
+interface Scenario {
+  name: string
+  title: string
+  /** What the numbers mean, for the report. */
+  description: string
+  server: ServerName
+  method: HttpMethod
+  /** Bearer token to send, if any. */
+  token?: (ctx: Context) => string
+  setup?: (ctx: Context) => void | Promise<void>
+  paths: (ctx: Context) => string[]
+  body?: (ctx: Context, path: string, index: number) => unknown
+  /** Returns what is wrong with one response to the first request, or null. */
+  check?: (status: number, body: unknown, ctx: Context) => string | null
+  /** Minimum throughput as a fraction of the bare route's. */
+  target?: number
+}
+
+const BASELINE = 'bare'
+
+const scenarios: Scenario[] = [
+  {
+    name: BASELINE,
+    title: 'bare route',
+    description: 'a separate Fastify 5 instance: GET /bare returns a constant 2-field JSON object; one pino line per response',
+    server: 'bare',
+    method: 'GET',
+    paths: () => ['/bare'],
+  },
+  {
+    name: 'item-read',
+    title: 'item read',
+    description: 'GET /api/v1/items/:id as a unit account, cycling over every item that unit may see',
+    server: 'app',
+    method: 'GET',
+    token: (ctx) => ctx.seeded.unitToken,
+    paths: (ctx) => shuffled(ctx.rng, ctx.seeded.focusVisibleIds).map((id) => `/api/v1/items/${id}`),
+    check: (status, body) => (status === 200 && typeof (body as { id?: unknown }).id === 'number' ? null : `expected an item, got ${status}`),
+    target: 0.35,
+  },
+  {
+    name: 'item-list',
+    title: 'filtered list',
+    description: 'GET /api/v1/items?leadUnitId=<own unit>&limit=50 as that unit account (first page)',
+    server: 'app',
+    method: 'GET',
+    token: (ctx) => ctx.seeded.unitToken,
+    paths: (ctx) => [`/api/v1/items?leadUnitId=${ctx.seeded.focusUnitId}&limit=50`],
+    check: (status, body, ctx) => {
+      const list = body as { items?: unknown[]; total?: number }
+      if (status !== 200) return `expected 200, got ${status}`
+      if (list.items?.length !== Math.min(50, ctx.seeded.focusLeadCount)) return `expected a full page, got ${list.items?.length}`
+      if (list.total !== ctx.seeded.focusLeadCount) return `expected total ${ctx.seeded.focusLeadCount}, got ${list.total}`
+      return null
+    },
+    target: 0.08,
+  },
+]
+
+// ---------------------------------------------------------------------------------------------------------------
+// Servers
+
+interface Server {
+  url: string
+  logFile: string
+  /** Responses autocannon completed against this server, warm-ups included, to compare with the log. */
+  completed: number
+  close(): Promise<void>
+}
+
+/** The same pino options for both servers (those of server/logger.ts off a terminal), each to its own file. */
+function benchLogger(file: string): Logger {
+  return pino(
+    { level: 'info', redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' } },
+    // Synchronous, like pino's default stdout destination in production.
+    pino.destination({ dest: file, sync: true }),
+  )
+}
+
+/**
+ * The baseline: Fastify defaults, the app's way of switching off Fastify's two request lines, and one onResponse
+ * line with the same fields as server/plugins/request-log.ts, so logging costs the same on both sides.
+ * What it leaves out (auth, schemas, request-id header, SQLite, serialisation of a big object) is what we measure.
+ */
+async function startBare(logFile: string): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: benchLogger(logFile) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    )
+  })
+  app.get('/bare', async () => ({ status: 'ok', service: '整改销号' }))
+  return app
+}
+
+function serverPool(dir: string, database: DatabaseHandle) {
+  const started = new Map<ServerName, Promise<Server>>()
+  const start = async (name: ServerName): Promise<Server> => {
+    const logFile = join(dir, `${name}.log`)
+    const app =
+      name === 'bare'
+        ? await startBare(logFile)
+        : await buildApp({
+            config: loadConfig({ DATA_DIR: dir, JOBS: 'off', LOG_LEVEL: 'info' }),
+            database,
+            clock: systemClock,
+            logger: benchLogger(logFile),
+          })
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    return { url, logFile, completed: 0, close: () => app.close() }
+  }
+  return {
+    get(name: ServerName): Promise<Server> {
+      let server = started.get(name)
+      if (!server) {
+        server = start(name)
+        started.set(name, server)
+      }
+      return server
+    },
+    async entries(): Promise<[ServerName, Server][]> {
+      return Promise.all([...started].map(async ([name, s]) => [name, await s] as [ServerName, Server]))
+    },
+    async closeAll() {
+      for (const [, s] of await this.entries()) await s.close()
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running
+
+interface Outcome {
+  scenario: Scenario
+  result: LoadResult | null
+  /** Share of the measured time the main thread (the server) was busy: near 100% means the server was the bottleneck. */
+  serverBusy: number | null
+  problem: string | null
+}
+
+function requestsOf(scenario: Scenario, ctx: Context): LoadRequest[] {
+  const token = scenario.token?.(ctx)
+  return scenario.paths(ctx).map((path, i) => {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
+    const body = scenario.body?.(ctx, path, i)
+    if (body === undefined) return { method: scenario.method, path, headers }
+    return { method: scenario.method, path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
+  })
+}
+
+/** One real request first, so a wrong path, token or payload is reported as such and not as a slow server. */
+async function probe(server: Server, request: LoadRequest, scenario: Scenario, ctx: Context): Promise<string | null> {
+  const res = await fetch(server.url + request.path, {
+    method: request.method,
+    headers: request.headers ?? {},
+    ...(request.body !== undefined ? { body: request.body } : {}),
+  })
+  const text = await res.text()
+  server.completed++
+  let json: unknown = null
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return `probe ${request.method} ${request.path}: response is not JSON (${res.status})`
+  }
+  const problem = scenario.check ? scenario.check(res.status, json, ctx) : res.ok ? null : `status ${res.status}`
+  return problem ? `probe ${request.method} ${request.path}: ${problem}: ${text.slice(0, 200)}` : null
+}
+
+async function runScenario(scenario: Scenario, ctx: Context, servers: ReturnType<typeof serverPool>): Promise<Outcome> {
+  const server = await servers.get(scenario.server)
+  await scenario.setup?.(ctx)
+  const requests = requestsOf(scenario, ctx)
+  if (requests.length === 0) return { scenario, result: null, serverBusy: null, problem: 'no requests to send' }
+  const problem = await probe(server, requests[0]!, scenario, ctx)
+  if (problem) return { scenario, result: null, serverBusy: null, problem }
+  const { connections, duration, warmup } = ctx.options
+  if (warmup > 0) {
+    const warm = await load(server.url, requests, connections, warmup)
+    server.completed += warm.completed
+  }
+  const busyBefore = performance.eventLoopUtilization()
+  const result = await load(server.url, requests, connections, duration)
+  const serverBusy = performance.eventLoopUtilization(busyBefore).utilization
+  server.completed += result.completed
+  return { scenario, result, serverBusy, problem: null }
+}
+
+function countRequestLines(file: string): number {
+  const text = readFileSync(file, 'utf8')
+  let n = 0
+  for (let i = text.indexOf('"msg":"request"'); i !== -1; i = text.indexOf('"msg":"request"', i + 1)) n++
+  return n
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2))
+  const selected = scenarios.filter((s) => !options.only || options.only.includes(s.name) || (s.name === BASELINE && scenarios.some((t) => t.target !== undefined && options.only?.includes(t.name))))
+  const runStart = performance.now()
+
+  // A hung server or client must not keep a CI job or a terminal forever: setup grows with the item count.
+  const boundS = 30 + (options.items / 100_000) * 60 + selected.length * (options.warmup + options.duration + 20)
+  const dir = mkdtempSync(join(tmpdir(), 'zhenggai-bench-'))
+  let database: DatabaseHandle | null = null
+  const cleanup = () => {
+    database?.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const watchdog = setTimeout(() => {
+    console.error(`\n!!! bench exceeded its ${Math.round(boundS)} s bound; aborting`)
+    cleanup()
+    process.exit(2)
+  }, boundS * 1000)
+  watchdog.unref()
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      cleanup()
+      process.exit(130)
+    })
+  }
+
+  try {
+    console.log(
+      `整改销号 bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}; ` +
+        `${fmtInt(options.items)} items, ${options.units} units; ${options.connections} connections, ` +
+        `${options.warmup} s warm-up + ${options.duration} s per scenario`,
+    )
+    const config = loadConfig({ DATA_DIR: dir, JOBS: 'off', LOG_LEVEL: 'info' })
+    const setupStart = performance.now()
+    database = openDatabase(databaseFile(config.dataDir))
+    const services = createServices({ database, clock: systemClock, config })
+    const seeded = await seed(database, services, { items: options.items, units: options.units, now: new Date(), timezone: 'Asia/Shanghai' })
+    const setupMs = performance.now() - setupStart
+    console.log(
+      `setup ${(setupMs / 1000).toFixed(1)} s (${seeded.timings.map((t) => `${t.label} ${(t.ms / 1000).toFixed(1)} s`).join('; ')}); ` +
+        `database ${mb(statSync(databaseFile(config.dataDir)).size)}; RSS ${mb(process.memoryUsage().rss)}`,
+    )
+    console.log(
+      `unit account: ${seeded.focusUnitName} (unit ${seeded.focusUnitId}) leads ${seeded.focusLeadCount} items, may see ${seeded.focusVisibleIds.length}\n`,
+    )
+
+    const ctx: Context = { options, seeded, rng: mulberry32(7) }
+    const servers = serverPool(dir, database)
+    const outcomes: Outcome[] = []
+    try {
+      for (const scenario of selected) {
+        process.stdout.write(`${scenario.title} … `)
+        const outcome = await runScenario(scenario, ctx, servers)
+        outcomes.push(outcome)
+        const r = outcome.result
+        console.log(r ? `${fmtInt(r.reqPerSec)} req/s` : 'FAILED')
+      }
+    } finally {
+      await servers.closeAll()
+    }
+
+    // Report
+    const bare = outcomes.find((o) => o.scenario.name === BASELINE)?.result ?? null
+    const ratioOf = (r: LoadResult) => (bare && bare.reqPerSec > 0 ? r.reqPerSec / bare.reqPerSec : null)
+    let failed = false
+    console.log('\nResults')
+    for (const { scenario, result, serverBusy, problem } of outcomes) {
+      if (!result) {
+        failed = true
+        console.log(`  !!! ${scenario.title}: NOT MEASURED — ${problem}`)
+        continue
+      }
+      const ratio = ratioOf(result)
+      const bad = result.non2xx + result.errors + result.timeouts
+      console.log(
+        `  ${scenario.title}: ${fmtInt(result.reqPerSec)} req/s, p99 ${fmtMs(result.p99Ms)} ms` +
+          (scenario.name === BASELINE ? '' : ratio !== null ? `, ${fmtPct(ratio)} of bare` : '') +
+          `, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}` +
+          (serverBusy !== null ? ` (server thread busy ${fmtPct(serverBusy)})` : ''),
+      )
+      if (bad > 0) {
+        failed = true
+        const codes = Object.entries(result.statusCodes).map(([c, n]) => `${c}×${fmtInt(n)}`).join(' ')
+        console.log(
+          `  !!! ${scenario.title}: ${fmtInt(result.non2xx)} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts ` +
+            `of ${fmtInt(result.completed)} (status codes ${codes}) — THESE FIGURES ARE NOT VALID`,
+        )
+      }
+    }
+    for (const d of outcomes) console.log(`    ${d.scenario.title}: ${d.scenario.description}`)
+
+    console.log('\nTargets')
+    for (const { scenario, result } of outcomes) {
+      if (scenario.target === undefined) continue
+      const ratio = result ? ratioOf(result) : null
+      const verdict = ratio === null ? 'n/a' : ratio >= scenario.target ? 'PASS' : 'BELOW'
+      console.log(`  ${scenario.title} ≥ ${fmtPct(scenario.target)} of bare: ${ratio === null ? 'not measured' : fmtPct(ratio)} ${verdict}`)
+    }
+
+    console.log('\nLog lines per response (should be ~1.00: both servers write one line per request)')
+    // The client may cancel in-flight requests at the end of a run that the server still logs, hence "~".
+    for (const [name, server] of await servers.entries()) {
+      const lines = countRequestLines(server.logFile)
+      console.log(`  ${name}: ${fmtInt(lines)} lines / ${fmtInt(server.completed)} responses = ${(lines / Math.max(1, server.completed)).toFixed(2)}`)
+    }
+
+    const mem = process.memoryUsage()
+    console.log(`\nRSS after the runs: ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)}; includes the autocannon worker and SQLite's page cache)`)
+    console.log(`total ${((performance.now() - runStart) / 1000).toFixed(0)} s\n`)
+
+    const rows = outcomes.map(({ scenario, result }) => {
+      const ratio = result ? ratioOf(result) : null
+      return [
+        scenario.title,
+        result ? fmtInt(result.reqPerSec) : '—',
+        result ? fmtMs(result.p99Ms) : '—',
+        result ? String(result.non2xx + result.errors + result.timeouts) : '—',
+        scenario.name === BASELINE ? '100%' : ratio !== null ? fmtPct(ratio) : '—',
+        scenario.target !== undefined ? `≥ ${fmtPct(scenario.target)} ${ratio === null ? 'n/a' : ratio >= scenario.target ? 'PASS' : 'BELOW'}` : '',
+      ]
+    })
+    console.log(
+      `${fmtInt(options.items)} items, ${options.units} units, ${options.connections} connections, ${options.duration} s, ` +
+        `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}\n`,
+    )
+    console.log(markdownTable(['scenario', 'req/s', 'p99 ms', 'non-2xx/errors', 'of bare', 'target'], rows))
+    if (failed) console.log('\n!!! Some scenarios failed or saw errors: see above. Exit code 1.')
+    return failed ? 1 : 0
+  } finally {
+    clearTimeout(watchdog)
+    cleanup()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,123 @@
+import { and, asc, eq } from 'drizzle-orm'
+import type { Db } from '../../../db/client.ts'
+import { extensions } from '../../../db/schema/index.ts'
+import { conflict, forbidden, notFound, unprocessable } from '../../errors.ts'
+import { localDate, type Clock } from '../../lib/time.ts'
+import type { Transact } from '../../lib/transact.ts'
+import { isLeadUnit, type AccountActor } from '../auth/permissions.ts'
+import { RECTIFYING_STATUSES } from '../closeout/deadlines.ts'
+import type { EventsRepo } from '../events/events.repo.ts'
+import type { ItemsRepo } from '../items/items.repo.ts'
+import type { ItemsService } from '../items/items.service.ts'
+
+export type ExtensionRow = typeof extensions.$inferSelect
+
+interface Deps {
+  db: Db
+  items: ItemsService
+  itemsRepo: ItemsRepo
+  eventsRepo: EventsRepo
+  clock: Clock
+  transact: Transact
+}
+
+export function createExtensionsService({ db, items, itemsRepo, eventsRepo, clock, transact }: Deps) {
+  const byId = (id: number) => db.select().from(extensions).where(eq(extensions.id, id)).get()
+
+  return {
+    list(actor: AccountActor, itemId: number): ExtensionRow[] {
+      items.loadVisible(actor, itemId)
+      return db.select().from(extensions).where(eq(extensions.itemId, itemId)).orderBy(asc(extensions.id)).all()
+    },
+
+    /** The lead unit asks, before the deadline passes, for a later one; one request may be pending at a time. */
+    request(actor: AccountActor, itemId: number, input: { newDeadline: string; reason: string; progress: string }): ExtensionRow {
+      const { record } = items.loadVisible(actor, itemId)
+      if (!isLeadUnit(actor, record)) throw forbidden('Only the lead unit may request an extension', 'NOT_LEAD_UNIT')
+      if (!RECTIFYING_STATUSES.includes(record.status)) {
+        throw conflict('ITEM_NOT_RECTIFYING', `An item that is ${record.status} has no running deadline to extend`)
+      }
+      if (record.deadline === null || record.deadlineKind === 'long_term') {
+        throw unprocessable('NO_DEADLINE', 'This item has no dated deadline to extend')
+      }
+      const now = clock.now()
+      const today = localDate(now, record.timezone)
+      if (today > record.deadline) {
+        throw unprocessable('EXTENSION_TOO_LATE', `The deadline ${record.deadline} has passed; an extension must be requested before it`)
+      }
+      if (input.newDeadline <= record.deadline) {
+        throw unprocessable('EXTENSION_NOT_LATER', `The new deadline must be after the current one (${record.deadline})`)
+      }
+      const reason = input.reason.trim()
+      const progress = input.progress.trim()
+      if (reason === '' || progress === '') throw unprocessable('COMMENT_REQUIRED', 'An extension needs a reason and the progress so far')
+      const at = now.toISOString()
+      return transact(() => {
+        const pending = db.select({ id: extensions.id }).from(extensions).where(and(eq(extensions.itemId, itemId), eq(extensions.status, 'pending'))).get()
+        if (pending) throw conflict('EXTENSION_PENDING', `Extension request ${pending.id} is still awaiting a decision`, { extensionId: pending.id })
+        const row = db
+          .insert(extensions)
+          .values({
+            itemId,
+            status: 'pending',
+            oldDeadline: record.deadline!,
+            newDeadline: input.newDeadline,
+            reason,
+            progress,
+            requestedAt: at,
+            requestedBy: actor.accountId,
+          })
+          .returning()
+          .get()
+        eventsRepo.append({
+          itemId,
+          at,
+          actor,
+          action: 'extension_requested',
+          comment: reason,
+          details: { extensionId: row.id, oldDeadline: record.deadline, newDeadline: input.newDeadline, progress },
+        })
+        return row
+      })
+    },
+
+    /** A supervisor approves (the deadline moves; the old one stays in the events) or rejects. */
+    decide(actor: AccountActor, extensionId: number, input: { decision: 'approve' | 'reject'; comment: string }): ExtensionRow {
+      const extension = byId(extensionId)
+      if (!extension) throw notFound(`Extension ${extensionId}`, 'EXTENSION_NOT_FOUND')
+      const { record } = items.loadVisible(actor, extension.itemId)
+      if (extension.status !== 'pending') {
+        throw conflict('EXTENSION_ALREADY_DECIDED', `Extension ${extensionId} was already ${extension.status}`)
+      }
+      const comment = input.comment.trim()
+      if (comment === '') throw unprocessable('COMMENT_REQUIRED', 'A decision needs a comment')
+      const at = clock.now().toISOString()
+      transact(() => {
+        const decided = db
+          .update(extensions)
+          .set({ status: input.decision === 'approve' ? 'approved' : 'rejected', decidedAt: at, decidedBy: actor.accountId, decisionComment: comment })
+          .where(and(eq(extensions.id, extensionId), eq(extensions.status, 'pending')))
+          .run()
+        if (decided.changes !== 1) throw conflict('EXTENSION_ALREADY_DECIDED', `Extension ${extensionId} was decided meanwhile`)
+        if (input.decision === 'approve') {
+          const current = itemsRepo.findRecord(record.id)!
+          itemsRepo.updateIfCurrent(record.id, current.version, { deadline: extension.newDeadline, updatedAt: at })
+        }
+        eventsRepo.append({
+          itemId: record.id,
+          at,
+          actor,
+          action: input.decision === 'approve' ? 'extension_approved' : 'extension_rejected',
+          comment,
+          details: {
+            extensionId,
+            ...(input.decision === 'approve' ? { oldDeadline: record.deadline, newDeadline: extension.newDeadline } : {}),
+          },
+        })
+      })
+      return byId(extensionId)!
+    },
+  }
+}
+
+export type ExtensionsService = ReturnType<typeof createExtensionsService>

@@ -1,0 +1,112 @@
+import { and, asc, eq } from 'drizzle-orm'
+import type { Db } from '../../../db/client.ts'
+import { accounts, progressReports, units } from '../../../db/schema/index.ts'
+import { forbidden, unprocessable } from '../../errors.ts'
+import { localPeriod, type Clock } from '../../lib/time.ts'
+import type { Transact } from '../../lib/transact.ts'
+import { isItemUnit, type AccountActor } from '../auth/permissions.ts'
+import type { EventsRepo } from '../events/events.repo.ts'
+import type { ItemsService } from '../items/items.service.ts'
+
+export interface ProgressReportView {
+  id: number
+  itemId: number
+  unit: { id: number; name: string }
+  period: string
+  text: string
+  percent: number | null
+  correctsReportId: number | null
+  createdAt: string
+  createdBy: string
+}
+
+export function createProgressService({ db, items, eventsRepo, clock, transact }: { db: Db; items: ItemsService; eventsRepo: EventsRepo; clock: Clock; transact: Transact }) {
+  function list(itemId: number): ProgressReportView[] {
+    return db
+      .select({
+        id: progressReports.id,
+        itemId: progressReports.itemId,
+        unitId: progressReports.unitId,
+        unitName: units.name,
+        period: progressReports.period,
+        text: progressReports.text,
+        percent: progressReports.percent,
+        correctsReportId: progressReports.correctsReportId,
+        createdAt: progressReports.createdAt,
+        createdBy: accounts.name,
+      })
+      .from(progressReports)
+      .innerJoin(units, eq(units.id, progressReports.unitId))
+      .innerJoin(accounts, eq(accounts.id, progressReports.createdBy))
+      .where(eq(progressReports.itemId, itemId))
+      .orderBy(asc(progressReports.id))
+      .all()
+      .map(({ unitId, unitName, ...r }) => ({ ...r, unit: { id: unitId, name: unitName } }))
+  }
+
+  return {
+    list(actor: AccountActor, itemId: number): ProgressReportView[] {
+      items.loadVisible(actor, itemId)
+      return list(itemId)
+    },
+
+    /**
+     * Files a report for a month that has begun, as the lead unit or a responsible unit (its own part).
+     * Reports are never edited: a correction is a new report naming the one it corrects.
+     */
+    file(
+      actor: AccountActor,
+      itemId: number,
+      input: { period: string; text: string; percent?: number | undefined; correctsReportId?: number | undefined },
+    ): ProgressReportView {
+      const { record, responsible } = items.loadVisible(actor, itemId)
+      const unitId = actor.unitId
+      if (unitId === null || !isItemUnit(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: responsible.map((u) => u.id) })) {
+        throw forbidden('Only the lead unit or a responsible unit of the item reports on it', 'NOT_ITEM_UNIT')
+      }
+      const now = clock.now()
+      if (input.period > localPeriod(now, record.timezone)) {
+        throw unprocessable('PERIOD_IN_FUTURE', `${input.period} has not begun in ${record.timezone}`)
+      }
+      const text = input.text.trim()
+      if (text === '') throw unprocessable('TEXT_REQUIRED', 'A progress report needs text')
+      if (input.correctsReportId !== undefined) {
+        const corrected = db
+          .select({ id: progressReports.id })
+          .from(progressReports)
+          .where(and(eq(progressReports.id, input.correctsReportId), eq(progressReports.itemId, itemId), eq(progressReports.unitId, unitId)))
+          .get()
+        if (!corrected) throw unprocessable('CORRECTED_REPORT_NOT_FOUND', `Report ${input.correctsReportId} is not one of your unit's reports on this item`)
+      }
+      const at = now.toISOString()
+      const id = transact(() => {
+        const row = db
+          .insert(progressReports)
+          .values({
+            itemId,
+            unitId,
+            period: input.period,
+            text,
+            percent: input.percent ?? null,
+            correctsReportId: input.correctsReportId ?? null,
+            createdAt: at,
+            createdBy: actor.accountId,
+          })
+          .returning({ id: progressReports.id })
+          .get()
+        eventsRepo.append({
+          itemId,
+          at,
+          actor,
+          action: 'progress_reported',
+          comment: text,
+          details: { reportId: row.id, period: input.period, percent: input.percent ?? null, correctsReportId: input.correctsReportId ?? null },
+        })
+        return row.id
+      })
+      return list(itemId).find((r) => r.id === id)!
+    },
+  }
+}
+
+export type ProgressService = ReturnType<typeof createProgressService>
