@@ -121,7 +121,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
         await uploads.register(multipart, {
           limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 10, parts: 11, fieldSize: 4096, headerPairs: 100 },
         })
-        await uploads.register(evidenceRoutes, { evidence: services.evidence })
+        await uploads.register(evidenceRoutes, { evidence: services.evidence, maxBytes: config.evidenceMaxBytes })
       })
     },
     { prefix: '/api/v1' },

@@ -32,7 +32,7 @@ function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
 }
 
-export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceService }> = async (app, { evidence }) => {
+export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceService; maxBytes: number }> = async (app, { evidence, maxBytes }) => {
   app.get(
     '/items/:itemId/evidence',
     {
@@ -64,7 +64,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
       if (!request.isMultipart()) throw new AppError(415, 'NOT_MULTIPART', 'Send the file as multipart/form-data')
       const part = await request.file()
       if (!part) throw new AppError(400, 'FILE_REQUIRED', 'The request has no file part')
-      const { view, created } = await evidence.upload(actor, request.params.itemId, { stream: part.file, fileName: part.filename })
+      const { view, created } = await evidence.upload(actor, request.params.itemId, { stream: part.file, fileName: part.filename }, maxBytes)
       return reply.code(created ? 201 : 200).send(view)
     },
   )

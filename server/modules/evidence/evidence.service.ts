@@ -92,12 +92,22 @@ export function createEvidenceService({
      * Files an upload on an item for its lead or a responsible unit. The bytes are on disk under their hash before
      * the row that names them is written; the same file twice on one item returns the first record.
      */
-    async upload(actor: AccountActor, itemId: number, file: { stream: Readable; fileName: string }): Promise<{ view: EvidenceView; created: boolean }> {
+    async upload(
+      actor: AccountActor,
+      itemId: number,
+      file: { stream: Readable & { truncated?: boolean }; fileName: string },
+      maxBytes: number,
+    ): Promise<{ view: EvidenceView; created: boolean }> {
       const { record, responsible } = items.loadVisible(actor, itemId)
       if (!isItemUnit(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: responsible.map((u) => u.id) })) {
         throw forbidden('Only the lead unit or a responsible unit files evidence on an item', 'NOT_ITEM_UNIT')
       }
       const received = await store.receive(file.stream)
+      // A streamed part that hit the size limit simply ends early, marked truncated: it must not be kept.
+      if (file.stream.truncated || received.sizeBytes > maxBytes) {
+        await store.discard(received)
+        throw new AppError(413, 'FILE_TOO_LARGE', `Evidence files may be at most ${maxBytes} bytes`)
+      }
       const type = await store.sniff(received)
       if (!type) {
         await store.discard(received)

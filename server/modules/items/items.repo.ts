@@ -155,7 +155,8 @@ export function createItemsRepo(db: Db) {
         .select({
           itemId: evidence.itemId,
           count: sql<number>`count(*)`,
-          reused: sql<number>`max(exists (select 1 from ${evidence} e2 where e2.sha256 = ${evidence.sha256} and e2.item_id <> ${evidence.itemId}))`,
+          // Spelled out: drizzle leaves columns unqualified in a one-table select, which would bind them to e2.
+          reused: sql<number>`max(exists (select 1 from evidence e2 where e2.sha256 = "evidence"."sha256" and e2.item_id <> "evidence"."item_id"))`,
         })
         .from(evidence)
         .where(inArray(evidence.itemId, [...itemIds]))
