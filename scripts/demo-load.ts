@@ -2,6 +2,7 @@ import type { Services } from '../server/services.ts'
 import { daysInMonth, type Clock } from '../server/lib/time.ts'
 import type { AccountActor } from '../server/modules/auth/permissions.ts'
 import { demoItems, demoPlan, demoUnits } from './demo-data.ts'
+import { playDemoHistory } from './demo-workflow.ts'
 
 export const DEMO_SUPERVISION_OFFICE = '区环保督察整改办公室'
 export const DEMO_LEAD_UNIT = '区生态环境局'
@@ -37,10 +38,10 @@ export interface LoadedDemo {
 }
 
 /**
- * Loads the demo plan (units, plan, items) unless a plan with its title exists. The clock is moved to the
- * plan's (shifted) start while loading, so the audit trail reads as it would have happened.
+ * Loads the demo plan (units, plan, items, and its first months of history) unless a plan with its title exists.
+ * The clock is moved along while loading, so the audit trail reads as it would have happened.
  */
-export function loadDemo(services: Services, clock: Clock & { set(to: Date | string): void }, now: Date): LoadedDemo {
+export async function loadDemo(services: Services, clock: Clock & { set(to: Date | string): void }, now: Date): Promise<LoadedDemo> {
   const unitIds = new Map<string, number>()
   for (const name of demoUnits) unitIds.set(name, services.units.findOrCreate(name).unit.id)
   const existing = services.plans.list().find((p) => p.title === demoPlan.title)
@@ -73,6 +74,7 @@ export function loadDemo(services: Services, clock: Clock & { set(to: Date | str
       })
     }
   })
+  await playDemoHistory(services, clock, plan.id, unitIds, DEMO_SUPERVISION_OFFICE, now)
   clock.set(now)
   return { planId: plan.id, created: true, unitIds }
 }

@@ -7,7 +7,7 @@ import { openForScript } from './lib.ts'
 const now = systemClock.now()
 const loadingClock = fixedClock(now)
 const { config, database, services } = openForScript(loadingClock)
-const demo = loadDemo(services, loadingClock, now)
+const demo = await loadDemo(services, loadingClock, now)
 loadingClock.set(systemClock.now())
 const tokens = [
   { role: 'admin' as const, name: '演示管理员', unit: null },

@@ -20,8 +20,8 @@ describe('the demo plan', () => {
 
   it('loads about forty items of all three deadline kinds across the three task areas, once', async () => {
     const now = t.clock.now()
-    const first = loadDemo(t.app.services, t.clock, now)
-    const second = loadDemo(t.app.services, t.clock, now)
+    const first = await loadDemo(t.app.services, t.clock, now)
+    const second = await loadDemo(t.app.services, t.clock, now)
     expect(first.created).toBe(true)
     expect(second).toMatchObject({ created: false, planId: first.planId })
     const admin = factories(t.app).token('admin')
@@ -38,5 +38,44 @@ describe('the demo plan', () => {
     expect(new Set(items.map((i) => i.category)).size).toBe(3)
     expect(items[0]!.createdAt.startsWith('2026-09-03')).toBe(true)
     expect(t.clock.now().toISOString()).toBe(now.toISOString())
+
+    // The history went through the workflow: every status, evidence (one reused), reports, extensions,
+    // an objection, a rebound, lagging and overdue items.
+    const all = (await as(t.app, admin).get(`/api/v1/items?planId=${first.planId}&limit=200`)).json().items as {
+      id: number
+      code: string
+      status: string
+      rebound: boolean
+      lagging: boolean
+      overdue: boolean
+      evidenceReused: boolean
+    }[]
+    expect(new Set(all.map((i) => i.status))).toEqual(new Set(['assigned', 'in_progress', 'closure_requested', 'in_public_notice', 'closed']))
+    expect(all.filter((i) => i.rebound).map((i) => i.code)).toEqual(['2-10'])
+    expect(all.filter((i) => i.evidenceReused).map((i) => i.code).sort()).toEqual(['1-5', '1-7'])
+    expect(all.filter((i) => i.lagging).length).toBeGreaterThanOrEqual(3)
+    expect(all.filter((i) => i.overdue).length).toBeGreaterThanOrEqual(1)
+    const inNotice = all.find((i) => i.status === 'in_public_notice')!
+    expect(t.app.services.objections.list({ itemId: inNotice.id, status: 'pending' })).toHaveLength(1)
+    const extensionStates = all.flatMap((i) => t.app.services.extensions.list({ kind: 'account', accountId: 0, name: '', role: 'admin', unitId: null }, i.id).map((e) => e.status))
+    expect(extensionStates.sort()).toEqual(['approved', 'pending'])
+    const reports = t.database.sqlite.prepare('select count(*) n from progress_reports').get() as { n: number }
+    expect(reports.n).toBeGreaterThan(50)
+  })
+})
+
+describe('the demo on other days', () => {
+  it.each(['2027-02-14T02:00:00.000Z', '2027-08-20T02:00:00.000Z', '2028-01-02T02:00:00.000Z'])('loads with its history on %s', async (now) => {
+    const other = await createTestApp({ now })
+    try {
+      const demo = await loadDemo(other.app.services, other.clock, other.clock.now())
+      expect(demo.created).toBe(true)
+      const statuses = other.database.sqlite.prepare('select distinct status from items').all() as { status: string }[]
+      expect(statuses.map((s) => s.status)).toContain('in_public_notice')
+      const future = other.database.sqlite.prepare('select count(*) n from item_events where at > ?').get(now) as { n: number }
+      expect(future.n).toBe(0)
+    } finally {
+      await other.close()
+    }
   })
 })
