@@ -1,5 +1,6 @@
 // Helpers for scripts/bench.ts: the synthetic data set, the autocannon runner and the report formatting.
 // Kept apart from bench.ts so that file reads as the list of scenarios and the order they run in.
+import { eventHash, GENESIS_HASH, verifyAuditChain } from '../server/modules/events/audit-chain.ts'
 import { closeSync, fsyncSync, openSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { isDeepStrictEqual } from 'node:util'
@@ -174,9 +175,12 @@ function bulkWriter(database: DatabaseHandle, planId: number, creator: AccountAc
   const responsible = sqlite.prepare('insert into item_responsible_units (item_id, unit_id) values (?, ?)')
   const event = sqlite.prepare(
     `insert into item_events (item_id, at, actor_account_id, actor_name, actor_role, actor_unit_id, action,
-       from_status, to_status, comment, details)
-     values (?, ?, ?, ?, ?, ?, 'create', null, 'assigned', null, ?)`,
+       from_status, to_status, comment, details, prev_hash, hash)
+     values (?, ?, ?, ?, ?, ?, 'create', null, 'assigned', null, ?, ?, ?)`,
   )
+  // The audit chain continues from the database's last row, read each time: a rolled-back check must not leave
+  // the loader chaining to a row that no longer exists.
+  const tail = sqlite.prepare('select hash from item_events order by id desc limit 1').pluck()
   return {
     insert(content, createdAt) {
       const id = Number(
@@ -195,7 +199,22 @@ function bulkWriter(database: DatabaseHandle, planId: number, creator: AccountAc
         ).lastInsertRowid,
       )
       for (const unitId of content.responsibleUnitIds) responsible.run(id, unitId)
-      event.run(id, createdAt, creator.accountId, creator.name, creator.role, creator.unitId, JSON.stringify({ item: content }))
+      const details = JSON.stringify({ item: content })
+      const lastHash = (tail.get() as string | undefined) ?? GENESIS_HASH
+      const hash = eventHash(lastHash, {
+        itemId: id,
+        at: createdAt,
+        actorAccountId: creator.accountId,
+        actorName: creator.name,
+        actorRole: creator.role,
+        actorUnitId: creator.unitId,
+        action: 'create',
+        fromStatus: null,
+        toStatus: 'assigned',
+        comment: null,
+        details,
+      })
+      event.run(id, createdAt, creator.accountId, creator.name, creator.role, creator.unitId, details, lastHash, hash)
       return id
     },
   }
@@ -289,6 +308,11 @@ export async function seed(database: DatabaseHandle, services: Services, options
     }
   })
 
+  await timed(timings, 'audit chain verified', () => {
+    const { broken } = verifyAuditChain(sqlite)
+    if (broken) throw new Error(`the bulk load broke the audit chain: ${broken.message}`)
+  })
+
   const focusUnitId = unitIds[0]!
   const focusUnitName = sqlite.prepare('select name from units where id = ?').pluck().get(focusUnitId) as string
   const focusLeadCount = sqlite.prepare('select count(*) from items where lead_unit_id = ?').pluck().get(focusUnitId) as number
@@ -344,7 +368,8 @@ function checkBulkMatchesService(
       })
       const a = rows(viaService.id)
       const b = rows(viaBulk)
-      const ignore = new Set(['id', 'item_id', 'code'])
+      // The chain links differ by construction (each row chains to the one before it); verifyAuditChain checks them.
+      const ignore = new Set(['id', 'item_id', 'code', 'prev_hash', 'hash'])
       const compare = (what: string, x: Record<string, unknown> | undefined, y: Record<string, unknown> | undefined) => {
         for (const key of new Set([...Object.keys(x ?? {}), ...Object.keys(y ?? {})])) {
           if (ignore.has(key)) continue

@@ -6,14 +6,14 @@
 // Everything runs in this one process: the servers on the main thread, the autocannon client in a worker thread
 // (see load() in bench-lib.ts), on 127.0.0.1. Exit code 1 when a scenario saw non-2xx responses or errors.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pino, { type Logger } from 'pino'
 import { databaseFile, openDatabase, type DatabaseHandle } from '../db/client.ts'
 import { buildApp } from '../server/app.ts'
-import { loadConfig } from '../server/config.ts'
+import { loadConfig, type Config } from '../server/config.ts'
 import { systemClock } from '../server/lib/time.ts'
 import { createServices } from '../server/services.ts'
 import {
@@ -54,19 +54,25 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '2' },
-      connections: { type: 'string', default: '50' },
-      items: { type: 'string', default: '100000' },
-      units: { type: 'string', default: '200' },
-      only: { type: 'string', multiple: true },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  })
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        duration: { type: 'string', default: '10' },
+        warmup: { type: 'string', default: '2' },
+        connections: { type: 'string', default: '50' },
+        items: { type: 'string', default: '100000' },
+        units: { type: 'string', default: '200' },
+        only: { type: 'string', multiple: true },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    })
+  } catch (err) {
+    usage(err instanceof Error ? err.message : String(err))
+  }
+  const { values } = parsed
   if (values.help) {
     console.log(USAGE)
     process.exit(0)
@@ -99,6 +105,9 @@ function usage(message: string): never {
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios. To add one: append an entry; `paths` may return many paths (each connection cycles through them),
 // `body` gives each request its JSON body, `setup` prepares data it needs, `check` vets one probe response.
+// Every connection walks the same list from the start, so a write that may happen once per item (a transition)
+// needs the list split per request instead: in worker mode autocannon takes `setupRequest` only as a module
+// path, so such a scenario would write a small .cjs that hands out the next request into the temp directory.
 
 interface Context {
   options: Options
@@ -207,19 +216,14 @@ async function startBare(logFile: string): Promise<FastifyInstance> {
   return app
 }
 
-function serverPool(dir: string, database: DatabaseHandle) {
+function serverPool(dir: string, config: Config, database: DatabaseHandle) {
   const started = new Map<ServerName, Promise<Server>>()
   const start = async (name: ServerName): Promise<Server> => {
     const logFile = join(dir, `${name}.log`)
     const app =
       name === 'bare'
         ? await startBare(logFile)
-        : await buildApp({
-            config: loadConfig({ DATA_DIR: dir, JOBS: 'off', LOG_LEVEL: 'info' }),
-            database,
-            clock: systemClock,
-            logger: benchLogger(logFile),
-          })
+        : await buildApp({ config, database, clock: systemClock, logger: benchLogger(logFile) })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
     return { url, logFile, completed: 0, close: () => app.close() }
   }
@@ -300,10 +304,17 @@ async function runScenario(scenario: Scenario, ctx: Context, servers: ReturnType
   return { scenario, result, serverBusy, problem: null }
 }
 
-function countRequestLines(file: string): number {
-  const text = readFileSync(file, 'utf8')
+/** Streams, since a long run at tens of thousands of req/s writes more log than fits in one string. */
+async function countRequestLines(file: string): Promise<number> {
+  const needle = Buffer.from('"msg":"request"')
   let n = 0
-  for (let i = text.indexOf('"msg":"request"'); i !== -1; i = text.indexOf('"msg":"request"', i + 1)) n++
+  let carry = Buffer.alloc(0)
+  for await (const chunk of createReadStream(file)) {
+    const buf = Buffer.concat([carry, chunk as Buffer])
+    for (let i = buf.indexOf(needle); i !== -1; i = buf.indexOf(needle, i + needle.length)) n++
+    // Keep a tail shorter than the needle, so a match split across chunks is counted once.
+    carry = buf.subarray(Math.max(0, buf.length - needle.length + 1))
+  }
   return n
 }
 
@@ -316,7 +327,9 @@ function baselineOf(outcomes: Outcome[]): { reqPerSec: number; p99Ms: number; ru
   return { reqPerSec: runs.reduce((sum, r) => sum + r.reqPerSec, 0) / runs.length, p99Ms: Math.max(...runs.map((r) => r.p99Ms)), runs }
 }
 
-const verdict = (ratio: number | null, target: number) => (ratio === null ? 'n/a' : ratio >= target ? 'PASS' : 'BELOW')
+const hasErrors = (r: LoadResult | null) => r !== null && r.non2xx + r.errors + r.timeouts > 0
+const verdict = (result: LoadResult | null, ratio: number | null, target: number) =>
+  hasErrors(result) ? 'INVALID (errors)' : ratio === null ? 'n/a' : ratio >= target ? 'PASS' : 'BELOW'
 const targetPct = (target: number) => `${Math.round(target * 100)}%`
 
 /** Prints results and targets; true when something failed or saw errors. */
@@ -338,7 +351,7 @@ function report(outcomes: Outcome[], options: Options): boolean {
         `, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}` +
         (serverBusy !== null ? ` (server thread busy ${fmtPct(serverBusy)})` : ''),
     )
-    if (result.non2xx + result.errors + result.timeouts > 0) {
+    if (hasErrors(result)) {
       failed = true
       const codes = Object.entries(result.statusCodes).map(([c, n]) => `${c}×${fmtInt(n)}`).join(' ')
       console.log(
@@ -359,7 +372,7 @@ function report(outcomes: Outcome[], options: Options): boolean {
   for (const { scenario, result } of outcomes) {
     if (scenario.target === undefined) continue
     const ratio = result ? ratioOf(result) : null
-    console.log(`  ${scenario.title} ≥ ${targetPct(scenario.target)} of bare: ${ratio === null ? 'not measured' : fmtPct(ratio)} ${verdict(ratio, scenario.target)}`)
+    console.log(`  ${scenario.title} ≥ ${targetPct(scenario.target)} of bare: ${ratio === null ? 'not measured' : fmtPct(ratio)} ${verdict(result, ratio, scenario.target)}`)
   }
   return failed
 }
@@ -381,7 +394,7 @@ function printSummary(outcomes: Outcome[], options: Options): void {
       result ? fmtMs(result.p99Ms) : '—',
       result ? String(result.non2xx + result.errors + result.timeouts) : '—',
       ratio !== null ? fmtPct(ratio) : '—',
-      scenario.target !== undefined ? `≥ ${targetPct(scenario.target)} ${verdict(ratio, scenario.target)}` : '',
+      scenario.target !== undefined ? `≥ ${targetPct(scenario.target)} ${verdict(result, ratio, scenario.target)}` : '',
     ])
   }
   console.log(
@@ -425,6 +438,11 @@ async function main(): Promise<number> {
         `${fmtInt(options.items)} items, ${options.units} units; ${options.connections} connections, ` +
         `${options.warmup} s warm-up + ${options.duration} s per scenario`,
     )
+    const [load1] = loadavg()
+    if (load1 !== undefined && load1 > cpus().length * 0.25) {
+      // Everything here is CPU-bound on few cores: another busy process (a test run) moves every figure.
+      console.log(`!!! load average ${load1.toFixed(1)} before starting: if another process is busy (a test run), figures will be noisy`)
+    }
     const config = loadConfig({ DATA_DIR: dir, JOBS: 'off', LOG_LEVEL: 'info' })
     const setupStart = performance.now()
     database = openDatabase(databaseFile(config.dataDir))
@@ -440,7 +458,7 @@ async function main(): Promise<number> {
     )
 
     const ctx: Context = { options, seeded, rng: mulberry32(7) }
-    const servers = serverPool(dir, database)
+    const servers = serverPool(dir, config, database)
     const outcomes: Outcome[] = []
     // The baseline runs first and again last, and the ratios use the mean: on a small machine the bare route
     // varies by tens of percent from run to run (the client and the kernel's loopback compete for the same cores),
@@ -464,7 +482,7 @@ async function main(): Promise<number> {
     console.log('\nLog lines per response (should be ~1.00: both servers write one line per request)')
     // The client may cancel in-flight requests at the end of a run that the server still logs, hence "~".
     for (const [name, server] of await servers.entries()) {
-      const lines = countRequestLines(server.logFile)
+      const lines = await countRequestLines(server.logFile)
       console.log(`  ${name}: ${fmtInt(lines)} lines / ${fmtInt(server.completed)} responses = ${(lines / Math.max(1, server.completed)).toFixed(2)}`)
     }
     const mem = process.memoryUsage()

@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { Services } from '../server/services.ts'
 import { daysInMonth, type Clock } from '../server/lib/time.ts'
 import type { AccountActor } from '../server/modules/auth/permissions.ts'
-import { demoItems, demoPlan, demoUnits } from './demo-data.ts'
+import { demoPlan, demoUnits } from './demo-data.ts'
 import { playDemoHistory } from './demo-workflow.ts'
 
 export const DEMO_SUPERVISION_OFFICE = '区环保督察整改办公室'
 export const DEMO_LEAD_UNIT = '区生态环境局'
+
+/** The demo checklist as a district would send it (generated from demo-data.ts by scripts/make-fixture.ts). */
+export const DEMO_CHECKLIST_FILE = fileURLToPath(new URL('../test/fixtures/checklist.xlsx', import.meta.url))
 
 /**
  * How many whole years the seed's 2018 timeline moves so that the demo plan started about three months before
@@ -59,21 +64,14 @@ export async function loadDemo(services: Services, clock: Clock & { set(to: Date
     timezone: demoPlan.timezone,
     categories: demoPlan.categories,
   })
-  services.transact(() => {
-    for (const item of demoItems) {
-      services.items.create(adminActor, plan.id, {
-        code: item.code,
-        category: item.category,
-        problem: item.problem,
-        target: item.target,
-        measures: item.measures,
-        leadUnitId: unitIds.get(item.leadUnit)!,
-        responsibleUnitIds: item.responsibleUnits.map((u) => unitIds.get(u)!),
-        deadlineKind: item.deadlineKind,
-        deadline: item.deadline === null ? null : shiftDate(item.deadline, shift),
-      })
-    }
-  })
+  // The items arrive the way a real plan's do: the checklist spreadsheet, imported. Its 2018 deadlines move with
+  // the rest of the timeline.
+  const sheet = await services.checklist.readWorkbook(readFileSync(DEMO_CHECKLIST_FILE))
+  const rows = sheet.rows.map((row) => ({
+    ...row,
+    deadline: row.deadline && { ...row.deadline, deadline: row.deadline.deadline === null ? null : shiftDate(row.deadline.deadline, shift) },
+  }))
+  services.checklist.importSheet(adminActor, plan.id, { ...sheet, rows })
   await playDemoHistory(services, clock, plan.id, unitIds, DEMO_SUPERVISION_OFFICE, now)
   clock.set(now)
   return { planId: plan.id, created: true, unitIds }

@@ -15,7 +15,7 @@ function demoPdf(title: string): Buffer {
  * Plays the first months of the demo plan through the same services the API uses, with the clock moved to each
  * step, so the demo shows items in every status with the history that got them there: reports, evidence (one file
  * reused on two items), closures, a rejection, an extension approved and one pending, an objection in notice,
- * a rebound, lagging and overdue items.
+ * a rebound, lagging and overdue items, urges, joint supervisions open and resolved.
  */
 export async function playDemoHistory(
   services: Services,
@@ -125,6 +125,32 @@ export async function playDemoHistory(
       reason: '秸秆综合利用设备采购周期较长。',
       progress: '已完成招标，设备待交付。',
     })
+  }
+
+  // Joint supervision (联合督办). Earlier in the history: after its rejected close-out, 2-11 was put under joint
+  // supervision by hand, answered with its evidence and resolved.
+  clock.set(at(65))
+  const handOpened = services.supervision.open(supervisor, item('2-11').id, {
+    reason: '销号申请因佐证材料不足被退回，整改落实不到位，经研究列入联合督办，请牵头单位限期补齐整改措施并书面回复。',
+  })
+  clock.set(at(66))
+  services.supervision.acknowledge(leadOf('2-11'), handOpened.id, { comment: '已签收，立即组织落实。' })
+  clock.set(at(71))
+  services.supervision.reply(leadOf('2-11'), handOpened.id, {
+    text: '已委托第三方开展水质监测，制定河道长效管护方案，相关材料已上传。',
+    evidenceIds: services.evidence.list(supervisor, item('2-11').id).map((e) => e.id),
+  })
+  clock.set(at(74))
+  services.supervision.resolve(supervisor, handOpened.id, { comment: '回复材料齐全，整改措施可行，同意办结，纳入月调度持续跟踪。' })
+
+  // Yesterday's daily sweep: overdue items are urged (催办); overdue 15 days or lagging ones go to joint
+  // supervision. One lead unit has acknowledged its notice since and not yet replied.
+  clock.set(new Date(daysAgo(1).getTime() + 3 * 3_600_000))
+  const sweep = services.escalation.sweep(clock.now())
+  const firstEscalated = sweep.escalated[0]
+  if (firstEscalated) {
+    clock.set(new Date(daysAgo(1).getTime() + 5 * 3_600_000))
+    services.supervision.acknowledge(leadOf(firstEscalated.code), firstEscalated.supervisionId, { comment: '已签收。' })
   }
   clock.set(now)
 }

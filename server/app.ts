@@ -10,6 +10,7 @@ import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
 import { errorHandlerPlugin } from './plugins/errors.ts'
 import { requestLogPlugin } from './plugins/request-log.ts'
+import { overloadPlugin } from './plugins/overload.ts'
 import { AccountSchema, accountsRoutes } from './modules/accounts/accounts.routes.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
 import { ItemView, ItemEvent } from './modules/items/items.schemas.ts'
@@ -19,13 +20,24 @@ import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
+import helmet from '@fastify/helmet'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
 import { extensionSchemas, extensionsRoutes } from './modules/extensions/extensions.routes.ts'
 import { objectionSchemas, objectionsRoutes, publicObjectionRoutes } from './modules/objections/objections.routes.ts'
 import { progressRoutes, progressSchemas } from './modules/progress/progress.routes.ts'
+import { checklistRoutes, checklistSchemas } from './modules/checklist/checklist.routes.ts'
 import { schedulerPlugin } from './plugins/scheduler.ts'
+import { supervisionRoutes } from './modules/supervision/supervision.routes.ts'
+import { supervisionSchemas } from './modules/supervision/supervision.schemas.ts'
+import { escalationRoutes } from './modules/escalation/escalation.routes.ts'
+import { bulletinsRoutes } from './modules/bulletins/bulletins.routes.ts'
+import { BulletinSchema } from './modules/bulletins/bulletins.schemas.ts'
 import type { Permission } from './modules/auth/permissions.ts'
+import { caseLeadSchemas, caseLeadsRoutes } from './modules/case-leads/case-leads.routes.ts'
+import { publicApiRoutes } from './modules/public/public.api.ts'
+import { publicSchemas } from './modules/public/public.fields.ts'
+import { publicPageRoutes } from './modules/public/public.pages.ts'
 
 export interface AppOptions {
   config: Config
@@ -96,12 +108,39 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     ...extensionSchemas,
     ...objectionSchemas,
     ...evidenceSchemas,
+    ...checklistSchemas,
+    ...supervisionSchemas,
+    BulletinSchema,
+    ...caseLeadSchemas,
+    ...publicSchemas,
   ]) {
     app.addSchema(schema)
   }
 
   await app.register(errorHandlerPlugin)
   await app.register(requestLogPlugin)
+  await app.register(overloadPlugin, { ...config.underPressure })
+  // Security headers on every response. The pages carry no script and load nothing from elsewhere; their CSS is
+  // one <style> element (and the bulletin's column widths are style attributes), hence 'unsafe-inline' for styles
+  // only. Swagger UI at /docs loads its scripts from /docs/static, which 'self' allows.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  })
   await app.register(docsPlugin)
   await app.register(healthRoutes, { sqlite: database.sqlite })
 
@@ -116,6 +155,10 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       await api.register(progressRoutes, { progress: services.progress })
       await api.register(extensionsRoutes, { extensions: services.extensions })
       await api.register(objectionsRoutes, { objections: services.objections })
+      await api.register(supervisionRoutes, { supervision: services.supervision })
+      await api.register(escalationRoutes, { escalation: services.escalation })
+      await api.register(bulletinsRoutes, { bulletins: services.bulletins })
+      await api.register(caseLeadsRoutes, { caseLeads: services.caseLeads })
       await api.register(async (uploads) => {
         // Files stream to disk part by part; the limits make a too-large file a 413 while it arrives.
         await uploads.register(multipart, {
@@ -123,19 +166,37 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
         })
         await uploads.register(evidenceRoutes, { evidence: services.evidence, maxBytes: config.evidenceMaxBytes })
       })
+      await api.register(async (checklists) => {
+        // Its own scope: a spreadsheet has its own size limit, and it is read into memory, not streamed to disk.
+        await checklists.register(multipart, {
+          limits: { fileSize: config.importMaxBytes, files: 1, fields: 4, parts: 5, fieldSize: 64, headerPairs: 100 },
+        })
+        await checklists.register(checklistRoutes, { checklist: services.checklist, maxBytes: config.importMaxBytes })
+      })
     },
     { prefix: '/api/v1' },
   )
 
-  await app.register(
-    async (publicApi) => {
-      await publicApi.register(rateLimit, { max: config.publicRequestsPerMinute, timeWindow: '1 minute' })
-      await publicApi.register(publicObjectionRoutes, { objections: services.objections, perHour: config.objectionsPerHour })
-    },
-    { prefix: '/api/v1/public' },
-  )
+  // Everything without an account: one per-minute allowance per client across the pages and the JSON; filing an
+  // objection has its own, tighter, hourly one.
+  await app.register(async (publicScope) => {
+    await publicScope.register(rateLimit, { max: config.publicRequestsPerMinute, timeWindow: '1 minute' })
+    await publicScope.register(
+      async (publicApi) => {
+        await publicApi.register(publicObjectionRoutes, { objections: services.objections, perHour: config.objectionsPerHour })
+        await publicApi.register(publicApiRoutes, { publicData: services.publicData })
+      },
+      { prefix: '/api/v1/public' },
+    )
+    await publicScope.register(publicPageRoutes, {
+      prefix: '/public',
+      publicData: services.publicData,
+      objections: services.objections,
+      objectionsPerHour: config.objectionsPerHour,
+    })
+  })
 
-  if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone })
+  if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour })
 
   return app as unknown as FastifyInstance
 }

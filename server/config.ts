@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { totalmem } from 'node:os'
 import { resolve } from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import { isValidTimeZone } from './lib/time.ts'
 
 // The environment, validated once. Nothing else in the service reads process.env.
@@ -20,10 +22,22 @@ const EnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 1024 * 1024 }),
   /** Largest evidence file, in bytes (default 20 MB). */
   EVIDENCE_MAX_BYTES: Type.Integer({ minimum: 1, maximum: 1024 * 1024 * 1024, default: 20 * 1024 * 1024 }),
+  /** Largest checklist spreadsheet to import, in bytes (default 5 MB); ten times this is the most it may unpack to. */
+  IMPORT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 5 * 1024 * 1024 }),
+  /** Most rows (items and task-area headings) one import may hold. */
+  IMPORT_MAX_ROWS: Type.Integer({ minimum: 1, maximum: 100_000, default: 2000 }),
   /** Objections one client may file per hour. */
   OBJECTIONS_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
   /** Requests one client may make per minute on the public routes. */
   PUBLIC_REQUESTS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 120 }),
+  /** The hour (0–23, in DEFAULT_TIMEZONE) at which the daily escalation sweep runs. */
+  ESCALATION_HOUR: Type.Integer({ minimum: 0, maximum: 23, default: 6 }),
+  /** Mean event-loop delay (ms) above which requests get 503 SERVICE_OVERLOADED; 0 turns the check off. */
+  UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  /** Heap in use (bytes) above which requests get 503; default 90% of V8's heap limit; 0 turns the check off. */
+  UNDER_PRESSURE_MAX_HEAP_USED_BYTES: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  /** Resident memory (bytes) above which requests get 503; default 90% of the memory the process may use; 0 turns it off. */
+  UNDER_PRESSURE_MAX_RSS_BYTES: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
 })
 
 export interface Config {
@@ -35,8 +49,13 @@ export interface Config {
   readonly defaultTimezone: string
   readonly bodyLimitBytes: number
   readonly evidenceMaxBytes: number
+  readonly importMaxBytes: number
+  readonly importMaxRows: number
   readonly objectionsPerHour: number
   readonly publicRequestsPerMinute: number
+  readonly escalationHour: number
+  /** Limits past which the service sheds load with 503 rather than fall over; 0 turns a check off. */
+  readonly underPressure: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number; readonly maxRssBytes: number }
 }
 
 export class ConfigError extends Error {
@@ -46,7 +65,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE'])
+const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE', 'ESCALATION_HOUR', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES'])
 
 /** Reads and checks the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,9 +101,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimezone: env2.DEFAULT_TIMEZONE,
     bodyLimitBytes: env2.BODY_LIMIT_BYTES,
     evidenceMaxBytes: env2.EVIDENCE_MAX_BYTES,
+    importMaxBytes: env2.IMPORT_MAX_BYTES,
+    importMaxRows: env2.IMPORT_MAX_ROWS,
     objectionsPerHour: env2.OBJECTIONS_PER_HOUR,
     publicRequestsPerMinute: env2.PUBLIC_REQUESTS_PER_MINUTE,
+    escalationHour: env2.ESCALATION_HOUR,
+    underPressure: Object.freeze({
+      maxEventLoopDelayMs: env2.UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env2.UNDER_PRESSURE_MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+      maxRssBytes: env2.UNDER_PRESSURE_MAX_RSS_BYTES ?? Math.floor(memoryAvailable() * 0.9),
+    }),
   })
+}
+
+/** What the process may use: the container's limit when there is one, else the machine's memory. */
+function memoryAvailable(): number {
+  const constrained = process.constrainedMemory?.() ?? 0
+  // Without a cgroup limit Node reports a huge number (or 0); the machine's memory is then the real bound.
+  return constrained > 0 ? Math.min(constrained, totalmem()) : totalmem()
 }
 
 function requireOneOf(variable: string, value: string, allowed: readonly string[]): void {

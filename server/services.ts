@@ -18,6 +18,15 @@ import { createEvidenceStore } from './modules/evidence/evidence.store.ts'
 import { createExtensionsService } from './modules/extensions/extensions.service.ts'
 import { createObjectionsService } from './modules/objections/objections.service.ts'
 import { createProgressService } from './modules/progress/progress.service.ts'
+import { createChecklistService } from './modules/checklist/checklist.service.ts'
+import { createSupervisionRepo } from './modules/supervision/supervision.repo.ts'
+import { createSupervisionService } from './modules/supervision/supervision.service.ts'
+import { createEscalationRepo } from './modules/escalation/escalation.repo.ts'
+import { createEscalationService } from './modules/escalation/escalation.service.ts'
+import { createBulletinsService } from './modules/bulletins/bulletins.service.ts'
+import { createCaseLeadsRepo } from './modules/case-leads/case-leads.repo.ts'
+import { createCaseLeadsService } from './modules/case-leads/case-leads.service.ts'
+import { createPublicService } from './modules/public/public.service.ts'
 
 /** Wires repositories and services; the HTTP layer, the jobs and the scripts all use the same ones. */
 export function createServices({ database, clock, config }: { database: DatabaseHandle; clock: Clock; config: Config }) {
@@ -37,9 +46,24 @@ export function createServices({ database, clock, config }: { database: Database
   const progress = createProgressService({ db, items, eventsRepo, clock, transact })
   const extensions = createExtensionsService({ db, items, itemsRepo, eventsRepo, clock, transact })
   const objections = createObjectionsService({ db, items, itemsRepo, closeout, eventsRepo, clock, transact })
+  const caseLeads = createCaseLeadsService({ repo: createCaseLeadsRepo(db, sqlite), plansRepo, unitsRepo, clock, transact })
+  const supervision = createSupervisionService({ repo: createSupervisionRepo(db), itemsRepo, plansRepo, eventsRepo, clock, transact })
+  const bulletins = createBulletinsService({ db, sqlite, plansRepo, clock, transact, supervisionActivity: supervision.supervisionActivity })
+  const publicData = createPublicService({ db, plansRepo, bulletins, caseLeads, clock })
+  const escalation = createEscalationService({ repo: createEscalationRepo(db), itemsRepo, supervision, eventsRepo, clock, transact })
+  const checklist = createChecklistService({
+    db,
+    items,
+    units,
+    unitsRepo,
+    plansRepo,
+    transact,
+    clock,
+    limits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
+  })
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { units, accounts, plans, items, closeout, progress, extensions, objections, evidence, transact }
+  return { units, accounts, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -24,6 +24,9 @@ export const itemEvents = sqliteTable(
     comment: text('comment'),
     /** JSON with what the action changed or carried (edited fields, the new deadline, an evidence id …). */
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** SHA-256 of the previous event's hash and this row: editing or removing any row breaks the chain after it. */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('item_events_item_idx').on(t.itemId, t.id), index('item_events_at_idx').on(t.at)],
 )

@@ -66,10 +66,28 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0')
 }
 
+// Zone offsets are whole multiples of 15 minutes and change only on 15-minute boundaries, so the offset found for
+// any instant holds for its whole 15-minute slot. Caching it per slot makes localDate cheap enough to run for
+// every item of a page (Intl's formatToParts costs microseconds per call).
+const SLOT_MS = 15 * 60 * 1000
+const offsetCache = new Map<string, number>()
+
+function cachedOffsetMs(instant: Date, timeZone: string): number {
+  const slot = Math.floor(instant.getTime() / SLOT_MS)
+  const key = `${timeZone}|${slot}`
+  let offset = offsetCache.get(key)
+  if (offset === undefined) {
+    offset = offsetMs(new Date(slot * SLOT_MS), timeZone)
+    if (offsetCache.size > 50_000) offsetCache.clear()
+    offsetCache.set(key, offset)
+  }
+  return offset
+}
+
 /** The calendar date of `instant` in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): string {
-  const w = wallClock(instant, timeZone)
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`
+  const shifted = new Date(instant.getTime() + cachedOffsetMs(instant, timeZone))
+  return `${pad(shifted.getUTCFullYear(), 4)}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}`
 }
 
 /** The month ('YYYY-MM') of `instant` in `timeZone`. */

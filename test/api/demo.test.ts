@@ -64,6 +64,42 @@ describe('the demo plan', () => {
   })
 })
 
+describe('escalation in the demo', () => {
+  it('has an urged item, joint supervisions awaiting a reply, and one resolved by hand with its evidence', async () => {
+    const { planId } = await loadDemo(t.app.services, t.clock, t.clock.now())
+    const leader = factories(t.app).token('leader')
+    const urged = t.database.sqlite.prepare("select distinct item_id from item_events where action = 'urge'").all() as { item_id: number }[]
+    expect(urged.length).toBeGreaterThanOrEqual(1)
+
+    const list = (await as(t.app, leader).get(`/api/v1/supervisions?planId=${planId}&limit=200`)).json().supervisions as {
+      id: number
+      seq: number
+      status: string
+      rule: string
+      replyStatus: string
+      item: { code: string }
+    }[]
+    const resolved = list.filter((s) => s.status === 'resolved')
+    expect(resolved).toEqual([expect.objectContaining({ rule: 'manual', item: expect.objectContaining({ code: '2-11' }) })])
+    const one = (await as(t.app, leader).get(`/api/v1/supervisions/${resolved[0]!.id}`)).json()
+    expect(one.reply.evidence.length).toBeGreaterThanOrEqual(1)
+    expect(one.steps.map((s: { action: string }) => s.action)).toEqual([
+      'supervision_opened',
+      'supervision_acknowledged',
+      'supervision_replied',
+      'supervision_resolved',
+    ])
+    const awaiting = list.filter((s) => s.replyStatus === 'awaiting')
+    expect(awaiting.map((s) => s.status)).toEqual(expect.arrayContaining(['open', 'acknowledged']))
+    expect(new Set(list.filter((s) => s.status !== 'resolved').map((s) => s.rule))).toEqual(new Set(['overdue', 'lagging']))
+
+    // The sweep the server runs at start finds nothing left to do.
+    const run = t.app.services.escalation.sweep(t.clock.now())
+    expect(run.urged).toEqual([])
+    expect(run.escalated).toEqual([])
+  })
+})
+
 describe('the demo on other days', () => {
   it.each(['2027-02-14T02:00:00.000Z', '2027-08-20T02:00:00.000Z', '2028-01-02T02:00:00.000Z'])('loads with its history on %s', async (now) => {
     const other = await createTestApp({ now })

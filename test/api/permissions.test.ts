@@ -25,14 +25,33 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /api/v1/items/:itemId/evidence': ALL,
   'POST /api/v1/items/:itemId/evidence': ['unit'],
   'GET /api/v1/evidence/:evidenceId/content': ALL,
+  'POST /api/v1/plans/:planId/import': ['admin', 'supervisor'],
+  'GET /api/v1/plans/:planId/export': ALL,
   'GET /api/v1/items/:itemId/extensions': ALL,
   'POST /api/v1/items/:itemId/extensions': ['unit'],
   'POST /api/v1/extensions/:extensionId/decision': ['supervisor'],
   'GET /api/v1/objections': ['admin', 'supervisor', 'leader'],
   'POST /api/v1/objections/:objectionId/decision': ['supervisor'],
+  'POST /api/v1/escalations/run': ['admin', 'supervisor'],
+  'GET /api/v1/supervisions': ALL,
+  'GET /api/v1/supervisions/:supervisionId': ALL,
+  'POST /api/v1/items/:itemId/supervisions': ['supervisor'],
+  'POST /api/v1/supervisions/:supervisionId/acknowledge': ['unit'],
+  'POST /api/v1/supervisions/:supervisionId/reply': ['unit'],
+  'POST /api/v1/supervisions/:supervisionId/send-back': ['supervisor'],
+  'POST /api/v1/supervisions/:supervisionId/resolve': ['supervisor'],
   'GET /api/v1/calendar/overrides': ALL,
   'POST /api/v1/calendar/overrides': ['admin'],
   'DELETE /api/v1/calendar/overrides/:date': ['admin'],
+  'GET /api/v1/plans/:planId/bulletins': ALL,
+  'POST /api/v1/plans/:planId/bulletins': ['supervisor'],
+  'GET /api/v1/plans/:planId/bulletins/:period': ALL,
+  'POST /api/v1/plans/:planId/bulletins/:period/publish': ['supervisor'],
+  'GET /api/v1/case-leads': ALL,
+  'POST /api/v1/case-leads': ['supervisor'],
+  'GET /api/v1/case-leads/:caseLeadId': ALL,
+  'GET /api/v1/case-leads/:caseLeadId/events': ALL,
+  'POST /api/v1/case-leads/:caseLeadId/transitions': ['supervisor'],
 }
 
 let t: TestApp
@@ -55,6 +74,7 @@ function fill(url: string): string {
     .replace(':itemId', String(itemId))
     .replace(':planId', String(planId))
     .replace(':date', '2030-01-01')
+    .replace(':period', '2018-09')
     .replace(/:[a-zA-Z]+/g, '1')
 }
 

@@ -27,7 +27,9 @@ export interface TestApp {
 /** A fresh data directory, a migrated database, a fixed clock, and the app with jobs off. */
 export async function createTestApp(options: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zhenggai-test-'))
-  const config = loadConfig({ DATA_DIR: dataDir, JOBS: 'off', LOG_LEVEL: 'info', ...options.env })
+  // Load shedding on event-loop delay is off unless a test asks for it: a busy CI machine must not turn a
+  // functional test into a 503.
+  const config = loadConfig({ DATA_DIR: dataDir, JOBS: 'off', LOG_LEVEL: 'info', UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env })
   const database = openDatabase(databaseFile(config.dataDir))
   const clock = fixedClock(options.now ?? DEFAULT_NOW)
   const logs: string[] = []

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'reports:create': ['unit'],
   'evidence:read': ALL,
   'evidence:create': ['unit'],
+  'checklist:import': ['admin', 'supervisor'],
+  'checklist:export': ALL,
   'extensions:read': ALL,
   'extensions:request': ['unit'],
   'extensions:decide': ['supervisor'],
@@ -33,7 +35,19 @@ export const PERMISSIONS = {
   'calendar:read': ALL,
   'calendar:edit': ['admin'],
   'jobs:run': ['admin', 'supervisor'],
+  'escalations:run': ['admin', 'supervisor'],
+  'supervisions:read': ALL,
+  'supervisions:open': ['supervisor'],
+  'supervisions:answer': ['unit'],
+  'supervisions:decide': ['supervisor'],
+  'bulletins:read': ALL,
+  'bulletins:issue': ['supervisor'],
+  'bulletins:publish': ['supervisor'],
   'staff:read': STAFF_READERS,
+  /** A unit reads only the case leads it handles (the service scopes it). */
+  'caseLeads:read': ALL,
+  'caseLeads:record': ['supervisor'],
+  'caseLeads:transition': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

@@ -1,4 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm'
+import { asc, desc, eq, sql } from 'drizzle-orm'
+import { eventHash, GENESIS_HASH } from './audit-chain.ts'
 import type { Db } from '../../../db/client.ts'
 import { itemEvents, units } from '../../../db/schema/index.ts'
 import type { Actor } from '../closeout/state-machine.ts'
@@ -39,25 +40,34 @@ export function createEventsRepo(db: Db) {
     .orderBy(asc(itemEvents.id))
     .prepare()
 
+  const lastHash = db.select({ hash: itemEvents.hash }).from(itemEvents).orderBy(desc(itemEvents.id)).limit(1).prepare()
+
   return {
-    /** Appends one audit row; call it inside the transaction that makes the change it records. */
+    /**
+     * Appends one audit row, chained to the last one; call it inside the (IMMEDIATE) transaction that makes the
+     * change it records, so no other writer can append between reading the last hash and inserting.
+     */
     append(event: NewItemEvent): number {
       const actor = event.actor
+      const fields = {
+        itemId: event.itemId,
+        at: event.at,
+        actorAccountId: actor.kind === 'account' ? actor.accountId : null,
+        actorName: actor.name,
+        actorRole: actor.kind === 'account' ? actor.role : actor.kind,
+        actorUnitId: actor.kind === 'account' ? actor.unitId : null,
+        action: event.action,
+        fromStatus: event.fromStatus ?? null,
+        toStatus: event.toStatus ?? null,
+        comment: event.comment ?? null,
+      }
+      const details = event.details ?? null
+      const prevHash = lastHash.get()?.hash ?? GENESIS_HASH
+      // drizzle stores the json column with JSON.stringify, so this is the text the verifier will read back.
+      const hash = eventHash(prevHash, { ...fields, details: details === null ? null : JSON.stringify(details) })
       return db
         .insert(itemEvents)
-        .values({
-          itemId: event.itemId,
-          at: event.at,
-          actorAccountId: actor.kind === 'account' ? actor.accountId : null,
-          actorName: actor.name,
-          actorRole: actor.kind === 'account' ? actor.role : actor.kind,
-          actorUnitId: actor.kind === 'account' ? actor.unitId : null,
-          action: event.action,
-          fromStatus: event.fromStatus ?? null,
-          toStatus: event.toStatus ?? null,
-          comment: event.comment ?? null,
-          details: event.details ?? null,
-        })
+        .values({ ...fields, details, prevHash, hash })
         .returning({ id: itemEvents.id })
         .get().id
     },

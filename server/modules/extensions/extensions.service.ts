@@ -111,7 +111,10 @@ export function createExtensionsService({ db, items, itemsRepo, eventsRepo, cloc
           comment,
           details: {
             extensionId,
-            ...(input.decision === 'approve' ? { oldDeadline: record.deadline, newDeadline: extension.newDeadline } : {}),
+            // `changes` has the shape an edit records, so reconstructing an item as of a past date reads one rule.
+            ...(input.decision === 'approve'
+              ? { oldDeadline: record.deadline, newDeadline: extension.newDeadline, changes: { deadline: { from: record.deadline, to: extension.newDeadline } } }
+              : {}),
           },
         })
       })

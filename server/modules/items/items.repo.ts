@@ -47,11 +47,10 @@ export interface ItemListQuery {
   limit: number
 }
 
+/** Items the unit leads or shares. A union of two index lookups: an OR with EXISTS would scan every item. */
 function sharesItem(unitId: number): SQL {
-  return or(
-    eq(items.leadUnitId, unitId),
-    sql`exists (select 1 from ${itemResponsibleUnits} where ${itemResponsibleUnits.itemId} = ${items.id} and ${itemResponsibleUnits.unitId} = ${unitId})`,
-  )!
+  return sql`${items.id} in (select ${items.id} from ${items} where ${items.leadUnitId} = ${unitId}
+    union select ${itemResponsibleUnits.itemId} from ${itemResponsibleUnits} where ${itemResponsibleUnits.unitId} = ${unitId})`
 }
 
 /** The SQL twin of `isLagging`. */
@@ -91,6 +90,36 @@ export function createItemsRepo(db: Db) {
     .innerJoin(units, eq(units.id, itemResponsibleUnits.unitId))
     .where(eq(itemResponsibleUnits.itemId, sql.placeholder('itemId')))
     .orderBy(asc(units.id))
+    .prepare()
+
+  // Per-page lookups take the page's ids as one JSON array, so each is prepared once rather than rebuilt per call.
+  const responsibleOfMany = db
+    .select({ itemId: itemResponsibleUnits.itemId, id: units.id, name: units.name })
+    .from(itemResponsibleUnits)
+    .innerJoin(units, eq(units.id, itemResponsibleUnits.unitId))
+    .where(sql`${itemResponsibleUnits.itemId} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .orderBy(asc(itemResponsibleUnits.itemId), asc(units.id))
+    .prepare()
+  const reportedOfMany = db
+    .selectDistinct({ itemId: progressReports.itemId, period: progressReports.period })
+    .from(progressReports)
+    .where(
+      and(
+        sql`${progressReports.itemId} in (select value from json_each(${sql.placeholder('ids')}))`,
+        sql`${progressReports.period} in (select value from json_each(${sql.placeholder('periods')}))`,
+      ),
+    )
+    .prepare()
+  const evidenceOfMany = db
+    .select({
+      itemId: evidence.itemId,
+      count: sql<number>`count(*)`,
+      // Spelled out: drizzle leaves columns unqualified in a one-table select, which would bind them to e2.
+      reused: sql<number>`max(exists (select 1 from evidence e2 where e2.sha256 = "evidence"."sha256" and e2.item_id <> "evidence"."item_id"))`,
+    })
+    .from(evidence)
+    .where(sql`${evidence.itemId} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .groupBy(evidence.itemId)
     .prepare()
 
   function conditions(query: Omit<ItemListQuery, 'limit' | 'afterId'>, scopeUnitId: number | null): SQL[] {
@@ -135,11 +164,7 @@ export function createItemsRepo(db: Db) {
     reportedPeriods(itemIds: readonly number[], periods: readonly string[]): Map<number, Set<string>> {
       const map = new Map<number, Set<string>>()
       if (itemIds.length === 0 || periods.length === 0) return map
-      const rows = db
-        .selectDistinct({ itemId: progressReports.itemId, period: progressReports.period })
-        .from(progressReports)
-        .where(and(inArray(progressReports.itemId, [...itemIds]), inArray(progressReports.period, [...periods])))
-        .all()
+      const rows = reportedOfMany.all({ ids: JSON.stringify(itemIds), periods: JSON.stringify(periods) })
       for (const row of rows) {
         const set = map.get(row.itemId) ?? new Set<string>()
         set.add(row.period)
@@ -151,30 +176,14 @@ export function createItemsRepo(db: Db) {
     evidenceStats(itemIds: readonly number[]): Map<number, { count: number; reused: boolean }> {
       const map = new Map<number, { count: number; reused: boolean }>()
       if (itemIds.length === 0) return map
-      const rows = db
-        .select({
-          itemId: evidence.itemId,
-          count: sql<number>`count(*)`,
-          // Spelled out: drizzle leaves columns unqualified in a one-table select, which would bind them to e2.
-          reused: sql<number>`max(exists (select 1 from evidence e2 where e2.sha256 = "evidence"."sha256" and e2.item_id <> "evidence"."item_id"))`,
-        })
-        .from(evidence)
-        .where(inArray(evidence.itemId, [...itemIds]))
-        .groupBy(evidence.itemId)
-        .all()
+      const rows = evidenceOfMany.all({ ids: JSON.stringify(itemIds) })
       for (const row of rows) map.set(row.itemId, { count: row.count, reused: row.reused === 1 })
       return map
     },
     responsibleUnitsOfMany(itemIds: readonly number[]): Map<number, { id: number; name: string }[]> {
       const map = new Map<number, { id: number; name: string }[]>()
       if (itemIds.length === 0) return map
-      const rows = db
-        .select({ itemId: itemResponsibleUnits.itemId, id: units.id, name: units.name })
-        .from(itemResponsibleUnits)
-        .innerJoin(units, eq(units.id, itemResponsibleUnits.unitId))
-        .where(inArray(itemResponsibleUnits.itemId, [...itemIds]))
-        .orderBy(asc(itemResponsibleUnits.itemId), asc(units.id))
-        .all()
+      const rows = responsibleOfMany.all({ ids: JSON.stringify(itemIds) })
       for (const row of rows) {
         const list = map.get(row.itemId) ?? []
         list.push({ id: row.id, name: row.name })

@@ -3,7 +3,7 @@ import { localDate, type Clock } from '../../lib/time.ts'
 import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
 import { deadlineProblem, overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
 import { allowedActions, type ItemAction, type ItemStatus } from '../closeout/state-machine.ts'
-import { isLagging, laggingWindow } from '../closeout/lagging.ts'
+import { isLagging, laggingWindow, type LaggingWindow } from '../closeout/lagging.ts'
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
@@ -101,21 +101,29 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     responsible: Map<number, UnitRef[]>
     reported: Map<number, Set<string>>
     evidence: Map<number, { count: number; reused: boolean }>
+    /** Today and the lagging window, once per time zone of the page, not once per item. */
+    zones: Map<string, { today: string; window: LaggingWindow }>
   }
 
   /** What the views of these items need beyond their rows, in one query per kind of fact. */
   function derive(records: readonly ItemRecord[], now: Date, responsible?: UnitRef[]): Derived {
     const ids = records.map((r) => r.id)
-    const periods = new Set(records.flatMap((r) => laggingWindow(now, r.timezone).periods))
+    const zones = new Map<string, { today: string; window: LaggingWindow }>()
+    for (const r of records) {
+      if (!zones.has(r.timezone)) zones.set(r.timezone, { today: localDate(now, r.timezone), window: laggingWindow(now, r.timezone) })
+    }
+    const periods = new Set([...zones.values()].flatMap((z) => z.window.periods))
     return {
       responsible: responsible && records[0] ? new Map([[records[0].id, responsible]]) : repo.responsibleUnitsOfMany(ids),
       reported: repo.reportedPeriods(ids, [...periods]),
       evidence: repo.evidenceStats(ids),
+      zones,
     }
   }
 
-  function toView(record: ItemRecord, derived: Derived, actor: AccountActor, now: Date): ItemView {
-    const { overdue, daysOverdue } = overdueOn(record, localDate(now, record.timezone))
+  function toView(record: ItemRecord, derived: Derived, actor: AccountActor): ItemView {
+    const zone = derived.zones.get(record.timezone)!
+    const { overdue, daysOverdue } = overdueOn(record, zone.today)
     const responsible = derived.responsible.get(record.id) ?? []
     const evidence = derived.evidence.get(record.id) ?? { count: 0, reused: false }
     return {
@@ -136,7 +144,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       version: record.version,
       overdue,
       daysOverdue,
-      lagging: isLagging(record, derived.reported.get(record.id) ?? new Set(), laggingWindow(now, record.timezone)),
+      lagging: isLagging(record, derived.reported.get(record.id) ?? new Set(), zone.window),
       allowedActions: allowedActions(record, actor),
       evidenceCount: evidence.count,
       evidenceReused: evidence.reused,
@@ -204,7 +212,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
 
   function viewOf(actor: AccountActor, record: ItemRecord, responsible: UnitRef[]): ItemView {
     const now = clock.now()
-    return toView(record, derive([record], now, responsible), actor, now)
+    return toView(record, derive([record], now, responsible), actor)
   }
 
   return {
@@ -277,7 +285,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       const derived = derive(page, now)
       const last = page[page.length - 1]
       return {
-        items: page.map((r) => toView(r, derived, actor, now)),
+        items: page.map((r) => toView(r, derived, actor)),
         nextCursor: records.length > limit && last ? encodeCursor(last.id) : null,
         total,
       }

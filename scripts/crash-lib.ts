@@ -1,0 +1,192 @@
+// The crash check behind `npm run crash-test` and test/resilience/crash.test.ts: drive a real server process
+// with concurrent writes, SIGKILL it at a random moment, restart it, and check that nothing acknowledged is lost.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { docx, pdf, png } from '../test/helpers/files.ts'
+import {
+  call,
+  checkInvariants,
+  evidenceForm,
+  seedWorld,
+  sleep,
+  startServer,
+  type Acknowledged,
+  type ServerProcess,
+  type World,
+} from './resilience-lib.ts'
+
+export interface CrashOptions {
+  rounds: number
+  /** Items in the plan the writers pick from. */
+  items?: number
+  /** Concurrent writers. */
+  writers?: number
+  /** The kill comes this many ms (uniformly random) after the writers start. */
+  killAfterMs?: [number, number]
+  log?: (line: string) => void
+}
+
+export interface CrashSummary {
+  rounds: number
+  killsSurvived: number
+  acknowledged: { transitions: number; reports: number; evidence: number }
+  /** Requests in flight when the process died (their effect may or may not have landed; either is fine). */
+  cutOff: number
+  conflicts: number
+  /** Responses that were neither 2xx nor 409: each is a bug in the server or in this check. */
+  unexpected: string[]
+  /** Broken invariants after a restart. Empty when the check passes. */
+  problems: string[]
+  orphanFiles: number
+  statusEvents: number
+  evidenceRows: number
+  cleanShutdown: boolean
+}
+
+interface Tally {
+  acknowledged: Acknowledged[]
+  cutOff: number
+  conflicts: number
+  unexpected: string[]
+}
+
+/** Real files of the accepted kinds, unique per upload, some large enough that a kill can land mid-upload. */
+async function evidenceFile(): Promise<{ content: Buffer; name: string }> {
+  const nonce = randomBytes(8).toString('hex')
+  const roll = Math.random()
+  if (roll < 0.6) return { content: pdf(`佐证 ${nonce} ${'整改台账'.repeat(Math.floor(Math.random() * 200_000))}`), name: `佐证材料-${nonce}.pdf` }
+  if (roll < 0.8) return { content: await docx(`自查报告 ${nonce}`), name: `自查报告-${nonce}.docx` }
+  // png(seed) differs only in one byte: append the nonce after the image data, which readers ignore.
+  return { content: Buffer.concat([png(Math.floor(Math.random() * 256)), Buffer.from(nonce)]), name: `现场照片-${nonce}.png` }
+}
+
+/** One writer: picks items at random and does what their status allows, recording every 2xx, until stopped. */
+async function writer(server: ServerProcess, world: World, tally: Tally, stopped: () => boolean): Promise<void> {
+  const { lead, supervisor } = world.tokens
+  while (!stopped()) {
+    const itemId = world.itemIds[Math.floor(Math.random() * world.itemIds.length)]!
+    try {
+      const roll = Math.random()
+      if (roll < 0.15) {
+        const file = await evidenceFile()
+        const res = await call(server.url, lead, 'POST', `/api/v1/items/${itemId}/evidence`, evidenceForm(file.content, file.name))
+        if (res.status === 201 || res.status === 200) {
+          const body = res.body as { id: number; sha256: string }
+          tally.acknowledged.push({ kind: 'evidence', itemId, id: body.id, sha256: body.sha256 })
+        } else tally.unexpected.push(`evidence upload on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)
+        continue
+      }
+      if (roll < 0.3) {
+        const res = await call(server.url, lead, 'POST', `/api/v1/items/${itemId}/progress-reports`, {
+          period: '2025-01',
+          text: `本月完成排查 ${Math.floor(Math.random() * 100)} 处，整改 ${Math.floor(Math.random() * 100)} 处`,
+          percent: Math.floor(Math.random() * 101),
+        })
+        if (res.status === 201) tally.acknowledged.push({ kind: 'report', itemId, id: (res.body as { id: number }).id })
+        else tally.unexpected.push(`progress report on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)
+        continue
+      }
+      const read = await call(server.url, supervisor, 'GET', `/api/v1/items/${itemId}`)
+      if (read.status !== 200) {
+        tally.unexpected.push(`read item ${itemId}: ${read.status}`)
+        continue
+      }
+      const item = read.body as { status: string; version: number; evidenceCount: number }
+      let action: string
+      let token = supervisor
+      let comment: string | undefined
+      if (item.status === 'assigned') [action, token] = ['start', lead]
+      else if (item.status === 'in_progress' && item.evidenceCount > 0) [action, token, comment] = ['request_closure', lead, '已完成自查自验，整改到位']
+      else if (item.status === 'closure_requested' && Math.random() < 0.8) [action, comment] = ['reject', '佐证材料不充分，请补充现场照片']
+      else if (item.status === 'closure_requested') [action, comment] = ['accept', '经现场验收，整改到位']
+      else continue
+      const res = await call(server.url, token, 'POST', `/api/v1/items/${itemId}/transitions`, {
+        action,
+        expectedVersion: item.version,
+        ...(comment ? { comment } : {}),
+      })
+      if (res.status === 200) {
+        const body = res.body as { version: number; status: string }
+        tally.acknowledged.push({ kind: 'transition', itemId, action, version: body.version, status: body.status })
+      } else if (res.status === 409) tally.conflicts++
+      else tally.unexpected.push(`${action} on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)
+    } catch (err) {
+      // The server is gone (or going): this request's fate is unknown, and so is every later one's.
+      if (stopped()) {
+        tally.cutOff++
+        return
+      }
+      tally.unexpected.push(`item ${itemId}: ${(err as Error).message} before the kill`)
+      return
+    }
+  }
+}
+
+/**
+ * Runs `rounds` rounds against one DATA_DIR: writers → SIGKILL at a random moment → restart → check. Returns
+ * the tally; `problems` and `unexpected` are empty when nothing acknowledged was lost and nothing failed.
+ */
+export async function runCrashTest(options: CrashOptions): Promise<CrashSummary> {
+  const log = options.log ?? (() => {})
+  const [minKill, maxKill] = options.killAfterMs ?? [300, 3000]
+  const writers = options.writers ?? 8
+  const dataDir = mkdtempSync(join(tmpdir(), 'zhenggai-crash-'))
+  const tally: Tally = { acknowledged: [], cutOff: 0, conflicts: 0, unexpected: [] }
+  const problems: string[] = []
+  let server: ServerProcess | null = null
+  let killsSurvived = 0
+  let last = { orphanFiles: 0, statusEvents: 0, evidenceRows: 0 }
+  let cleanShutdown = false
+  try {
+    const world = seedWorld(dataDir, options.items ?? 40)
+    server = await startServer({ dataDir })
+    for (let round = 1; round <= options.rounds; round++) {
+      let killed = false
+      const killAt = minKill + Math.random() * (maxKill - minKill)
+      const before = tally.acknowledged.length
+      const running = Array.from({ length: writers }, () => writer(server!, world, tally, () => killed))
+      await sleep(killAt)
+      killed = true
+      await server.kill('SIGKILL')
+      await Promise.all(running)
+      const acknowledgedThisRound = tally.acknowledged.length - before
+
+      const restartedAt = Date.now()
+      server = await startServer({ dataDir })
+      const startupErrors = server.errorLines()
+      if (startupErrors.length > 0) problems.push(`round ${round}: the restarted server logged errors: ${startupErrors.slice(0, 3).join(' | ')}`)
+      const report = await checkInvariants(dataDir, tally.acknowledged, { itemIds: world.itemIds, incomingMustBeEmpty: true })
+      problems.push(...report.problems.map((p) => `round ${round}: ${p}`))
+      last = report
+      if (report.problems.length === 0 && startupErrors.length === 0) killsSurvived++
+      log(
+        `round ${round}: killed after ${Math.round(killAt)} ms with ${acknowledgedThisRound} writes acknowledged this round ` +
+          `(${tally.acknowledged.length} in all); restarted in ${Date.now() - restartedAt} ms; ` +
+          `${report.problems.length === 0 ? 'every acknowledged write is there, statuses agree with events, evidence whole' : `${report.problems.length} PROBLEM(S)`}`,
+      )
+    }
+    const code = await server.kill('SIGTERM')
+    cleanShutdown = code === 0 && server.output().includes('"stopped"')
+    if (!cleanShutdown) problems.push(`the last server did not stop cleanly on SIGTERM (exit ${code})`)
+    server = null
+    const final = await checkInvariants(dataDir, tally.acknowledged, { itemIds: world.itemIds, incomingMustBeEmpty: true })
+    problems.push(...final.problems.map((p) => `after shutdown: ${p}`))
+  } finally {
+    if (server) await server.kill('SIGKILL')
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  const count = (kind: Acknowledged['kind']) => tally.acknowledged.filter((a) => a.kind === kind).length
+  return {
+    rounds: options.rounds,
+    killsSurvived,
+    acknowledged: { transitions: count('transition'), reports: count('report'), evidence: count('evidence') },
+    cutOff: tally.cutOff,
+    conflicts: tally.conflicts,
+    unexpected: tally.unexpected,
+    problems,
+    ...last,
+    cleanShutdown,
+  }
+}

@@ -1,0 +1,87 @@
+// The monthly bulletin (月通报) as stored: every format (JSON, HTML, xlsx) renders from this one shape.
+import type { ItemStatus } from '../closeout/state-machine.ts'
+
+/** Where an open supervision's reply stands at the month's end (codes; the printed page says them in Chinese). */
+export type ReplyStatus = 'awaiting' | 'overdue' | 'on_time' | 'late'
+
+export const REPLY_STATUS_LABELS: Record<ReplyStatus, string> = {
+  awaiting: '待回复',
+  overdue: '逾期未回复',
+  on_time: '已按期回复',
+  late: '逾期回复',
+}
+
+export interface BulletinItemRef {
+  itemId: number
+  code: string
+  problem: string
+  leadUnit: string
+}
+
+export interface BulletinTotals {
+  items: number
+  byStatus: Record<ItemStatus, number>
+  closed: number
+  overdue: number
+  lagging: number
+  /** closed / items, in percent with one decimal; null for an empty plan. */
+  completionRate: number | null
+}
+
+export interface BulletinContent {
+  planId: number
+  planTitle: string
+  /** Who issued the plan (the heading of the printed bulletin names it). */
+  planIssuedBy: string
+  timezone: string
+  /** 'YYYY-MM' */
+  period: string
+  /** The instant the bulletin describes: the end of the month in the plan's zone (exclusive). */
+  asOf: string
+  generatedAt: string
+  totals: BulletinTotals
+  /** The same totals at the end of the previous month (null before the plan's first month). */
+  previous: BulletinTotals | null
+  /** This month minus the previous one; null when there is no previous month. */
+  change: { items: number; closed: number; overdue: number; completionRate: number | null } | null
+  byCategory: { category: string; items: number; closed: number; overdue: number; completionRate: number | null }[]
+  /** Ranked: completion rate (desc), then overdue (asc), then on-time rate (desc), then name. */
+  byLeadUnit: {
+    rank: number
+    unitId: number
+    leadUnit: string
+    items: number
+    closed: number
+    overdue: number
+    lagging: number
+    completionRate: number | null
+    /** Of its items closed by the month's end with a dated deadline, the share requested on or before it. */
+    onTimeRate: number | null
+    /** Items still being rectified at the month's end that have a progress report for the month. */
+    reportsFiled: number
+    reportsExpected: number
+  }[]
+  closedThisMonth: (BulletinItemRef & { closedOn: string })[]
+  dueNextMonth: (BulletinItemRef & { deadline: string; status: ItemStatus })[]
+  /** Longest overdue first. */
+  overdue: (BulletinItemRef & { deadline: string; daysOverdue: number; status: ItemStatus })[]
+  lagging: BulletinItemRef[]
+  unitsWithoutReport: { unitId: number; name: string; openItems: number }[]
+  supervision: {
+    opened: { supervisionId: number; number: string; code: string; leadUnit: string; openedOn: string; reason: string }[]
+    resolved: { supervisionId: number; number: string; code: string; leadUnit: string; resolvedOn: string }[]
+    /** Open at the month's end, with where the reply stands. */
+    open: { supervisionId: number; number: string; code: string; leadUnit: string; replyDueOn: string; replyStatus: ReplyStatus }[]
+  }
+  extensions: (BulletinItemRef & { oldDeadline: string | null; newDeadline: string | null; approvedOn: string })[]
+  rebounds: (BulletinItemRef & { reopenedOn: string; reason: string | null })[]
+  /** Completion over the months so far, oldest first, ending with this month. */
+  trend: { period: string; items: number; closed: number; completionRate: number | null }[]
+}
+
+/** What the API returns: the stored content plus its hash and publication. */
+export interface Bulletin extends BulletinContent {
+  id: number
+  contentHash: string
+  publishedAt: string | null
+}

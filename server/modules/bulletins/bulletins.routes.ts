@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../../plugins/auth.ts'
+import { errorResponses, IdParam, PeriodString } from '../../lib/schemas.ts'
+import { renderBulletinHtml } from './bulletin.html.ts'
+import { renderBulletinXlsx } from './bulletin.xlsx.ts'
+import { BulletinSummarySchema } from './bulletins.schemas.ts'
+import type { BulletinsService } from './bulletins.service.ts'
+
+const PlanPeriodParams = Type.Object({ planId: IdParam, period: PeriodString })
+
+export const bulletinsRoutes: FastifyPluginAsyncTypebox<{ bulletins: BulletinsService }> = async (app, { bulletins }) => {
+  app.get(
+    '/plans/:planId/bulletins',
+    {
+      config: { permission: 'bulletins:read' },
+      schema: {
+        tags: ['bulletins'],
+        summary: 'The bulletins issued for a plan, oldest first',
+        params: Type.Object({ planId: IdParam }),
+        response: { 200: Type.Array(BulletinSummarySchema), ...errorResponses(403, 404) },
+      },
+    },
+    async (request) => bulletins.list(actorOf(request), request.params.planId),
+  )
+
+  app.post(
+    '/plans/:planId/bulletins',
+    {
+      config: { permission: 'bulletins:issue' },
+      schema: {
+        tags: ['bulletins'],
+        summary: 'Issue the bulletin of a finished month (201), or get the one already issued (200, unchanged)',
+        params: Type.Object({ planId: IdParam }),
+        body: Type.Object({ period: PeriodString }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Bulletin'), 201: Type.Ref('Bulletin'), ...errorResponses(403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { bulletin, created } = bulletins.issue(actorOf(request), request.params.planId, request.body.period)
+      return reply.code(created ? 201 : 200).send(bulletin)
+    },
+  )
+
+  app.get(
+    '/plans/:planId/bulletins/:period',
+    {
+      config: { permission: 'bulletins:read' },
+      schema: {
+        tags: ['bulletins'],
+        summary: 'One bulletin: JSON, a printable page (?format=html) or a workbook (?format=xlsx)',
+        params: PlanPeriodParams,
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html'), Type.Literal('xlsx')])) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Bulletin'), ...errorResponses(403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const bulletin = bulletins.get(actorOf(request), request.params.planId, request.params.period)
+      void reply.header('etag', `"${bulletin.contentHash}"`)
+      if (request.query.format === 'html') {
+        return reply.type('text/html; charset=utf-8').send(renderBulletinHtml(bulletin))
+      }
+      if (request.query.format === 'xlsx') {
+        const fileName = `${bulletin.planTitle}-${bulletin.period}-月通报.xlsx`
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="bulletin-${bulletin.period}.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+          .send(await renderBulletinXlsx(bulletin))
+      }
+      return bulletin
+    },
+  )
+
+  app.post(
+    '/plans/:planId/bulletins/:period/publish',
+    {
+      config: { permission: 'bulletins:publish' },
+      schema: {
+        tags: ['bulletins'],
+        summary: 'Publish an issued bulletin on the public side',
+        params: PlanPeriodParams,
+        response: { 200: Type.Ref('Bulletin'), ...errorResponses(403, 404) },
+      },
+    },
+    async (request) => bulletins.publish(actorOf(request), request.params.planId, request.params.period),
+  )
+}
