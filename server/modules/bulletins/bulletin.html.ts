@@ -4,7 +4,8 @@ import { escapeHtml as esc } from '../../lib/html.ts'
 import { localDate } from '../../lib/time.ts'
 import { STATUSES, STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
 import { renderBulletinCharts } from './bulletin.charts.ts'
-import { REPLY_STATUS_LABELS, type Bulletin, type BulletinContent, type BulletinItemRef } from './bulletin.types.ts'
+import { REPLY_STATUS_LABELS } from '../supervision/lifecycle.ts'
+import type { Bulletin, BulletinContent, BulletinItemRef } from './bulletin.types.ts'
 
 /** Rows of the overdue list printed on paper; the spreadsheet always has all of them. */
 export const OVERDUE_ROWS_PRINTED = 100

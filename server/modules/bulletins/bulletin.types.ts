@@ -1,15 +1,6 @@
 // The monthly bulletin (月通报) as stored: every format (JSON, HTML, xlsx) renders from this one shape.
 import type { ItemStatus } from '../closeout/state-machine.ts'
-
-/** Where an open supervision's reply stands at the month's end (codes; the printed page says them in Chinese). */
-export type ReplyStatus = 'awaiting' | 'overdue' | 'on_time' | 'late'
-
-export const REPLY_STATUS_LABELS: Record<ReplyStatus, string> = {
-  awaiting: '待回复',
-  overdue: '逾期未回复',
-  on_time: '已按期回复',
-  late: '逾期回复',
-}
+import type { ReplyStatus } from '../supervision/lifecycle.ts'
 
 export interface BulletinItemRef {
   itemId: number

@@ -70,7 +70,7 @@ export const BulletinSchema = Type.Object(
           code: Type.String(),
           leadUnit: Type.String(),
           replyDueOn: Type.String(),
-          replyStatus: Type.Union(['awaiting', 'overdue', 'on_time', 'late'].map((s) => Type.Literal(s))),
+          replyStatus: Type.Union(['awaiting', 'overdue', 'on_time', 'late', 'none'].map((s) => Type.Literal(s))),
         }),
       ),
     }),

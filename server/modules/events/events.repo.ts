@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client.ts'
 import { itemEvents, units } from '../../../db/schema/index.ts'
 import type { Actor } from '../closeout/state-machine.ts'
 
-export type ItemEventRow = typeof itemEvents.$inferSelect & { actorUnitName: string | null }
+export type ItemEventRow = Omit<typeof itemEvents.$inferSelect, 'prevHash' | 'hash'> & { actorUnitName: string | null }
 
 export interface NewItemEvent {
   itemId: number

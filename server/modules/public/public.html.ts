@@ -69,6 +69,7 @@ export function layout(options: { title: string; section: Section; body: string 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${esc(options.title)} - ${esc(SITE_TITLE)}</title>
 <style>${STYLES}</style>
 </head>

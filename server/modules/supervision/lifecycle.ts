@@ -87,6 +87,15 @@ export function supervisionNumber(year: number, seq: number): string {
  */
 export type ReplyStatus = 'awaiting' | 'overdue' | 'on_time' | 'late' | 'none'
 
+/** How the printed notice and the bulletin say a reply status. */
+export const REPLY_STATUS_LABELS: Record<ReplyStatus, string> = {
+  awaiting: '待回复',
+  overdue: '逾期未回复',
+  on_time: '已按期回复',
+  late: '逾期回复',
+  none: '未回复',
+}
+
 export function replyStatusOn(
   state: { status: SupervisionStatus; replyDueOn: string; replied: boolean; replyOverdue: boolean },
   today: string,

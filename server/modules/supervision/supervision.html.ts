@@ -2,18 +2,11 @@
 import { escapeHtml as e } from '../../lib/html.ts'
 import { localDate } from '../../lib/time.ts'
 import { chineseDate } from '../escalation/rules.ts'
-import type { ReplyStatus } from './lifecycle.ts'
+import { REPLY_STATUS_LABELS } from './lifecycle.ts'
 import type { SupervisionView } from './supervision.service.ts'
 
 const DEADLINE_KIND_LABELS = { immediate: '立行立改', date: '限期完成', long_term: '长期坚持' } as const
 
-const REPLY_STATUS_LABELS: Record<ReplyStatus, string> = {
-  awaiting: '待回复',
-  overdue: '已超期未回复',
-  on_time: '已按期回复',
-  late: '逾期回复',
-  none: '未回复',
-}
 
 /** An instant as the plan's office reads it: date and time in the plan's zone. */
 function instantLabel(instant: string | null, timeZone: string): string {

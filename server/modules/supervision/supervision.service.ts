@@ -82,7 +82,7 @@ export interface SupervisionListFilters {
 export interface SupervisionActivity {
   opened: { supervisionId: number; number: string; code: string; leadUnit: string; openedOn: string; reason: string }[]
   resolved: { supervisionId: number; number: string; code: string; leadUnit: string; resolvedOn: string }[]
-  open: { supervisionId: number; number: string; code: string; leadUnit: string; replyDueOn: string; replyStatus: string }[]
+  open: { supervisionId: number; number: string; code: string; leadUnit: string; replyDueOn: string; replyStatus: ReplyStatus }[]
 }
 
 export interface OpenSupervisionInput {
