@@ -45,7 +45,7 @@ export interface CrashSummary {
   cleanShutdown: boolean
 }
 
-interface Tally {
+export interface Tally {
   acknowledged: Acknowledged[]
   cutOff: number
   conflicts: number
@@ -62,8 +62,11 @@ async function evidenceFile(): Promise<{ content: Buffer; name: string }> {
   return { content: Buffer.concat([png(Math.floor(Math.random() * 256)), Buffer.from(nonce)]), name: `现场照片-${nonce}.png` }
 }
 
-/** One writer: picks items at random and does what their status allows, recording every 2xx, until stopped. */
-async function writer(server: ServerProcess, world: World, tally: Tally, stopped: () => boolean): Promise<void> {
+/**
+ * One writer: picks items at random and does what their status allows (uploads, progress reports, transitions
+ * with the version just read), recording every 2xx, until stopped or the server goes away.
+ */
+export async function driveWrites(server: { url: string }, world: World, tally: Tally, stopped: () => boolean): Promise<void> {
   const { lead, supervisor } = world.tokens
   while (!stopped()) {
     const itemId = world.itemIds[Math.floor(Math.random() * world.itemIds.length)]!
@@ -146,7 +149,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
       let killed = false
       const killAt = minKill + Math.random() * (maxKill - minKill)
       const before = tally.acknowledged.length
-      const running = Array.from({ length: writers }, () => writer(server!, world, tally, () => killed))
+      const running = Array.from({ length: writers }, () => driveWrites(server!, world, tally, () => killed))
       await sleep(killAt)
       killed = true
       await server.kill('SIGKILL')

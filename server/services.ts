@@ -48,7 +48,14 @@ export function createServices({ database, clock, config }: { database: Database
   const objections = createObjectionsService({ db, items, itemsRepo, closeout, eventsRepo, clock, transact })
   const caseLeads = createCaseLeadsService({ repo: createCaseLeadsRepo(db, sqlite), plansRepo, unitsRepo, clock, transact })
   const supervision = createSupervisionService({ repo: createSupervisionRepo(db), itemsRepo, plansRepo, eventsRepo, clock, transact })
-  const bulletins = createBulletinsService({ db, sqlite, plansRepo, clock, transact, supervisionActivity: supervision.supervisionActivity })
+  const bulletins = createBulletinsService({
+    db,
+    sqlite,
+    plansRepo,
+    clock,
+    transact,
+    sources: { supervisionActivity: supervision.supervisionActivity, caseLeadStages: caseLeads.caseLeadStages },
+  })
   const publicData = createPublicService({ db, plansRepo, bulletins, caseLeads, clock })
   const escalation = createEscalationService({ repo: createEscalationRepo(db), itemsRepo, supervision, eventsRepo, clock, transact })
   const checklist = createChecklistService({

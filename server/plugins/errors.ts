@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, reasonPhrase } from '../errors.ts'
 
@@ -38,6 +38,18 @@ const frameworkCodes: Record<string, { statusCode: number; code: string; message
   FST_PROTO_VIOLATION: { statusCode: 400, code: 'INVALID_JSON', message: 'The body is not allowed' },
 }
 
+// busboy's errors carry no code, only these messages: a body that is not the multipart it claims to be (no or a
+// bad boundary, cut off inside a part) is the client's mistake, not a fault of ours.
+const MALFORMED_MULTIPART =
+  /^(Multipart: Boundary not found|Boundary required|Unexpected end of multipart data|(Part|Preamble) terminated early|The needle cannot|Unsupported Content-Type|Missing Content-Type)/
+
+function isMalformedMultipart(err: FastifyError, request: FastifyRequest): boolean {
+  // Only where uploads are taken: elsewhere such an error would be ours.
+  if (typeof (request as { isMultipart?: unknown }).isMultipart !== 'function') return false
+  // A part's stream destroyed under its reader: the body ended (or the client went) in the middle of the file.
+  return err.code === 'ERR_STREAM_PREMATURE_CLOSE' || MALFORMED_MULTIPART.test(err.message ?? '')
+}
+
 /** One shape for every error: `{ statusCode, code, error, message }`; a 5xx never shows internals. */
 export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
@@ -58,6 +70,10 @@ export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyIns
       statusCode = known.statusCode
       code = known.code
       message = known.message ?? err.message
+    } else if (isMalformedMultipart(err, request)) {
+      statusCode = 400
+      code = 'MALFORMED_MULTIPART'
+      message = 'The multipart body is malformed or ends before the file does'
     } else if ((err as { code?: string }).code === 'SQLITE_BUSY') {
       statusCode = 503
       code = 'DATABASE_BUSY'

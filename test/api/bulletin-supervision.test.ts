@@ -37,3 +37,27 @@ describe('joint supervision in the monthly bulletin', () => {
     expect(html).toContain(bulletin.supervision.opened[0].number)
   })
 })
+
+describe('case leads in the monthly bulletin', () => {
+  it('counts leads by stage as they stood at the end of the month', async () => {
+    t.clock.set('2018-12-05T02:00:00.000Z')
+    const sup = as(t.app, w.tokens.supervisor)
+    const record = async (number: string) =>
+      (await sup.post('/api/v1/case-leads', { planId: w.plan.id, number, summary: '群众反映工地夜间违规施工', handlingUnitId: w.lead.id, receivedOn: '2018-12-04' })).json().id as number
+    const a = await record('线索〔2018〕1号')
+    const b = await record('线索〔2018〕2号')
+    await record('线索〔2018〕3号')
+    await sup.post(`/api/v1/case-leads/${a}/transitions`, { action: 'start_investigation' })
+    await sup.post(`/api/v1/case-leads/${b}/transitions`, { action: 'start_investigation' })
+    await sup.post(`/api/v1/case-leads/${b}/transitions`, {
+      action: 'record_outcome',
+      outcome: { summary: '经查属实，严肃问责', measures: [{ kind: '诫勉谈话', subject: '某街道城管科科长' }] },
+    })
+    // Disclosed in January: still "handled" at the end of December.
+    t.clock.set('2019-01-03T02:00:00.000Z')
+    expect((await sup.post(`/api/v1/case-leads/${b}/transitions`, { action: 'disclose' })).statusCode).toBe(200)
+    const december = (await sup.post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-12' })).json()
+    expect(december.caseLeads).toEqual({ received: 1, under_investigation: 1, handled: 1, disclosed: 0 })
+    expect((await as(t.app, w.tokens.leader).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-12?format=html`)).body).toContain('问题线索办理')
+  })
+})

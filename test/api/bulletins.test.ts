@@ -153,6 +153,7 @@ describe('the November bulletin, issued on 5 December', () => {
       },
     ])
     expect(november.supervision).toEqual({ opened: [], resolved: [], open: [] })
+    expect(november.caseLeads).toEqual({ received: 0, under_investigation: 0, handled: 0, disclosed: 0 })
   })
 
   it('the change since October', () => {

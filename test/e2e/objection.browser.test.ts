@@ -17,6 +17,9 @@ if (!haveChromium) console.warn(`objection.browser.test.ts skipped: no Chromium 
 /** Screenshots land here, for a person to look at; nothing in the repository changes. */
 const SCREENSHOT_DIR = join(tmpdir(), 'zhenggai-e2e')
 
+// A string, evaluated in the page: the project type-checks without the DOM library.
+const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
+
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 
 let t: TestApp
@@ -66,7 +69,7 @@ describe.skipIf(!haveChromium)('the public files an objection in a browser', () 
     await expect(page.title()).resolves.toContain('销号公示')
     expect(await page.locator('h1').innerText()).toBe('销号公示')
     // Nothing sticks out sideways on a phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    expect(await page.evaluate(FITS_WIDTH)).toBe(true)
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'notices-phone.png'), fullPage: true })
 
     await page.fill(`#contact-${itemId}`, '13800001111')
@@ -95,7 +98,7 @@ describe.skipIf(!haveChromium)('the public files an objection in a browser', () 
       const errors = watchConsole(page)
       await page.goto(`${baseUrl}/public/plans/${w.plan.id}`)
       expect(await page.locator('h1').innerText()).toBe('测试整改方案')
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      expect(await page.evaluate(FITS_WIDTH)).toBe(true)
       const headerShown = await page.locator('table.checklist thead').first().isVisible()
       expect(headerShown).toBe(name === 'plan-desktop.png')
       await page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: true })

@@ -18,8 +18,18 @@ const RECONSTRUCTED_FIELDS = [
 ] as const
 
 export type SupervisionActivity = (planId: number, from: Date, to: Date) => BulletinContent['supervision']
+export type CaseLeadStages = (planId: number, asOf: Date) => BulletinContent['caseLeads']
 
-export const NO_SUPERVISION: SupervisionActivity = () => ({ opened: [], resolved: [], open: [] })
+/** What other modules add to a bulletin; each defaults to an empty section, never an absent one. */
+export interface BulletinSources {
+  supervisionActivity: SupervisionActivity
+  caseLeadStages: CaseLeadStages
+}
+
+export const NO_SOURCES: BulletinSources = {
+  supervisionActivity: () => ({ opened: [], resolved: [], open: [] }),
+  caseLeadStages: () => ({ received: 0, under_investigation: 0, handled: 0, disclosed: 0 }),
+}
 
 interface Window {
   period: string
@@ -155,7 +165,7 @@ export function createBulletinComputer(sqlite: Sqlite) {
     period: string,
     generatedAt: Date,
     earlierTotals: (period: string) => BulletinTotals | undefined,
-    supervisionActivity: SupervisionActivity,
+    sources: BulletinSources,
   ): BulletinContent {
     const tz = plan.timezone
     const first = firstPeriodOf(plan)
@@ -245,12 +255,13 @@ export function createBulletinComputer(sqlite: Sqlite) {
       ),
       lagging: (laggingList.all() as BulletinItemRef[]).sort(byCode),
       unitsWithoutReport: (withoutReport.all() as { unitId: number; name: string; openItems: number }[]).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
-      supervision: supervisionActivity(plan.id, new Date(window.periodStart), new Date(window.asOf)),
+      supervision: sources.supervisionActivity(plan.id, new Date(window.periodStart), new Date(window.asOf)),
       extensions: monthEvents(window, 'extension_approved').map((e) => {
         const details = e.details ? (JSON.parse(e.details) as { oldDeadline?: string | null; newDeadline?: string | null }) : {}
         return { ...ref(e), oldDeadline: details.oldDeadline ?? null, newDeadline: details.newDeadline ?? null, approvedOn: day(e.at) }
       }),
       rebounds: monthEvents(window, 'reopen').map((e) => ({ ...ref(e), reopenedOn: day(e.at), reason: e.comment })),
+      caseLeads: sources.caseLeadStages(plan.id, new Date(window.asOf)),
       trend,
     }
   }

@@ -5,7 +5,7 @@ import { localDate } from '../../lib/time.ts'
 import { STATUSES, STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
 import { renderBulletinCharts } from './bulletin.charts.ts'
 import { REPLY_STATUS_LABELS } from '../supervision/lifecycle.ts'
-import type { Bulletin, BulletinContent, BulletinItemRef } from './bulletin.types.ts'
+import { CASE_LEAD_STAGE_LABELS, type Bulletin, type BulletinContent, type BulletinItemRef, type CaseLeadStage } from './bulletin.types.ts'
 
 /** Rows of the overdue list printed on paper; the spreadsheet always has all of them. */
 export const OVERDUE_ROWS_PRINTED = 100
@@ -395,6 +395,8 @@ ${section(`九、延期（本月批准${b.extensions.length}项）`, extensions)
 
 ${section(`十、反弹（本月${b.rebounds.length}项）`, rebounds)}
 
+${section('十一、问题线索办理', caseLeadTable(b))}
+
 <footer class="colophon">
 <p>本通报按${esc(periodText)}末（${esc(lastDay)}24时）的整改台账自动生成，签发后内容不再变更；${esc(publication)}。</p>
 <p class="hash">内容校验码（SHA-256）：<span>${esc(b.contentHash)}</span></p>
@@ -485,3 +487,12 @@ figure svg { display: block; width: 100%; height: auto; }
 .colophon p { margin: 0; }
 .colophon .hash span { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace; overflow-wrap: anywhere; }
 `
+
+/** Case leads by stage: a one-row table, so the reader sees at a glance how many are still open. */
+function caseLeadTable(b: Bulletin): string {
+  const stages = Object.keys(CASE_LEAD_STAGE_LABELS) as CaseLeadStage[]
+  const counts = b.caseLeads ?? { received: 0, under_investigation: 0, handled: 0, disclosed: 0 }
+  const total = stages.reduce((sum, s) => sum + counts[s], 0)
+  return `<table class="totals"><thead><tr>${stages.map((s) => `<th>${esc(CASE_LEAD_STAGE_LABELS[s])}</th>`).join('')}<th>合计</th></tr></thead>
+<tbody><tr>${stages.map((s) => `<td class="num">${esc(counts[s])}</td>`).join('')}<td class="num">${esc(total)}</td></tr></tbody></table>`
+}

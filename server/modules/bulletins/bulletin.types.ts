@@ -2,6 +2,16 @@
 import type { ItemStatus } from '../closeout/state-machine.ts'
 import type { ReplyStatus } from '../supervision/lifecycle.ts'
 
+export type CaseLeadStage = 'received' | 'under_investigation' | 'handled' | 'disclosed'
+export type CaseLeadStageCounts = Record<CaseLeadStage, number>
+
+export const CASE_LEAD_STAGE_LABELS: Record<CaseLeadStage, string> = {
+  received: '已接收',
+  under_investigation: '调查核实中',
+  handled: '已处理',
+  disclosed: '已公开',
+}
+
 export interface BulletinItemRef {
   itemId: number
   code: string
@@ -66,6 +76,8 @@ export interface BulletinContent {
   }
   extensions: (BulletinItemRef & { oldDeadline: string | null; newDeadline: string | null; approvedOn: string })[]
   rebounds: (BulletinItemRef & { reopenedOn: string; reason: string | null })[]
+  /** Case leads handed over by the inspectors (问题线索), by stage at the month's end. */
+  caseLeads: CaseLeadStageCounts
   /** Completion over the months so far, oldest first, ending with this month. */
   trend: { period: string; items: number; closed: number; completionRate: number | null }[]
 }

@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs'
 import { STATUSES, STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
 import { beijingDateTime, lastDayCovered } from './bulletin.html.ts'
-import type { Bulletin, BulletinItemRef } from './bulletin.types.ts'
+import { CASE_LEAD_STAGE_LABELS, type Bulletin, type BulletinItemRef, type CaseLeadStage } from './bulletin.types.ts'
 
 export const BULLETIN_SHEETS = ['汇总', '按牵头单位', '逾期清单', '本月销号', '进展缓慢'] as const
 
@@ -188,6 +188,19 @@ function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
     [...b.byCategory, categoryTotal],
   )
   sheet.getRow(end - 1).font = { name: FONT, bold: true, size: 10 }
+
+  next = end + 1
+  heading('三、问题线索办理')
+  const counts = b.caseLeads ?? { received: 0, under_investigation: 0, handled: 0, disclosed: 0 }
+  writeTable(
+    sheet,
+    next,
+    [
+      { header: '办理阶段', width: 26, value: (r) => r.label },
+      { header: '件数', width: 14, value: (r) => r.count },
+    ],
+    (Object.keys(CASE_LEAD_STAGE_LABELS) as CaseLeadStage[]).map((s) => ({ label: CASE_LEAD_STAGE_LABELS[s], count: counts[s] })),
+  )
 }
 
 function leadUnitSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {

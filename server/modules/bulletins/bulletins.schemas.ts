@@ -76,6 +76,10 @@ export const BulletinSchema = Type.Object(
     }),
     extensions: Type.Array(Type.Object({ ...ItemRef, oldDeadline: Nullable(Type.String()), newDeadline: Nullable(Type.String()), approvedOn: Type.String() })),
     rebounds: Type.Array(Type.Object({ ...ItemRef, reopenedOn: Type.String(), reason: Nullable(Type.String()) })),
+    caseLeads: Type.Object(
+      { received: Type.Integer(), under_investigation: Type.Integer(), handled: Type.Integer(), disclosed: Type.Integer() },
+      { description: 'Case leads (问题线索) by stage at the month end' },
+    ),
     trend: Type.Array(Type.Object({ period: Type.String(), items: Type.Integer(), closed: Type.Integer(), completionRate: Rate })),
   },
   { $id: 'Bulletin', title: 'Bulletin' },

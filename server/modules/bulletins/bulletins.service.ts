@@ -7,7 +7,7 @@ import { addMonths, endOfPeriod, isValidPeriod, localPeriod, type Clock } from '
 import type { Transact } from '../../lib/transact.ts'
 import type { AccountActor } from '../auth/permissions.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
-import { createBulletinComputer, firstPeriodOf, NO_SUPERVISION, type SupervisionActivity } from './bulletin.compute.ts'
+import { createBulletinComputer, firstPeriodOf, NO_SOURCES, type BulletinSources } from './bulletin.compute.ts'
 import type { Bulletin, BulletinContent, BulletinTotals } from './bulletin.types.ts'
 
 export interface BulletinSummary {
@@ -25,11 +25,12 @@ interface Deps {
   plansRepo: PlansRepo
   clock: Clock
   transact: Transact
-  /** Joint-supervision activity for the bulletin's section; empty until that module provides it. */
-  supervisionActivity?: SupervisionActivity
+  /** Sections other modules provide (joint supervision, case leads). */
+  sources?: Partial<BulletinSources>
 }
 
-export function createBulletinsService({ db, sqlite, plansRepo, clock, transact, supervisionActivity = NO_SUPERVISION }: Deps) {
+export function createBulletinsService({ db, sqlite, plansRepo, clock, transact, sources }: Deps) {
+  const bulletinSources: BulletinSources = { ...NO_SOURCES, ...sources }
   const computer = createBulletinComputer(sqlite)
 
   const stored = (planId: number, period: string) =>
@@ -97,7 +98,7 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
         const row = stored(planId, month)
         return row ? (JSON.parse(row.content) as BulletinContent).totals : undefined
       }
-      const content = computer.compute(plan, period, now, earlier, supervisionActivity)
+      const content = computer.compute(plan, period, now, earlier, bulletinSources)
       const text = JSON.stringify(content)
       const inserted = db
         .insert(bulletins)

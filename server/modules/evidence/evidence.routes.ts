@@ -64,6 +64,9 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
       if (!request.isMultipart()) throw new AppError(415, 'NOT_MULTIPART', 'Send the file as multipart/form-data')
       const part = await request.file()
       if (!part) throw new AppError(400, 'FILE_REQUIRED', 'The request has no file part')
+      // A body that ends inside the file leaves the part's stream destroyed before we get it, and piping a destroyed
+      // stream never settles: answer now instead of holding the request (and a temp file) open for good.
+      if (part.file.destroyed) throw new AppError(400, 'MALFORMED_MULTIPART', 'The multipart body ends before the file does')
       const { view, created } = await evidence.upload(actor, request.params.itemId, { stream: part.file, fileName: part.filename }, maxBytes)
       return reply.code(created ? 201 : 200).send(view)
     },

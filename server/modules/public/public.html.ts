@@ -282,7 +282,7 @@ header.site a{color:#fff;text-decoration:none}
 nav{display:flex;flex-wrap:wrap;gap:.25rem}
 nav a{padding:.3rem .6rem;border-radius:.3rem}
 nav a[aria-current=page]{background:rgba(255,255,255,.22);font-weight:700}
-main{padding-top:1rem;padding-bottom:2rem}
+main.wrap{padding-top:1rem;padding-bottom:2rem}
 h1{font-size:1.45rem;line-height:1.35;margin:.4rem 0 .6rem}
 h2{font-size:1.15rem;line-height:1.4;margin:1.2rem 0 .5rem}
 h3{font-size:1rem;margin:.2rem 0 .4rem}
@@ -336,7 +336,7 @@ footer.site{color:#5c6370;font-size:.85rem;border-top:1px solid #dde1e6;padding:
 @media print,(min-width:48em){
   dl{grid-template-columns:8rem 1fr;column-gap:1rem}
   dt{margin-top:0}
-  .c-code{width:5rem}.c-unit{width:9rem}.c-date{width:9rem}.c-status{width:7rem}
+  .c-code{width:5rem}.c-unit{width:9rem}.c-date{width:10rem}.c-status{width:8rem}
 }
 @media print{
   @page{size:A4;margin:15mm 12mm}

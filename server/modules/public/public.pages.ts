@@ -73,6 +73,10 @@ export const publicPageRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicSer
       statusCode = err.statusCode
       code =
         statusCode === 429 ? 'RATE_LIMITED' : statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_URL'
+    } else if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      statusCode = 503
+      code = 'INTERNAL_ERROR'
+      void reply.header('retry-after', '1')
     } else {
       statusCode = 500
       code = 'INTERNAL_ERROR'
