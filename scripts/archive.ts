@@ -93,7 +93,7 @@ export async function writeArchive(file: string, entries: Iterable<ArchiveSource
 
 /** Pulls exact byte counts out of a chunked stream. */
 class ByteSource {
-  private buffer = Buffer.alloc(0)
+  private buffer: Buffer = Buffer.alloc(0)
   private ended = false
   constructor(private readonly chunks: AsyncIterator<Buffer>) {}
 

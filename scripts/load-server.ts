@@ -1,5 +1,5 @@
-// The service exactly as `npm start` runs it, plus one thing the load test needs: on an IPC message it collects
-// garbage and reports its memory, so growth between runs is measured on the server alone, not its clients.
+// The service exactly as `npm start` runs it, plus what the load test asks over IPC: its memory after a full GC
+// (so growth between runs is the server's alone, not its clients'), and what under-pressure measures meanwhile.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { loadConfig } from '../server/config.ts'
@@ -14,6 +14,12 @@ if (!process.send) {
 }
 const service = await startService(loadConfig())
 process.on('message', (message: { type?: string }) => {
+  if (message.type === 'sample') {
+    // What under-pressure sees right now (no GC): how close the run comes to the 503 thresholds.
+    const { eventLoopDelay, heapUsed, rssBytes } = service.app.memoryUsage()
+    process.send!({ type: 'sample', eventLoopDelay, heapUsed, rss: rssBytes, underPressure: service.app.isUnderPressure() })
+    return
+  }
   if (message.type !== 'memory') return
   // Twice: the first pass may only schedule finalizers whose memory the second frees.
   gc()

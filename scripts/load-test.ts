@@ -55,15 +55,48 @@ interface Memory {
   heapUsed: number
 }
 
-function memoryOf(server: ServerProcess): Promise<Memory> {
+interface Sample {
+  eventLoopDelay: number
+  heapUsed: number
+  rss: number
+  underPressure: boolean
+}
+
+function ask<T>(server: ServerProcess, type: 'memory' | 'sample'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not report its memory')), 30_000)
-    server.child.once('message', (m: Memory) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not answer "${type}"`)), 30_000)
+    const onMessage = (m: { type?: string }) => {
+      if (m.type !== type) return
       clearTimeout(timer)
-      resolve(m)
-    })
-    server.child.send({ type: 'memory' })
+      server.child.off('message', onMessage)
+      resolve(m as T)
+    }
+    server.child.on('message', onMessage)
+    server.child.send({ type })
   })
+}
+const memoryOf = (server: ServerProcess) => ask<Memory>(server, 'memory')
+
+/** Samples what under-pressure sees once a second while `during` runs; the worst of each. */
+async function watched<T>(server: ServerProcess, during: Promise<T>): Promise<{ value: T; maxEventLoopDelay: number; maxRss: number; pressured: number }> {
+  let done = false
+  const worst = { maxEventLoopDelay: 0, maxRss: 0, pressured: 0 }
+  const sampler = (async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 1000))
+      if (done) break
+      const s = await ask<Sample>(server, 'sample')
+      worst.maxEventLoopDelay = Math.max(worst.maxEventLoopDelay, s.eventLoopDelay)
+      worst.maxRss = Math.max(worst.maxRss, s.rss)
+      if (s.underPressure) worst.pressured++
+    }
+  })()
+  try {
+    return { value: await during, ...worst }
+  } finally {
+    done = true
+    await sampler
+  }
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -80,17 +113,19 @@ try {
   const baseline = await memoryOf(server)
   console.log(`at start: RSS ${mb(baseline.rss)}, heap ${mb(baseline.heapUsed)}`)
 
-  const results: { label: string; result: RunResult; memory: Memory }[] = []
+  const results: { label: string; result: RunResult; memory: Memory; maxEventLoopDelay: number }[] = []
   const plan = [...(warmup > 0 ? [{ label: 'warm-up', seconds: warmup }] : []), ...Array.from({ length: runs }, (_, i) => ({ label: `run ${i + 1}`, seconds: duration }))]
   for (const [index, step] of plan.entries()) {
-    const result = await runLoad({ url: server.url, world, database, connections, durationS: step.seconds, items, label: `L${index}` })
+    const watch = await watched(server, runLoad({ url: server.url, world, database, connections, durationS: step.seconds, items, label: `L${index}` }))
+    const result = watch.value
     const memory = await memoryOf(server)
-    results.push({ label: step.label, result, memory })
+    results.push({ label: step.label, result, memory, maxEventLoopDelay: watch.maxEventLoopDelay })
     console.log(
       `${step.label}: ${fmtInt(result.requests)} requests (${fmtInt(result.reqPerSec)}/s, p50 ${fmtMs(result.p50Ms)} ms, p99 ${fmtMs(result.p99Ms)} ms); ` +
         `${fmtInt(result.transitionsOk)} transitions ok, ${fmtInt(result.conflicts)} 409, ${result.errors} errors; ` +
         `events ${fmtInt(result.transitionEvents)} ${result.transitionEvents === result.transitionsOk ? '=' : '≠'} transitions ok; ` +
-        `RSS ${mb(memory.rss)}, heap ${mb(memory.heapUsed)}`,
+        `RSS ${mb(memory.rss)}, heap ${mb(memory.heapUsed)} after GC; during the run event-loop delay ≤ ${Math.round(watch.maxEventLoopDelay)} ms, ` +
+        `RSS ≤ ${mb(watch.maxRss)}${watch.pressured > 0 ? `, under pressure (503) in ${watch.pressured} samples` : ''}`,
     )
     for (const sample of result.errorSamples.slice(0, 5)) console.log(`    error: ${sample}`)
     for (const lost of result.lostUpdates.slice(0, 5)) console.log(`    lost update: ${lost}`)
@@ -101,7 +136,7 @@ try {
   console.log(
     '\n' +
       markdownTable(
-        ['run', 'requests', 'req/s', 'p99 ms', 'transitions ok', '409', 'errors', 'lost updates', 'RSS', 'heap', 'heap Δ'],
+        ['run', 'requests', 'req/s', 'p99 ms', 'transitions ok', '409', 'errors', 'lost updates', 'max loop delay', 'RSS', 'heap', 'heap Δ'],
         measured.map((r, i) => [
           r.label,
           fmtInt(r.result.requests),
@@ -111,6 +146,7 @@ try {
           fmtInt(r.result.conflicts),
           String(r.result.errors),
           String(r.result.lostUpdates.length + Math.abs(r.result.transitionEvents - r.result.transitionsOk)),
+          `${Math.round(r.maxEventLoopDelay)} ms`,
           mb(r.memory.rss),
           mb(r.memory.heapUsed),
           i === 0 ? '' : signedMb(r.memory.heapUsed - measured[i - 1]!.memory.heapUsed),

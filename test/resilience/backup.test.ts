@@ -119,7 +119,7 @@ describe('backup under load, then restore', () => {
       for await (const chunk of entry.content) chunks.push(chunk)
       const bytes = Buffer.concat(chunks)
       if (!flipped && entry.name.startsWith('evidence/')) {
-        bytes[bytes.length - 1] ^= 0xff
+        bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff
         flipped = true
       }
       entries.push({ name: entry.name, size: bytes.length, content: () => [bytes] })

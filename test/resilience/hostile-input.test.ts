@@ -418,6 +418,25 @@ describe('hostile input on every route of the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(30)
   })
 
+  // What the walk found first, pinned: busboy's errors used to reach the client as 500s, and an evidence upload
+  // whose body ended inside the file part never got an answer at all.
+  it.each([
+    ['no boundary', 'multipart/form-data', `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF\r\n--${boundary}--\r\n`],
+    ['a body cut off inside the file', `multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 cut`],
+    ['a boundary too long to search for', `multipart/form-data; boundary=${'b'.repeat(300)}`, `--${'b'.repeat(300)}\r\n`],
+  ])('a malformed multipart body (%s) is a 400 on both upload routes, and nothing is kept', async (_what, contentType, body) => {
+    const before = fingerprint()
+    for (const [url, holder] of [['/api/v1/items/2/evidence', 'lead'], ['/api/v1/plans/1/import', 'admin']] as const) {
+      const res = await Promise.race([
+        t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${tokens[holder]}`, 'content-type': contentType }, payload: Buffer.from(body, 'latin1') }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer from ${url}`)), 5000)),
+      ])
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400)
+      expect(res.json()).toMatchObject({ code: 'MALFORMED_MULTIPART' })
+    }
+    expect(fingerprint()).toBe(before)
+  })
+
   it('never a 5xx; a 4xx changes nothing; every JSON error has the one error shape', async () => {
     const failures: string[] = []
     for (const op of operations) {

@@ -21,6 +21,26 @@ export interface IncomingFile {
   sizeBytes: number
 }
 
+// Scripts open the store too while a server runs (npm run token, import, job), so temporary files carry the
+// process that receives them, and a store sweeps only what a process that is gone left behind. The start time
+// tells a restarted container's pid 1 from the pid 1 that crashed before it.
+const OWNER = `${process.pid}.${Math.round(performance.timeOrigin)}`
+
+function leftBehind(name: string): boolean {
+  const match = /^(\d+)\.(\d+)-/.exec(name)
+  if (!match) return true
+  if (`${match[1]}.${match[2]}` === OWNER) return false
+  const pid = Number(match[1])
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (err) {
+    // EPERM: alive, someone else's.
+    return (err as NodeJS.ErrnoException).code !== 'EPERM'
+  }
+}
+
 /**
  * Files live at evidence/<first two hex>/<sha256> under DATA_DIR. An upload is streamed to evidence/.incoming,
  * hashed on the way, flushed to disk, and only then renamed into place, so a crash never leaves a half file
@@ -30,8 +50,8 @@ export function createEvidenceStore(dataDir: string) {
   const root = join(dataDir, 'evidence')
   const incoming = join(root, '.incoming')
   mkdirSync(incoming, { recursive: true })
-  // Anything still here was cut off by a crash or a refused upload: no row refers to it.
-  for (const name of readdirSync(incoming)) rmSync(join(incoming, name), { force: true })
+  // What a dead process left here was cut off by its crash: no row refers to it.
+  for (const name of readdirSync(incoming)) if (leftBehind(name)) rmSync(join(incoming, name), { force: true })
 
   const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256)
 
@@ -40,7 +60,7 @@ export function createEvidenceStore(dataDir: string) {
 
     /** Streams an upload to a temporary file, hashing and counting it; the stream never sits whole in memory. */
     async receive(source: Readable): Promise<IncomingFile> {
-      const path = join(incoming, randomUUID())
+      const path = join(incoming, `${OWNER}-${randomUUID()}`)
       const hash = createHash('sha256')
       let sizeBytes = 0
       const tap = new Transform({
