@@ -155,6 +155,8 @@ export interface Seeded {
   focusVisibleIds: number[]
   unitToken: string
   supervisorToken: string
+  /** Items still 'assigned' (version 1), for write scenarios; the read scenarios do not change them. */
+  assignedIds: number[]
   adminToken: string
   timings: { label: string; ms: number }[]
 }
@@ -329,6 +331,7 @@ export async function seed(database: DatabaseHandle, services: Services, options
     focusUnitName,
     focusLeadCount,
     focusVisibleIds,
+    assignedIds: sqlite.prepare("select id from items where status = 'assigned' order by id").pluck().all() as number[],
     unitToken: unit.token,
     supervisorToken,
     adminToken,
@@ -412,6 +415,8 @@ export interface LoadRequest {
   path: string
   headers?: Record<string, string>
   body?: string
+  /** Absolute path of a CommonJS module that rewrites each request (autocannon's setupRequest in worker mode). */
+  setupRequest?: string
 }
 
 interface AutocannonOptions {

@@ -6,7 +6,7 @@
 // Everything runs in this one process: the servers on the main thread, the autocannon client in a worker thread
 // (see load() in bench-lib.ts), on 127.0.0.1. Exit code 1 when a scenario saw non-2xx responses or errors.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -113,6 +113,8 @@ interface Context {
   options: Options
   seeded: Seeded
   rng: Rng
+  /** The bench's temporary directory, for files a scenario writes (request modules). */
+  dir: string
 }
 
 type ServerName = 'bare' | 'app'
@@ -129,6 +131,8 @@ interface Scenario {
   setup?: (ctx: Context) => void | Promise<void>
   paths: (ctx: Context) => string[]
   body?: (ctx: Context, path: string, index: number) => unknown
+  /** A per-request module (see the note above), for writes that must each touch a different item. */
+  setupRequest?: (ctx: Context) => string
   /** Returns what is wrong with one response to the first request, or null. */
   check?: (status: number, body: unknown, ctx: Context) => string | null
   /** Minimum throughput as a fraction of the bare route's. */
@@ -174,7 +178,52 @@ const scenarios: Scenario[] = [
     },
     target: 0.08,
   },
+  {
+    name: 'transitions',
+    title: 'transitions',
+    description:
+      'POST /api/v1/items/:id/transitions {start} as a supervisor, each request on a different item: one transaction with a conditional update and its chained event row',
+    server: 'app',
+    method: 'POST',
+    token: (ctx) => ctx.seeded.supervisorToken,
+    paths: (ctx) => [`/api/v1/items/${ctx.seeded.assignedIds[0]}/transitions`],
+    body: () => ({ action: 'start', expectedVersion: 1 }),
+    setupRequest: (ctx) => writeDistinctItemModule(ctx),
+    check: (status, body) => (status === 200 && (body as { status?: string }).status === 'in_progress' ? null : `expected the item started, got ${status}`),
+    target: 0.04,
+  },
 ]
+
+/**
+ * Writes the request module for `transitions`: each request takes the next unused item. Every load run (warm-up,
+ * measurement) starts a fresh worker, so the module claims a block of ids through a counter file rather than
+ * restarting from the first item, which would turn every request into a 409.
+ */
+function writeDistinctItemModule(ctx: Context): string {
+  const ids = ctx.seeded.assignedIds.slice(1) // the probe used the first
+  writeFileSync(join(ctx.dir, 'transition-ids.json'), JSON.stringify(ids))
+  writeFileSync(join(ctx.dir, 'transition-offset'), '0')
+  const module = join(ctx.dir, 'transition-request.cjs')
+  writeFileSync(
+    module,
+    `const fs = require('node:fs')
+const path = require('node:path')
+const ids = require(path.join(__dirname, 'transition-ids.json'))
+const counter = path.join(__dirname, 'transition-offset')
+// The warm-up (the first run) takes a quarter of the items; the measured run takes all that remain.
+let next = Number(fs.readFileSync(counter, 'utf8'))
+const end = next === 0 ? Math.floor(ids.length / 4) : ids.length
+fs.writeFileSync(counter, String(end))
+module.exports = (request) => {
+  const id = next < end ? ids[next++] : undefined
+  if (id === undefined) throw new Error('the bench ran out of assigned items: use --items with more items or a shorter --duration')
+  request.path = '/api/v1/items/' + id + '/transitions'
+  return request
+}
+`,
+  )
+  return module
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Servers
@@ -261,8 +310,10 @@ function requestsOf(scenario: Scenario, ctx: Context): LoadRequest[] {
   return scenario.paths(ctx).map((path, i) => {
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
     const body = scenario.body?.(ctx, path, i)
-    if (body === undefined) return { method: scenario.method, path, headers }
-    return { method: scenario.method, path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }
+    const setupRequest = scenario.setupRequest?.(ctx)
+    const extra = setupRequest ? { setupRequest } : {}
+    if (body === undefined) return { method: scenario.method, path, headers, ...extra }
+    return { method: scenario.method, path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), ...extra }
   })
 }
 
@@ -457,7 +508,7 @@ async function main(): Promise<number> {
       `unit account: ${seeded.focusUnitName} (unit ${seeded.focusUnitId}) leads ${seeded.focusLeadCount} items, may see ${seeded.focusVisibleIds.length}\n`,
     )
 
-    const ctx: Context = { options, seeded, rng: mulberry32(7) }
+    const ctx: Context = { options, seeded, rng: mulberry32(7), dir }
     const servers = serverPool(dir, config, database)
     const outcomes: Outcome[] = []
     // The baseline runs first and again last, and the ratios use the mean: on a small machine the bare route
