@@ -28,5 +28,10 @@ export const itemEvents = sqliteTable(
     prevHash: text('prev_hash'),
     hash: text('hash'),
   },
-  (t) => [index('item_events_item_idx').on(t.itemId, t.id), index('item_events_at_idx').on(t.at)],
+  (t) => [
+    index('item_events_item_idx').on(t.itemId, t.id),
+    index('item_events_at_idx').on(t.at),
+    // The bulletin looks up the few field-changing events after a month's end; without this it scans them all.
+    index('item_events_action_at_idx').on(t.action, t.at),
+  ],
 )

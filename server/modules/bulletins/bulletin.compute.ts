@@ -7,6 +7,12 @@ import { STATUSES, type ItemStatus } from '../closeout/state-machine.ts'
 import type { PlanRow } from '../plans/plans.repo.ts'
 import type { BulletinContent, BulletinItemRef, BulletinTotals } from './bulletin.types.ts'
 
+/**
+ * The only events that change an item's content fields (items.edit and an approved extension, both through
+ * itemsRepo.updateIfCurrent), recording `details.changes.<field>.from/to`.
+ */
+const FIELD_CHANGING_ACTIONS = "('edit', 'extension_approved')"
+
 /** Fields an edit (or an approved extension) can change, as (column, key in `details.changes`). */
 const RECONSTRUCTED_FIELDS = [
   ['deadline', 'deadline'],
@@ -65,24 +71,32 @@ export function createBulletinComputer(sqlite: Sqlite) {
     created_at TEXT NOT NULL, overdue_days INTEGER NOT NULL DEFAULT 0, lagging INTEGER NOT NULL DEFAULT 0,
     reported INTEGER NOT NULL DEFAULT 0, requested_at TEXT)`)
 
+  sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS bulletin_changes (item_id INTEGER NOT NULL, at TEXT NOT NULL, id INTEGER NOT NULL, details TEXT);
+    CREATE INDEX IF NOT EXISTS temp.bulletin_changes_item ON bulletin_changes (item_id, at, id)`)
+  const clearChanges = sqlite.prepare('DELETE FROM temp.bulletin_changes')
+  const collectChanges = sqlite.prepare(`INSERT INTO temp.bulletin_changes (item_id, at, id, details)
+    SELECT item_id, at, id, details FROM item_events WHERE action IN ${FIELD_CHANGING_ACTIONS} AND at >= @asOf`)
   const clear = sqlite.prepare('DELETE FROM temp.bulletin_items')
   const fill = sqlite.prepare(`INSERT INTO temp.bulletin_items
     (item_id, code, problem, category, lead_unit_id, deadline_kind, deadline, status, created_at)
     SELECT id, code, problem, category, lead_unit_id, deadline_kind, deadline, status, created_at
     FROM items WHERE plan_id = @planId AND created_at < @asOf`)
   // Only items with a transition after the month's end need their status looked up; the rest still have it.
+  // Per-item lookups name the (item_id, id) index: left to itself the planner may pick (action, at) and scan every
+  // event of that kind for every item, which turns a 100k-item plan from seconds into minutes.
   const rollBackStatus = sqlite.prepare(`UPDATE temp.bulletin_items SET status = (
-      SELECT e.to_status FROM item_events e
+      SELECT e.to_status FROM item_events e INDEXED BY item_events_item_idx
       WHERE e.item_id = bulletin_items.item_id AND e.to_status IS NOT NULL AND e.at < @asOf
       ORDER BY e.at DESC, e.id DESC LIMIT 1)
     WHERE item_id IN (SELECT e.item_id FROM item_events e WHERE e.at >= @asOf AND e.to_status IS NOT NULL)`)
-  // The value a field had at the month's end is the `from` of its first change after it.
+  // The value a field had at the month's end is the `from` of its first change after it (from the few
+  // field-changing events collected into bulletin_changes, not from every event).
   const rollBackField = RECONSTRUCTED_FIELDS.map(([column, key]) =>
     sqlite.prepare(`UPDATE temp.bulletin_items SET ${column} = (
-        SELECT json_extract(e.details, '$.changes.${key}.from') FROM item_events e
-        WHERE e.item_id = bulletin_items.item_id AND e.at >= @asOf AND json_type(e.details, '$.changes.${key}') IS NOT NULL
-        ORDER BY e.at, e.id LIMIT 1)
-      WHERE item_id IN (SELECT e.item_id FROM item_events e WHERE e.at >= @asOf AND json_type(e.details, '$.changes.${key}') IS NOT NULL)`),
+        SELECT json_extract(c.details, '$.changes.${key}.from') FROM temp.bulletin_changes c
+        WHERE c.item_id = bulletin_items.item_id AND json_type(c.details, '$.changes.${key}') IS NOT NULL
+        ORDER BY c.at, c.id LIMIT 1)
+      WHERE item_id IN (SELECT c.item_id FROM temp.bulletin_changes c WHERE json_type(c.details, '$.changes.${key}') IS NOT NULL)`),
   )
   // Overdue as of the last day of the month: the twin of overdueOn.
   const markOverdue = sqlite.prepare(`UPDATE temp.bulletin_items
@@ -97,7 +111,8 @@ export function createBulletinComputer(sqlite: Sqlite) {
     WHERE EXISTS (SELECT 1 FROM progress_reports r WHERE r.item_id = bulletin_items.item_id
       AND r.period = @period AND r.created_at < @asOf)`)
   const markRequested = sqlite.prepare(`UPDATE temp.bulletin_items SET requested_at = (
-      SELECT max(e.at) FROM item_events e WHERE e.item_id = bulletin_items.item_id AND e.action = 'request_closure' AND e.at < @asOf)
+      SELECT max(e.at) FROM item_events e INDEXED BY item_events_item_idx
+      WHERE e.item_id = bulletin_items.item_id AND e.action = 'request_closure' AND e.at < @asOf)
     WHERE status = 'closed'`)
 
   const totalsByStatus = sqlite.prepare(`SELECT status, count(*) AS n, sum(overdue_days > 0) AS overdue, sum(lagging) AS lagging
@@ -130,7 +145,9 @@ export function createBulletinComputer(sqlite: Sqlite) {
     clear.run()
     fill.run(params)
     rollBackStatus.run({ asOf: window.asOf })
-    for (const statement of rollBackField) statement.run({ asOf: window.asOf })
+    clearChanges.run()
+    collectChanges.run({ asOf: window.asOf })
+    for (const statement of rollBackField) statement.run()
     markOverdue.run({ lastDay: window.lastDay })
     markLagging.run({ periodStart: window.periodStart, previousPeriod: addMonths(window.period, -1), period: window.period, asOf: window.asOf })
     markReported.run({ period: window.period, asOf: window.asOf })

@@ -1,0 +1,1 @@
+CREATE INDEX `item_events_action_at_idx` ON `item_events` (`action`,`at`);
