@@ -5,6 +5,7 @@
 //
 // Everything runs in this one process: the servers on the main thread, the autocannon client in a worker thread
 // (see load() in bench-lib.ts), on 127.0.0.1. Exit code 1 when a scenario saw non-2xx responses or errors.
+import { benchBulletin } from './bench-bulletin.ts'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -42,9 +43,13 @@ const USAGE = `npm run bench -- [options]
   --items <n>          items in the database (default 100000, 100–1000000)
   --units <n>          units (default 200, 10–5000)
   --only <names>       comma-separated scenario names; the bare baseline runs too when a ratio needs it
+  --bulletin-sizes <n,n>  plan sizes for the bulletin issue time (default 10000,100000; "none" to skip;
+                       skipped with --only unless --only names "bulletin")
   --help`
 
 interface Options {
+  /** Plan sizes at which to time issuing a bulletin; empty to skip. */
+  bulletinSizes: number[]
   duration: number
   warmup: number
   connections: number
@@ -65,6 +70,7 @@ function parseOptions(argv: string[]): Options {
         items: { type: 'string', default: '100000' },
         units: { type: 'string', default: '200' },
         only: { type: 'string', multiple: true },
+        'bulletin-sizes': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -83,8 +89,11 @@ function parseOptions(argv: string[]): Options {
     return n
   }
   const only = values.only?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '') ?? null
+  const sizesText = values['bulletin-sizes'] ?? '10000,100000'
+  const bulletinSizes =
+    sizesText === 'none' || (only && !only.includes('bulletin')) ? [] : sizesText.split(',').map((v) => Math.round(bounded('bulletin-sizes', v, 100, 1_000_000)))
   if (only) {
-    const unknown = only.filter((name) => !scenarios.some((s) => s.name === name))
+    const unknown = only.filter((name) => name !== 'bulletin' && !scenarios.some((s) => s.name === name))
     if (unknown.length > 0) usage(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`)
   }
   return {
@@ -94,6 +103,7 @@ function parseOptions(argv: string[]): Options {
     items: Math.round(bounded('items', values.items, 100, 1_000_000)),
     units: Math.round(bounded('units', values.units, 10, 5000)),
     only,
+    bulletinSizes,
   }
 }
 
@@ -540,6 +550,10 @@ async function main(): Promise<number> {
     console.log(`\nRSS after the runs: ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)}; includes the autocannon worker and SQLite's page cache)`)
     console.log(`total ${((performance.now() - runStart) / 1000).toFixed(0)} s, of which setup ${(setupMs / 1000).toFixed(1)} s\n`)
     printSummary(outcomes, options)
+    if (options.bulletinSizes.length > 0) {
+      console.log(`\nBulletin issue time and peak memory (last month, earlier months already issued; ~7 events per item):`)
+      await benchBulletin(options.bulletinSizes)
+    }
     if (failed) console.log('\n!!! Some scenarios failed or saw errors: see above. Exit code 1.')
     return failed ? 1 : 0
   } finally {
