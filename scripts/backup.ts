@@ -1,32 +1,16 @@
 // npm run backup -- FILE
 // A consistent online backup of DATA_DIR (the database and the evidence files it references) as one .tar.gz.
 // Safe while the server runs: the database is copied with SQLite's backup API in one read transaction.
-import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../server/config.ts'
 import { BackupRefused, createBackup } from './backup-lib.ts'
-import { fail } from './lib.ts'
+import { configForScript, fail, singleFileArgument } from './lib.ts'
 
 const usage = 'usage: npm run backup -- FILE   (backs up DATA_DIR; FILE must not exist yet, e.g. backup-2019-02-28.tar.gz)'
-let file: string | undefined
-try {
-  const { positionals } = parseArgs({ allowPositionals: true, options: {} })
-  if (positionals.length !== 1) fail(usage)
-  file = positionals[0]
-} catch (err) {
-  fail(`${(err as Error).message}\n${usage}`)
-}
-
-let dataDir: string
-try {
-  dataDir = loadConfig().dataDir
-} catch (err) {
-  if (err instanceof ConfigError) fail(`Configuration error: ${err.message}`)
-  throw err
-}
+const file = singleFileArgument(usage)
+const dataDir = configForScript().dataDir
 
 try {
   const started = Date.now()
-  const manifest = await createBackup(dataDir, file!)
+  const manifest = await createBackup(dataDir, file)
   const bytes = manifest.evidence.reduce((sum, e) => sum + e.sizeBytes, 0)
   console.log(
     `backed up ${dataDir} to ${file}: database ${manifest.database.sizeBytes} bytes (${manifest.rows['items'] ?? 0} items, ` +

@@ -1,13 +1,13 @@
+import { parseArgs } from 'node:util'
 import { databaseFile, openDatabase, type DatabaseHandle } from '../db/client.ts'
 import { ConfigError, loadConfig, type Config } from '../server/config.ts'
 import { systemClock, type Clock } from '../server/lib/time.ts'
 import { createServices, type Services } from '../server/services.ts'
 
-/** Config, a migrated database and the services, for a command-line script; exits with a message on bad config. */
-export function openForScript(clock: Clock = systemClock): { config: Config; database: DatabaseHandle; services: Services } {
-  let config: Config
+/** The validated environment, for a command-line script; exits with a message naming a bad variable. */
+export function configForScript(): Config {
   try {
-    config = loadConfig()
+    return loadConfig()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`)
@@ -15,6 +15,22 @@ export function openForScript(clock: Clock = systemClock): { config: Config; dat
     }
     throw err
   }
+}
+
+/** The one FILE argument a script takes, or the usage and exit 2. */
+export function singleFileArgument(usage: string): string {
+  try {
+    const { positionals } = parseArgs({ allowPositionals: true, options: {} })
+    if (positionals.length !== 1) fail(usage)
+    return positionals[0]!
+  } catch (err) {
+    return fail(`${(err as Error).message}\n${usage}`)
+  }
+}
+
+/** Config, a migrated database and the services, for a command-line script; exits with a message on bad config. */
+export function openForScript(clock: Clock = systemClock): { config: Config; database: DatabaseHandle; services: Services } {
+  const config = configForScript()
   const database = openDatabase(databaseFile(config.dataDir))
   return { config, database, services: createServices({ database, clock, config }) }
 }
