@@ -7,7 +7,7 @@
 // Repeats for --rounds kill points, then stops the server with SIGTERM. Exit code 1 when anything failed.
 import { parseArgs } from 'node:util'
 import { runCrashTest } from './crash-lib.ts'
-import { fail } from './lib.ts'
+import { fail, wholeNumberFlag } from './lib.ts'
 
 const usage = 'usage: npm run crash-test -- [--rounds 1-50] [--writers 1-64] [--items 1-1000] [--min-ms N] [--max-ms N]'
 let values: Record<string, string | undefined>
@@ -24,11 +24,7 @@ try {
 } catch (err) {
   fail(`${(err as Error).message}\n${usage}`)
 }
-const bounded = (flag: string, min: number, max: number) => {
-  const n = Number(values[flag])
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${flag} must be a whole number from ${min} to ${max}\n${usage}`)
-  return n
-}
+const bounded = (flag: string, min: number, max: number) => wholeNumberFlag(values, flag, min, max, usage)
 const rounds = bounded('rounds', 1, 50)
 const writers = bounded('writers', 1, 64)
 const items = bounded('items', 1, 1000)

@@ -17,6 +17,13 @@ export function configForScript(): Config {
   }
 }
 
+/** A whole-number flag within bounds, or the usage and exit 2. */
+export function wholeNumberFlag(values: Record<string, unknown>, flag: string, min: number, max: number, usage: string): number {
+  const n = Number(values[flag])
+  if (!Number.isInteger(n) || n < min || n > max) fail(`--${flag} must be a whole number from ${min} to ${max}\n${usage}`)
+  return n
+}
+
 /** The one FILE argument a script takes, or the usage and exit 2. */
 export function singleFileArgument(usage: string): string {
   try {

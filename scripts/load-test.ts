@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { databaseFile, openDatabase } from '../db/client.ts'
 import { fmtInt, fmtMs, markdownTable } from './bench-lib.ts'
-import { fail } from './lib.ts'
+import { fail, wholeNumberFlag } from './lib.ts'
 import { runLoad, type RunResult } from './load-lib.ts'
 import { seedWorld, startServer, type ServerProcess } from './resilience-lib.ts'
 
@@ -39,11 +39,7 @@ try {
 } catch (err) {
   fail(`${(err as Error).message}\n${usage}`)
 }
-const bounded = (flag: string, min: number, max: number) => {
-  const n = Number(values[flag])
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${flag} must be a whole number from ${min} to ${max}\n${usage}`)
-  return n
-}
+const bounded = (flag: string, min: number, max: number) => wholeNumberFlag(values, flag, min, max, usage)
 const duration = bounded('duration', 1, 600)
 const connections = bounded('connections', 1, 500)
 const runs = bounded('runs', 1, 10)

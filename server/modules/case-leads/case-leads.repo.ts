@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { actorColumns } from '../events/audit-actor.ts'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { caseLeadEvents, caseLeads, plans, units, type CaseLeadOutcome } from '../../../db/schema/index.ts'
 import type { Actor } from '../closeout/state-machine.ts'
@@ -102,10 +103,7 @@ export function createCaseLeadsRepo(db: Db, sqlite: Sqlite) {
         .values({
           caseLeadId: event.caseLeadId,
           at: event.at,
-          actorAccountId: actor.kind === 'account' ? actor.accountId : null,
-          actorName: actor.name,
-          actorRole: actor.kind === 'account' ? actor.role : actor.kind,
-          actorUnitId: actor.kind === 'account' ? actor.unitId : null,
+          ...actorColumns(actor),
           action: event.action,
           fromStage: event.fromStage ?? null,
           toStage: event.toStage ?? null,

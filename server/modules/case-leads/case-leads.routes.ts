@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { actorView, AuditActorSchema } from '../events/audit-actor.ts'
 import { Type } from 'typebox'
 import { actorOf } from '../../plugins/auth.ts'
 import { DateString, errorResponses, IdParam, Instant, Nullable, Text, UnitRef } from '../../lib/schemas.ts'
@@ -53,13 +54,7 @@ const CaseLeadEvent = Type.Object({
   id: Type.Integer(),
   caseLeadId: Type.Integer(),
   at: Instant,
-  actor: Type.Object({
-    accountId: Nullable(Type.Integer()),
-    name: Type.String(),
-    role: Type.String(),
-    unitId: Nullable(Type.Integer()),
-    unitName: Nullable(Type.String()),
-  }),
+  actor: AuditActorSchema,
   action: Type.String(),
   fromStage: Nullable(Type.String()),
   toStage: Nullable(Type.String()),
@@ -76,7 +71,7 @@ function eventView(e: CaseLeadEventRow) {
     id: e.id,
     caseLeadId: e.caseLeadId,
     at: e.at,
-    actor: { accountId: e.actorAccountId, name: e.actorName, role: e.actorRole, unitId: e.actorUnitId, unitName: e.actorUnitName },
+    actor: actorView(e),
     action: e.action,
     fromStage: e.fromStage,
     toStage: e.toStage,

@@ -1,5 +1,6 @@
 import { asc, desc, eq, sql } from 'drizzle-orm'
 import { eventHash, GENESIS_HASH } from './audit-chain.ts'
+import { actorColumns } from './audit-actor.ts'
 import type { Db } from '../../../db/client.ts'
 import { itemEvents, units } from '../../../db/schema/index.ts'
 import type { Actor } from '../closeout/state-machine.ts'
@@ -52,10 +53,7 @@ export function createEventsRepo(db: Db) {
       const fields = {
         itemId: event.itemId,
         at: event.at,
-        actorAccountId: actor.kind === 'account' ? actor.accountId : null,
-        actorName: actor.name,
-        actorRole: actor.kind === 'account' ? actor.role : actor.kind,
-        actorUnitId: actor.kind === 'account' ? actor.unitId : null,
+        ...actorColumns(actor),
         action: event.action,
         fromStatus: event.fromStatus ?? null,
         toStatus: event.toStatus ?? null,

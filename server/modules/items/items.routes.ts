@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { actorView } from '../events/audit-actor.ts'
 import { Type } from 'typebox'
 import { actorOf } from '../../plugins/auth.ts'
 import { AppError } from '../../errors.ts'
@@ -22,7 +23,7 @@ export function eventView(e: ItemEventRow) {
     id: e.id,
     itemId: e.itemId,
     at: e.at,
-    actor: { accountId: e.actorAccountId, name: e.actorName, role: e.actorRole, unitId: e.actorUnitId, unitName: e.actorUnitName },
+    actor: actorView(e),
     action: e.action,
     fromStatus: e.fromStatus,
     toStatus: e.toStatus,

@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { DateString, IdParam, Instant, Nullable, Text, UnitRef } from '../../lib/schemas.ts'
 import { ACTIONS, STATUSES } from '../closeout/state-machine.ts'
+import { AuditActorSchema } from '../events/audit-actor.ts'
 
 export const ItemStatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)))
 export const ItemActionSchema = Type.Union(ACTIONS.map((a) => Type.Literal(a)))
@@ -90,13 +91,7 @@ export const ItemEvent = Type.Object(
     id: Type.Integer(),
     itemId: Type.Integer(),
     at: Instant,
-    actor: Type.Object({
-      accountId: Nullable(Type.Integer()),
-      name: Type.String(),
-      role: Type.String(),
-      unitId: Nullable(Type.Integer()),
-      unitName: Nullable(Type.String()),
-    }),
+    actor: AuditActorSchema,
     action: Type.String(),
     fromStatus: Nullable(Type.String()),
     toStatus: Nullable(Type.String()),
