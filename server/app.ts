@@ -13,14 +13,14 @@ import { requestLogPlugin } from './plugins/request-log.ts'
 import { overloadPlugin } from './plugins/overload.ts'
 import { AccountSchema, accountsRoutes } from './modules/accounts/accounts.routes.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
-import { ItemView, ItemEvent } from './modules/items/items.schemas.ts'
+import { ItemEvent, ItemListEntry, ItemView } from './modules/items/items.schemas.ts'
 import { itemsRoutes } from './modules/items/items.routes.ts'
 import { PlanSchema, plansRoutes } from './modules/plans/plans.routes.ts'
 import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
-import helmet from '@fastify/helmet'
+import { securityHeadersPlugin } from './plugins/security-headers.ts'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
 import { extensionSchemas, extensionsRoutes } from './modules/extensions/extensions.routes.ts'
@@ -103,6 +103,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     AccountSchema,
     PlanSchema,
     ItemView,
+    ItemListEntry,
     ItemEvent,
     ...progressSchemas,
     ...extensionSchemas,
@@ -123,21 +124,23 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   // Security headers on every response. The pages carry no script and load nothing from elsewhere; their CSS is
   // one <style> element (and the bulletin's column widths are style attributes), hence 'unsafe-inline' for styles
   // only. Swagger UI at /docs loads its scripts from /docs/static, which 'self' allows.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        baseUri: ["'self'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+  await app.register(securityHeadersPlugin, {
+    helmet: {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          baseUri: ["'self'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
       },
     },
   })

@@ -28,7 +28,7 @@ describe('the demo plan', () => {
     const plan = (await as(t.app, admin).get(`/api/v1/plans/${first.planId}`)).json()
     expect(plan).toMatchObject({ issuedBy: expect.stringContaining('石景山区'), timezone: 'Asia/Shanghai' })
     expect(plan.categories).toEqual(['环保主体责任落实', '打好污染防治攻坚战', '加强城市治理能力建设'])
-    const items = (await as(t.app, admin).get(`/api/v1/items?planId=${first.planId}&limit=200`)).json().items as {
+    const items = (await as(t.app, admin).get(`/api/v1/items?planId=${first.planId}&limit=200&view=full`)).json().items as {
       deadlineKind: string
       category: string
       createdAt: string
@@ -41,7 +41,7 @@ describe('the demo plan', () => {
 
     // The history went through the workflow: every status, evidence (one reused), reports, extensions,
     // an objection, a rebound, lagging and overdue items.
-    const all = (await as(t.app, admin).get(`/api/v1/items?planId=${first.planId}&limit=200`)).json().items as {
+    const all = (await as(t.app, admin).get(`/api/v1/items?planId=${first.planId}&limit=200&view=full`)).json().items as {
       id: number
       code: string
       status: string

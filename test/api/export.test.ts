@@ -37,7 +37,7 @@ interface Comparable {
 }
 
 async function contentOf(token: string, planId: number) {
-  const items = (await as(t.app, token).get(`/api/v1/items?planId=${planId}&limit=200`)).json().items as Comparable[]
+  const items = (await as(t.app, token).get(`/api/v1/items?planId=${planId}&limit=200&view=full`)).json().items as Comparable[]
   return items.map((i) => ({
     code: i.code,
     category: i.category,

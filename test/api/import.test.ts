@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 async function itemsOf(planId: number) {
-  const res = await as(t.app, admin).get(`/api/v1/items?planId=${planId}&limit=200`)
+  const res = await as(t.app, admin).get(`/api/v1/items?planId=${planId}&limit=200&view=full`)
   return res.json().items as {
     id: number
     code: string

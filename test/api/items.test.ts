@@ -167,6 +167,21 @@ describe('filters and search', () => {
     expect(item).toMatchObject({ overdue: true, daysOverdue: 1 })
   })
 
+  it('a list gives summaries by default, and with view=full the items exactly as their own reads give them', async () => {
+    const summary = (await as(t.app, tokenA).get(`/api/v1/items?leadUnitId=${unitC.id}&q=F-1`)).json().items
+    const full = (await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unitC.id}&view=full`)).json().items as { id: number; code: string }[]
+    expect(summary).toEqual([]) // unit A has no part in unit C's items, in either view
+    const [entry] = (await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unitC.id}&q=F-1`)).json().items
+    expect(entry).toMatchObject({ code: 'F-1', problem: '施工扬尘污染', leadUnit: { id: unitC.id }, overdue: true, daysOverdue: 1, lagging: false, version: 1 })
+    expect(entry.allowedActions).toEqual([])
+    for (const field of ['target', 'measures', 'responsibleUnits', 'responsibleUnitIds', 'evidenceCount', 'noticeEndsAt']) {
+      expect(entry, field).not.toHaveProperty(field)
+    }
+    expect(full.map((i) => i.code)).toEqual(['F-1', 'F-2', 'F-3'])
+    for (const item of full) expect(item).toEqual((await as(t.app, admin).get(`/api/v1/items/${item.id}`)).json())
+    expect((await as(t.app, admin).get(`/api/v1/items?view=everything`)).statusCode).toBe(400)
+  })
+
   it('bad filter values are 400', async () => {
     for (const q of ['status=done', 'overdue=perhaps', 'limit=0', 'limit=1000', 'planId=abc', 'cursor=%%%', 'cursor=bm9wZQ', 'nonsense=1']) {
       const res = await as(t.app, admin).get(`/api/v1/items?${q}`)

@@ -336,7 +336,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
       const views: ItemView[] = []
       let cursor: string | undefined
       do {
-        const page = items.list(actor, { planId, limit: 200, cursor })
+        const page = items.list(actor, { planId, limit: 200, cursor, view: 'full' })
         views.push(...page.items)
         cursor = page.nextCursor ?? undefined
       } while (cursor !== undefined)

@@ -12,10 +12,29 @@ export interface LaggingWindow {
   listedBefore: Date
 }
 
+// Every read of an item needs its window, which changes once a month per zone: worked out once per month.
+const windows = new Map<string, LaggingWindow>()
+
 export function laggingWindow(now: Date, timeZone: string): LaggingWindow {
   const current = localPeriod(now, timeZone)
-  const older = addMonths(current, -2)
-  return { periods: [older, addMonths(current, -1)], listedBefore: endOfPeriod(older, timeZone) }
+  const key = `${timeZone} ${current}`
+  let window = windows.get(key)
+  if (!window) {
+    const older = addMonths(current, -2)
+    window = { periods: [older, addMonths(current, -1)], listedBefore: endOfPeriod(older, timeZone) }
+    if (windows.size >= 64) windows.clear()
+    windows.set(key, window)
+  }
+  return window
+}
+
+/**
+ * The oldest month a lagging window can include at `now`, in any zone: local months are at most one off the UTC
+ * month (zones run from UTC−12 to UTC+14), and a window reaches two months back. Reading reports from this month
+ * on is enough to decide lagging in every plan's zone without knowing the zone first.
+ */
+export function earliestLaggingPeriod(now: Date): string {
+  return addMonths(localPeriod(now, 'UTC'), -3)
 }
 
 export function isLagging(

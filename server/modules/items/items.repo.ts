@@ -5,16 +5,64 @@ import type { ItemStatus } from '../closeout/state-machine.ts'
 import type { DeadlineKind } from '../closeout/deadlines.ts'
 
 export type ItemRow = typeof items.$inferSelect
-export type ItemRecord = ItemRow & { leadUnitName: string; timezone: string }
 
-const recordColumns = {
+/** An item row with what a list entry shows: its lead unit's name, its plan's zone, its recent report months. */
+export type ItemSummaryRecord = ItemRow & {
+  leadUnitName: string
+  timezone: string
+  /** The months (YYYY-MM) from `reportsSince` on in which any unit reported on the item. */
+  reportedPeriods: string[]
+}
+
+/** An item with everything its view needs, read in one statement. */
+export type ItemRecord = ItemSummaryRecord & {
+  /** In unit id order. */
+  responsibleUnits: { id: number; name: string }[]
+  evidenceCount: number
+  /** A file of this item also stands on another item (possible 纸面销号). */
+  evidenceReused: boolean
+}
+
+/** The item's long texts: the bulk of its row, and changed only by an edit. */
+type ItemTexts = Pick<ItemRow, 'code' | 'category' | 'problem' | 'target' | 'measures'>
+
+const textColumns = {
   id: items.id,
-  planId: items.planId,
+  version: items.version,
+  updatedAt: items.updatedAt,
   code: items.code,
   category: items.category,
   problem: items.problem,
   target: items.target,
   measures: items.measures,
+}
+
+/**
+ * Recently read items' texts, each valid for one (version, updatedAt) of its item. Every change to an item row
+ * bumps both (`updateIfCurrent` is the only writer), so a stale entry is never served, whichever process wrote.
+ * Decoding the texts from the row was the largest part of reading an item; the cache keeps the newest entries.
+ */
+function createTextCache(capacity: number) {
+  const entries = new Map<number, { version: number; updatedAt: string; texts: ItemTexts }>()
+  return {
+    get(id: number, version: number, updatedAt: string): ItemTexts | undefined {
+      const entry = entries.get(id)
+      return entry && entry.version === version && entry.updatedAt === updatedAt ? entry.texts : undefined
+    },
+    set(id: number, version: number, updatedAt: string, texts: ItemTexts): void {
+      entries.delete(id)
+      if (entries.size >= capacity) entries.delete(entries.keys().next().value!)
+      entries.set(id, { version, updatedAt, texts })
+    },
+  }
+}
+
+/** About 1 KB per item: 20,000 items are some 20 MB. */
+const TEXT_CACHE_ITEMS = 20_000
+
+const summaryColumns = {
+  id: items.id,
+  planId: items.planId,
   leadUnitId: items.leadUnitId,
   leadUnitName: units.name,
   deadlineKind: items.deadlineKind,
@@ -28,7 +76,61 @@ const recordColumns = {
   createdAt: items.createdAt,
   updatedAt: items.updatedAt,
   timezone: plans.timezone,
+  // May repeat a month (one report per unit): the reader makes a set of them.
+  reportedPeriods: sql<string | null>`(select group_concat(pr.period) from ${progressReports} pr
+    where pr.item_id = ${items.id} and pr.period >= ${sql.placeholder('reportsSince')})`,
 }
+
+const recordColumns = {
+  ...summaryColumns,
+  // The derived facts as correlated subqueries, so that a read is one statement however many facts a view shows.
+  // json_array rather than json_object, and no sort in SQL: both cost more than sorting two or three units here.
+  responsibleJson: sql<string>`(select json_group_array(json_array(ru.id, ru.name))
+    from ${itemResponsibleUnits} r join ${units} ru on ru.id = r.unit_id where r.item_id = ${items.id})`,
+  evidenceCount: sql<number>`(select count(*) from ${evidence} ev where ev.item_id = ${items.id})`,
+  evidenceReused: sql<number>`exists (select 1 from ${evidence} ev join ${evidence} other
+    on other.sha256 = ev.sha256 and other.item_id <> ev.item_id where ev.item_id = ${items.id})`,
+}
+
+type SummaryRow = Omit<ItemRow, keyof ItemTexts> & { leadUnitName: string; timezone: string; reportedPeriods: string | null }
+type RecordRow = SummaryRow & { responsibleJson: string; evidenceCount: number; evidenceReused: number }
+
+function toRecord(row: RecordRow, texts: ItemTexts): ItemRecord {
+  const record = toSummaryRecord(row, texts) as ItemRecord
+  const responsible = (JSON.parse(row.responsibleJson) as [number, string][]).sort((a, b) => a[0] - b[0])
+  record.responsibleUnits = responsible.map(([id, name]) => ({ id, name }))
+  record.evidenceCount = row.evidenceCount
+  record.evidenceReused = row.evidenceReused === 1
+  return record
+}
+
+function toSummaryRecord(row: SummaryRow, texts: ItemTexts): ItemSummaryRecord {
+  return {
+    id: row.id,
+    planId: row.planId,
+    code: texts.code,
+    category: texts.category,
+    problem: texts.problem,
+    target: texts.target,
+    measures: texts.measures,
+    leadUnitId: row.leadUnitId,
+    leadUnitName: row.leadUnitName,
+    deadlineKind: row.deadlineKind,
+    deadline: row.deadline,
+    status: row.status,
+    version: row.version,
+    noticeEndsAt: row.noticeEndsAt,
+    noticeCalendarFallback: row.noticeCalendarFallback,
+    closedAt: row.closedAt,
+    rebound: row.rebound,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    timezone: row.timezone,
+    reportedPeriods: row.reportedPeriods === null ? [] : row.reportedPeriods.split(','),
+  }
+}
+
+const ph = (name: string) => sql.placeholder(name)
 
 export interface ItemListQuery {
   planId?: number | undefined
@@ -45,35 +147,100 @@ export interface ItemListQuery {
   /** Restricts to lagging (true) or not lagging (false) items, given the two months that count in each zone. */
   lagging?: { value: boolean; windows: { planIds: number[]; periods: [string, string]; listedBefore: string }[] } | undefined
   limit: number
+  /** The first month whose progress reports the records carry (see `ItemRecord.reportedPeriods`). */
+  reportsSince: string
 }
 
 /** Items the unit leads or shares. A union of two index lookups: an OR with EXISTS would scan every item. */
-function sharesItem(unitId: number): SQL {
+function sharesItem(unitId: SQL.Aliased | SQL | ReturnType<typeof ph>): SQL {
   return sql`${items.id} in (select ${items.id} from ${items} where ${items.leadUnitId} = ${unitId}
     union select ${itemResponsibleUnits.itemId} from ${itemResponsibleUnits} where ${itemResponsibleUnits.unitId} = ${unitId})`
 }
 
-/** The SQL twin of `isLagging`. */
-function laggingCondition(windows: NonNullable<ItemListQuery['lagging']>['windows']): SQL {
-  const byZone = windows.map((w) =>
-    and(
-      inArray(items.planId, w.planIds),
-      lt(items.createdAt, w.listedBefore),
-      sql`not exists (select 1 from ${progressReports} where ${progressReports.itemId} = ${items.id} and ${progressReports.period} in (${w.periods[0]}, ${w.periods[1]}))`,
-    ),
-  )
-  return and(inArray(items.status, ['assigned', 'in_progress']), byZone.length > 0 ? or(...byZone) : sql`0`)!
+/** The same test row by row, for when another condition has already narrowed the items to a few through an index. */
+function sharesThisItem(unitId: ReturnType<typeof ph>): SQL {
+  return sql`(${items.leadUnitId} = ${unitId} or exists (select 1 from ${itemResponsibleUnits} r
+    where r.item_id = ${items.id} and r.unit_id = ${unitId}))`
 }
 
-/** The SQL twin of `overdueOn`: rectifying, has a date, and the date is before today in the plan's zone. */
-function overdueCondition(todayByPlan: { planIds: number[]; today: string }[]): SQL {
-  const byZone = todayByPlan.map((z) => and(inArray(items.planId, z.planIds), lt(items.deadline, z.today)))
-  return and(
-    inArray(items.status, ['assigned', 'in_progress']),
-    ne(items.deadlineKind, 'long_term'),
-    isNotNull(items.deadline),
-    byZone.length > 0 ? or(...byZone) : sql`0`,
-  )!
+const inJsonList = (column: SQL | typeof items.planId, list: ReturnType<typeof ph>) => sql`${column} in (select value from json_each(${list}))`
+
+/**
+ * The filters of a list query, as a shape (which filters, in what form) and the values to bind. Queries of one
+ * shape share one prepared statement, so a list costs no SQL building or compiling after the first of its kind;
+ * the number of shapes is bounded by the filter combinations.
+ */
+function listFilter(query: Omit<ItemListQuery, 'limit' | 'afterId' | 'reportsSince'>, scopeUnitId: number | null) {
+  const shape: string[] = []
+  const params: Record<string, unknown> = {}
+  const builders: (() => SQL)[] = []
+  const add = (key: string, values: Record<string, unknown>, build: () => SQL) => {
+    shape.push(key)
+    Object.assign(params, values)
+    builders.push(build)
+  }
+  if (scopeUnitId !== null) {
+    // With a lead-unit filter the index already narrows to that unit's items: test each for the scope.
+    if (query.leadUnitId !== undefined) add('scopeRow', { scopeUnitId }, () => sharesThisItem(ph('scopeUnitId')))
+    else add('scope', { scopeUnitId }, () => sharesItem(ph('scopeUnitId')))
+  }
+  if (query.planId !== undefined) add('plan', { planId: query.planId }, () => eq(items.planId, ph('planId')))
+  if (query.status !== undefined) add('status', { status: query.status }, () => eq(items.status, ph('status')))
+  if (query.leadUnitId !== undefined) add('lead', { leadUnitId: query.leadUnitId }, () => eq(items.leadUnitId, ph('leadUnitId')))
+  if (query.unitId !== undefined) add('unit', { unitId: query.unitId }, () => sharesItem(ph('unitId')))
+  if (query.category !== undefined) add('category', { category: query.category }, () => eq(items.category, ph('category')))
+  if (query.q !== undefined && query.q !== '') {
+    // instr() is a plain substring test: it finds two-character Chinese terms that tokenising indexes miss.
+    add('q', { q: query.q }, () =>
+      or(
+        sql`instr(${items.code}, ${ph('q')}) > 0`,
+        sql`instr(${items.problem}, ${ph('q')}) > 0`,
+        sql`instr(${items.target}, ${ph('q')}) > 0`,
+        sql`instr(${items.measures}, ${ph('q')}) > 0`,
+      )!,
+    )
+  }
+  if (query.overdue !== undefined) {
+    // The SQL twin of `overdueOn`: rectifying, has a date, and the date is before today in the plan's zone.
+    const { value, todayByPlan } = query.overdue
+    const values: Record<string, unknown> = {}
+    todayByPlan.forEach((z, i) => Object.assign(values, { [`overduePlans${i}`]: JSON.stringify(z.planIds), [`overdueToday${i}`]: z.today }))
+    add(`overdue:${value}:${todayByPlan.length}`, values, () => {
+      const byZone = todayByPlan.map((_, i) => and(inJsonList(items.planId, ph(`overduePlans${i}`)), lt(items.deadline, ph(`overdueToday${i}`))))
+      const cond = and(
+        inArray(items.status, ['assigned', 'in_progress']),
+        ne(items.deadlineKind, 'long_term'),
+        isNotNull(items.deadline),
+        byZone.length > 0 ? or(...byZone) : sql`0`,
+      )!
+      return value ? cond : not(cond)
+    })
+  }
+  if (query.lagging !== undefined) {
+    // The SQL twin of `isLagging`.
+    const { value, windows } = query.lagging
+    const values: Record<string, unknown> = {}
+    windows.forEach((w, i) =>
+      Object.assign(values, {
+        [`laggingPlans${i}`]: JSON.stringify(w.planIds),
+        [`laggingPeriods${i}`]: JSON.stringify(w.periods),
+        [`laggingListedBefore${i}`]: w.listedBefore,
+      }),
+    )
+    add(`lagging:${value}:${windows.length}`, values, () => {
+      const byZone = windows.map((_, i) =>
+        and(
+          inJsonList(items.planId, ph(`laggingPlans${i}`)),
+          lt(items.createdAt, ph(`laggingListedBefore${i}`)),
+          sql`not exists (select 1 from ${progressReports} where ${progressReports.itemId} = ${items.id}
+            and ${inJsonList(progressReports.period as never, ph(`laggingPeriods${i}`))})`,
+        ),
+      )
+      const cond = and(inArray(items.status, ['assigned', 'in_progress']), byZone.length > 0 ? or(...byZone) : sql`0`)!
+      return value ? cond : not(cond)
+    })
+  }
+  return { shape: shape.join(','), params, build: () => builders.map((b) => b()) }
 }
 
 export function createItemsRepo(db: Db) {
@@ -82,80 +249,98 @@ export function createItemsRepo(db: Db) {
     .from(items)
     .innerJoin(plans, eq(plans.id, items.planId))
     .innerJoin(units, eq(units.id, items.leadUnitId))
-    .where(eq(items.id, sql.placeholder('id')))
+    .where(eq(items.id, ph('id')))
     .prepare()
+  const textsOf = db
+    .select(textColumns)
+    .from(items)
+    .where(inJsonList(items.id as never, ph('ids')))
+    .prepare()
+  const textCache = createTextCache(TEXT_CACHE_ITEMS)
+
+  /**
+   * The records of these rows, their texts from the cache or, for those it lacks, read in one statement; null
+   * when another process changed one of the items between the two reads.
+   */
+  function withTexts<R extends SummaryRow, T>(rows: R[], make: (row: R, texts: ItemTexts) => T): T[] | null {
+    const texts = rows.map((row) => textCache.get(row.id, row.version, row.updatedAt))
+    const missing = rows.filter((_, i) => texts[i] === undefined)
+    if (missing.length > 0) {
+      const read = new Map(textsOf.all({ ids: JSON.stringify(missing.map((row) => row.id)) }).map((t) => [t.id, t]))
+      for (const row of missing) {
+        const t = read.get(row.id)
+        if (!t || t.version !== row.version || t.updatedAt !== row.updatedAt) return null
+        const { code, category, problem, target, measures } = t
+        textCache.set(row.id, row.version, row.updatedAt, { code, category, problem, target, measures })
+      }
+      rows.forEach((row, i) => (texts[i] ??= textCache.get(row.id, row.version, row.updatedAt)))
+    }
+    return rows.map((row, i) => make(row, texts[i]!))
+  }
+
+  /** Runs `read` again in one read transaction (one snapshot) if it saw an item change under it. */
+  function consistent<T>(read: () => T | null): T {
+    const first = read()
+    return first !== null ? first : db.transaction(() => read() as T)
+  }
+
   const responsibleOf = db
     .select({ id: units.id, name: units.name })
     .from(itemResponsibleUnits)
     .innerJoin(units, eq(units.id, itemResponsibleUnits.unitId))
-    .where(eq(itemResponsibleUnits.itemId, sql.placeholder('itemId')))
+    .where(eq(itemResponsibleUnits.itemId, ph('itemId')))
     .orderBy(asc(units.id))
-    .prepare()
-
-  // Per-page lookups take the page's ids as one JSON array, so each is prepared once rather than rebuilt per call.
-  const responsibleOfMany = db
-    .select({ itemId: itemResponsibleUnits.itemId, id: units.id, name: units.name })
-    .from(itemResponsibleUnits)
-    .innerJoin(units, eq(units.id, itemResponsibleUnits.unitId))
-    .where(sql`${itemResponsibleUnits.itemId} in (select value from json_each(${sql.placeholder('ids')}))`)
-    .orderBy(asc(itemResponsibleUnits.itemId), asc(units.id))
     .prepare()
   const reportedOfMany = db
     .selectDistinct({ itemId: progressReports.itemId, period: progressReports.period })
     .from(progressReports)
-    .where(
-      and(
-        sql`${progressReports.itemId} in (select value from json_each(${sql.placeholder('ids')}))`,
-        sql`${progressReports.period} in (select value from json_each(${sql.placeholder('periods')}))`,
-      ),
-    )
-    .prepare()
-  const evidenceOfMany = db
-    .select({
-      itemId: evidence.itemId,
-      count: sql<number>`count(*)`,
-      // Spelled out: drizzle leaves columns unqualified in a one-table select, which would bind them to e2.
-      reused: sql<number>`max(exists (select 1 from evidence e2 where e2.sha256 = "evidence"."sha256" and e2.item_id <> "evidence"."item_id"))`,
-    })
-    .from(evidence)
-    .where(sql`${evidence.itemId} in (select value from json_each(${sql.placeholder('ids')}))`)
-    .groupBy(evidence.itemId)
+    .where(and(inJsonList(progressReports.itemId as never, ph('ids')), inJsonList(progressReports.period as never, ph('periods'))))
     .prepare()
 
-  function conditions(query: Omit<ItemListQuery, 'limit' | 'afterId'>, scopeUnitId: number | null): SQL[] {
-    const where: SQL[] = []
-    if (scopeUnitId !== null) where.push(sharesItem(scopeUnitId))
-    if (query.planId !== undefined) where.push(eq(items.planId, query.planId))
-    if (query.status !== undefined) where.push(eq(items.status, query.status))
-    if (query.leadUnitId !== undefined) where.push(eq(items.leadUnitId, query.leadUnitId))
-    if (query.unitId !== undefined) where.push(sharesItem(query.unitId))
-    if (query.category !== undefined) where.push(eq(items.category, query.category))
-    if (query.q !== undefined && query.q !== '') {
-      // instr() is a plain substring test: it finds two-character Chinese terms that tokenising indexes miss.
-      const q = query.q
-      where.push(
-        or(
-          sql`instr(${items.code}, ${q}) > 0`,
-          sql`instr(${items.problem}, ${q}) > 0`,
-          sql`instr(${items.target}, ${q}) > 0`,
-          sql`instr(${items.measures}, ${q}) > 0`,
-        )!,
-      )
+  type Prepared<T> = { all(params: Record<string, unknown>): T[]; get(params: Record<string, unknown>): T | undefined }
+  const pageStatements = new Map<string, Prepared<SummaryRow>>()
+  const countStatements = new Map<string, Prepared<{ n: number }>>()
+
+  function pageStatement(filter: ReturnType<typeof listFilter>, afterCursor: boolean, full: boolean): Prepared<SummaryRow> {
+    const key = `${filter.shape}${afterCursor ? ',after' : ''}${full ? ',full' : ''}`
+    let statement = pageStatements.get(key)
+    if (!statement) {
+      const where = filter.build()
+      if (afterCursor) where.push(gt(items.id, ph('afterId')))
+      statement = db
+        .select(full ? recordColumns : summaryColumns)
+        .from(items)
+        .innerJoin(plans, eq(plans.id, items.planId))
+        .innerJoin(units, eq(units.id, items.leadUnitId))
+        .where(and(...where))
+        .orderBy(asc(items.id))
+        .limit(ph('limit'))
+        .prepare()
+      pageStatements.set(key, statement)
     }
-    if (query.overdue !== undefined) {
-      const cond = overdueCondition(query.overdue.todayByPlan)
-      where.push(query.overdue.value ? cond : not(cond))
+    return statement
+  }
+
+  function countStatement(filter: ReturnType<typeof listFilter>): Prepared<{ n: number }> {
+    let statement = countStatements.get(filter.shape)
+    if (!statement) {
+      statement = db
+        .select({ n: sql<number>`count(*)` })
+        .from(items)
+        .where(and(...filter.build()))
+        .prepare()
+      countStatements.set(filter.shape, statement)
     }
-    if (query.lagging !== undefined) {
-      const cond = laggingCondition(query.lagging.windows)
-      where.push(query.lagging.value ? cond : not(cond))
-    }
-    return where
+    return statement
   }
 
   return {
-    findRecord(id: number): ItemRecord | undefined {
-      return byId.get({ id })
+    /** The item with its derived facts; `reportsSince` bounds the months of `reportedPeriods`. */
+    findRecord(id: number, reportsSince = '9999-12'): ItemRecord | undefined {
+      return consistent(() => {
+        const row = byId.get({ id, reportsSince })
+        return row ? withTexts([row], toRecord)?.[0] ?? null : undefined
+      })
     },
     responsibleUnits(itemId: number): { id: number; name: string }[] {
       return responsibleOf.all({ itemId })
@@ -172,40 +357,22 @@ export function createItemsRepo(db: Db) {
       }
       return map
     },
-    /** Evidence count per item, and whether any of its files also stands on another item (纸面销号). */
-    evidenceStats(itemIds: readonly number[]): Map<number, { count: number; reused: boolean }> {
-      const map = new Map<number, { count: number; reused: boolean }>()
-      if (itemIds.length === 0) return map
-      const rows = evidenceOfMany.all({ ids: JSON.stringify(itemIds) })
-      for (const row of rows) map.set(row.itemId, { count: row.count, reused: row.reused === 1 })
-      return map
-    },
-    responsibleUnitsOfMany(itemIds: readonly number[]): Map<number, { id: number; name: string }[]> {
-      const map = new Map<number, { id: number; name: string }[]>()
-      if (itemIds.length === 0) return map
-      const rows = responsibleOfMany.all({ ids: JSON.stringify(itemIds) })
-      for (const row of rows) {
-        const list = map.get(row.itemId) ?? []
-        list.push({ id: row.id, name: row.name })
-        map.set(row.itemId, list)
-      }
-      return map
-    },
-    /** One page in id order: ids only grow, so a cursor never skips or repeats an item while others are added. */
-    list(query: ItemListQuery, scopeUnitId: number | null): { records: ItemRecord[]; total: number } {
-      const where = conditions(query, scopeUnitId)
-      const pageWhere = query.afterId !== undefined ? [...where, gt(items.id, query.afterId)] : where
-      const records = db
-        .select(recordColumns)
-        .from(items)
-        .innerJoin(plans, eq(plans.id, items.planId))
-        .innerJoin(units, eq(units.id, items.leadUnitId))
-        .where(and(...pageWhere))
-        .orderBy(asc(items.id))
-        .limit(query.limit)
-        .all()
-      const total = db.select({ n: sql<number>`count(*)` }).from(items).where(and(...where)).get()?.n ?? 0
-      return { records, total }
+    /**
+     * One page in id order (ids only grow, so a cursor never skips or repeats an item while others are added), as
+     * full records or as summaries, which leave out the per-item lookups a list entry does not show.
+     */
+    list<Full extends boolean>(
+      query: ItemListQuery,
+      scopeUnitId: number | null,
+      full: Full,
+    ): { records: Full extends true ? ItemRecord[] : ItemSummaryRecord[]; total: number } {
+      const filter = listFilter(query, scopeUnitId)
+      const afterCursor = query.afterId !== undefined
+      const page = pageStatement(filter, afterCursor, full)
+      const params = { ...filter.params, ...(afterCursor ? { afterId: query.afterId } : {}), limit: query.limit, reportsSince: query.reportsSince }
+      const records = consistent(() => (full ? withTexts(page.all(params) as RecordRow[], toRecord) : withTexts(page.all(params), toSummaryRecord)))
+      const total = countStatement(filter).get(filter.params)?.n ?? 0
+      return { records: records as Full extends true ? ItemRecord[] : ItemSummaryRecord[], total }
     },
     insert(row: {
       planId: number

@@ -64,6 +64,46 @@ export const ItemView = Type.Object(
   { $id: 'Item', title: 'Item' },
 )
 
+/** What a list shows of an item unless the caller asks for `view=full`. */
+export const SUMMARY_FIELDS = [
+  'id',
+  'planId',
+  'code',
+  'category',
+  'problem',
+  'leadUnitId',
+  'leadUnit',
+  'deadlineKind',
+  'deadline',
+  'status',
+  'version',
+  'overdue',
+  'daysOverdue',
+  'lagging',
+  'allowedActions',
+  'closedAt',
+  'rebound',
+  'updatedAt',
+] as const satisfies readonly (keyof typeof ItemView.properties)[]
+
+/**
+ * A list entry: the summary fields always, the rest only with `view=full`. One schema with optional fields rather
+ * than a union, so the serializer writes what is there instead of testing which variant an entry matches.
+ */
+export const ItemListEntry = Type.Object(
+  Object.fromEntries(
+    Object.entries(ItemView.properties).map(([key, schema]) => [
+      key,
+      (SUMMARY_FIELDS as readonly string[]).includes(key) ? schema : Type.Optional(schema),
+    ]),
+  ),
+  {
+    $id: 'ItemListEntry',
+    title: 'ItemListEntry',
+    description: `An item in a list: ${SUMMARY_FIELDS.join(', ')}; with view=full, every field of Item`,
+  },
+)
+
 export const ItemListQuery = Type.Object(
   {
     planId: Type.Optional(IdParam),
@@ -76,12 +116,18 @@ export const ItemListQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: 100, description: 'Substring of code, problem, target or measures' })),
     cursor: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    view: Type.Optional(
+      Type.Union([Type.Literal('summary'), Type.Literal('full')], {
+        default: 'summary',
+        description: 'summary: what a list shows; full: whole items, as GET /items/:itemId returns them',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
 
 export const ItemList = Type.Object({
-  items: Type.Array(Type.Ref('Item')),
+  items: Type.Array(Type.Ref('ItemListEntry')),
   nextCursor: Nullable(Type.String()),
   total: Type.Integer({ description: 'Items matching the filters (across all pages)' }),
 })

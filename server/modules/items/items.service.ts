@@ -3,13 +3,14 @@ import { localDate, type Clock } from '../../lib/time.ts'
 import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
 import { deadlineProblem, overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
 import { allowedActions, type ItemAction, type ItemStatus } from '../closeout/state-machine.ts'
-import { isLagging, laggingWindow, type LaggingWindow } from '../closeout/lagging.ts'
+import { earliestLaggingPeriod, isLagging, laggingWindow, type LaggingWindow } from '../closeout/lagging.ts'
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
-import type { ItemListQuery, ItemRecord, ItemsRepo } from './items.repo.ts'
+import type { ItemListQuery, ItemRecord, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
+import type { SUMMARY_FIELDS } from './items.schemas.ts'
 
 export interface UnitRef {
   id: number
@@ -48,6 +49,8 @@ export interface ItemView {
   updatedAt: string
 }
 
+export type ItemSummaryView = Pick<ItemView, (typeof SUMMARY_FIELDS)[number]>
+
 export interface ItemContent {
   code: string
   category: string
@@ -73,6 +76,8 @@ export interface ItemListFilters {
   q?: string | undefined
   cursor?: string | undefined
   limit?: number | undefined
+  /** `summary` (the default) leaves out what only the item's own page needs; `full` gives whole items. */
+  view?: 'summary' | 'full' | undefined
 }
 
 const EDITABLE_FIELDS = [
@@ -97,35 +102,46 @@ interface Deps {
 }
 
 export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
-  interface Derived {
-    responsible: Map<number, UnitRef[]>
-    reported: Map<number, Set<string>>
-    evidence: Map<number, { count: number; reused: boolean }>
-    /** Today and the lagging window, once per time zone of the page, not once per item. */
-    zones: Map<string, { today: string; window: LaggingWindow }>
-  }
-
-  /** What the views of these items need beyond their rows, in one query per kind of fact. */
-  function derive(records: readonly ItemRecord[], now: Date, responsible?: UnitRef[]): Derived {
-    const ids = records.map((r) => r.id)
-    const zones = new Map<string, { today: string; window: LaggingWindow }>()
-    for (const r of records) {
-      if (!zones.has(r.timezone)) zones.set(r.timezone, { today: localDate(now, r.timezone), window: laggingWindow(now, r.timezone) })
-    }
-    const periods = new Set([...zones.values()].flatMap((z) => z.window.periods))
-    return {
-      responsible: responsible && records[0] ? new Map([[records[0].id, responsible]]) : repo.responsibleUnitsOfMany(ids),
-      reported: repo.reportedPeriods(ids, [...periods]),
-      evidence: repo.evidenceStats(ids),
-      zones,
+  /** Today and the lagging window in each zone at `now`: the same for every item of a plan, so worked out once. */
+  function zoneFacts(now: Date): (timeZone: string) => { today: string; window: LaggingWindow } {
+    const byZone = new Map<string, { today: string; window: LaggingWindow }>()
+    return (timeZone) => {
+      let facts = byZone.get(timeZone)
+      if (!facts) {
+        facts = { today: localDate(now, timeZone), window: laggingWindow(now, timeZone) }
+        byZone.set(timeZone, facts)
+      }
+      return facts
     }
   }
 
-  function toView(record: ItemRecord, derived: Derived, actor: AccountActor): ItemView {
-    const zone = derived.zones.get(record.timezone)!
+  function toSummary(record: ItemSummaryRecord, actor: AccountActor, zone: { today: string; window: LaggingWindow }): ItemSummaryView {
     const { overdue, daysOverdue } = overdueOn(record, zone.today)
-    const responsible = derived.responsible.get(record.id) ?? []
-    const evidence = derived.evidence.get(record.id) ?? { count: 0, reused: false }
+    return {
+      id: record.id,
+      planId: record.planId,
+      code: record.code,
+      category: record.category,
+      problem: record.problem,
+      leadUnitId: record.leadUnitId,
+      leadUnit: { id: record.leadUnitId, name: record.leadUnitName },
+      deadlineKind: record.deadlineKind,
+      deadline: record.deadline,
+      status: record.status,
+      version: record.version,
+      overdue,
+      daysOverdue,
+      lagging: isLagging(record, new Set(record.reportedPeriods), zone.window),
+      allowedActions: allowedActions(record, actor),
+      closedAt: record.closedAt,
+      rebound: record.rebound,
+      updatedAt: record.updatedAt,
+    }
+  }
+
+  function toView(record: ItemRecord, actor: AccountActor, zone: { today: string; window: LaggingWindow }): ItemView {
+    const { overdue, daysOverdue } = overdueOn(record, zone.today)
+    const responsible = record.responsibleUnits
     return {
       id: record.id,
       planId: record.planId,
@@ -144,10 +160,10 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       version: record.version,
       overdue,
       daysOverdue,
-      lagging: isLagging(record, derived.reported.get(record.id) ?? new Set(), zone.window),
+      lagging: isLagging(record, new Set(record.reportedPeriods), zone.window),
       allowedActions: allowedActions(record, actor),
-      evidenceCount: evidence.count,
-      evidenceReused: evidence.reused,
+      evidenceCount: record.evidenceCount,
+      evidenceReused: record.evidenceReused,
       noticeEndsAt: record.noticeEndsAt,
       noticeCalendarFallback: record.noticeCalendarFallback,
       closedAt: record.closedAt,
@@ -157,11 +173,11 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     }
   }
 
-  /** The item with its responsible units, or 404 when it does not exist or the actor's unit has no part in it. */
+  /** The item, or 404 when it does not exist or the actor's unit has no part in it. */
   function loadVisible(actor: AccountActor, itemId: number): { record: ItemRecord; responsible: UnitRef[] } {
-    const record = repo.findRecord(itemId)
+    const record = repo.findRecord(itemId, earliestLaggingPeriod(clock.now()))
     if (!record) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
-    const responsible = repo.responsibleUnits(itemId)
+    const responsible = record.responsibleUnits
     if (!canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: responsible.map((u) => u.id) })) {
       // Not 403: a unit must not learn that another unit's item exists.
       throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
@@ -210,9 +226,9 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     }
   }
 
-  function viewOf(actor: AccountActor, record: ItemRecord, responsible: UnitRef[]): ItemView {
-    const now = clock.now()
-    return toView(record, derive([record], now, responsible), actor)
+  /** The caller's view of a record read by `loadVisible` (or re-read after a change). */
+  function viewOf(actor: AccountActor, record: ItemRecord): ItemView {
+    return toView(record, actor, zoneFacts(clock.now())(record.timezone))
   }
 
   return {
@@ -220,8 +236,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     viewOf,
 
     get(actor: AccountActor, itemId: number): ItemView {
-      const { record, responsible } = loadVisible(actor, itemId)
-      return viewOf(actor, record, responsible)
+      return viewOf(actor, loadVisible(actor, itemId).record)
     },
 
     /** Creates an item and its first audit event in one transaction. */
@@ -250,7 +265,10 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       return this.get(actor, itemId)
     },
 
-    list(actor: AccountActor, filters: ItemListFilters): { items: ItemView[]; nextCursor: string | null; total: number } {
+    list<V extends 'summary' | 'full' = 'summary'>(
+      actor: AccountActor,
+      filters: ItemListFilters & { view?: V | undefined },
+    ): { items: V extends 'full' ? ItemView[] : ItemSummaryView[]; nextCursor: string | null; total: number } {
       const limit = filters.limit ?? 50
       const afterId = filters.cursor !== undefined ? decodeCursor(filters.cursor) : undefined
       const scope = itemScope(actor)
@@ -264,6 +282,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
         q: filters.q?.trim(),
         afterId,
         limit: limit + 1,
+        reportsSince: earliestLaggingPeriod(now),
       }
       if (filters.overdue !== undefined) {
         query.overdue = {
@@ -280,12 +299,17 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
           }),
         }
       }
-      const { records, total } = repo.list(query, scope.kind === 'unit' ? scope.unitId : null)
+      const scopeUnitId = scope.kind === 'unit' ? scope.unitId : null
+      const facts = zoneFacts(now)
+      const { records, total } = repo.list(query, scopeUnitId, filters.view === 'full')
       const page = records.slice(0, limit)
-      const derived = derive(page, now)
       const last = page[page.length - 1]
+      const views =
+        filters.view === 'full'
+          ? (page as ItemRecord[]).map((r) => toView(r, actor, facts(r.timezone)))
+          : page.map((r) => toSummary(r, actor, facts(r.timezone)))
       return {
-        items: page.map((r) => toView(r, derived, actor)),
+        items: views as V extends 'full' ? ItemView[] : ItemSummaryView[],
         nextCursor: records.length > limit && last ? encodeCursor(last.id) : null,
         total,
       }
@@ -323,7 +347,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
         const same = Array.isArray(a) && Array.isArray(b) ? sameSet(a, b) : a === b
         if (!same) changes[field] = { from: a, to: b }
       }
-      if (Object.keys(changes).length === 0) return viewOf(actor, record, responsible)
+      if (Object.keys(changes).length === 0) return viewOf(actor, record)
       const now = clock.now().toISOString()
       transact(() => {
         checkContent(plan, merged, itemId)
