@@ -59,6 +59,7 @@ export function createCloseoutService({ repo, itemsRepo, items, eventsRepo, plan
   /**
    * Applies one action, deciding through the state machine: the conditional update on (id, version, status) and
    * the event row commit together or not at all. `extra` carries what a calling module records with it.
+   * Returns the item as the transaction left it.
    */
   function apply(
     actor: Actor,
@@ -66,18 +67,19 @@ export function createCloseoutService({ repo, itemsRepo, items, eventsRepo, plan
     responsibleUnitIds: number[],
     input: TransitionInput,
     extra: { details?: Record<string, unknown>; within?: () => void } = {},
-  ): void {
+  ): ItemRecord {
     const now = clock.now()
     const at = now.toISOString()
     // Reads, decision and write in one IMMEDIATE transaction: no other writer (another process) can file an
     // objection or evidence between the check and the change.
-    transact(() => {
+    return transact(() => {
+      const evidenceCount = repo.evidenceCount(record.id)
       const decision = decideTransition(
         {
           status: record.status,
           leadUnitId: record.leadUnitId,
           responsibleUnitIds,
-          evidenceCount: repo.evidenceCount(record.id),
+          evidenceCount,
           noticeEndsAt: record.noticeEndsAt ? new Date(record.noticeEndsAt) : null,
           pendingObjections: repo.pendingObjections(record.id),
         },
@@ -103,6 +105,9 @@ export function createCloseoutService({ repo, itemsRepo, items, eventsRepo, plan
         comment: input.comment?.trim() || null,
         details: effectDetails || extra.details ? { ...effectDetails, ...extra.details } : null,
       })
+      // The row as updated. Its content and responsible units cannot have changed (an edit bumps the version the
+      // update was conditional on); the evidence count is the one read in this transaction.
+      return { ...record, ...changes, status: decision.to, version: record.version + 1, updatedAt: at, evidenceCount }
     })
   }
 
@@ -112,8 +117,7 @@ export function createCloseoutService({ repo, itemsRepo, items, eventsRepo, plan
     /** POST /items/:id/transitions */
     transition(actor: AccountActor, itemId: number, input: TransitionInput): ItemView {
       const { record, responsible } = items.loadVisible(actor, itemId)
-      apply(actor, record, responsible.map((u) => u.id), input)
-      return items.get(actor, itemId)
+      return items.viewOf(actor, apply(actor, record, responsible.map((u) => u.id), input))
     },
 
     /**

@@ -42,6 +42,27 @@ export function createEventsRepo(db: Db) {
     .prepare()
 
   const lastHash = db.select({ hash: itemEvents.hash }).from(itemEvents).orderBy(desc(itemEvents.id)).limit(1).prepare()
+  const ph = (name: string) => sql.placeholder(name)
+  const insert = db
+    .insert(itemEvents)
+    .values({
+      itemId: ph('itemId'),
+      at: ph('at'),
+      actorAccountId: ph('actorAccountId'),
+      actorName: ph('actorName'),
+      actorRole: ph('actorRole'),
+      actorUnitId: ph('actorUnitId'),
+      action: ph('action'),
+      fromStatus: ph('fromStatus'),
+      toStatus: ph('toStatus'),
+      comment: ph('comment'),
+      // Bound as the text that was hashed, not through the json column's own encoding.
+      details: sql`${ph('detailsText')}`,
+      prevHash: ph('prevHash'),
+      hash: ph('hash'),
+    })
+    .returning({ id: itemEvents.id })
+    .prepare()
 
   return {
     /**
@@ -59,15 +80,11 @@ export function createEventsRepo(db: Db) {
         toStatus: event.toStatus ?? null,
         comment: event.comment ?? null,
       }
-      const details = event.details ?? null
+      const detailsText = event.details ? JSON.stringify(event.details) : null
       const prevHash = lastHash.get()?.hash ?? GENESIS_HASH
-      // drizzle stores the json column with JSON.stringify, so this is the text the verifier will read back.
-      const hash = eventHash(prevHash, { ...fields, details: details === null ? null : JSON.stringify(details) })
-      return db
-        .insert(itemEvents)
-        .values({ ...fields, details, prevHash, hash })
-        .returning({ id: itemEvents.id })
-        .get().id
+      // The stored text is the hashed text, so the verifier reads back exactly what was hashed.
+      const hash = eventHash(prevHash, { ...fields, details: detailsText })
+      return insert.get({ ...fields, detailsText, prevHash, hash })!.id
     },
     listForItem(itemId: number): ItemEventRow[] {
       return forItem.all({ itemId })

@@ -49,6 +49,9 @@ function createTextCache(capacity: number) {
       const entry = entries.get(id)
       return entry && entry.version === version && entry.updatedAt === updatedAt ? entry.texts : undefined
     },
+    has(id: number): boolean {
+      return entries.has(id)
+    },
     set(id: number, version: number, updatedAt: string, texts: ItemTexts): void {
       entries.delete(id)
       if (entries.size >= capacity) entries.delete(entries.keys().next().value!)
@@ -251,6 +254,13 @@ export function createItemsRepo(db: Db) {
     .innerJoin(units, eq(units.id, items.leadUnitId))
     .where(eq(items.id, ph('id')))
     .prepare()
+  const byIdWithTexts = db
+    .select({ ...recordColumns, ...textColumns })
+    .from(items)
+    .innerJoin(plans, eq(plans.id, items.planId))
+    .innerJoin(units, eq(units.id, items.leadUnitId))
+    .where(eq(items.id, ph('id')))
+    .prepare()
   const textsOf = db
     .select(textColumns)
     .from(items)
@@ -334,13 +344,44 @@ export function createItemsRepo(db: Db) {
     return statement
   }
 
+  const updateStatements = new Map<string, { run(params: Record<string, unknown>): { changes: number } }>()
+
+  /** The conditional update of these columns, prepared once per set of columns (a handful: one per kind of change). */
+  function updateStatement(columns: readonly (keyof ItemRow)[], withStatus: boolean) {
+    const key = `${columns.join(',')}${withStatus ? '|status' : ''}`
+    let statement = updateStatements.get(key)
+    if (!statement) {
+      const set = Object.fromEntries(columns.map((column) => [column, ph(column)]))
+      statement = db
+        .update(items)
+        .set({ ...set, version: sql`${items.version} + 1` })
+        .where(
+          and(
+            eq(items.id, ph('id')),
+            eq(items.version, ph('expectedVersion')),
+            withStatus ? eq(items.status, ph('expectedStatus')) : undefined,
+          ),
+        )
+        .prepare()
+      updateStatements.set(key, statement)
+    }
+    return statement
+  }
+
   return {
     /** The item with its derived facts; `reportsSince` bounds the months of `reportedPeriods`. */
     findRecord(id: number, reportsSince = '9999-12'): ItemRecord | undefined {
-      return consistent(() => {
+      // Without its texts when the cache may have them; else, or when they turn out stale, with them (one snapshot).
+      if (textCache.has(id)) {
         const row = byId.get({ id, reportsSince })
-        return row ? withTexts([row], toRecord)?.[0] ?? null : undefined
-      })
+        const texts = row && textCache.get(id, row.version, row.updatedAt)
+        if (!row || texts) return row && toRecord(row, texts!)
+      }
+      const row = byIdWithTexts.get({ id, reportsSince })
+      if (!row) return undefined
+      const texts = { code: row.code, category: row.category, problem: row.problem, target: row.target, measures: row.measures }
+      textCache.set(id, row.version, row.updatedAt, texts)
+      return toRecord(row, texts)
     },
     responsibleUnits(itemId: number): { id: number; name: string }[] {
       return responsibleOf.all({ itemId })
@@ -414,18 +455,10 @@ export function createItemsRepo(db: Db) {
       changes: Partial<Omit<ItemRow, 'id' | 'planId' | 'version' | 'createdAt'>>,
       expectedStatus?: ItemStatus,
     ): boolean {
-      const result = db
-        .update(items)
-        .set({ ...changes, version: sql`${items.version} + 1` })
-        .where(
-          and(
-            eq(items.id, id),
-            eq(items.version, expectedVersion),
-            expectedStatus !== undefined ? eq(items.status, expectedStatus) : undefined,
-          ),
-        )
-        .run()
-      return result.changes === 1
+      const columns = (Object.keys(changes) as (keyof typeof changes)[]).filter((key) => changes[key] !== undefined).sort()
+      const params: Record<string, unknown> = { id, expectedVersion, expectedStatus: expectedStatus ?? null }
+      for (const column of columns) params[column] = changes[column]
+      return updateStatement(columns, expectedStatus !== undefined).run(params).changes === 1
     },
   }
 }
