@@ -17,24 +17,26 @@ import { mulberry32, seed } from './bench-lib.ts'
 const TZ = 'Asia/Shanghai'
 const DAY = 86_400_000
 
-/** Adds a realistic history after each item's 'create': start, monthly reports, and for some a full close-out. */
-function addHistory(dataDir: string, now: Date): number {
+/**
+ * Adds a realistic history after each item's 'create': start, monthly reports from the lead unit and the two
+ * responsible units, for some an extension, for others a full close-out with its evidence: about ten events per item.
+ */
+export function addHistory(dataDir: string, now: Date): number {
   const database = openDatabase(databaseFile(dataDir))
   const { sqlite } = database
   const rng = mulberry32(11)
   // The seed stamps the plan "now"; its items go back five months, and so must the plan.
   sqlite.prepare('update plans set created_at = (select min(created_at) from items)').run()
-  const items = sqlite.prepare('select id, lead_unit_id as lead, created_at as createdAt, deadline from items').all() as {
-    id: number
-    lead: number
-    createdAt: string
-    deadline: string | null
-  }[]
+  const items = sqlite
+    .prepare(`select id, lead_unit_id as lead, created_at as createdAt, deadline,
+      (select group_concat(unit_id) from item_responsible_units r where r.item_id = items.id) as responsible from items`)
+    .all() as { id: number; lead: number; createdAt: string; deadline: string | null; responsible: string | null }[]
   const accountId = sqlite.prepare("select id from accounts where role = 'supervisor' limit 1").pluck().get() as number
   const insertEvent = sqlite.prepare(`insert into item_events (item_id, at, actor_account_id, actor_name, actor_role, actor_unit_id,
     action, from_status, to_status, comment, details, prev_hash, hash) values (?, ?, ?, '压测', 'supervisor', null, ?, ?, ?, ?, ?, ?, ?)`)
   const insertReport = sqlite.prepare(`insert into progress_reports (item_id, unit_id, period, text, percent, created_at, created_by)
     values (?, ?, ?, '按计划推进整改，本月完成阶段任务。', ?, ?, ?)`)
+  const setDeadline = sqlite.prepare('update items set deadline = ? where id = ?')
   const setStatus = sqlite.prepare('update items set status = ?, version = version + ?, closed_at = ?, updated_at = ? where id = ?')
   let last = (sqlite.prepare('select hash from item_events order by id desc limit 1').pluck().get() as string | undefined) ?? GENESIS_HASH
   let events = 0
@@ -72,11 +74,12 @@ function addHistory(dataDir: string, now: Date): number {
         if (rng() < 0.15) continue // some months go unreported: lagging items exist
         const at = new Date(Math.max(started.getTime() + DAY, Date.parse(`${month}-25T02:00:00Z`)))
         if (at.getTime() >= now.getTime()) break
-        // The lead unit's report and, a few days later, a responsible unit's (or a correction): two a month.
-        for (const offset of [0, 3 * DAY]) {
-          const when = new Date(at.getTime() + offset)
+        // The lead unit's report and, a few days later, each responsible unit's: up to three a month.
+        const reporters = [item.lead, ...(item.responsible?.split(',').map(Number) ?? [])].slice(0, 3)
+        for (const [k, unitId] of reporters.entries()) {
+          const when = new Date(at.getTime() + k * 2 * DAY)
           if (when.getTime() >= now.getTime()) break
-          const report = insertReport.run(item.id, item.lead, month, Math.round(rng() * 100), when.toISOString(), accountId)
+          const report = insertReport.run(item.id, unitId, month, Math.round(rng() * 100), when.toISOString(), accountId)
           event(item.id, when, 'progress_reported', null, null, '按计划推进整改，本月完成阶段任务。', { reportId: Number(report.lastInsertRowid), period: month })
         }
       }
@@ -85,7 +88,10 @@ function addHistory(dataDir: string, now: Date): number {
       if (rng() < 0.4) {
         // A close-out: evidence, request, acceptance, notice, close — the last steps often after last month ended.
         const t0 = started.getTime() + (0.3 + rng() * 0.6) * (now.getTime() - started.getTime())
-        event(item.id, new Date(t0), 'evidence_added', null, null, null, { evidenceId: item.id, sha256: 'x'.repeat(64) })
+        const files = 1 + Math.floor(rng() * 3)
+        for (let k = 0; k < files; k++) {
+          event(item.id, new Date(t0 - k * DAY), 'evidence_added', null, null, null, { evidenceId: item.id * 4 + k, sha256: String(k).repeat(64) })
+        }
         event(item.id, new Date(t0 + 3_600_000), 'request_closure', 'in_progress', 'closure_requested', '已完成自查', null)
         event(item.id, new Date(t0 + 3 * DAY), 'accept', 'closure_requested', 'in_public_notice', '验收合格', null)
         const closeAt = new Date(t0 + 10 * DAY)
@@ -97,6 +103,21 @@ function addHistory(dataDir: string, now: Date): number {
         } else {
           status = 'in_public_notice'
           version += 2
+        }
+      } else if (item.deadline && rng() < 0.15) {
+        // An extension: requested, then approved; the approval moves the deadline (and records it as a change).
+        const at = new Date(started.getTime() + (now.getTime() - started.getTime()) * rng())
+        const newDeadline = addDays(item.deadline, 90)
+        event(item.id, at, 'extension_requested', null, null, '受汛期影响，工程需顺延', { oldDeadline: item.deadline, newDeadline, progress: '已完成60%' })
+        const approved = new Date(at.getTime() + 2 * DAY)
+        if (approved.getTime() < now.getTime()) {
+          event(item.id, approved, 'extension_approved', null, null, '同意延期', {
+            oldDeadline: item.deadline,
+            newDeadline,
+            changes: { deadline: { from: item.deadline, to: newDeadline } },
+          })
+          setDeadline.run(newDeadline, item.id)
+          version += 1
         }
       } else if (item.deadline && rng() < 0.25) {
         const at = new Date(started.getTime() + (now.getTime() - started.getTime()) * rng())
@@ -152,7 +173,9 @@ export async function benchBulletin(sizes: number[]): Promise<{ items: number; e
       const seedStart = performance.now()
       const database = openDatabase(databaseFile(dir))
       const services = createServices({ database, clock: systemClock, config: loadConfig({ DATA_DIR: dir, JOBS: 'off' }) })
-      await seed(database, services, { items: size, units: Math.max(20, Math.round(size / 500)), now, timezone: TZ })
+      // The plan is seeded as of a month ago, so its items have six months of history by now, not five.
+      const seededAt = new Date(now.getTime() - 30 * DAY)
+      await seed(database, services, { items: size, units: Math.max(20, Math.round(size / 500)), now: seededAt, timezone: TZ })
       database.close()
       const events = addHistory(dir, now) + size
       const seedS = (performance.now() - seedStart) / 1000

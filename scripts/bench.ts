@@ -551,7 +551,7 @@ async function main(): Promise<number> {
     console.log(`total ${((performance.now() - runStart) / 1000).toFixed(0)} s, of which setup ${(setupMs / 1000).toFixed(1)} s\n`)
     printSummary(outcomes, options)
     if (options.bulletinSizes.length > 0) {
-      console.log(`\nBulletin issue time and peak memory (last month, earlier months already issued; ~7 events per item):`)
+      console.log(`\nBulletin issue time and peak memory (last month, earlier months already issued; ~10 events per item):`)
       await benchBulletin(options.bulletinSizes)
     }
     if (failed) console.log('\n!!! Some scenarios failed or saw errors: see above. Exit code 1.')

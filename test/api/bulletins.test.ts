@@ -83,11 +83,14 @@ beforeAll(async () => {
 })
 afterAll(async () => t.close())
 
+let issuedNovember: unknown
+
 describe('the November bulletin, issued on 5 December', () => {
   let november: Record<string, any>
   beforeAll(async () => {
     const res = await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-11' })
     expect(res.statusCode, res.body).toBe(201)
+    issuedNovember = res.json()
     november = res.json()
   })
 
@@ -168,8 +171,9 @@ describe('the November bulletin, issued on 5 December', () => {
 })
 
 describe('issued once, kept forever', () => {
-  it('a second issue returns the stored bulletin unchanged (200)', async () => {
+  it('a second issue returns the stored bulletin unchanged (200), the same document the first issue answered with', async () => {
     const first = (await as(t.app, w.tokens.supervisor).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-11`)).json()
+    expect(first).toEqual(issuedNovember)
     t.clock.set('2018-12-20T02:00:00.000Z')
     const again = await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-11' })
     expect(again.statusCode).toBe(200)

@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../../plugins/auth.ts'
 import { errorResponses, IdParam, PeriodString } from '../../lib/schemas.ts'
-import { renderBulletinHtml } from './bulletin.html.ts'
-import { renderBulletinXlsx } from './bulletin.xlsx.ts'
+import { lazy } from '../../lib/lazy.ts'
 import { BulletinSummarySchema } from './bulletins.schemas.ts'
 import type { BulletinsService } from './bulletins.service.ts'
+
+// Loaded on first use: the renderers bring in large libraries (see lib/lazy.ts).
+const htmlRenderer = lazy(() => import('./bulletin.html.ts'))
+const xlsxRenderer = lazy(() => import('./bulletin.xlsx.ts'))
 
 const PlanPeriodParams = Type.Object({ planId: IdParam, period: PeriodString })
 
@@ -61,6 +64,7 @@ export const bulletinsRoutes: FastifyPluginAsyncTypebox<{ bulletins: BulletinsSe
       const bulletin = bulletins.get(actorOf(request), request.params.planId, request.params.period)
       void reply.header('etag', `"${bulletin.contentHash}"`)
       if (request.query.format === 'html') {
+        const { renderBulletinHtml } = await htmlRenderer()
         return reply.type('text/html; charset=utf-8').send(renderBulletinHtml(bulletin))
       }
       if (request.query.format === 'xlsx') {
@@ -68,7 +72,7 @@ export const bulletinsRoutes: FastifyPluginAsyncTypebox<{ bulletins: BulletinsSe
         return reply
           .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('content-disposition', `attachment; filename="bulletin-${bulletin.period}.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-          .send(await renderBulletinXlsx(bulletin))
+          .send(await (await xlsxRenderer()).renderBulletinXlsx(bulletin))
       }
       return bulletin
     },

@@ -46,6 +46,16 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
       .where(and(eq(bulletins.planId, planId), eq(bulletins.period, period)))
       .get()
 
+  // The totals alone, extracted by SQLite: the trend and the list need them, not the whole (multi-MB) document.
+  const storedTotals = (planId: number, period: string): BulletinTotals | undefined => {
+    const row = db
+      .select({ totals: sql<string>`json_extract(${bulletins.content}, '$.totals')` })
+      .from(bulletins)
+      .where(and(eq(bulletins.planId, planId), eq(bulletins.period, period)))
+      .get()
+    return row ? (JSON.parse(row.totals) as BulletinTotals) : undefined
+  }
+
   function toBulletin(row: NonNullable<ReturnType<typeof stored>>): Bulletin {
     return { ...(JSON.parse(row.content) as BulletinContent), id: row.id, contentHash: row.contentHash, publishedAt: row.publishedAt ?? null }
   }
@@ -93,13 +103,10 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
     if (period < firstPeriodOf(plan)) {
       throw unprocessable('PERIOD_BEFORE_PLAN', `The plan was created in ${firstPeriodOf(plan)}; there is nothing to report for ${period}`)
     }
-    const created = transact(() => {
-      const earlier = (month: string) => {
-        const row = stored(planId, month)
-        return row ? (JSON.parse(row.content) as BulletinContent).totals : undefined
-      }
-      const content = computer.compute(plan, period, now, earlier, bulletinSources)
+    const issued = transact(() => {
+      const content = computer.compute(plan, period, now, (month) => storedTotals(planId, month), bulletinSources)
       const text = JSON.stringify(content)
+      const contentHash = createHash('sha256').update(text, 'utf8').digest('hex')
       const inserted = db
         .insert(bulletins)
         .values({
@@ -107,16 +114,18 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
           period,
           asOf: content.asOf,
           generatedAt: content.generatedAt,
-          contentHash: createHash('sha256').update(text, 'utf8').digest('hex'),
+          contentHash,
           content: text,
           issuedBy,
         })
         .onConflictDoNothing()
         .returning({ id: bulletins.id })
         .get()
-      return inserted !== undefined
+      // The document in hand is the one stored: no need to read back and parse megabytes for a large plan.
+      return inserted ? { ...content, id: inserted.id, contentHash, publishedAt: null } : null
     })
-    return { bulletin: toBulletin(stored(planId, period)!), created }
+    // null: another process issued it between our check and our insert; theirs stands.
+    return issued ? { bulletin: issued, created: true } : { bulletin: toBulletin(stored(planId, period)!), created: false }
   }
 
   return {
@@ -137,23 +146,20 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
       requirePlan(planId)
       requireReader(actor, planId)
       return db
-        .select({ period: bulletins.period, content: bulletins.content, contentHash: bulletins.contentHash, publishedAt: bulletinPublications.publishedAt })
+        .select({
+          period: bulletins.period,
+          asOf: bulletins.asOf,
+          generatedAt: bulletins.generatedAt,
+          contentHash: bulletins.contentHash,
+          publishedAt: bulletinPublications.publishedAt,
+          totals: sql<string>`json_extract(${bulletins.content}, '$.totals')`,
+        })
         .from(bulletins)
         .leftJoin(bulletinPublications, eq(bulletinPublications.bulletinId, bulletins.id))
         .where(eq(bulletins.planId, planId))
         .orderBy(asc(bulletins.period))
         .all()
-        .map((row) => {
-          const content = JSON.parse(row.content) as BulletinContent
-          return {
-            period: row.period,
-            asOf: content.asOf,
-            generatedAt: content.generatedAt,
-            contentHash: row.contentHash,
-            publishedAt: row.publishedAt ?? null,
-            totals: content.totals,
-          }
-        })
+        .map((row) => ({ ...row, publishedAt: row.publishedAt ?? null, totals: JSON.parse(row.totals) as BulletinTotals }))
     },
 
     /** Makes an issued bulletin readable by the public; publishing twice keeps the first publication. */

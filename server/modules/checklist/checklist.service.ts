@@ -19,8 +19,12 @@ import type { PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
 import { normalizeUnitName, type UnitsService } from '../units/units.service.ts'
 import { readChecklistWorkbook, type ChecklistSheet, type FieldLimits, type SheetError } from './checklist.sheet.ts'
-import { loadGrids, writeChecklistWorkbook, type ExportRow, type ExportSection } from './checklist.workbook.ts'
+import type { ExportRow, ExportSection } from './checklist.workbook.ts'
+import { lazy } from '../../lib/lazy.ts'
 import { inspectXlsx, XlsxRejected } from './checklist.zip.ts'
+
+// Loaded on first use: exceljs is large (see lib/lazy.ts).
+const workbooks = lazy(() => import('./checklist.workbook.ts'))
 
 export interface ImportLimits {
   /** Largest upload, in bytes (IMPORT_MAX_BYTES). */
@@ -192,7 +196,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
       }
       let grids
       try {
-        grids = await loadGrids(bytes)
+        grids = await (await workbooks()).loadGrids(bytes)
       } catch {
         throw new AppError(415, 'NOT_XLSX', 'The file is packed like an .xlsx spreadsheet but its workbook cannot be read; open it in Excel or WPS and save it again')
       }
@@ -371,7 +375,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
       const today = localDate(now, plan.timezone)
       const unitName = actor.role === 'unit' && actor.unitId !== null ? unitsRepo.findById(actor.unitId)?.name : undefined
       const scope = unitName ? `，${unitName}牵头或参与的事项` : ''
-      const bytes = await writeChecklistWorkbook({
+      const bytes = await (await workbooks()).writeChecklistWorkbook({
         title: plan.title,
         note: `导出日期：${today}　共 ${views.length} 项${scope}`,
         sections,

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { AppError, badRequest } from '../../errors.ts'
 import { IdParam, PeriodString, Text } from '../../lib/schemas.ts'
-import { renderBulletinHtml } from '../bulletins/bulletin.html.ts'
+import { lazy } from '../../lib/lazy.ts'
 import type { ObjectionsService } from '../objections/objections.service.ts'
 import {
   bulletinsPage,
@@ -16,6 +16,9 @@ import {
   plansPage,
 } from './public.html.ts'
 import type { PublicService } from './public.service.ts'
+
+// Loaded on first use: the renderers bring in large libraries (see lib/lazy.ts).
+const htmlRenderer = lazy(() => import('../bulletins/bulletin.html.ts'))
 
 /** Largest objection form body: 4,200 characters of Chinese, percent-encoded, with room to spare. */
 const FORM_BODY_LIMIT = 64 * 1024
@@ -113,6 +116,7 @@ export const publicPageRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicSer
     async (request, reply) => {
       const bulletin = publicData.bulletin(request.params.planId, request.params.period)
       void reply.header('etag', `"${bulletin.contentHash}"`)
+      const { renderBulletinHtml } = await htmlRenderer()
       return sendPage(reply, 200, renderBulletinHtml(bulletin))
     },
   )
