@@ -30,12 +30,14 @@ export function createAccountsRepo(db: Db) {
     .where(and(eq(accounts.tokenHash, sql.placeholder('hash')), isNull(accounts.disabledAt)))
     .prepare()
 
+  const byId = db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, sql.placeholder('id'))).prepare()
+
   return {
     findActiveByTokenHash(hash: string): AccountRow | undefined {
       return byTokenHash.get({ hash })
     },
     findById(id: number): AccountRow | undefined {
-      return db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, id)).get()
+      return byId.get({ id })
     },
     list(): AccountRow[] {
       return db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).orderBy(asc(accounts.id)).all()
