@@ -247,20 +247,17 @@ function listFilter(query: Omit<ItemListQuery, 'limit' | 'afterId' | 'reportsSin
 }
 
 export function createItemsRepo(db: Db) {
-  const byId = db
-    .select(recordColumns)
-    .from(items)
-    .innerJoin(plans, eq(plans.id, items.planId))
-    .innerJoin(units, eq(units.id, items.leadUnitId))
-    .where(eq(items.id, ph('id')))
-    .prepare()
-  const byIdWithTexts = db
-    .select({ ...recordColumns, ...textColumns })
-    .from(items)
-    .innerJoin(plans, eq(plans.id, items.planId))
-    .innerJoin(units, eq(units.id, items.leadUnitId))
-    .where(eq(items.id, ph('id')))
-    .prepare()
+  /** One item by id with these columns, typed by the caller (drizzle's inference does not survive the generic). */
+  const selectById = <Row>(columns: typeof recordColumns) =>
+    db
+      .select(columns)
+      .from(items)
+      .innerJoin(plans, eq(plans.id, items.planId))
+      .innerJoin(units, eq(units.id, items.leadUnitId))
+      .where(eq(items.id, ph('id')))
+      .prepare() as unknown as { get(params: { id: number; reportsSince: string }): Row | undefined }
+  const byId = selectById<RecordRow>(recordColumns)
+  const byIdWithTexts = selectById<RecordRow & ItemTexts>({ ...recordColumns, ...textColumns })
   const textsOf = db
     .select(textColumns)
     .from(items)

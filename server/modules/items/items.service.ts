@@ -139,37 +139,19 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     }
   }
 
+  /** The summary and what only the item's own page shows (the serializer writes them in the schema's order). */
   function toView(record: ItemRecord, actor: AccountActor, zone: { today: string; window: LaggingWindow }): ItemView {
-    const { overdue, daysOverdue } = overdueOn(record, zone.today)
-    const responsible = record.responsibleUnits
     return {
-      id: record.id,
-      planId: record.planId,
-      code: record.code,
-      category: record.category,
-      problem: record.problem,
+      ...toSummary(record, actor, zone),
       target: record.target,
       measures: record.measures,
-      leadUnitId: record.leadUnitId,
-      leadUnit: { id: record.leadUnitId, name: record.leadUnitName },
-      responsibleUnitIds: responsible.map((u) => u.id),
-      responsibleUnits: responsible,
-      deadlineKind: record.deadlineKind,
-      deadline: record.deadline,
-      status: record.status,
-      version: record.version,
-      overdue,
-      daysOverdue,
-      lagging: isLagging(record, new Set(record.reportedPeriods), zone.window),
-      allowedActions: allowedActions(record, actor),
+      responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
+      responsibleUnits: record.responsibleUnits,
       evidenceCount: record.evidenceCount,
       evidenceReused: record.evidenceReused,
       noticeEndsAt: record.noticeEndsAt,
       noticeCalendarFallback: record.noticeCalendarFallback,
-      closedAt: record.closedAt,
-      rebound: record.rebound,
       createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
     }
   }
 
