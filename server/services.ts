@@ -35,7 +35,7 @@ export function createServices({ database, clock, config }: { database: Database
   const unitsRepo = createUnitsRepo(db)
   const accountsRepo = createAccountsRepo(db)
   const plansRepo = createPlansRepo(db)
-  const itemsRepo = createItemsRepo(db)
+  const itemsRepo = createItemsRepo(db, sqlite)
   const eventsRepo = createEventsRepo(db)
 
   const units = createUnitsService({ repo: unitsRepo, clock })

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { databaseFile, openDatabase } from '../../db/client.ts'
+import { loadConfig } from '../../server/config.ts'
+import { createServices } from '../../server/services.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
@@ -209,6 +212,25 @@ describe('cursor pagination', () => {
     expect(new Set(seen).size).toBe(seen.length)
     expect(seen).toHaveLength(28)
     expect([...seen].sort((a, b) => a - b)).toEqual(seen)
+  })
+})
+
+describe('another process editing an item', () => {
+  it('its next read shows the new texts and version, in the item and in lists (nothing stale is served)', async () => {
+    const item = f.item(planId, unitA.id, { code: 'X-1', problem: '原问题', target: '原目标', measures: '原措施' })
+    expect((await as(t.app, admin).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({ problem: '原问题', version: 1 })
+    // A second connection to the same file, as a script (npm run import) would open it.
+    const other = openDatabase(databaseFile(t.dataDir))
+    try {
+      const services = createServices({ database: other, clock: t.clock, config: loadConfig({ DATA_DIR: t.dataDir, JOBS: 'off' }) })
+      const adminActor = { kind: 'account' as const, accountId: 1, name: 'script', role: 'admin' as const, unitId: null }
+      services.items.edit(adminActor, item.id, 1, { problem: '新问题', measures: '新措施' })
+    } finally {
+      other.close()
+    }
+    expect((await as(t.app, admin).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({ problem: '新问题', target: '原目标', measures: '新措施', version: 2 })
+    const listed = (await as(t.app, admin).get(`/api/v1/items?q=X-1&view=full`)).json().items
+    expect(listed).toMatchObject([{ id: item.id, problem: '新问题', measures: '新措施', version: 2 }])
   })
 })
 

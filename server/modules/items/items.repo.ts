@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../../db/client.ts'
+import type { Db, Sqlite } from '../../../db/client.ts'
 import { evidence, itemResponsibleUnits, items, plans, progressReports, units } from '../../../db/schema/index.ts'
 import type { ItemStatus } from '../closeout/state-machine.ts'
 import type { DeadlineKind } from '../closeout/deadlines.ts'
@@ -52,6 +52,7 @@ function createTextCache(capacity: number) {
     has(id: number): boolean {
       return entries.has(id)
     },
+    /** Call only outside a transaction: a row read inside one may be a write that is then rolled back. */
     set(id: number, version: number, updatedAt: string, texts: ItemTexts): void {
       entries.delete(id)
       if (entries.size >= capacity) entries.delete(entries.keys().next().value!)
@@ -246,7 +247,7 @@ function listFilter(query: Omit<ItemListQuery, 'limit' | 'afterId' | 'reportsSin
   return { shape: shape.join(','), params, build: () => builders.map((b) => b()) }
 }
 
-export function createItemsRepo(db: Db) {
+export function createItemsRepo(db: Db, sqlite: Sqlite) {
   /** One item by id with these columns, typed by the caller (drizzle's inference does not survive the generic). */
   const selectById = <Row>(columns: typeof recordColumns) =>
     db
@@ -274,13 +275,14 @@ export function createItemsRepo(db: Db) {
     const missing = rows.filter((_, i) => texts[i] === undefined)
     if (missing.length > 0) {
       const read = new Map(textsOf.all({ ids: JSON.stringify(missing.map((row) => row.id)) }).map((t) => [t.id, t]))
-      for (const row of missing) {
+      for (const [i, row] of rows.entries()) {
+        if (texts[i] !== undefined) continue
         const t = read.get(row.id)
         if (!t || t.version !== row.version || t.updatedAt !== row.updatedAt) return null
         const { code, category, problem, target, measures } = t
-        textCache.set(row.id, row.version, row.updatedAt, { code, category, problem, target, measures })
+        texts[i] = { code, category, problem, target, measures }
+        if (!sqlite.inTransaction) textCache.set(row.id, row.version, row.updatedAt, texts[i]!)
       }
-      rows.forEach((row, i) => (texts[i] ??= textCache.get(row.id, row.version, row.updatedAt)))
     }
     return rows.map((row, i) => make(row, texts[i]!))
   }
@@ -377,7 +379,7 @@ export function createItemsRepo(db: Db) {
       const row = byIdWithTexts.get({ id, reportsSince })
       if (!row) return undefined
       const texts = { code: row.code, category: row.category, problem: row.problem, target: row.target, measures: row.measures }
-      textCache.set(id, row.version, row.updatedAt, texts)
+      if (!sqlite.inTransaction) textCache.set(id, row.version, row.updatedAt, texts)
       return toRecord(row, texts)
     },
     responsibleUnits(itemId: number): { id: number; name: string }[] {
