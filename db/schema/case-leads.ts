@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { accounts } from './accounts.ts'
 import { plans } from './plans.ts'
+import { auditActorColumns } from './events.ts'
 import { units } from './units.ts'
 
 export const CASE_LEAD_STAGES = ['received', 'under_investigation', 'handled', 'disclosed'] as const
@@ -58,10 +59,7 @@ export const caseLeadEvents = sqliteTable(
       .notNull()
       .references(() => caseLeads.id),
     at: text('at').notNull(),
-    actorAccountId: integer('actor_account_id'),
-    actorName: text('actor_name').notNull(),
-    actorRole: text('actor_role').notNull(),
-    actorUnitId: integer('actor_unit_id'),
+    ...auditActorColumns(),
     action: text('action').notNull(),
     fromStage: text('from_stage'),
     toStage: text('to_stage'),

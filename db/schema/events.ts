@@ -2,6 +2,20 @@ import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { items } from './items.ts'
 
 /**
+ * Who acted, copied onto an audit row (the item trail and the case-lead trail). A function, so that each table gets
+ * its own column builders.
+ */
+export function auditActorColumns() {
+  return {
+    /** null for the system (scheduled jobs). */
+    actorAccountId: integer('actor_account_id'),
+    actorName: text('actor_name').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorUnitId: integer('actor_unit_id'),
+  }
+}
+
+/**
  * The audit trail of an item, one row per change. Append-only: triggers in the migrations refuse UPDATE and DELETE.
  * Actor fields are copied, not only referenced, so the record reads the same after an account changes.
  */
@@ -13,11 +27,7 @@ export const itemEvents = sqliteTable(
       .notNull()
       .references(() => items.id),
     at: text('at').notNull(),
-    /** null for the system (scheduled jobs). */
-    actorAccountId: integer('actor_account_id'),
-    actorName: text('actor_name').notNull(),
-    actorRole: text('actor_role').notNull(),
-    actorUnitId: integer('actor_unit_id'),
+    ...auditActorColumns(),
     action: text('action').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),

@@ -58,17 +58,21 @@ export interface CategoryHeading {
   text: string
 }
 
-export interface ChecklistRow {
-  row: number
+/** The texts of one item as the checklist sheet prints them, read by the import and written by the export. */
+export interface ChecklistColumns {
   code: string
-  /** The heading row above this row, or null when none came before it. */
-  heading: CategoryHeading | null
   problem: string
   target: string
   measures: string
   leadUnit: string
   responsibleUnits: string[]
   deadlinePhrase: string
+}
+
+export interface ChecklistRow extends ChecklistColumns {
+  row: number
+  /** The heading row above this row, or null when none came before it. */
+  heading: CategoryHeading | null
   /** null when the phrase could not be read (an error names it). */
   deadline: ParsedDeadline | null
 }

@@ -1,6 +1,6 @@
 // exceljs on both sides of the sheet reader: worksheets to plain grids for reading, and the export workbook.
 import ExcelJS from 'exceljs'
-import { COLUMNS, type CellRange, type SheetGrid } from './checklist.sheet.ts'
+import { COLUMNS, type CellRange, type ChecklistColumns, type SheetGrid } from './checklist.sheet.ts'
 
 /** Every worksheet of an .xlsx as a grid of values with its merged ranges. Call only on bytes inspectXlsx passed. */
 export async function loadGrids(bytes: Buffer): Promise<SheetGrid[]> {
@@ -71,14 +71,7 @@ const WIDTHS: Record<ExportColumn, number> = {
   销号日期: 12,
 }
 
-export interface ExportRow {
-  code: string
-  problem: string
-  target: string
-  measures: string
-  leadUnit: string
-  responsibleUnits: string[]
-  deadlinePhrase: string
+export interface ExportRow extends ChecklistColumns {
   status: string
   overdue: boolean
   daysOverdue: number
