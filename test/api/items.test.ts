@@ -234,6 +234,38 @@ describe('another process editing an item', () => {
   })
 })
 
+describe('what another connection writes without touching the item row', () => {
+  // Reads are served from records kept while the database is unchanged: a change anywhere must end that at once.
+  it('a renamed lead unit shows in the next read and list of its items', async () => {
+    const unit = f.unit('区水务局')
+    const item = f.item(planId, unit.id, { code: 'R-1' })
+    expect((await as(t.app, admin).get(`/api/v1/items/${item.id}`)).json().leadUnit).toEqual({ id: unit.id, name: '区水务局' })
+    expect((await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unit.id}`)).json().items[0].leadUnit.name).toBe('区水务局')
+    const other = openDatabase(databaseFile(t.dataDir))
+    try {
+      other.sqlite.prepare('UPDATE units SET name = ? WHERE id = ?').run('区水务局（更名）', unit.id)
+    } finally {
+      other.close()
+    }
+    const read = (await as(t.app, admin).get(`/api/v1/items/${item.id}`)).json()
+    expect(read).toMatchObject({ leadUnit: { id: unit.id, name: '区水务局（更名）' }, version: 1 })
+    expect((await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unit.id}`)).json().items[0].leadUnit.name).toBe('区水务局（更名）')
+  })
+
+  it('a disabled account is refused on its next request', async () => {
+    const token = f.token('unit', unitA.id)
+    expect((await as(t.app, token).get('/api/v1/items?limit=1')).statusCode).toBe(200)
+    const other = openDatabase(databaseFile(t.dataDir))
+    try {
+      other.sqlite.prepare("UPDATE accounts SET disabled_at = '2018-10-15T03:00:00.000Z' WHERE id = (SELECT max(id) FROM accounts)").run()
+    } finally {
+      other.close()
+    }
+    expect((await as(t.app, token).get('/api/v1/items?limit=1')).json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' })
+    expect((await as(t.app, tokenA).get('/api/v1/items?limit=1')).statusCode).toBe(200)
+  })
+})
+
 describe('editing with If-Match', () => {
   let id: number
   beforeAll(() => {

@@ -22,8 +22,9 @@ export function overdueOn(item: DeadlineFacts, today: string): { overdue: boolea
   if (item.deadlineKind === 'long_term' || item.deadline === null || !RECTIFYING_STATUSES.includes(item.status)) {
     return { overdue: false, daysOverdue: 0 }
   }
-  const days = daysBetween(item.deadline, today)
-  return days > 0 ? { overdue: true, daysOverdue: days } : { overdue: false, daysOverdue: 0 }
+  // Dates as YYYY-MM-DD compare as strings: only a past deadline needs the days counted.
+  if (item.deadline >= today) return { overdue: false, daysOverdue: 0 }
+  return { overdue: true, daysOverdue: daysBetween(item.deadline, today) }
 }
 
 /**

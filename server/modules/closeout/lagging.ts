@@ -10,6 +10,8 @@ export interface LaggingWindow {
   periods: [string, string]
   /** Items put on the list at or after this instant are too new to be lagging (the end of the older month). */
   listedBefore: Date
+  /** `listedBefore` as an ISO string, to compare with an item's `createdAt` as the SQL twin of `isLagging` does. */
+  listedBeforeIso: string
 }
 
 // Every read of an item needs its window, which changes once a month per zone: worked out once per month.
@@ -21,7 +23,8 @@ export function laggingWindow(now: Date, timeZone: string): LaggingWindow {
   let window = windows.get(key)
   if (!window) {
     const older = addMonths(current, -2)
-    window = { periods: [older, addMonths(current, -1)], listedBefore: endOfPeriod(older, timeZone) }
+    const listedBefore = endOfPeriod(older, timeZone)
+    window = { periods: [older, addMonths(current, -1)], listedBefore, listedBeforeIso: listedBefore.toISOString() }
     if (windows.size >= 64) windows.clear()
     windows.set(key, window)
   }
@@ -43,6 +46,6 @@ export function isLagging(
   window: LaggingWindow,
 ): boolean {
   if (!RECTIFYING_STATUSES.includes(item.status)) return false
-  if (new Date(item.createdAt).getTime() >= window.listedBefore.getTime()) return false
+  if (item.createdAt >= window.listedBeforeIso) return false
   return !window.periods.some((p) => reportedPeriods.has(p))
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
+import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
 import { evidence, itemResponsibleUnits, items, plans, progressReports, units } from '../../../db/schema/index.ts'
 import type { ItemStatus } from '../closeout/state-machine.ts'
 import type { DeadlineKind } from '../closeout/deadlines.ts'
@@ -38,31 +39,22 @@ const textColumns = {
 }
 
 /**
- * Recently read items' texts, each valid for one (version, updatedAt) of its item. Every change to an item row
- * bumps both (`updateIfCurrent` is the only writer), so a stale entry is never served, whichever process wrote.
- * Decoding the texts from the row was the largest part of reading an item; the cache keeps the newest entries.
+ * Records recently read, each valid for the database epoch it was read at (see db/change-epoch.ts): while nothing
+ * is written, reading an item or a page of a list costs no item row at all. Decoding a row's ~1 KB of Chinese text
+ * is most of what reading an item costs, so after a write a record's texts are still taken from its stale entry
+ * when its (version, updatedAt) shows that they have not changed: every change to an item row bumps both
+ * (`updateIfCurrent` is the only writer), whichever process wrote. About 2 KB per record: 20,000 are some 40 MB.
  */
-function createTextCache(capacity: number) {
-  const entries = new Map<number, { version: number; updatedAt: string; texts: ItemTexts }>()
-  return {
-    get(id: number, version: number, updatedAt: string): ItemTexts | undefined {
-      const entry = entries.get(id)
-      return entry && entry.version === version && entry.updatedAt === updatedAt ? entry.texts : undefined
-    },
-    has(id: number): boolean {
-      return entries.has(id)
-    },
-    /** Call only outside a transaction: a row read inside one may be a write that is then rolled back. */
-    set(id: number, version: number, updatedAt: string, texts: ItemTexts): void {
-      entries.delete(id)
-      if (entries.size >= capacity) entries.delete(entries.keys().next().value!)
-      entries.set(id, { version, updatedAt, texts })
-    },
-  }
+const RECORD_CACHE_ITEMS = 20_000
+
+/** A cached record and the first month of progress reports it carries (`ItemListQuery.reportsSince`). */
+interface CachedRecord {
+  reportsSince: string
+  record: ItemRecord
 }
 
-/** About 1 KB per item: 20,000 items are some 20 MB. */
-const TEXT_CACHE_ITEMS = 20_000
+/** For reads that do not need report months: no month is this late. */
+const NO_REPORTS = '9999-12'
 
 const summaryColumns = {
   id: items.id,
@@ -183,7 +175,8 @@ function listFilter(query: Omit<ItemListQuery, 'limit' | 'afterId' | 'reportsSin
     Object.assign(params, values)
     builders.push(build)
   }
-  if (scopeUnitId !== null) {
+  // A unit's own led items are all in its scope: no test needed (the list a lead unit works from).
+  if (scopeUnitId !== null && query.leadUnitId !== scopeUnitId) {
     // With a lead-unit filter the index already narrows to that unit's items: test each for the scope.
     if (query.leadUnitId !== undefined) add('scopeRow', { scopeUnitId }, () => sharesThisItem(ph('scopeUnitId')))
     else add('scope', { scopeUnitId }, () => sharesItem(ph('scopeUnitId')))
@@ -247,7 +240,7 @@ function listFilter(query: Omit<ItemListQuery, 'limit' | 'afterId' | 'reportsSin
   return { shape: shape.join(','), params, build: () => builders.map((b) => b()) }
 }
 
-export function createItemsRepo(db: Db, sqlite: Sqlite) {
+export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch) {
   /** One item by id with these columns, typed by the caller (drizzle's inference does not survive the generic). */
   const selectById = <Row>(columns: typeof recordColumns) =>
     db
@@ -259,38 +252,68 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
       .prepare() as unknown as { get(params: { id: number; reportsSince: string }): Row | undefined }
   const byId = selectById<RecordRow>(recordColumns)
   const byIdWithTexts = selectById<RecordRow & ItemTexts>({ ...recordColumns, ...textColumns })
+  const byIds = db
+    .select(recordColumns)
+    .from(items)
+    .innerJoin(plans, eq(plans.id, items.planId))
+    .innerJoin(units, eq(units.id, items.leadUnitId))
+    .where(inJsonList(items.id as never, ph('ids')))
+    .prepare() as unknown as { all(params: { ids: string; reportsSince: string }): RecordRow[] }
   const textsOf = db
     .select(textColumns)
     .from(items)
     .where(inJsonList(items.id as never, ph('ids')))
     .prepare()
-  const textCache = createTextCache(TEXT_CACHE_ITEMS)
+  const cache = createEpochCache<number, CachedRecord>(sqlite, RECORD_CACHE_ITEMS)
 
-  /**
-   * The records of these rows, their texts from the cache or, for those it lacks, read in one statement; null
-   * when another process changed one of the items between the two reads.
-   */
-  function withTexts<R extends SummaryRow, T>(rows: R[], make: (row: R, texts: ItemTexts) => T): T[] | null {
-    const texts = rows.map((row) => textCache.get(row.id, row.version, row.updatedAt))
-    const missing = rows.filter((_, i) => texts[i] === undefined)
-    if (missing.length > 0) {
-      const read = new Map(textsOf.all({ ids: JSON.stringify(missing.map((row) => row.id)) }).map((t) => [t.id, t]))
-      for (const [i, row] of rows.entries()) {
-        if (texts[i] !== undefined) continue
-        const t = read.get(row.id)
-        if (!t || t.version !== row.version || t.updatedAt !== row.updatedAt) return null
-        const { code, category, problem, target, measures } = t
-        texts[i] = { code, category, problem, target, measures }
-        if (!sqlite.inTransaction) textCache.set(row.id, row.version, row.updatedAt, texts[i]!)
-      }
-    }
-    return rows.map((row, i) => make(row, texts[i]!))
+  function cached(id: number, epoch: number, reportsSince: string): ItemRecord | undefined {
+    const entry = cache.get(id, epoch)
+    return entry?.reportsSince === reportsSince ? entry.record : undefined
   }
 
-  /** Runs `read` again in one read transaction (one snapshot) if it saw an item change under it. */
-  function consistent<T>(read: () => T | null): T {
-    const first = read()
-    return first !== null ? first : db.transaction(() => read() as T)
+  /**
+   * The records of these items in their order (missing ones left out), read at `epoch`: from the cache, else from
+   * one statement, their texts from a stale entry when unchanged or from one more statement; null when another
+   * process changed one of the items between the two statements.
+   */
+  function recordsOf(ids: readonly number[], reportsSince: string, epoch: number): ItemRecord[] | null {
+    const found = new Map<number, ItemRecord>()
+    const missing: number[] = []
+    for (const id of ids) {
+      const record = cached(id, epoch, reportsSince)
+      if (record) found.set(id, record)
+      else missing.push(id)
+    }
+    if (missing.length > 0) {
+      const rows = byIds.all({ ids: JSON.stringify(missing), reportsSince })
+      const needTexts: RecordRow[] = []
+      for (const row of rows) {
+        const known = cache.stale(row.id)?.record
+        if (known && known.version === row.version && known.updatedAt === row.updatedAt) {
+          found.set(row.id, cache.set(row.id, epoch, { reportsSince, record: toRecord(row, known) }).record)
+        } else needTexts.push(row)
+      }
+      if (needTexts.length > 0) {
+        const texts = new Map(textsOf.all({ ids: JSON.stringify(needTexts.map((row) => row.id)) }).map((t) => [t.id, t]))
+        for (const row of needTexts) {
+          const t = texts.get(row.id)
+          if (!t || t.version !== row.version || t.updatedAt !== row.updatedAt) return null
+          found.set(row.id, cache.set(row.id, epoch, { reportsSince, record: toRecord(row, t) }).record)
+        }
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? [])
+  }
+
+  /**
+   * Runs `read` at the current epoch and, if a commit by another connection moved the epoch under it (or it saw
+   * an item change between two statements), again in one read transaction: one snapshot, nothing cached.
+   */
+  function consistent<T>(read: (epoch: number) => T | null): T {
+    const epoch = changeEpoch()
+    const first = read(epoch)
+    if (first !== null && changeEpoch() === epoch) return first
+    return db.transaction(() => read(changeEpoch()) as T)
   }
 
   const responsibleOf = db
@@ -307,24 +330,24 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
     .prepare()
 
   type Prepared<T> = { all(params: Record<string, unknown>): T[]; get(params: Record<string, unknown>): T | undefined }
-  const pageStatements = new Map<string, Prepared<SummaryRow>>()
+  type PreparedValues<T extends unknown[]> = { values(params: Record<string, unknown>): T[] }
+  const pageStatements = new Map<string, PreparedValues<[number]>>()
   const countStatements = new Map<string, Prepared<{ n: number }>>()
 
-  function pageStatement(filter: ReturnType<typeof listFilter>, afterCursor: boolean, full: boolean): Prepared<SummaryRow> {
-    const key = `${filter.shape}${afterCursor ? ',after' : ''}${full ? ',full' : ''}`
+  /** The ids of one page: the filters, in id order, over the items table and its indexes alone. */
+  function pageStatement(filter: ReturnType<typeof listFilter>, afterCursor: boolean): PreparedValues<[number]> {
+    const key = `${filter.shape}${afterCursor ? ',after' : ''}`
     let statement = pageStatements.get(key)
     if (!statement) {
       const where = filter.build()
       if (afterCursor) where.push(gt(items.id, ph('afterId')))
       statement = db
-        .select(full ? recordColumns : summaryColumns)
+        .select({ id: items.id })
         .from(items)
-        .innerJoin(plans, eq(plans.id, items.planId))
-        .innerJoin(units, eq(units.id, items.leadUnitId))
         .where(and(...where))
         .orderBy(asc(items.id))
         .limit(ph('limit'))
-        .prepare()
+        .prepare() as unknown as PreparedValues<[number]>
       pageStatements.set(key, statement)
     }
     return statement
@@ -368,19 +391,22 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
   }
 
   return {
-    /** The item with its derived facts; `reportsSince` bounds the months of `reportedPeriods`. */
-    findRecord(id: number, reportsSince = '9999-12'): ItemRecord | undefined {
-      // Without its texts when the cache may have them; else, or when they turn out stale, with them (one snapshot).
-      if (textCache.has(id)) {
+    /** The item with its derived facts; `reportsSince` bounds the months of `reportedPeriods`. The record is shared: frozen. */
+    findRecord(id: number, reportsSince = NO_REPORTS): ItemRecord | undefined {
+      const epoch = changeEpoch()
+      const hit = cached(id, epoch, reportsSince)
+      if (hit) return hit
+      // Without its texts when a stale entry may still have them; else, or when they changed, with them.
+      const known = cache.stale(id)?.record
+      if (known) {
         const row = byId.get({ id, reportsSince })
-        const texts = row && textCache.get(id, row.version, row.updatedAt)
-        if (!row || texts) return row && toRecord(row, texts!)
+        if (!row) return undefined
+        if (row.version === known.version && row.updatedAt === known.updatedAt) {
+          return cache.set(id, epoch, { reportsSince, record: toRecord(row, known) }).record
+        }
       }
       const row = byIdWithTexts.get({ id, reportsSince })
-      if (!row) return undefined
-      const texts = { code: row.code, category: row.category, problem: row.problem, target: row.target, measures: row.measures }
-      if (!sqlite.inTransaction) textCache.set(id, row.version, row.updatedAt, texts)
-      return toRecord(row, texts)
+      return row && cache.set(id, epoch, { reportsSince, record: toRecord(row, row) }).record
     },
     responsibleUnits(itemId: number): { id: number; name: string }[] {
       return responsibleOf.all({ itemId })
@@ -398,21 +424,22 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
       return map
     },
     /**
-     * One page in id order (ids only grow, so a cursor never skips or repeats an item while others are added), as
-     * full records or as summaries, which leave out the per-item lookups a list entry does not show.
+     * One page in id order (ids only grow, so a cursor never skips or repeats an item while others are added) and
+     * the number of items that match, from one snapshot of the database.
      */
-    list<Full extends boolean>(
-      query: ItemListQuery,
-      scopeUnitId: number | null,
-      full: Full,
-    ): { records: Full extends true ? ItemRecord[] : ItemSummaryRecord[]; total: number } {
+    list(query: ItemListQuery, scopeUnitId: number | null): { records: ItemRecord[]; total: number } {
       const filter = listFilter(query, scopeUnitId)
       const afterCursor = query.afterId !== undefined
-      const page = pageStatement(filter, afterCursor, full)
-      const params = { ...filter.params, ...(afterCursor ? { afterId: query.afterId } : {}), limit: query.limit, reportsSince: query.reportsSince }
-      const records = consistent(() => (full ? withTexts(page.all(params) as RecordRow[], toRecord) : withTexts(page.all(params), toSummaryRecord)))
-      const total = countStatement(filter).get(filter.params)?.n ?? 0
-      return { records: records as Full extends true ? ItemRecord[] : ItemSummaryRecord[], total }
+      const page = pageStatement(filter, afterCursor)
+      const params = { ...filter.params, ...(afterCursor ? { afterId: query.afterId } : {}), limit: query.limit }
+      return consistent((epoch) => {
+        const records = recordsOf(
+          page.values(params).map(([id]) => id),
+          query.reportsSince,
+          epoch,
+        )
+        return records && { records, total: countStatement(filter).get(filter.params)?.n ?? 0 }
+      })
     },
     insert(row: {
       planId: number

@@ -139,19 +139,37 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     }
   }
 
-  /** The summary and what only the item's own page shows (the serializer writes them in the schema's order). */
+  /** The summary and what only the item's own page shows, in the schema's order (the serializer's). */
   function toView(record: ItemRecord, actor: AccountActor, zone: { today: string; window: LaggingWindow }): ItemView {
+    const { overdue, daysOverdue } = overdueOn(record, zone.today)
     return {
-      ...toSummary(record, actor, zone),
+      id: record.id,
+      planId: record.planId,
+      code: record.code,
+      category: record.category,
+      problem: record.problem,
       target: record.target,
       measures: record.measures,
+      leadUnitId: record.leadUnitId,
+      leadUnit: { id: record.leadUnitId, name: record.leadUnitName },
       responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
       responsibleUnits: record.responsibleUnits,
+      deadlineKind: record.deadlineKind,
+      deadline: record.deadline,
+      status: record.status,
+      version: record.version,
+      overdue,
+      daysOverdue,
+      lagging: isLagging(record, new Set(record.reportedPeriods), zone.window),
+      allowedActions: allowedActions(record, actor),
       evidenceCount: record.evidenceCount,
       evidenceReused: record.evidenceReused,
       noticeEndsAt: record.noticeEndsAt,
       noticeCalendarFallback: record.noticeCalendarFallback,
+      closedAt: record.closedAt,
+      rebound: record.rebound,
       createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
     }
   }
 
@@ -277,19 +295,17 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
           value: filters.lagging,
           windows: planZones().map(({ zone, planIds }) => {
             const window = laggingWindow(now, zone)
-            return { planIds, periods: window.periods, listedBefore: window.listedBefore.toISOString() }
+            return { planIds, periods: window.periods, listedBefore: window.listedBeforeIso }
           }),
         }
       }
       const scopeUnitId = scope.kind === 'unit' ? scope.unitId : null
       const facts = zoneFacts(now)
-      const { records, total } = repo.list(query, scopeUnitId, filters.view === 'full')
+      const { records, total } = repo.list(query, scopeUnitId)
       const page = records.slice(0, limit)
       const last = page[page.length - 1]
       const views =
-        filters.view === 'full'
-          ? (page as ItemRecord[]).map((r) => toView(r, actor, facts(r.timezone)))
-          : page.map((r) => toSummary(r, actor, facts(r.timezone)))
+        filters.view === 'full' ? page.map((r) => toView(r, actor, facts(r.timezone))) : page.map((r) => toSummary(r, actor, facts(r.timezone)))
       return {
         items: views as V extends 'full' ? ItemView[] : ItemSummaryView[],
         nextCursor: records.length > limit && last ? encodeCursor(last.id) : null,

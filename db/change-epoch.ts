@@ -1,0 +1,66 @@
+import type { Sqlite } from './client.ts'
+
+/**
+ * A number that moves whenever the database may have changed since it was last asked: a row written on this
+ * connection (SQLite's `total_changes()`, which counts every row an INSERT, UPDATE or DELETE touched, triggers
+ * included, whether committed yet or not) or a commit by any other connection (`PRAGMA data_version`): a script,
+ * another process, a second connection in this one. Data derived from the database and stamped with the epoch it
+ * was read at is current for as long as the epoch stays the same; checking costs two trivial statements instead
+ * of re-reading the rows. It may move when nothing relevant changed (a rolled-back write, a write to another
+ * table): a cache then misses needlessly, never serves stale data.
+ *
+ * Read the epoch before reading the data it stamps: a commit between the two then moves the epoch past the stamp.
+ */
+export type ChangeEpoch = () => number
+
+export function createChangeEpoch(sqlite: Sqlite): ChangeEpoch {
+  const totalChanges = sqlite.prepare<[], number>('SELECT total_changes()').pluck()
+  const dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck()
+  let changes = -1
+  let version = -1
+  let epoch = 0
+  return () => {
+    const c = totalChanges.get()!
+    const v = dataVersion.get()!
+    if (c !== changes || v !== version) {
+      changes = c
+      version = v
+      epoch += 1
+    }
+    return epoch
+  }
+}
+
+/**
+ * Values read from the database, each valid for the epoch it was read at; at most `capacity`, the oldest filled
+ * leaving first. Fill only outside a transaction (`set` ignores a value read inside one: it may be a write that
+ * is then rolled back). Values are shared between callers: they are frozen, so a caller cannot change them.
+ */
+export function createEpochCache<K, V extends object>(sqlite: Sqlite, capacity: number) {
+  const entries = new Map<K, { epoch: number; value: V }>()
+  return {
+    /** The value if it was read at this epoch. */
+    get(key: K, epoch: number): V | undefined {
+      const entry = entries.get(key)
+      return entry !== undefined && entry.epoch === epoch ? entry.value : undefined
+    },
+    /** The value whatever its epoch, for what a caller can check itself (an item's texts, by its version). */
+    stale(key: K): V | undefined {
+      return entries.get(key)?.value
+    },
+    set(key: K, epoch: number, value: V): V {
+      if (sqlite.inTransaction) return value
+      deepFreeze(value)
+      entries.delete(key)
+      if (entries.size >= capacity) entries.delete(entries.keys().next().value!)
+      entries.set(key, { epoch, value })
+      return value
+    },
+  }
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
+  Object.freeze(value)
+  for (const inner of Object.values(value)) deepFreeze(inner)
+}
