@@ -25,11 +25,31 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers
 }
 
-/** Security headers on every response of the instance it is registered on. */
+/**
+ * What a JSON API response needs (OWASP's REST Security Cheat Sheet): not to be stored by any cache (the bodies are
+ * one account's view), never framed, never sniffed into another type, and, should a browser render one as a
+ * document, allowed to load and run nothing. The document headers (COOP, Origin-Agent-Cluster, DNS prefetch …)
+ * govern pages and would only lengthen every API response.
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+})
+
+const API_PREFIX = '/api/'
+
+/**
+ * Security headers on every response of the instance it is registered on: the API's under /api/, helmet's (with
+ * these options) on everything else — pages, the API documentation, and answers to unknown paths.
+ */
 export const securityHeadersPlugin = fp<{ helmet: HelmetOptions }>(async function securityHeadersOnResponses(app: FastifyInstance, options) {
-  const headers = securityHeaders(options.helmet)
-  app.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers)
+  const documentHeaders = securityHeaders(options.helmet)
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(request.url.startsWith(API_PREFIX) ? API_SECURITY_HEADERS : documentHeaders)
     done()
   })
 })
