@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox'
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox'
 
 // Shapes shared by many routes. Request bodies are closed (`additionalProperties: false`), so a typo is a 400.
 
@@ -28,6 +28,17 @@ export const Instant = Type.String({ format: 'date-time', description: 'ISO 8601
 export const Text = (maxLength: number, options: { minLength?: number; description?: string } = {}) =>
   Type.String({ minLength: options.minLength ?? 1, maxLength, ...(options.description ? { description: options.description } : {}) })
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+/**
+ * The schema or null. One with a single type is spelled as OpenAPI 3.0 spells it (`nullable: true`): the document
+ * at /docs/json stays valid 3.0 (which has no null type), and the response serializer writes such a field directly
+ * instead of validating the value against each branch of a union to pick one.
+ */
+export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
+  const { type } = schema as { type?: unknown }
+  if (typeof type === 'string' && type !== 'null' && !('enum' in schema) && !('const' in schema)) {
+    return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true })
+  }
+  return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()]))
+}
 
 export const UnitRef = Type.Object({ id: Type.Integer(), name: Type.String() })

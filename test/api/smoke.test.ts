@@ -13,6 +13,10 @@ describe('smoke', () => {
     expect((await as(t.app).get('/readyz')).statusCode).toBe(200)
     const docs = await as(t.app).get('/docs/json')
     expect(docs.statusCode).toBe(200)
+    // OpenAPI 3.0 has no null type: a field that may be null says `nullable: true`.
+    expect(docs.json().openapi).toBe('3.0.3')
+    expect(docs.body).not.toContain('"type":"null"')
+    expect(docs.body).toContain('"nullable":true')
     const f = factories(t.app)
     const unit = f.unit('区生态环境局')
     const plan = f.plan()
