@@ -59,8 +59,10 @@ export function createEpochCache<K, V extends object>(sqlite: Sqlite, capacity: 
   }
 }
 
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
+/** Freezes the value and everything it holds, for values shared between callers. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
   Object.freeze(value)
   for (const inner of Object.values(value)) deepFreeze(inner)
+  return value
 }

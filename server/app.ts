@@ -13,7 +13,7 @@ import { requestLogPlugin } from './plugins/request-log.ts'
 import { overloadPlugin } from './plugins/overload.ts'
 import { AccountSchema, accountsRoutes } from './modules/accounts/accounts.routes.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
-import { ItemEvent, ItemListEntry, ItemView } from './modules/items/items.schemas.ts'
+import { ItemEvent, ItemList, ItemListEntry, ItemView } from './modules/items/items.schemas.ts'
 import { itemsRoutes } from './modules/items/items.routes.ts'
 import { PlanSchema, plansRoutes } from './modules/plans/plans.routes.ts'
 import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
@@ -104,6 +104,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     PlanSchema,
     ItemView,
     ItemListEntry,
+    ItemList,
     ItemEvent,
     ...progressSchemas,
     ...extensionSchemas,

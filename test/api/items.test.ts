@@ -193,6 +193,40 @@ describe('filters and search', () => {
   })
 })
 
+describe('what reads send', () => {
+  it('texts come back exactly as written, whatever characters they hold, in a read and in a list', async () => {
+    const problem = '引号"反斜杠\\换行\n制表\t控制\u0001表情😀 </script> 扬尘'
+    const item = f.item(planId, unitB.id, { code: 'J-"1"', problem, measures: '1. 清单\r\n2. 巡查' })
+    const read = await as(t.app, tokenB).get(`/api/v1/items/${item.id}`)
+    expect(read.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(Number(read.headers['content-length'])).toBe(Buffer.byteLength(read.body))
+    expect(read.json()).toMatchObject({ code: 'J-"1"', problem, measures: '1. 清单\r\n2. 巡查' })
+    const list = await as(t.app, tokenB).get(`/api/v1/items?leadUnitId=${unitB.id}&limit=1`)
+    expect(list.headers['content-type']).toBe('application/json; charset=utf-8')
+    const body = list.json()
+    expect(Object.keys(body)).toEqual(['items', 'nextCursor', 'total'])
+    expect(body.items).toHaveLength(1)
+    const page = (await as(t.app, tokenB).get(`/api/v1/items?leadUnitId=${unitB.id}&q=${encodeURIComponent('表情😀')}`)).json()
+    expect(page).toEqual({ items: [expect.objectContaining({ id: item.id, code: 'J-"1"', problem })], nextCursor: null, total: 1 })
+  })
+
+  it('what depends on the day moves with the clock, though the item does not change', async () => {
+    const item = f.item(planId, unitB.id, { code: 'D-1', deadline: '2018-10-10' })
+    const daysOverdue = async () => [
+      (await as(t.app, tokenB).get(`/api/v1/items/${item.id}`)).json().daysOverdue,
+      (await as(t.app, tokenB).get(`/api/v1/items?leadUnitId=${unitB.id}&q=D-1`)).json().items[0].daysOverdue,
+    ]
+    expect(await daysOverdue()).toEqual([5, 5])
+    t.clock.advanceMs(24 * 3600 * 1000)
+    try {
+      expect(await daysOverdue()).toEqual([6, 6])
+    } finally {
+      t.clock.advanceMs(-24 * 3600 * 1000)
+    }
+    expect(await daysOverdue()).toEqual([5, 5])
+  })
+})
+
 describe('cursor pagination', () => {
   it('never skips or repeats an item while items are being added', async () => {
     const plan = f.plan({ title: '分页测试' })

@@ -126,11 +126,14 @@ export const ItemListQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const ItemList = Type.Object({
-  items: Type.Array(Type.Ref('ItemListEntry')),
-  nextCursor: Nullable(Type.String()),
-  total: Type.Integer({ description: 'Items matching the filters (across all pages)' }),
-})
+export const ItemList = Type.Object(
+  {
+    items: Type.Array(Type.Ref('ItemListEntry')),
+    nextCursor: Nullable(Type.String()),
+    total: Type.Integer({ description: 'Items matching the filters (across all pages)' }),
+  },
+  { $id: 'ItemList', title: 'ItemList' },
+)
 
 export const ItemEvent = Type.Object(
   {

@@ -10,6 +10,7 @@ import type { UnitsRepo } from '../units/units.repo.ts'
 import type { ItemListQuery, ItemRecord, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
+import { deepFreeze } from '../../../db/change-epoch.ts'
 import type { SUMMARY_FIELDS } from './items.schemas.ts'
 
 export interface UnitRef {
@@ -101,10 +102,47 @@ interface Deps {
   transact: Transact
 }
 
+interface ZoneFacts {
+  today: string
+  window: LaggingWindow
+}
+
+type DerivedFacts = Pick<ItemView, 'overdue' | 'daysOverdue' | 'lagging' | 'allowedActions'>
+
+/** Views kept per record, by the facts derived for them; a few per record at most (the facts change daily at most). */
+type SharedViews<V> = WeakMap<ItemSummaryRecord, Map<string, V>>
+const VIEWS_PER_RECORD = 8
+
+/**
+ * The view of a record the repository shares (frozen), made once for each set of derived facts and handed out
+ * again, frozen too, while the record stays current: the HTTP layer keeps the JSON of a frozen view with it
+ * (lib/json-bytes.ts), so an unchanged item is serialized once, not on every read. A record that is not shared (read
+ * inside a transaction) gets a fresh view each time.
+ */
+function sharedView<V extends object>(views: SharedViews<V>, record: ItemSummaryRecord, facts: DerivedFacts, make: () => V): V {
+  if (!Object.isFrozen(record)) return make()
+  const key = `${facts.overdue}|${facts.daysOverdue}|${facts.lagging}|${facts.allowedActions.join(',')}`
+  let byFacts = views.get(record)
+  if (byFacts === undefined) {
+    byFacts = new Map()
+    views.set(record, byFacts)
+  }
+  let view = byFacts.get(key)
+  if (view === undefined) {
+    if (byFacts.size >= VIEWS_PER_RECORD) byFacts.clear()
+    view = deepFreeze(make())
+    byFacts.set(key, view)
+  }
+  return view
+}
+
 export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
+  const summaryViews: SharedViews<ItemSummaryView> = new WeakMap()
+  const fullViews: SharedViews<ItemView> = new WeakMap()
+
   /** Today and the lagging window in each zone at `now`: the same for every item of a plan, so worked out once. */
-  function zoneFacts(now: Date): (timeZone: string) => { today: string; window: LaggingWindow } {
-    const byZone = new Map<string, { today: string; window: LaggingWindow }>()
+  function zoneFacts(now: Date): (timeZone: string) => ZoneFacts {
+    const byZone = new Map<string, ZoneFacts>()
     return (timeZone) => {
       let facts = byZone.get(timeZone)
       if (!facts) {
@@ -115,9 +153,15 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     }
   }
 
-  function toSummary(record: ItemSummaryRecord, actor: AccountActor, zone: { today: string; window: LaggingWindow }): ItemSummaryView {
+  /** What a view shows beyond its record: it depends on today, the month and the caller. */
+  function derive(record: ItemSummaryRecord, actor: AccountActor, zone: ZoneFacts): DerivedFacts {
     const { overdue, daysOverdue } = overdueOn(record, zone.today)
-    return {
+    return { overdue, daysOverdue, lagging: isLagging(record, new Set(record.reportedPeriods), zone.window), allowedActions: allowedActions(record, actor) }
+  }
+
+  function toSummary(record: ItemSummaryRecord, actor: AccountActor, zone: ZoneFacts): ItemSummaryView {
+    const facts = derive(record, actor, zone)
+    return sharedView(summaryViews, record, facts, () => ({
       id: record.id,
       planId: record.planId,
       code: record.code,
@@ -129,20 +173,20 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       deadline: record.deadline,
       status: record.status,
       version: record.version,
-      overdue,
-      daysOverdue,
-      lagging: isLagging(record, new Set(record.reportedPeriods), zone.window),
-      allowedActions: allowedActions(record, actor),
+      overdue: facts.overdue,
+      daysOverdue: facts.daysOverdue,
+      lagging: facts.lagging,
+      allowedActions: facts.allowedActions,
       closedAt: record.closedAt,
       rebound: record.rebound,
       updatedAt: record.updatedAt,
-    }
+    }))
   }
 
   /** The summary and what only the item's own page shows, in the schema's order (the serializer's). */
-  function toView(record: ItemRecord, actor: AccountActor, zone: { today: string; window: LaggingWindow }): ItemView {
-    const { overdue, daysOverdue } = overdueOn(record, zone.today)
-    return {
+  function toView(record: ItemRecord, actor: AccountActor, zone: ZoneFacts): ItemView {
+    const facts = derive(record, actor, zone)
+    return sharedView(fullViews, record, facts, () => ({
       id: record.id,
       planId: record.planId,
       code: record.code,
@@ -158,10 +202,10 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       deadline: record.deadline,
       status: record.status,
       version: record.version,
-      overdue,
-      daysOverdue,
-      lagging: isLagging(record, new Set(record.reportedPeriods), zone.window),
-      allowedActions: allowedActions(record, actor),
+      overdue: facts.overdue,
+      daysOverdue: facts.daysOverdue,
+      lagging: facts.lagging,
+      allowedActions: facts.allowedActions,
       evidenceCount: record.evidenceCount,
       evidenceReused: record.evidenceReused,
       noticeEndsAt: record.noticeEndsAt,
@@ -170,7 +214,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       rebound: record.rebound,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
-    }
+    }))
   }
 
   /** The item, or 404 when it does not exist or the actor's unit has no part in it. */
