@@ -19,12 +19,30 @@ export function createChangeEpoch(sqlite: Sqlite): ChangeEpoch {
   let changes = -1
   let version = -1
   let epoch = 0
+  // Asking for data_version begins a read transaction (file locks: system calls), so it is asked once per stretch
+  // of synchronous JavaScript, until the next microtask: a request's authentication and its read, for one. No other
+  // code of this process runs within the stretch; another process's commit landing during it is seen by the next
+  // stretch, as if it had landed just after. Writes through this connection are counted by total_changes() on every
+  // call, and inside a transaction data_version is asked every time.
+  let versionAsked = false
+  const forgetVersion = () => {
+    versionAsked = false
+  }
   return () => {
     const c = totalChanges.get()!
-    const v = dataVersion.get()!
-    if (c !== changes || v !== version) {
+    if (!versionAsked || sqlite.inTransaction) {
+      const v = dataVersion.get()!
+      if (v !== version) {
+        version = v
+        epoch += 1
+      }
+      if (!sqlite.inTransaction) {
+        versionAsked = true
+        queueMicrotask(forgetVersion)
+      }
+    }
+    if (c !== changes) {
       changes = c
-      version = v
       epoch += 1
     }
     return epoch

@@ -142,9 +142,18 @@ export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate()
 }
 
+// Deadlines repeat across items and days: a list works out the same few dates again and again.
+const utcDaysOf = new Map<string, number>()
+
 function toUtcDays(date: string): number {
-  const { year, month, day } = parseDate(date)
-  return Date.UTC(year, month - 1, day) / 86_400_000
+  let days = utcDaysOf.get(date)
+  if (days === undefined) {
+    const { year, month, day } = parseDate(date)
+    days = Date.UTC(year, month - 1, day) / 86_400_000
+    if (utcDaysOf.size >= 10_000) utcDaysOf.clear()
+    utcDaysOf.set(date, days)
+  }
+  return days
 }
 
 function fromUtcDays(days: number): string {

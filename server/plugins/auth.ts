@@ -37,7 +37,19 @@ export const authPlugin = fp<{ accounts: AccountsService }>(async function auth(
     }
   })
 
-  app.addHook('onRequest', async (request) => {
+  // A synchronous hook: the handler then runs in the same stretch of JavaScript, so the account lookup and the
+  // handler's reads share one look at whether another process changed the database (db/change-epoch.ts).
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      authorize(request)
+      done()
+    } catch (err) {
+      done(err as Error)
+    }
+  })
+
+  /** Sets the request's actor (also when its role may not: the log line names the account) or throws 401/403. */
+  function authorize(request: FastifyRequest): void {
     const permission = request.routeOptions.config.permission
     if (!permission) throw forbidden('This route is not available')
     const header = request.headers.authorization
@@ -50,5 +62,5 @@ export const authPlugin = fp<{ accounts: AccountsService }>(async function auth(
     if (!roleMay(actor.role, permission)) {
       throw forbidden(`The ${actor.role} role may not do this (${permission})`, 'ROLE_NOT_PERMITTED')
     }
-  })
+  }
 })

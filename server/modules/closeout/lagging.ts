@@ -42,10 +42,11 @@ export function earliestLaggingPeriod(now: Date): string {
 
 export function isLagging(
   item: { status: ItemStatus; createdAt: string },
-  reportedPeriods: ReadonlySet<string>,
+  reportedPeriods: ReadonlySet<string> | readonly string[],
   window: LaggingWindow,
 ): boolean {
   if (!RECTIFYING_STATUSES.includes(item.status)) return false
   if (item.createdAt >= window.listedBeforeIso) return false
-  return !window.periods.some((p) => reportedPeriods.has(p))
+  const reported = Array.isArray(reportedPeriods) ? (p: string) => reportedPeriods.includes(p) : (p: string) => (reportedPeriods as ReadonlySet<string>).has(p)
+  return !window.periods.some(reported)
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, fillPlaceholders, gt, inArray, isNotNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
 import { evidence, itemResponsibleUnits, items, plans, progressReports, units } from '../../../db/schema/index.ts'
@@ -329,38 +329,51 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
     .where(and(inJsonList(progressReports.itemId as never, ph('ids')), inJsonList(progressReports.period as never, ph('periods'))))
     .prepare()
 
-  type Prepared<T> = { all(params: Record<string, unknown>): T[]; get(params: Record<string, unknown>): T | undefined }
-  type PreparedValues<T extends unknown[]> = { values(params: Record<string, unknown>): T[] }
-  const pageStatements = new Map<string, PreparedValues<[number]>>()
-  const countStatements = new Map<string, Prepared<{ n: number }>>()
+  /**
+   * A query built by drizzle, run as a plucking better-sqlite3 statement: its one column as bare values, no row
+   * objects or arrays made for the ids of a page or for a count.
+   */
+  function plucked<T>(query: { toSQL(): { sql: string; params: unknown[] } }) {
+    const { sql: text, params } = query.toSQL()
+    const statement = sqlite.prepare<unknown[], T>(text).pluck()
+    return {
+      all: (values: Record<string, unknown>): T[] => statement.all(...fillPlaceholders(params, values)),
+      get: (values: Record<string, unknown>): T | undefined => statement.get(...fillPlaceholders(params, values)),
+    }
+  }
+
+  const pageStatements = new Map<string, ReturnType<typeof plucked<number>>>()
+  const countStatements = new Map<string, ReturnType<typeof plucked<number>>>()
 
   /** The ids of one page: the filters, in id order, over the items table and its indexes alone. */
-  function pageStatement(filter: ReturnType<typeof listFilter>, afterCursor: boolean): PreparedValues<[number]> {
+  function pageStatement(filter: ReturnType<typeof listFilter>, afterCursor: boolean) {
     const key = `${filter.shape}${afterCursor ? ',after' : ''}`
     let statement = pageStatements.get(key)
     if (!statement) {
       const where = filter.build()
       if (afterCursor) where.push(gt(items.id, ph('afterId')))
-      statement = db
-        .select({ id: items.id })
-        .from(items)
-        .where(and(...where))
-        .orderBy(asc(items.id))
-        .limit(ph('limit'))
-        .prepare() as unknown as PreparedValues<[number]>
+      statement = plucked<number>(
+        db
+          .select({ id: items.id })
+          .from(items)
+          .where(and(...where))
+          .orderBy(asc(items.id))
+          .limit(ph('limit')),
+      )
       pageStatements.set(key, statement)
     }
     return statement
   }
 
-  function countStatement(filter: ReturnType<typeof listFilter>): Prepared<{ n: number }> {
+  function countStatement(filter: ReturnType<typeof listFilter>) {
     let statement = countStatements.get(filter.shape)
     if (!statement) {
-      statement = db
-        .select({ n: sql<number>`count(*)` })
-        .from(items)
-        .where(and(...filter.build()))
-        .prepare()
+      statement = plucked<number>(
+        db
+          .select({ n: sql<number>`count(*)` })
+          .from(items)
+          .where(and(...filter.build())),
+      )
       countStatements.set(filter.shape, statement)
     }
     return statement
@@ -433,12 +446,8 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
       const page = pageStatement(filter, afterCursor)
       const params = { ...filter.params, ...(afterCursor ? { afterId: query.afterId } : {}), limit: query.limit }
       return consistent((epoch) => {
-        const records = recordsOf(
-          page.values(params).map(([id]) => id),
-          query.reportsSince,
-          epoch,
-        )
-        return records && { records, total: countStatement(filter).get(filter.params)?.n ?? 0 }
+        const records = recordsOf(page.all(params), query.reportsSince, epoch)
+        return records && { records, total: countStatement(filter).get(filter.params) ?? 0 }
       })
     },
     insert(row: {

@@ -109,9 +109,16 @@ interface ZoneFacts {
 
 type DerivedFacts = Pick<ItemView, 'overdue' | 'daysOverdue' | 'lagging' | 'allowedActions'>
 
-/** Views kept per record, by the facts derived for them; a few per record at most (the facts change daily at most). */
-type SharedViews<V> = WeakMap<ItemSummaryRecord, Map<string, V>>
+/** Views kept per record with the facts derived for them; a few per record at most (facts change daily at most). */
+type SharedViews<V> = WeakMap<ItemSummaryRecord, { facts: DerivedFacts; view: V }[]>
 const VIEWS_PER_RECORD = 8
+
+const sameFacts = (a: DerivedFacts, b: DerivedFacts) =>
+  a.overdue === b.overdue &&
+  a.daysOverdue === b.daysOverdue &&
+  a.lagging === b.lagging &&
+  a.allowedActions.length === b.allowedActions.length &&
+  a.allowedActions.every((action, i) => action === b.allowedActions[i])
 
 /**
  * The view of a record the repository shares (frozen), made once for each set of derived facts and handed out
@@ -121,18 +128,16 @@ const VIEWS_PER_RECORD = 8
  */
 function sharedView<V extends object>(views: SharedViews<V>, record: ItemSummaryRecord, facts: DerivedFacts, make: () => V): V {
   if (!Object.isFrozen(record)) return make()
-  const key = `${facts.overdue}|${facts.daysOverdue}|${facts.lagging}|${facts.allowedActions.join(',')}`
-  let byFacts = views.get(record)
-  if (byFacts === undefined) {
-    byFacts = new Map()
-    views.set(record, byFacts)
+  let kept = views.get(record)
+  if (kept === undefined) {
+    kept = []
+    views.set(record, kept)
   }
-  let view = byFacts.get(key)
-  if (view === undefined) {
-    if (byFacts.size >= VIEWS_PER_RECORD) byFacts.clear()
-    view = deepFreeze(make())
-    byFacts.set(key, view)
-  }
+  const found = kept.find((k) => sameFacts(k.facts, facts))
+  if (found) return found.view
+  if (kept.length >= VIEWS_PER_RECORD) kept.length = 0
+  const view = deepFreeze(make())
+  kept.push({ facts, view })
   return view
 }
 
@@ -156,7 +161,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
   /** What a view shows beyond its record: it depends on today, the month and the caller. */
   function derive(record: ItemSummaryRecord, actor: AccountActor, zone: ZoneFacts): DerivedFacts {
     const { overdue, daysOverdue } = overdueOn(record, zone.today)
-    return { overdue, daysOverdue, lagging: isLagging(record, new Set(record.reportedPeriods), zone.window), allowedActions: allowedActions(record, actor) }
+    return { overdue, daysOverdue, lagging: isLagging(record, record.reportedPeriods, zone.window), allowedActions: allowedActions(record, actor) }
   }
 
   function toSummary(record: ItemSummaryRecord, actor: AccountActor, zone: ZoneFacts): ItemSummaryView {
