@@ -1,7 +1,8 @@
 // Bulletin issue time and peak memory at several plan sizes (10 events per item: 100k items → 1M events).
 //   npx tsx scripts/bench-bulletin.ts [--sizes 10000,100000]      (also run by `npm run bench -- --bulletin`)
 // Each size gets its own temporary database with months of history; the bulletin of last month is then issued in a
-// child process, so the peak RSS it reports is the bulletin's (plus Node's own baseline), not the seeding's.
+// child process, so the peak RSS it reports is the bulletin's (plus Node's own baseline), not the seeding's. The
+// child runs the compiled code (npm run build) with plain Node, as the service runs in production (npm start).
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +14,7 @@ import { addDays, addMonths, localDate, localPeriod, systemClock } from '../serv
 import { eventHash, GENESIS_HASH } from '../server/modules/events/audit-chain.ts'
 import { createServices } from '../server/services.ts'
 import { mulberry32, seed } from './bench-lib.ts'
+import { build, DIST } from './build.ts'
 
 const TZ = 'Asia/Shanghai'
 const DAY = 86_400_000
@@ -166,6 +168,7 @@ function issueInChild(dataDir: string): void {
 
 export async function benchBulletin(sizes: number[]): Promise<{ items: number; events: number; ms: number; peakRssMb: number }[]> {
   const results: { items: number; events: number; ms: number; peakRssMb: number }[] = []
+  if (sizes.length > 0) build()
   for (const size of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'zhenggai-bench-bulletin-'))
     try {
@@ -179,7 +182,7 @@ export async function benchBulletin(sizes: number[]): Promise<{ items: number; e
       database.close()
       const events = addHistory(dir, now) + size
       const seedS = (performance.now() - seedStart) / 1000
-      const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--issue-in', dir], {
+      const child = spawnSync(process.execPath, [join(DIST, 'scripts', 'bench-bulletin.js'), '--issue-in', dir], {
         encoding: 'utf8',
         timeout: 300_000,
       })

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort, runTs, waitFor } from '../helpers/process.ts'
+import { build } from '../../scripts/build.ts'
+import { freePort, runJs, runTs, waitFor } from '../helpers/process.ts'
 
 const dirs: string[] = []
 function dataDir() {
@@ -44,6 +45,25 @@ describe('the process', () => {
       server.child.kill('SIGKILL')
     }
   })
+
+  it('npm start runs the compiled service: dist/ migrates a fresh DATA_DIR, serves the API, and stops on SIGTERM', async () => {
+    build()
+    const dir = dataDir()
+    const port = await freePort()
+    const server = runJs('dist/server/main.js', [], { DATA_DIR: dir, PORT: String(port), JOBS: 'off', LOG_LEVEL: 'info' })
+    try {
+      await waitFor(() => server.stdout().includes('"listening"'))
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+      const token = runTs('scripts/token.ts', ['--role', 'admin', '--name', '管理员'], { DATA_DIR: dir })
+      expect(await token.exited).toBe(0)
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${token.stdout().trim().split('\n').at(-1)}` } })
+      expect(await me.json()).toMatchObject({ name: '管理员', role: 'admin' })
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+    } finally {
+      server.child.kill('SIGKILL')
+    }
+  }, 60_000)
 
   it('npm run token refuses a bad role', async () => {
     const run = runTs('scripts/token.ts', ['--role', 'king', '--name', 'x'], { DATA_DIR: dataDir() })

@@ -26,7 +26,16 @@ export interface Spawned {
 
 /** Runs a TypeScript entry point of the project with tsx, collecting its output. */
 export function runTs(entry: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(TSX, [join(ROOT, entry), ...args], {
+  return run(TSX, [join(ROOT, entry), ...args], env)
+}
+
+/** Runs a compiled entry point (under dist/, from npm run build) with plain Node, as npm start does. */
+export function runJs(entry: string, args: string[], env: Record<string, string>): Spawned {
+  return run(process.execPath, [join(ROOT, entry), ...args], env)
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
