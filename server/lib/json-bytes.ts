@@ -15,8 +15,12 @@ export function createJsonBytes(schema: TSchema): (value: object) => Buffer {
   return (value) => {
     let bytes = kept.get(value)
     if (bytes === undefined) {
-      bytes = Buffer.from(serialize(value))
-      if (Object.isFrozen(value)) kept.set(value, bytes)
+      const json = serialize(value)
+      if (!Object.isFrozen(value)) return Buffer.from(json)
+      // Its own memory, not a slice of Node's shared 8 KB pool: a kept slice would keep its whole slab alive.
+      bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json))
+      bytes.write(json)
+      kept.set(value, bytes)
     }
     return bytes
   }

@@ -43,9 +43,11 @@ const textColumns = {
  * is written, reading an item or a page of a list costs no item row at all. Decoding a row's ~1 KB of Chinese text
  * is most of what reading an item costs, so after a write a record's texts are still taken from its stale entry
  * when its (version, updatedAt) shows that they have not changed: every change to an item row bumps both
- * (`updateIfCurrent` is the only writer), whichever process wrote. About 2 KB per record: 20,000 are some 40 MB.
+ * (`updateIfCurrent` is the only writer), whichever process wrote. With the views made of it and their JSON
+ * (items.service.ts, lib/json-bytes.ts) a record holds about 9 KB: 5,000 are at most some 45 MB, and cover the
+ * items a unit works with many times over (a district plan has tens to hundreds).
  */
-const RECORD_CACHE_ITEMS = 20_000
+const RECORD_CACHE_ITEMS = 5_000
 
 /** A cached record and the first month of progress reports it carries (`ItemListQuery.reportsSince`). */
 interface CachedRecord {
