@@ -10,8 +10,15 @@ import type { Sqlite } from './client.ts'
  * table): a cache then misses needlessly, never serves stale data.
  *
  * Read the epoch before reading the data it stamps: a commit between the two then moves the epoch past the stamp.
+ * Asking for data_version begins a read transaction (file locks: system calls), so within one stretch of
+ * synchronous JavaScript (until the next microtask, and for at most a millisecond) it is asked once: a request's
+ * authentication and its read share one look. Kept data is then as of that look; a reader that combines kept data
+ * with rows it reads now confirms with `{ fresh: true }` that no other connection committed in between. Writes
+ * through this connection are counted on every call, and inside a transaction data_version is asked every time.
  */
-export type ChangeEpoch = () => number
+export type ChangeEpoch = (options?: { fresh?: boolean }) => number
+
+const LOOK_VALID_MS = 1
 
 export function createChangeEpoch(sqlite: Sqlite): ChangeEpoch {
   const totalChanges = sqlite.prepare<[], number>('SELECT total_changes()').pluck()
@@ -19,26 +26,23 @@ export function createChangeEpoch(sqlite: Sqlite): ChangeEpoch {
   let changes = -1
   let version = -1
   let epoch = 0
-  // Asking for data_version begins a read transaction (file locks: system calls), so it is asked once per stretch
-  // of synchronous JavaScript, until the next microtask: a request's authentication and its read, for one. No other
-  // code of this process runs within the stretch; another process's commit landing during it is seen by the next
-  // stretch, as if it had landed just after. Writes through this connection are counted by total_changes() on every
-  // call, and inside a transaction data_version is asked every time.
-  let versionAsked = false
-  const forgetVersion = () => {
-    versionAsked = false
+  let lookedAt: number | null = null
+  const forgetLook = () => {
+    lookedAt = null
   }
-  return () => {
+  return (options) => {
     const c = totalChanges.get()!
-    if (!versionAsked || sqlite.inTransaction) {
+    if (lookedAt === null || options?.fresh || sqlite.inTransaction || performance.now() - lookedAt > LOOK_VALID_MS) {
       const v = dataVersion.get()!
       if (v !== version) {
         version = v
         epoch += 1
       }
-      if (!sqlite.inTransaction) {
-        versionAsked = true
-        queueMicrotask(forgetVersion)
+      if (sqlite.inTransaction) {
+        lookedAt = null
+      } else {
+        if (lookedAt === null) queueMicrotask(forgetLook)
+        lookedAt = performance.now()
       }
     }
     if (c !== changes) {

@@ -40,12 +40,14 @@ export const authPlugin = fp<{ accounts: AccountsService }>(async function auth(
   // A synchronous hook: the handler then runs in the same stretch of JavaScript, so the account lookup and the
   // handler's reads share one look at whether another process changed the database (db/change-epoch.ts).
   app.addHook('onRequest', (request, _reply, done) => {
+    let refusal: Error | undefined
     try {
       authorize(request)
-      done()
     } catch (err) {
-      done(err as Error)
+      refusal = err as Error
     }
+    // Outside the try: done() runs the rest of the request, whose own errors are not this hook's.
+    done(refusal)
   })
 
   /** Sets the request's actor (also when its role may not: the log line names the account) or throws 401/403. */

@@ -43,13 +43,17 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fre
 const API_PREFIX = '/api/'
 
 /**
- * Security headers on every response of the instance it is registered on: the API's under /api/, helmet's (with
- * these options) on everything else — pages, the API documentation, and answers to unknown paths.
+ * Security headers on every response of the instance it is registered on, chosen when the response is sent: the
+ * API's for JSON (and files) under /api/; helmet's (with these options) for pages, the API documentation and
+ * answers to unknown paths; helmet's plus `no-store` for a printable page under /api/ (a bulletin, a supervision
+ * notice), which a browser must be able to render with its styles.
  */
 export const securityHeadersPlugin = fp<{ helmet: HelmetOptions }>(async function securityHeadersOnResponses(app: FastifyInstance, options) {
-  const documentHeaders = securityHeaders(options.helmet)
-  app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(request.url.startsWith(API_PREFIX) ? API_SECURITY_HEADERS : documentHeaders)
-    done()
+  const documentHeaders = Object.freeze(securityHeaders(options.helmet))
+  const apiPageHeaders = Object.freeze({ ...documentHeaders, 'cache-control': 'no-store' })
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.url.startsWith(API_PREFIX)) void reply.headers(documentHeaders)
+    else void reply.headers(String(reply.getHeader('content-type')).startsWith('text/html') ? apiPageHeaders : API_SECURITY_HEADERS)
+    done(null, payload)
   })
 })

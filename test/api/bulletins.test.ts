@@ -235,6 +235,9 @@ describe('formats', () => {
     const html = await as(t.app, w.tokens.leader).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-11?format=html`)
     expect(html.statusCode).toBe(200)
     expect(html.headers['content-type']).toContain('text/html')
+    // A page a browser renders with its styles, though under /api/; one account's view, never stored by a cache.
+    expect(html.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'")
+    expect(html.headers['cache-control']).toBe('no-store')
     expect(html.body).toContain('测试整改方案')
     expect(html.body).toContain('<svg')
     const xlsx = await as(t.app, w.tokens.leader).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-11?format=xlsx`)

@@ -309,12 +309,13 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
 
   /**
    * Runs `read` at the current epoch and, if a commit by another connection moved the epoch under it (or it saw
-   * an item change between two statements), again in one read transaction: one snapshot, nothing cached.
+   * an item change between two statements), again in one read transaction: one snapshot, nothing cached. The
+   * second look is fresh: kept records are as of the first look, the statements' rows as of now.
    */
   function consistent<T>(read: (epoch: number) => T | null): T {
     const epoch = changeEpoch()
     const first = read(epoch)
-    if (first !== null && changeEpoch() === epoch) return first
+    if (first !== null && changeEpoch({ fresh: true }) === epoch) return first
     return db.transaction(() => read(changeEpoch()) as T)
   }
 
