@@ -286,6 +286,30 @@ describe('what another connection writes without touching the item row', () => {
     expect((await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unit.id}`)).json().items[0].leadUnit.name).toBe('区水务局（更名）')
   })
 
+  it('the same list asked again shows an item added meanwhile, here or by another process, with the new total', async () => {
+    const unit = f.unit('区商务局')
+    const first = f.item(planId, unit.id, { code: 'L-1' })
+    // Reading the first item before each list keeps its record current: the page itself must be asked again.
+    const list = async () => {
+      expect((await as(t.app, admin).get(`/api/v1/items/${first.id}`)).statusCode).toBe(200)
+      return (await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unit.id}&limit=10`)).json()
+    }
+    expect(await list()).toMatchObject({ total: 1, items: [{ code: 'L-1' }] })
+    expect(await list()).toMatchObject({ total: 1 })
+    const created = await as(t.app, supervisor).post(`/api/v1/plans/${planId}/items`, { ...validItem(), code: 'L-2', leadUnitId: unit.id })
+    expect(created.statusCode, created.body).toBe(201)
+    expect((await list()).items.map((i: { code: string }) => i.code)).toEqual(['L-1', 'L-2'])
+    const other = openDatabase(databaseFile(t.dataDir))
+    try {
+      const services = createServices({ database: other, clock: t.clock, config: loadConfig({ DATA_DIR: t.dataDir, JOBS: 'off' }) })
+      const script = { kind: 'account' as const, accountId: 1, name: 'script', role: 'admin' as const, unitId: null }
+      services.items.create(script, planId, { ...validItem(), deadlineKind: 'date', code: 'L-3', leadUnitId: unit.id, responsibleUnitIds: [] })
+    } finally {
+      other.close()
+    }
+    expect(await list()).toMatchObject({ total: 3, items: [{ code: 'L-1' }, { code: 'L-2' }, { code: 'L-3' }] })
+  })
+
   it('a disabled account is refused on its next request', async () => {
     const token = f.token('unit', unitA.id)
     expect((await as(t.app, token).get('/api/v1/items?limit=1')).statusCode).toBe(200)

@@ -49,6 +49,9 @@ const textColumns = {
  */
 const RECORD_CACHE_ITEMS = 5_000
 
+/** Pages of lists (their ids and the count of all that match), per query: a few hundred bytes each. */
+const PAGE_CACHE_QUERIES = 2_000
+
 /** A cached record and the first month of progress reports it carries (`ItemListQuery.reportsSince`). */
 interface CachedRecord {
   reportsSince: string
@@ -267,6 +270,7 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
     .where(inJsonList(items.id as never, ph('ids')))
     .prepare()
   const cache = createEpochCache<number, CachedRecord>(sqlite, RECORD_CACHE_ITEMS)
+  const pages = createEpochCache<string, { ids: number[]; total: number }>(sqlite, PAGE_CACHE_QUERIES)
 
   function cached(id: number, epoch: number, reportsSince: string): ItemRecord | undefined {
     const entry = cache.get(id, epoch)
@@ -448,9 +452,23 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
       const afterCursor = query.afterId !== undefined
       const page = pageStatement(filter, afterCursor)
       const params = { ...filter.params, ...(afterCursor ? { afterId: query.afterId } : {}), limit: query.limit }
+      // The same page asked again while nothing changed: its ids, count and records all as of one look.
+      const key = `${filter.shape}${afterCursor ? ',after' : ''} ${JSON.stringify(params)}`
+      const epoch = changeEpoch()
+      const kept = pages.get(key, epoch)
+      if (kept) {
+        const records = kept.ids.map((id) => cached(id, epoch, query.reportsSince))
+        if (records.every((record) => record !== undefined)) return { records, total: kept.total }
+      }
       return consistent((epoch) => {
-        const records = recordsOf(page.all(params), query.reportsSince, epoch)
-        return records && { records, total: countStatement(filter).get(filter.params) ?? 0 }
+        const ids = page.all(params)
+        const records = recordsOf(ids, query.reportsSince, epoch)
+        if (records === null) return null
+        const total = countStatement(filter).get(filter.params) ?? 0
+        // Kept at this epoch; should consistent() find that another connection committed meanwhile, the epoch has
+        // moved past it and the entry is never served.
+        pages.set(key, epoch, { ids, total })
+        return { records, total }
       })
     },
     insert(row: {
