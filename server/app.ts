@@ -38,6 +38,7 @@ import { caseLeadSchemas, caseLeadsRoutes } from './modules/case-leads/case-lead
 import { publicApiRoutes } from './modules/public/public.api.ts'
 import { publicSchemas } from './modules/public/public.fields.ts'
 import { publicPageRoutes } from './modules/public/public.pages.ts'
+import { workbenchRoutes } from './web/workbench.routes.tsx'
 
 export interface AppOptions {
   config: Config
@@ -199,6 +200,9 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       objectionsPerHour: config.objectionsPerHour,
     })
   })
+
+  // The workbench: the same services' pages for people, signed in with a session cookie.
+  await app.register(workbenchRoutes, { services, config, clock })
 
   if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour })
 
