@@ -144,6 +144,10 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
           frameAncestors: ["'none'"],
         },
       },
+      // Not helmet's no-referrer: under it a browser sends `Origin: null` with a form, and the workbench's check
+      // that a POST comes from its own pages could not tell its forms from a forged one. same-origin still sends
+      // nothing to other sites.
+      referrerPolicy: { policy: 'same-origin' },
     },
   })
   await app.register(docsPlugin)

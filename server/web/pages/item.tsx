@@ -72,7 +72,7 @@ export function eventTitle(event: ItemEventRow): string {
   const label = (ACTION_LABELS as Record<string, string>)[event.action] ?? EVENT_TITLES[event.action] ?? event.action
   const d = (event.details ?? {}) as Record<string, unknown>
   if (event.action === 'progress_reported' && typeof d['period'] === 'string') {
-    return `${label}（${longPeriod(d['period'])}${typeof d['percent'] === 'number' ? `，完成${d['percent']}%` : ''}）`
+    return `${label}（${longPeriod(d['period'])}${typeof d['percent'] === 'number' ? `，完成${Math.round(d['percent'])}%` : ''}）`
   }
   if (event.action === 'extension_requested' && typeof d['newDeadline'] === 'string') return `${label}（至${longDate(d['newDeadline'])}）`
   if (event.action.startsWith('supervision_') && typeof d['number'] === 'string') return `${label}（${d['number']}）`
