@@ -466,7 +466,10 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     async (request, reply) => {
       const { itemId } = request.params
       const actor = webActorOf(request)
-      if (!request.isMultipart()) throw new WebRefusal(403, 'csrf')
+      // Nothing can be uploaded without a multipart body, so nothing changes: say how to send it.
+      if (!request.isMultipart()) {
+        return renderItem(request, reply, itemId, 400, { form: 'evidence', values: {}, errors: { files: '请通过页面上的表单选择文件上传' } }, null)
+      }
       let token: string | undefined
       let checked = false
       let added = 0

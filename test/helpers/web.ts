@@ -77,3 +77,16 @@ export function browser(app: FastifyInstance) {
   }
   return api
 }
+
+/** A multipart form body: fields first (the CSRF token), then files, as a browser sends the upload form. */
+export function multipartForm(fields: Record<string, string>, files: { name: string; content: Buffer; field?: string }[]) {
+  const boundary = '----workbench' + Math.random().toString(16).slice(2)
+  const chunks: Buffer[] = []
+  for (const [k, v] of Object.entries(fields)) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`, 'utf8'))
+  for (const f of files) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field ?? 'files'}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8'))
+    chunks.push(f.content, Buffer.from('\r\n'))
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
+}
