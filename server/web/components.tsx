@@ -91,6 +91,15 @@ export function FlashMessage({ flash }: { flash: Flash }) {
   )
 }
 
+/**
+ * A value for an attribute that carries text someone typed. @kitajs/html escapes `"` in attribute values but not
+ * `&`, so `&amp;` typed into a field would come back as `&`: escaping the ampersand first keeps the text exactly as
+ * entered (test/web/escaping.test.ts holds both to it).
+ */
+export function attr(value: string | null | undefined): string {
+  return (value ?? '').replace(/&/g, '&amp;')
+}
+
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />
 }
@@ -128,7 +137,7 @@ export function TextField(props: { label: string; name: string; value?: string |
         type={props.type ?? 'text'}
         id={`f-${props.name}`}
         name={props.name}
-        value={props.value ?? ''}
+        value={attr(props.value)}
         required={props.required}
         autocomplete={props.autocomplete}
         maxlength={props.maxlength}
@@ -163,7 +172,7 @@ export function Select(props: { label: string; name: string; value?: string | un
     <Field label={props.label} name={props.name} error={props.error}>
       <select id={`f-${props.name}`} name={props.name}>
         {props.options.map((o) => (
-          <option value={o.value} selected={o.value === (props.value ?? '')} safe>
+          <option value={attr(o.value)} selected={o.value === (props.value ?? '')} safe>
             {o.label}
           </option>
         ))}

@@ -1,5 +1,5 @@
 import type { ItemSummaryView } from '../../modules/items/items.service.ts'
-import { CsrfField, Field, Layout, StatusBadge, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Field, Layout, StatusBadge, type Flash, type Viewer } from '../components.tsx'
 import { deadlineText, longPeriod } from '../format.ts'
 
 export interface MonthlyRow {
@@ -58,7 +58,7 @@ export function MonthlyPage(data: MonthlyPageData) {
                   </textarea>
                 </Field>
                 <Field label="完成比例（%，可选）" name={`percent-${item.id}`} error={errors[`percent-${item.id}`]}>
-                  <input class="percent" type="number" min="0" max="100" id={`f-percent-${item.id}`} name={`percent-${item.id}`} value={values[`percent-${item.id}`] ?? ''} />
+                  <input class="percent" type="number" min="0" max="100" id={`f-percent-${item.id}`} name={`percent-${item.id}`} value={attr(values[`percent-${item.id}`])} />
                 </Field>
               </div>
             </div>

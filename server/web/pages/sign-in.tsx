@@ -1,4 +1,4 @@
-import { CsrfField, Document, FlashMessage, Layout, SITE_NAME, TextField, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Document, FlashMessage, Layout, SITE_NAME, TextField, type Flash, type Viewer } from '../components.tsx'
 
 export function LoginPage({ csrfToken, next, login, message }: { csrfToken: string; next: string; login?: string; message?: Flash | null }) {
   return (
@@ -9,7 +9,7 @@ export function LoginPage({ csrfToken, next, login, message }: { csrfToken: stri
           {message ? <FlashMessage flash={message} /> : ''}
           <form class="stack" method="post" action="/login">
             <CsrfField token={csrfToken} />
-            <input type="hidden" name="next" value={next} />
+            <input type="hidden" name="next" value={attr(next)} />
             <TextField label="用户名" name="login" value={login} required autocomplete="username" maxlength={64} />
             <TextField label="密码" name="password" type="password" required autocomplete="current-password" maxlength={200} />
             <div>
