@@ -26,7 +26,7 @@ import {
   type SupervisionRule,
   type SupervisionStatus,
 } from './lifecycle.ts'
-import { renderSupervisionNotice } from './supervision.html.ts'
+import { renderSupervisionNotice } from './supervision.html.tsx'
 import type { SupervisionListQuery, SupervisionRecord, SupervisionRepo, SupervisionRow } from './supervision.repo.ts'
 
 export interface SupervisionView {
