@@ -1,7 +1,7 @@
 // The workbench's building blocks: the layout with its navigation, messages, form fields with their labels and
 // errors, tables and timeline entries. Rendered by @kitajs/html: text goes in with `safe` (escaped), and
 // `npm test` runs its xss-scan, which fails on any text that would go in unescaped.
-import type { PropsWithChildren } from '@kitajs/html'
+import { escapeHtml, type PropsWithChildren } from '@kitajs/html'
 import { roleMay, type Permission } from '../modules/auth/permissions.ts'
 import { STATUS_LABELS, type ItemStatus, type Role } from '../modules/closeout/state-machine.ts'
 import type { AccountRow } from '../modules/accounts/accounts.repo.ts'
@@ -93,11 +93,11 @@ export function FlashMessage({ flash }: { flash: Flash }) {
 
 /**
  * A value for an attribute that carries text someone typed. @kitajs/html escapes `"` in attribute values but not
- * `&`, so `&amp;` typed into a field would come back as `&`: escaping the ampersand first keeps the text exactly as
- * entered (test/web/escaping.test.ts holds both to it).
+ * `&` (so `&amp;` typed into a field would come back as `&`) nor `<`: escaping the text fully first keeps it
+ * exactly as entered, and no page carries a raw `<` anywhere (test/web/escaping.test.ts holds it to both).
  */
 export function attr(value: string | null | undefined): string {
-  return (value ?? '').replace(/&/g, '&amp;')
+  return escapeHtml(value ?? '')
 }
 
 export function CsrfField({ token }: { token: string }) {
