@@ -145,6 +145,7 @@ function bulletinTitle(b: Bulletin): string {
 
 // A4 landscape, the columns fitted to the page's width (they are chosen to fit it at 100%), as many pages down as
 // the list needs, the header row on each, and the page number at the foot.
+const PRINT_MARGINS: ExcelJS.Margins = { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 }
 const LIST_PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
   paperSize: 9,
   orientation: 'landscape',
@@ -152,7 +153,7 @@ const LIST_PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
   fitToWidth: 1,
   fitToHeight: 0,
   horizontalCentered: true,
-  margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 },
+  margins: PRINT_MARGINS,
   printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
 }
 
@@ -194,7 +195,15 @@ const status = (s: ItemStatus) => STATUS_LABELS[s] ?? s
 function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
   const sheet = workbook.addWorksheet('汇总', {
     views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
-    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'portrait',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: PRINT_MARGINS,
+    },
     headerFooter: { oddFooter: `&C&"${FONT}"&9汇总　第 &P 页，共 &N 页` },
   })
   sheet.columns = [{ width: 26 }, { width: 14 }, { width: 14 }, { width: 16 }, { width: 14 }]
