@@ -47,7 +47,7 @@ const CELL_PADDING_PX = 6
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u3000-\u303f]|[\u{20000}-\u{3fffd}]/u
 
 /** How many lines `text` wraps to in a column `width` units wide at `size` pt. */
-export function wrappedLines(text: string, width: number, size = BODY_SIZE): number {
+function wrappedLines(text: string, width: number, size = BODY_SIZE): number {
   const usable = Math.max(1, width * 7 + 5 - CELL_PADDING_PX)
   return text.split('\n').reduce((lines, paragraph) => {
     let px = 0
