@@ -21,7 +21,7 @@ type Schema = Record<string, unknown>
 const ERROR_DESCRIPTIONS: Record<string, string> = {
   '400': 'The request is malformed: a path, query or body field fails its schema, or the body cannot be read (code VALIDATION_FAILED or a more specific one).',
   '401': 'No bearer token, or one that is unknown or belongs to a disabled account.',
-  '403': 'The account is signed in but its role may not do this.',
+  '403': 'Signed in, but not allowed to do this: the role lacks the permission, or the unit has no part in it.',
   '404': 'No such resource, or one this account may not see (a unit sees only the items it leads or shares).',
   '409': 'Conflict: the action is not allowed in the current status, the version sent is stale, or the name or code is taken.',
   '413': 'The body or the uploaded file is larger than the configured limit.',
