@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs'
 import { Type } from 'typebox'
 import { AppError } from '../errors.ts'
 import type { Config } from '../config.ts'
+import { attachmentDisposition } from '../lib/content-disposition.ts'
 import { IdParam } from '../lib/schemas.ts'
+import { ALLOWED_TYPES } from '../modules/evidence/evidence.store.ts'
 import { addDays, isValidDate, localDate, localPeriod, type Clock } from '../lib/time.ts'
 import { isItemUnit, isLeadUnit, roleMay, type AccountActor } from '../modules/auth/permissions.ts'
 import { RECTIFYING_STATUSES } from '../modules/closeout/deadlines.ts'
@@ -77,6 +79,9 @@ const MESSAGES: Record<string, string> = {
   PLAN_NOT_FOUND: '未找到该整改方案',
   EVIDENCE_NOT_FOUND: '未找到该佐证材料',
   SUPERVISION_NOT_FOUND: '未找到该督办单',
+  VERIFIER_NOT_INDEPENDENT: '验收人员属于该任务的牵头或责任单位，须由其他督查人员验收',
+  NOTICE_NOT_ENDED: '公示期尚未结束',
+  OBJECTION_PENDING: '公示期内的异议尚待处理',
 }
 
 function messageOf(err: AppError): string {
@@ -347,10 +352,9 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     }
     const { planId: _plan, ...filters } = read.service
     const { fileName, bytes } = await checklist.exportWorkbook(webActorOf(request), planId, filters)
-    const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
     return reply
       .type(XLSX_TYPE)
-      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .header('content-disposition', attachmentDisposition(fileName, `checklist-plan${planId}.xlsx`))
       .header('cache-control', 'no-store')
       .send(bytes)
   })
@@ -551,11 +555,12 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
 
   app.get('/evidence/:evidenceId', { config: { permission: 'evidence:read' }, schema: { ...hidden, params: Type.Object({ evidenceId: IdParam }) } }, async (request, reply) => {
     const { row, stream } = evidence.open(webActorOf(request), request.params.evidenceId)
-    const ascii = row.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+    const extension = Object.entries(ALLOWED_TYPES).find(([, t]) => t.fileType === row.fileType)?.[0] ?? 'bin'
     return reply
       .type(row.mediaType)
       .header('content-length', String(row.sizeBytes))
-      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(row.fileName)}`)
+      .header('content-disposition', attachmentDisposition(row.fileName, `evidence-${row.id}.${extension}`))
+      .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'no-store')
       .send(stream)
   })

@@ -181,6 +181,23 @@ describe('the pages of a lead unit', () => {
   })
 })
 
+describe('the same page for the office', () => {
+  it('offers a supervisor the actions the item allows, and a refusal of the service is shown in Chinese', async () => {
+    const target = await w.itemIn('closure_requested', { code: 'S-1' })
+    const own = await webAccount(t.app, 'supervisor', w.lead.id)
+    const b = browser(t.app)
+    await b.signIn(own.login, own.password)
+    const page = await b.get(`/items/${target.id}`)
+    expect(page.body).toContain('>验收通过</button>')
+    expect(page.body).toContain('>退回整改</button>')
+    expect(page.body).not.toContain('>报送进展</button>')
+    const res = await b.post(`/items/${target.id}/transitions`, { action: 'accept', expectedVersion: String(item(target.id).version), 'comment-accept': '现场验收合格' })
+    expect(res.statusCode).toBe(422)
+    expect(res.body).toContain('验收人员属于该任务的牵头或责任单位，须由其他督查人员验收')
+    expect(item(target.id).status).toBe('closure_requested')
+  })
+})
+
 describe('the monthly report (月调度)', () => {
   it('lists every open item the unit leads and saves the filled rows in one go, each its own event', async () => {
     const a = await w.itemIn('in_progress', { code: 'M-1', problem: '月调度一' })
