@@ -127,6 +127,62 @@ describe('the exported checklist', () => {
   })
 })
 
+describe('printing', () => {
+  // What a sheet needs to print legibly, measured independently of how the export works it out: 10 pt text needs
+  // at least 12 pt a line, and a CJK character is at least 1.8 character units wide (the width of '0' is 7 px in
+  // Calibri or 宋体, a 10 pt character 13.3 px).
+  const MIN_LINE_PT = 12
+  const CJK_UNITS = 1.8
+  const linesAtLeast = (text: string, width: number) =>
+    text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil((Array.from(line).length * CJK_UNITS) / width)), 0)
+
+  it('gives every row the height its wrapped text needs, and prints A4 landscape, the header on every page, at 80% or more', async () => {
+    const f = factories(t.app)
+    const admin = f.token('admin')
+    const planId = f.plan({ title: '石景山区贯彻落实北京市环境保护督察反馈意见整改方案' }).id
+    expect((await importChecklist(t.app, admin, planId, readFileSync(FIXTURE_PATH), { query: 'createUnits=true' })).statusCode).toBe(201)
+    const { sheet } = await exportChecklist(t.app, admin, planId)
+    const ws = sheet!
+
+    // A title over the table, as big as a title.
+    expect(ws.getCell('A1').text).toBe('石景山区贯彻落实北京市环境保护督察反馈意见整改方案')
+    expect(ws.getCell('A1').font?.size).toBeGreaterThanOrEqual(14)
+
+    const widths = HEADERS.map((_, i) => ws.getColumn(i + 1).width!)
+    let checked = 0
+    ws.eachRow((row, n) => {
+      if (n <= 3 || row.getCell(1).isMerged && row.getCell(HEADERS.length).isMerged) return // title, header, headings
+      for (const column of ['整改措施', '责任单位', '完成时限', '最近进展']) {
+        const i = HEADERS.indexOf(column)
+        const text = row.getCell(i + 1).text
+        expect(row.height, `row ${n} ${column}: ${text}`).toBeGreaterThanOrEqual(linesAtLeast(text, widths[i]!) * MIN_LINE_PT)
+      }
+      checked++
+    })
+    expect(checked).toBe(48)
+    // A problem merged over its measure rows: the rows together hold its text.
+    const problemColumn = HEADERS.indexOf('问题') + 1
+    const merges = ((ws.model as { merges?: string[] }).merges ?? []).filter((m) => /^B\d+:B\d+$/.test(m))
+    expect(merges.length).toBeGreaterThan(0)
+    for (const ref of merges) {
+      const [top, bottom] = ref.split(':').map((a) => Number(a.slice(1))) as [number, number]
+      let height = 0
+      for (let r = top; r <= bottom; r++) height += ws.getRow(r).height!
+      expect(height).toBeGreaterThanOrEqual(linesAtLeast(ws.getRow(top).getCell(problemColumn).text, widths[problemColumn - 1]!) * MIN_LINE_PT)
+    }
+
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' })
+    // Fit to the page's width, the table prints at 80% or more even where the default font is measured wide: 9.3 px a
+    // unit, padding included, as LibreOffice measured it with DejaVu Sans in place of a missing Calibri (its PDF of
+    // this export prints a 10 pt character 8.2 pt wide).
+    const margins = ws.pageSetup.margins!
+    const printableInches = 11.69 - margins.left - margins.right
+    const tableInches = widths.reduce((sum, w) => sum + w * 9.3, 0) / 96
+    expect(printableInches / tableInches).toBeGreaterThanOrEqual(0.8)
+    expect(ws.headerFooter.oddFooter).toContain('&P')
+  })
+})
+
 describe('round trip', () => {
   it('an exported checklist imports into an empty plan as the same items', async () => {
     const f = factories(t.app)

@@ -56,26 +56,28 @@ function parseRange(ref: string): CellRange | null {
 export const EXPORT_COLUMNS = [...COLUMNS, '备注', '当前状态', '是否逾期', '逾期天数', '最近进展', '销号日期'] as const
 type ExportColumn = (typeof EXPORT_COLUMNS)[number]
 
-// Widths in character units (the width of '0'). Their sum is what fits A4 landscape at about 85% (0.4" margins):
-// wider columns would print smaller. Long texts wrap and the rows grow to hold them (rowHeight below).
+// Widths in character units (the width of '0' in the sheet's default font). Their sum (139) fits A4 landscape (0.3"
+// margins) at 100% where that font is Calibri or 宋体 (7 px a unit), and at about 80% where Calibri is missing and
+// LibreOffice measures with DejaVu Sans (9.3 px a unit): wider columns would print smaller. Long texts wrap and the
+// rows grow to hold them (rowHeight below).
 const WIDTHS: Record<ExportColumn, number> = {
-  序号: 6,
-  问题: 26,
-  整改目标: 20,
-  整改措施: 29,
-  牵头单位: 11,
-  责任单位: 13,
-  完成时限: 11,
-  备注: 10,
-  当前状态: 7,
+  序号: 5,
+  问题: 19,
+  整改目标: 15,
+  整改措施: 22.5,
+  牵头单位: 9.5,
+  责任单位: 11,
+  完成时限: 10,
+  备注: 7.5,
+  当前状态: 6,
   是否逾期: 5,
   逾期天数: 5,
-  最近进展: 22,
-  销号日期: 10,
+  最近进展: 14,
+  销号日期: 9.5,
 }
 
 /** Points per printed line of 10 pt text in a CJK font (Noto Sans CJK's line gap included), and the cell's padding. */
-const LINE_HEIGHT = 14
+const LINE_HEIGHT = 15
 const ROW_PADDING = 4
 const FONT_SIZE = 10
 
@@ -121,19 +123,20 @@ export function rowHeight(values: readonly { text: string; width: number }[]): n
 }
 
 /**
- * Runs of rows that print as one problem with several measures: consecutive rows coded P-1, P-2 … P-n (n ≥ 2) with
- * the same problem. The sheet shows P once over them (merged), which the import reads back as P-1 … P-n.
+ * Runs of consecutive rows with the same problem, printed once over them (merged). When the run's codes are P-1, P-2
+ * … P-n, its 序号 prints as P over the run too (base), which the import reads back as P-1 … P-n; otherwise each row
+ * keeps its own 序号 (base null).
  */
-export function problemGroups(rows: readonly ExportRow[]): { start: number; end: number; base: string }[] {
-  const groups: { start: number; end: number; base: string }[] = []
+export function problemGroups(rows: readonly ExportRow[]): { start: number; end: number; base: string | null }[] {
+  const groups: { start: number; end: number; base: string | null }[] = []
   let i = 0
   while (i < rows.length) {
-    const m = /^(.+)-1$/u.exec(rows[i]!.code)
     let j = i
-    if (m) {
-      const base = m[1]!
-      while (j + 1 < rows.length && rows[j + 1]!.code === `${base}-${j + 2 - i}` && rows[j + 1]!.problem === rows[i]!.problem) j++
-      if (j > i) groups.push({ start: i, end: j, base })
+    while (j + 1 < rows.length && rows[j + 1]!.problem === rows[i]!.problem) j++
+    if (j > i) {
+      const base = /^(.+)-1$/u.exec(rows[i]!.code)?.[1] ?? null
+      const numbered = base !== null && rows.slice(i, j + 1).every((r, k) => r.code === `${base}-${k + 1}`)
+      groups.push({ start: i, end: j, base: numbered ? base : null })
     }
     i = j + 1
   }
@@ -203,7 +206,7 @@ export async function writeChecklistWorkbook(input: { title: string; note: strin
       rowNumber++
       const group = groupOf(i)
       const values: Record<ExportColumn, string | number | null> = {
-        序号: group ? group.base : item.code,
+        序号: group?.base ?? item.code,
         问题: item.problem,
         整改目标: item.target,
         整改措施: item.measures,
@@ -234,7 +237,7 @@ export async function writeChecklistWorkbook(input: { title: string; note: strin
       const top = firstRow + group.start
       const bottom = firstRow + group.end
       const rows = section.rows.slice(group.start, group.end + 1)
-      sheet.mergeCells(top, 1, bottom, 1)
+      if (group.base !== null) sheet.mergeCells(top, 1, bottom, 1)
       sheet.mergeCells(top, 2, bottom, 2)
       const sharedTarget = rows.every((r) => r.target === rows[0]!.target)
       if (sharedTarget) sheet.mergeCells(top, 3, bottom, 3)
@@ -255,7 +258,7 @@ export async function writeChecklistWorkbook(input: { title: string; note: strin
     fitToHeight: 0,
     printTitlesRow: '3:3',
     horizontalCentered: true,
-    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.25, footer: 0.25 },
+    margins: { left: 0.3, right: 0.3, top: 0.5, bottom: 0.5, header: 0.25, footer: 0.25 },
   }
   sheet.headerFooter = { oddFooter: '第 &P 页，共 &N 页' }
   return Buffer.from(await workbook.xlsx.writeBuffer())
