@@ -115,6 +115,37 @@ describe.each(DISTRICT_FIXTURES.map((fixture) => [fixture.file, fixture] as cons
   })
 })
 
+describe('the deadline as worded', () => {
+  it('is shown on the item, dropped when the deadline is changed without new wording, and exported as the plan has it', async () => {
+    const hexi = DISTRICT_FIXTURES.find((x) => x.file === 'checklist-hexi.xlsx')!
+    const planId = f.plan({ categories: hexi.categories }).id
+    expect((await importChecklist(t.app, admin, planId, readFileSync(hexi.path), { query: 'createUnits=true' })).statusCode).toBe(201)
+    const listed = (await as(t.app, admin).get(`/api/v1/items?planId=${planId}&limit=200`)).json().items as ItemJson[]
+    const [first, second] = listed
+    const one = (await as(t.app, admin).get(`/api/v1/items/${first!.id}`)).json()
+    expect(one).toMatchObject({ code: '1-1', deadlineKind: 'date', deadline: '2026-12-31', deadlineText: '2026年12月底前', note: '' })
+
+    // A new date without new wording: the old wording no longer says what the deadline is.
+    const moved = await as(t.app, admin).patch(`/api/v1/items/${first!.id}`, { deadline: '2027-01-15' }, { 'if-match': `"${one.version}"` })
+    expect(moved.statusCode, moved.body).toBe(200)
+    expect(moved.json()).toMatchObject({ deadline: '2027-01-15', deadlineText: '' })
+    // New wording with it is kept.
+    const two = (await as(t.app, admin).get(`/api/v1/items/${second!.id}`)).json()
+    const reworded = await as(t.app, admin).patch(
+      `/api/v1/items/${second!.id}`,
+      { deadline: '2027-06-30', deadlineText: '2027年上半年', note: '延期经区整改办同意' },
+      { 'if-match': `"${two.version}"` },
+    )
+    expect(reworded.json()).toMatchObject({ deadline: '2027-06-30', deadlineText: '2027年上半年', note: '延期经区整改办同意' })
+
+    const { sheet } = await exportChecklist(t.app, admin, planId)
+    const deadlines = new Map<string, string>()
+    sheet!.eachRow((row) => deadlines.set(row.getCell(4).text, row.getCell(7).text))
+    expect(deadlines.get(hexi.items[0]!.measures)).toBe('2027年1月15日前')
+    expect(deadlines.get(hexi.items[1]!.measures)).toBe('2027年上半年')
+  })
+})
+
 describe('task areas', () => {
   const nanshan = DISTRICT_FIXTURES.find((x) => x.file === 'checklist-nanshan.xlsx')!
   const bytes = readFileSync(nanshan.path)
