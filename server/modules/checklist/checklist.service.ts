@@ -281,8 +281,10 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
         unknownInColumn.set(row.categoryCell, rows)
         return ''
       }
-      if (row.heading) return categoryOfHeading.get(row.heading.row) ?? ''
+      const fromHeading = row.heading ? categoryOfHeading.get(row.heading.row) : undefined
+      if (fromHeading !== undefined) return fromHeading
       if (plan.categories.length === 1) return plan.categories[0]!
+      // A blank cell in the column (under no heading of the plan's): the row has no task area.
       if (row.categoryCell === '' && plan.categories.length > 1) blankInColumn.push(row.row)
       return ''
     })
