@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Multipart } from '@fastify/multipart'
 import { Type } from 'typebox'
 import { AppError, badRequest } from '../../errors.ts'
+import { attachmentDisposition } from '../../lib/content-disposition.ts'
 import { errorResponses, IdParam, Nullable } from '../../lib/schemas.ts'
 import { actorOf } from '../../plugins/auth.ts'
 import type { ChecklistService, ImportOptions } from './checklist.service.ts'
@@ -80,12 +81,6 @@ export const checklistSchemas = [ImportResult, ImportPreview]
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
-/** RFC 6266 / 5987: a meaningful ASCII name for clients that do not read filename*, and the UTF-8 name. */
-function contentDisposition(fileName: string, asciiFileName: string): string {
-  const ascii = asciiFileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
-}
-
 /** Options sent as multipart fields (before the file part) instead of in the query string. */
 function optionsFromFields(fields: Multipart['fields']): ImportOptions & { dryRun?: boolean } {
   const options: ImportOptions & { dryRun?: boolean } = {}
@@ -124,6 +119,7 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
         multipartBody: Type.Object({
           createUnits: Type.Optional(Type.Boolean({ description: 'As in the query string; a field must come before the file' })),
           mode: Type.Optional(Type.Union([Type.Literal('create'), Type.Literal('update')], { description: 'As in the query string; a field must come before the file' })),
+          dryRun: Type.Optional(Type.Boolean({ description: 'As in the query string; a field must come before the file' })),
           file: Type.String({ format: 'binary', description: 'The checklist, .xlsx' }),
         }),
         params: PlanIdParams,
@@ -187,7 +183,7 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
     },
     async (request, reply) => {
       const { fileName, asciiFileName, bytes } = await checklist.exportWorkbook(actorOf(request), request.params.planId)
-      return reply.type(XLSX_TYPE).header('content-disposition', contentDisposition(fileName, asciiFileName)).header('x-content-type-options', 'nosniff').send(bytes)
+      return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(fileName, asciiFileName)).header('x-content-type-options', 'nosniff').send(bytes)
     },
   )
 }
