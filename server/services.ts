@@ -13,6 +13,7 @@ import { createPlansRepo } from './modules/plans/plans.repo.ts'
 import { createPlansService } from './modules/plans/plans.service.ts'
 import { createUnitsRepo } from './modules/units/units.repo.ts'
 import { createUnitsService } from './modules/units/units.service.ts'
+import { createAdminEventsRepo, createAdminEventsService } from './modules/admin-events/admin-events.repo.ts'
 import { createCloseoutRepo } from './modules/closeout/closeout.repo.ts'
 import { createCloseoutService } from './modules/closeout/closeout.service.ts'
 import { createEvidenceService } from './modules/evidence/evidence.service.ts'
@@ -39,12 +40,14 @@ export function createServices({ database, clock, config }: { database: Database
   const plansRepo = createPlansRepo(db)
   const itemsRepo = createItemsRepo(db, sqlite, changeEpoch)
   const eventsRepo = createEventsRepo(db)
+  const adminEvents = createAdminEventsRepo(db)
 
-  const units = createUnitsService({ repo: unitsRepo, clock })
-  const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock })
+  const units = createUnitsService({ repo: unitsRepo, clock, transact, eventsRepo, adminEvents })
+  const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock, transact, adminEvents })
   const signIn = createSignInService({
     repo: createSessionsRepo(db),
     accounts,
+    adminEvents,
     clock,
     transact,
     idleMinutes: config.sessionIdleMinutes,
@@ -80,7 +83,7 @@ export function createServices({ database, clock, config }: { database: Database
   })
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
+  return { adminEvents: createAdminEventsService({ repo: adminEvents, clock }), units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
 }
 
 export type Services = ReturnType<typeof createServices>

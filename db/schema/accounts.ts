@@ -18,6 +18,8 @@ export const accounts = sqliteTable(
     login: text('login').unique(),
     passwordHash: text('password_hash'),
     passwordChangedAt: text('password_changed_at'),
+    /** Set when an admin revokes the bearer token (its hash is then replaced by one of a value never handed out). */
+    tokenRevokedAt: text('token_revoked_at'),
   },
   (t) => [index('accounts_unit_idx').on(t.unitId)],
 )

@@ -12,6 +12,8 @@ export const operationIds: Readonly<Record<string, string>> = {
   'POST /api/v1/accounts': 'createAccount',
   'GET /api/v1/units': 'listUnits',
   'POST /api/v1/units': 'createUnit',
+  'PATCH /api/v1/units/:unitId': 'renameUnit',
+  'POST /api/v1/units/:unitId/merge': 'mergeUnit',
 
   'GET /api/v1/plans': 'listPlans',
   'POST /api/v1/plans': 'createPlan',

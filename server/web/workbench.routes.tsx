@@ -24,6 +24,7 @@ import { ItemPage, type FormState, type ItemForms } from './pages/item.tsx'
 import { EMPTY_FILTERS, ItemsPage, listQuery, type ListFilters } from './pages/items.tsx'
 import { MonthlyPage, type MonthlyRow } from './pages/monthly.tsx'
 import { ErrorPage, LoginPage, PasswordPage } from './pages/sign-in.tsx'
+import { adminRoutes } from './admin.routes.tsx'
 import { checkMultipartCsrf, clearSessionCookie, issueLoginCsrf, LOGIN_CSRF_COOKIE, sessionOf, setSessionCookie, WebRefusal, webActorOf, webAuthPlugin } from './web-auth.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/workbench.css', import.meta.url), 'utf8')
@@ -43,7 +44,7 @@ function parseForm(body: string): FormFields {
   return fields
 }
 
-function field(form: unknown, name: string): string {
+export function field(form: unknown, name: string): string {
   const value = (form as FormFields | undefined)?.[name]
   return typeof value === 'string' ? value : Array.isArray(value) ? (value[0] ?? '') : ''
 }
@@ -84,7 +85,7 @@ const MESSAGES: Record<string, string> = {
   OBJECTION_PENDING: '公示期内的异议尚待处理',
 }
 
-function messageOf(err: AppError): string {
+export function messageOf(err: AppError): string {
   return MESSAGES[err.code] ?? (err.statusCode === 404 ? '未找到' : err.statusCode === 403 ? '您无权进行此操作' : '操作未能完成，请检查填写的内容')
 }
 
@@ -115,11 +116,11 @@ function safeNext(next: string): string {
   return /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/'
 }
 
-function sendHtml(reply: FastifyReply, statusCode: number, html: JSX.Element) {
+export function sendHtml(reply: FastifyReply, statusCode: number, html: JSX.Element) {
   return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
 }
 
-function viewerOf(request: FastifyRequest): Viewer {
+export function viewerOf(request: FastifyRequest): Viewer {
   const session = sessionOf(request)
   return { account: session.account, csrfToken: session.csrfToken }
 }
@@ -618,6 +619,8 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     request.log.info({ reports: entries.length }, 'monthly reports filed')
     return reply.redirect(`/monthly?msg=monthly&n=${entries.length}`, 303)
   })
+
+  await app.register(adminRoutes, { services, config, clock })
 }
 
 /** '' → null (not given); a whole number 0–100 → it; anything else → the message for the field. */

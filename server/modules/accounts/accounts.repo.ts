@@ -4,6 +4,13 @@ import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
 import { accounts, units } from '../../../db/schema/index.ts'
 import type { Role } from '../closeout/state-machine.ts'
 
+/** What the admin's account list shows besides the account: its login and whether it or its token is switched off. */
+export interface AccountAdminRow extends AccountRow {
+  login: string | null
+  disabledAt: string | null
+  tokenRevokedAt: string | null
+}
+
 export interface AccountRow {
   id: number
   name: string
@@ -53,6 +60,28 @@ export function createAccountsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEp
     },
     list(): AccountRow[] {
       return db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).orderBy(asc(accounts.id)).all()
+    },
+    listForAdmin(): AccountAdminRow[] {
+      return db
+        .select({ ...accountColumns, login: accounts.login, disabledAt: accounts.disabledAt, tokenRevokedAt: accounts.tokenRevokedAt })
+        .from(accounts)
+        .leftJoin(units, eq(units.id, accounts.unitId))
+        .orderBy(asc(accounts.id))
+        .all()
+    },
+    findForAdmin(id: number): AccountAdminRow | undefined {
+      return db
+        .select({ ...accountColumns, login: accounts.login, disabledAt: accounts.disabledAt, tokenRevokedAt: accounts.tokenRevokedAt })
+        .from(accounts)
+        .leftJoin(units, eq(units.id, accounts.unitId))
+        .where(eq(accounts.id, id))
+        .get()
+    },
+    setDisabled(id: number, disabledAt: string | null): void {
+      db.update(accounts).set({ disabledAt }).where(eq(accounts.id, id)).run()
+    },
+    setTokenHash(id: number, tokenHash: string, tokenRevokedAt: string | null): void {
+      db.update(accounts).set({ tokenHash, tokenRevokedAt }).where(eq(accounts.id, id)).run()
     },
     insert(row: { name: string; role: Role; unitId: number | null; tokenHash: string; createdAt: string }): number {
       return db.insert(accounts).values(row).returning({ id: accounts.id }).get().id

@@ -6,7 +6,12 @@ import type { AccountRow } from './accounts.repo.ts'
 import type { AccountsService } from './accounts.service.ts'
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts'
 import type { SessionsRepo } from './sessions.repo.ts'
+import type { AdminEventsRepo } from '../admin-events/admin-events.repo.ts'
+import type { AccountActor } from '../auth/permissions.ts'
+import { AppError } from '../../errors.ts'
 import { generateToken, hashToken } from './tokens.ts'
+
+const LOGIN_PATTERN = /^[\p{L}\p{N}._@-]{2,64}$/u
 
 /** Failures of one login allowed before each further attempt must wait. */
 export const FAILURES_BEFORE_SLOWING = 3
@@ -30,7 +35,13 @@ export interface WebSession {
 
 export type PasswordChangeResult = { ok: true; endedSessions: number } | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }
 
+/** What the admin's account form gets back when it cannot create the account: the field at fault and why. */
+export type AdminAccountResult =
+  | { ok: true; account: AccountRow }
+  | { ok: false; field: 'login' | 'password' | 'name' | 'unitId'; message: string }
+
 interface Deps {
+  adminEvents?: AdminEventsRepo
   repo: SessionsRepo
   accounts: AccountsService
   clock: Clock
@@ -43,7 +54,7 @@ interface Deps {
  * Signing in to the workbench: passwords, sessions kept in the database (they survive a restart) and the slowing
  * and locking of guessed passwords. Bearer tokens for programs are the accounts service's and are not touched here.
  */
-export function createSignInService({ repo, accounts, clock, transact, idleMinutes, maxHours }: Deps) {
+export function createSignInService({ repo, accounts, clock, transact, idleMinutes, maxHours, adminEvents }: Deps) {
   const idleMs = idleMinutes * 60_000
 
   /** How long a login must wait after `failures` failures (0: not at all). */
@@ -138,7 +149,7 @@ export function createSignInService({ repo, accounts, clock, transact, idleMinut
      */
     async setPassword(input: { login: string; password: string; role: Role; name: string; unitId: number | null }): Promise<{ account: AccountRow; created: boolean }> {
       const login = input.login.trim()
-      if (!/^[\p{L}\p{N}._@-]{2,64}$/u.test(login)) throw new Error('登录名须为2至64个字母、数字或 . _ @ -')
+      if (!LOGIN_PATTERN.test(login)) throw new Error('登录名须为2至64个字母、数字或 . _ @ -')
       const problem = passwordProblem(input.password)
       if (problem) throw new Error(problem)
       const passwordHash = await hashPassword(input.password)
@@ -155,6 +166,50 @@ export function createSignInService({ repo, accounts, clock, transact, idleMinut
         repo.setCredentials(account.id, { login, passwordHash, passwordChangedAt: at })
         return { account, created: true }
       })
+    },
+
+    /** The admin creates an account that can sign in: a login, a role, a unit where the role has one, a first password. */
+    async createWithPassword(
+      actor: AccountActor,
+      input: { login: string; name: string; role: Role; unitId: number | null; password: string },
+    ): Promise<AdminAccountResult> {
+      const login = input.login.trim()
+      if (!LOGIN_PATTERN.test(login)) return { ok: false, field: 'login', message: '用户名须为2至64个字母、数字或 . _ @ -' }
+      if (input.name.trim() === '') return { ok: false, field: 'name', message: '请填写姓名' }
+      const problem = passwordProblem(input.password)
+      if (problem) return { ok: false, field: 'password', message: problem }
+      const passwordHash = await hashPassword(input.password)
+      const at = clock.now().toISOString()
+      try {
+        return transact(() => {
+          if (repo.credentialsByLogin(login)) return { ok: false as const, field: 'login' as const, message: '该用户名已被使用' }
+          const { account } = accounts.create({ name: input.name, role: input.role, unitId: input.unitId })
+          repo.setCredentials(account.id, { login, passwordHash, passwordChangedAt: at })
+          adminEvents?.append({ at, actor, action: 'account.create', subjectKind: 'account', subjectId: account.id, summary: `新建账号“${account.name}”（用户名 ${login}）` })
+          return { ok: true as const, account }
+        })
+      } catch (err) {
+        if (err instanceof AppError && ['UNIT_REQUIRED', 'UNIT_NOT_ALLOWED', 'UNIT_NOT_FOUND', 'UNIT_MERGED'].includes(err.code)) {
+          const message = err.code === 'UNIT_REQUIRED' ? '责任单位账号须选择单位' : err.code === 'UNIT_NOT_ALLOWED' ? '系统管理员和领导小组账号不属于任何单位' : '所选单位不存在或已合并'
+          return { ok: false, field: 'unitId', message }
+        }
+        throw err
+      }
+    },
+
+    /** The admin sets a new password for an account (it is told to the person); the account's sessions end. */
+    async resetPassword(actor: AccountActor, accountId: number, password: string): Promise<{ ok: true } | { ok: false; message: string }> {
+      const account = accounts.get(accountId)
+      const problem = passwordProblem(password)
+      if (problem) return { ok: false, message: problem }
+      const passwordHash = await hashPassword(password)
+      const at = clock.now().toISOString()
+      transact(() => {
+        repo.setCredentials(account.id, { passwordHash, passwordChangedAt: at })
+        repo.endSessionsOf(account.id, at, null)
+        adminEvents?.append({ at, actor, action: 'account.password_reset', subjectKind: 'account', subjectId: account.id, summary: `重置账号“${account.name}”的密码` })
+      })
+      return { ok: true }
     },
 
     loginOf(accountId: number): string | null {

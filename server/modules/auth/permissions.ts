@@ -12,6 +12,11 @@ export const PERMISSIONS = {
   'workbench:use': ALL,
   'units:list': ALL,
   'units:create': ['admin'],
+  'units:edit': ['admin'],
+  'units:merge': ['admin'],
+  'accounts:edit': ['admin'],
+  /** The admin's pages of the workbench and the admin trail. */
+  'admin:use': ['admin'],
   'accounts:list': ['admin'],
   'accounts:create': ['admin'],
   'plans:list': ALL,

@@ -52,6 +52,7 @@ const COMMENT_LABELS: Record<ItemAction, string> = {
 const EVENT_TITLES: Record<string, string> = {
   create: '列入整改清单',
   edit: '修改任务内容',
+  unit_merged: '单位合并（机构改革）',
   progress_reported: '报送进展',
   evidence_added: '上传佐证材料',
   extension_requested: '申请延期',

@@ -1,0 +1,348 @@
+// The admin's pages of the workbench (registered inside the workbench's scope: its sessions, CSRF checks, form
+// parsing and error pages apply). Thin: each form calls a service, which records the change in the admin trail.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { createHash, randomBytes } from 'node:crypto'
+import { Type } from 'typebox'
+import { AppError } from '../errors.ts'
+import type { Config } from '../config.ts'
+import { IdParam } from '../lib/schemas.ts'
+import type { Clock } from '../lib/time.ts'
+import type { ImportOptions, ImportPreview } from '../modules/checklist/checklist.service.ts'
+import { ROLES, type Role } from '../modules/closeout/state-machine.ts'
+import type { Services } from '../services.ts'
+import type { Flash } from './components.tsx'
+import { AccountPage, AccountsPage, AdminHomePage, AuditPage, ImportPage, UnitPage, UnitsPage, type FieldErrors, type FieldValues } from './pages/admin.tsx'
+import { checkMultipartCsrf, webActorOf } from './web-auth.ts'
+import { field, messageOf, sendHtml, viewerOf } from './workbench.routes.tsx'
+
+const hidden = { hide: true }
+const UnitParams = Type.Object({ unitId: IdParam })
+const AccountParams = Type.Object({ accountId: IdParam })
+const AUDIT_PAGE = 50
+/** How long an uploaded checklist waits for 确认导入. */
+const PENDING_IMPORT_MS = 30 * 60_000
+const MAX_PENDING_IMPORTS = 20
+
+const ADMIN_MESSAGES: Record<string, string> = {
+  UNIT_NAME_TAKEN: '已有同名单位',
+  UNIT_MERGED: '该单位已合并，不能再更改',
+  MERGE_INTO_SELF: '不能并入自身',
+  UNIT_NOT_FOUND: '未找到该单位',
+  ACCOUNT_NOT_FOUND: '未找到该账号',
+  CANNOT_DISABLE_SELF: '不能停用自己的账号',
+  VALIDATION_FAILED: '请填写名称（不超过100字）',
+  FILE_TOO_LARGE: '文件超过大小限制',
+}
+
+function adminMessage(err: AppError): string {
+  return ADMIN_MESSAGES[err.code] ?? messageOf(err)
+}
+
+/** The message a redirect announces, by key: only these texts can appear, whatever the URL says. */
+const ADMIN_FLASHES: Record<string, string> = {
+  'unit-created': '单位已新增',
+  renamed: '单位已更名',
+  merged: '单位已合并，任务和账号已移交',
+  'account-created': '账号已新建，可用所设密码登录',
+  disabled: '账号已停用',
+  enabled: '账号已启用',
+  'password-reset': '密码已重置，该账号的登录已全部退出',
+  'token-revoked': '接口令牌已吊销',
+  imported: '整改清单已导入',
+}
+
+function adminFlash(query: unknown): Flash | null {
+  const key = (query as Record<string, unknown> | undefined)?.['msg']
+  if (typeof key !== 'string' || !Object.hasOwn(ADMIN_FLASHES, key)) return null
+  const n = Number((query as Record<string, unknown>)['n'])
+  const count = Number.isInteger(n) && n >= 0 && n < 100_000 ? `（${n}项）` : ''
+  return { kind: 'ok', text: `${ADMIN_FLASHES[key]}${count}` }
+}
+
+interface PendingImport {
+  accountId: number
+  planId: number
+  fileName: string
+  bytes: Buffer
+  sha256: string
+  options: ImportOptions
+  expiresAt: number
+}
+
+export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (app, { services, clock }) => {
+  const { units, accounts, signIn, plans, checklist, adminEvents } = services
+  // An uploaded checklist between its preview and 确认导入: kept here (not in the browser), for its uploader only.
+  // Lost on a restart, which only means uploading it again.
+  const pending = new Map<string, PendingImport>()
+
+  const recent = (subjectKind?: string, subjectId?: number) => adminEvents.list({ limit: 20, subjectKind, subjectId })
+
+  app.get('/admin', { config: { permission: 'admin:use' }, schema: hidden }, async (request, reply) =>
+    sendHtml(reply, 200, <AdminHomePage viewer={viewerOf(request)} units={units.list()} accounts={accounts.listForAdmin()} events={recent()} flash={adminFlash(request.query)} />),
+  )
+
+  // ── units ─────────────────────────────────────────────────────────────
+
+  const unitsPage = (request: FastifyRequest, reply: FastifyReply, status: number, values?: FieldValues, errors?: FieldErrors) =>
+    sendHtml(reply, status, <UnitsPage viewer={viewerOf(request)} units={units.list()} values={values} errors={errors} flash={adminFlash(request.query)} />)
+
+  app.get('/admin/units', { config: { permission: 'admin:use' }, schema: hidden }, async (request, reply) => unitsPage(request, reply, 200))
+
+  app.post('/admin/units', { config: { permission: 'units:create' }, schema: hidden }, async (request, reply) => {
+    const name = field(request.body, 'name')
+    try {
+      const unit = units.create(name, webActorOf(request))
+      return reply.redirect(`/admin/units/${unit.id}?msg=unit-created`, 303)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500) throw err
+      return unitsPage(request, reply, err.statusCode === 409 ? 409 : 400, { name }, { name: adminMessage(err) })
+    }
+  })
+
+  const unitPage = (request: FastifyRequest, reply: FastifyReply, unitId: number, status: number, values?: FieldValues, errors?: FieldErrors) =>
+    sendHtml(
+      reply,
+      status,
+      <UnitPage
+        viewer={viewerOf(request)}
+        unit={units.get(unitId)}
+        units={units.list()}
+        usage={units.usage(unitId)}
+        events={recent('unit', unitId)}
+        values={values}
+        errors={errors}
+        flash={adminFlash(request.query)}
+      />,
+    )
+
+  app.get('/admin/units/:unitId', { config: { permission: 'units:edit' }, schema: { ...hidden, params: UnitParams } }, async (request, reply) =>
+    unitPage(request, reply, request.params.unitId, 200),
+  )
+
+  app.post('/admin/units/:unitId/rename', { config: { permission: 'units:edit' }, schema: { ...hidden, params: UnitParams } }, async (request, reply) => {
+    const { unitId } = request.params
+    const name = field(request.body, 'name')
+    try {
+      units.rename(webActorOf(request), unitId, name)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500 || err.statusCode === 404) throw err
+      return unitPage(request, reply, unitId, err.statusCode, { name }, { name: adminMessage(err) })
+    }
+    return reply.redirect(`/admin/units/${unitId}?msg=renamed`, 303)
+  })
+
+  app.post('/admin/units/:unitId/merge', { config: { permission: 'units:merge' }, schema: { ...hidden, params: UnitParams } }, async (request, reply) => {
+    const { unitId } = request.params
+    const into = field(request.body, 'intoUnitId')
+    const values = { intoUnitId: into }
+    if (!/^[1-9]\d{0,9}$/.test(into)) return unitPage(request, reply, unitId, 400, values, { intoUnitId: '请选择存续单位' })
+    if (field(request.body, 'confirm') !== 'yes') return unitPage(request, reply, unitId, 400, values, { confirm: '请勾选“确认合并”' })
+    let moved: number
+    try {
+      moved = new Set(units.merge(webActorOf(request), unitId, Number(into)).items.map((i) => i.itemId)).size
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500) throw err
+      if (err.statusCode === 404 && err.code === 'UNIT_NOT_FOUND' && units.list().some((u) => u.id === unitId)) {
+        return unitPage(request, reply, unitId, 400, values, { intoUnitId: '请选择存续单位' })
+      }
+      if (err.statusCode === 404) throw err
+      return unitPage(request, reply, unitId, err.statusCode, values, { intoUnitId: adminMessage(err) })
+    }
+    request.log.info({ unitId, intoUnitId: Number(into), items: moved }, 'unit merged')
+    return reply.redirect(`/admin/units/${into}?msg=merged&n=${moved}`, 303)
+  })
+
+  // ── accounts ──────────────────────────────────────────────────────────
+
+  const accountsPage = (request: FastifyRequest, reply: FastifyReply, status: number, values?: FieldValues, errors?: FieldErrors) =>
+    sendHtml(reply, status, <AccountsPage viewer={viewerOf(request)} accounts={accounts.listForAdmin()} units={units.list()} values={values} errors={errors} flash={adminFlash(request.query)} />)
+
+  app.get('/admin/accounts', { config: { permission: 'accounts:list' }, schema: hidden }, async (request, reply) => accountsPage(request, reply, 200))
+
+  app.post('/admin/accounts', { config: { permission: 'accounts:create' }, schema: hidden }, async (request, reply) => {
+    const values: FieldValues = {
+      login: field(request.body, 'login').slice(0, 64),
+      name: field(request.body, 'name').slice(0, 100),
+      role: field(request.body, 'role'),
+      unitId: field(request.body, 'unitId'),
+    }
+    const password = field(request.body, 'password').slice(0, 200)
+    if (!(ROLES as readonly string[]).includes(values['role']!)) return accountsPage(request, reply, 400, values, { role: '请选择角色' })
+    if (values['unitId'] !== '' && !/^[1-9]\d{0,9}$/.test(values['unitId']!)) return accountsPage(request, reply, 400, values, { unitId: '请选择单位' })
+    const result = await signIn.createWithPassword(webActorOf(request), {
+      login: values['login']!,
+      name: values['name']!,
+      role: values['role'] as Role,
+      unitId: values['unitId'] === '' ? null : Number(values['unitId']),
+      password,
+    })
+    if (!result.ok) return accountsPage(request, reply, result.message === '该用户名已被使用' ? 409 : 422, values, { [result.field]: result.message })
+    return reply.redirect(`/admin/accounts/${result.account.id}?msg=account-created`, 303)
+  })
+
+  const accountPage = (request: FastifyRequest, reply: FastifyReply, accountId: number, status: number, extra: { token?: string; errors?: FieldErrors; flash?: Flash } = {}) =>
+    sendHtml(
+      reply,
+      status,
+      <AccountPage
+        viewer={viewerOf(request)}
+        account={accounts.getForAdmin(accountId)}
+        events={recent('account', accountId)}
+        token={extra.token}
+        errors={extra.errors}
+        flash={extra.flash ?? adminFlash(request.query)}
+      />,
+    )
+
+  app.get('/admin/accounts/:accountId', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) =>
+    accountPage(request, reply, request.params.accountId, 200),
+  )
+
+  for (const [path, disabled] of [['disable', true], ['enable', false]] as const) {
+    app.post(`/admin/accounts/:accountId/${path}`, { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
+      const { accountId } = request.params
+      try {
+        accounts.setDisabled(webActorOf(request), accountId, disabled)
+      } catch (err) {
+        if (!(err instanceof AppError) || err.statusCode !== 409) throw err
+        return accountPage(request, reply, accountId, 409, { flash: { kind: 'error', text: adminMessage(err) } })
+      }
+      return reply.redirect(`/admin/accounts/${accountId}?msg=${disabled ? 'disabled' : 'enabled'}`, 303)
+    })
+  }
+
+  app.post('/admin/accounts/:accountId/password', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
+    const { accountId } = request.params
+    const result = await signIn.resetPassword(webActorOf(request), accountId, field(request.body, 'password').slice(0, 200))
+    if (!result.ok) return accountPage(request, reply, accountId, 422, { errors: { password: result.message } })
+    return reply.redirect(`/admin/accounts/${accountId}?msg=password-reset`, 303)
+  })
+
+  // The new token is shown on this answer only (no redirect: it must not sit in a URL or be shown again).
+  app.post('/admin/accounts/:accountId/token', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
+    const { accountId } = request.params
+    const { token } = accounts.issueToken(webActorOf(request), accountId)
+    return accountPage(request, reply, accountId, 200, { token, flash: { kind: 'ok', text: '已签发新的接口令牌' } })
+  })
+
+  app.post('/admin/accounts/:accountId/token/revoke', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
+    const { accountId } = request.params
+    accounts.revokeToken(webActorOf(request), accountId)
+    return reply.redirect(`/admin/accounts/${accountId}?msg=token-revoked`, 303)
+  })
+
+  // ── the checklist import: upload → preview of every row and error → 确认导入 ─────────
+
+  const planOptions = () => plans.list().map((p) => ({ id: p.id, title: p.title }))
+
+  app.get('/admin/import', { config: { permission: 'checklist:import' }, schema: hidden }, async (request, reply) =>
+    sendHtml(reply, 200, <ImportPage viewer={viewerOf(request)} plans={planOptions()} flash={adminFlash(request.query)} />),
+  )
+
+  function prune(now: number) {
+    for (const [key, p] of pending) if (p.expiresAt <= now) pending.delete(key)
+    while (pending.size >= MAX_PENDING_IMPORTS) pending.delete(pending.keys().next().value!)
+  }
+
+  app.post('/admin/import', { config: { permission: 'checklist:import', multipartCsrf: true }, schema: hidden }, async (request, reply) => {
+    const actor = webActorOf(request)
+    const values: FieldValues = {}
+    const again = (status: number, error: string) => sendHtml(reply, status, <ImportPage viewer={viewerOf(request)} plans={planOptions()} values={values} error={error} />)
+    if (!request.isMultipart()) return again(400, '请通过页面上的表单选择文件上传')
+    let token: string | undefined
+    let file: { name: string; bytes: Buffer } | null = null
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        if (typeof part.value !== 'string') continue
+        if (part.fieldname === '_csrf') token = part.value
+        else values[part.fieldname] = part.value.slice(0, 100)
+        continue
+      }
+      checkMultipartCsrf(request, token)
+      if (file || !part.filename) {
+        part.file.resume()
+        continue
+      }
+      try {
+        file = { name: part.filename, bytes: await part.toBuffer() }
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return again(413, '文件超过大小限制')
+        throw err
+      }
+    }
+    checkMultipartCsrf(request, token)
+    const planId = Number(values['planId'])
+    if (!Number.isInteger(planId) || !plans.list().some((p) => p.id === planId)) return again(400, '请选择整改方案')
+    if (!file || file.bytes.length === 0) return again(400, '请选择清单文件')
+    const options: ImportOptions = { mode: values['mode'] === 'update' ? 'update' : 'create', createUnits: values['createUnits'] === 'true' }
+    let preview: ImportPreview
+    try {
+      preview = checklist.previewImport(actor, planId, await checklist.readWorkbook(file.bytes), options)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500 || err.statusCode === 403) throw err
+      return again(err.statusCode === 413 ? 413 : 422, err.statusCode === 413 ? '文件超过大小限制' : '无法读取该文件，请上传 .xlsx 格式的整改清单')
+    }
+    const now = clock.now().getTime()
+    prune(now)
+    const key = randomBytes(18).toString('base64url')
+    if (preview.ok) {
+      pending.set(key, {
+        accountId: actor.accountId,
+        planId,
+        fileName: file.name,
+        bytes: file.bytes,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        options,
+        expiresAt: now + PENDING_IMPORT_MS,
+      })
+    }
+    request.log.info({ planId, ok: preview.ok, rows: preview.rows.length, errors: preview.errors.length }, 'checklist import previewed')
+    return sendHtml(
+      reply,
+      preview.ok ? 200 : 422,
+      <ImportPage viewer={viewerOf(request)} plans={planOptions()} values={values} preview={{ token: key, fileName: file.name, result: preview }} />,
+    )
+  })
+
+  app.post('/admin/import/confirm', { config: { permission: 'checklist:import' }, schema: hidden }, async (request, reply) => {
+    const actor = webActorOf(request)
+    const key = field(request.body, 'token')
+    const held = pending.get(key)
+    if (!held || held.accountId !== actor.accountId || held.expiresAt <= clock.now().getTime()) {
+      return sendHtml(reply, 409, <ImportPage viewer={viewerOf(request)} plans={planOptions()} error="预览已过期或已导入，请重新上传文件" />)
+    }
+    pending.delete(key)
+    const sheet = await checklist.readWorkbook(held.bytes)
+    try {
+      const result = services.transact(() => {
+        const imported = checklist.importSheet(actor, held.planId, sheet, held.options)
+        adminEvents.record({
+        actor,
+        action: 'checklist.import',
+        subjectKind: 'plan',
+        subjectId: held.planId,
+        summary: `导入整改清单“${held.fileName}”：新增${imported.created}项，更新${imported.updated}项`,
+          details: { fileName: held.fileName, sha256: held.sha256, created: imported.created, updated: imported.updated },
+        })
+        return imported
+      })
+      request.log.info({ planId: held.planId, created: result.created, updated: result.updated }, 'checklist imported')
+      return reply.redirect(`/admin/import?msg=imported&n=${result.created + result.updated}`, 303)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500) throw err
+      // The data changed between the preview and the confirmation: show the preview as it stands now.
+      const preview = checklist.previewImport(actor, held.planId, sheet, held.options)
+      return sendHtml(reply, 409, <ImportPage viewer={viewerOf(request)} plans={planOptions()} preview={{ token: '', fileName: held.fileName, result: { ...preview, ok: false } }} error="导入前数据已变化，未保存任何内容，请核对后重新上传" />)
+    }
+  })
+
+  // ── the admin trail ───────────────────────────────────────────────────
+
+  app.get('/admin/audit', { config: { permission: 'admin:use' }, schema: { ...hidden, querystring: Type.Object({ before: Type.Optional(IdParam) }) } }, async (request, reply) => {
+    const events = adminEvents.list({ limit: AUDIT_PAGE + 1, before: request.query.before })
+    const more = events.length > AUDIT_PAGE
+    const shown = events.slice(0, AUDIT_PAGE)
+    return sendHtml(reply, 200, <AuditPage viewer={viewerOf(request)} events={shown} nextBefore={more ? shown[shown.length - 1]!.id : null} />)
+  })
+}
