@@ -11,8 +11,11 @@ import type { Clock } from '../lib/time.ts'
 import type { ImportOptions, ImportPreview } from '../modules/checklist/checklist.service.ts'
 import { ROLES, type Role } from '../modules/closeout/state-machine.ts'
 import type { Services } from '../services.ts'
-import type { Flash } from './components.tsx'
+import { Layout, type Flash } from './components.tsx'
 import { AccountPage, AccountsPage, AdminHomePage, AuditPage, ImportPage, UnitPage, UnitsPage, type FieldErrors, type FieldValues } from './pages/admin.tsx'
+import { DashboardPage, labelledSvg } from './pages/dashboard.tsx'
+import { renderLeadUnitChart, renderTrendChart } from '../modules/bulletins/bulletin.charts.ts'
+import { beijingDateTime } from '../modules/bulletins/bulletin.format.ts'
 import { checkMultipartCsrf, webActorOf } from './web-auth.ts'
 import { field, messageOf, sendHtml, viewerOf } from './workbench.routes.tsx'
 
@@ -335,6 +338,48 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       const preview = checklist.previewImport(actor, held.planId, sheet, held.options)
       return sendHtml(reply, 409, <ImportPage viewer={viewerOf(request)} plans={planOptions()} preview={{ token: '', fileName: held.fileName, result: { ...preview, ok: false } }} error="导入前数据已变化，未保存任何内容，请核对后重新上传" />)
     }
+  })
+
+  // ── the leadership's dashboard (read only; the leader's home) ───────────────
+
+  const LIST_LIMIT = 100
+  app.get('/dashboard', { config: { permission: 'dashboard:read' }, schema: { ...hidden, querystring: Type.Object({ planId: Type.Optional(IdParam) }) } }, async (request, reply) => {
+    const actor = webActorOf(request)
+    const all = plans.list()
+    const plan = request.query.planId === undefined ? all[0] : plans.get(request.query.planId)
+    if (!plan) {
+      return sendHtml(
+        reply,
+        200,
+        <Layout title="领导驾驶舱" viewer={viewerOf(request)} section="dashboard">
+          <h1>领导驾驶舱</h1>
+          <p class="card muted">尚无整改方案。</p>
+        </Layout>,
+      )
+    }
+    const live = services.bulletins.live(actor, plan.id)
+    const list = (filters: { overdue?: boolean; lagging?: boolean }) => {
+      const page = services.items.list(actor, { planId: plan.id, ...filters, limit: LIST_LIMIT })
+      return { total: page.total, items: page.items }
+    }
+    const charts = {
+      byLeadUnit: labelledSvg(renderLeadUnitChart(live), `牵头单位完成率排名图：${live.byLeadUnit.slice(0, 5).map((u) => `第${u.rank}名${u.leadUnit}`).join('，')}`),
+      trend: labelledSvg(renderTrendChart(live), `逐月完成率趋势图，共${live.trend.length}个月`),
+    }
+    return sendHtml(
+      reply,
+      200,
+      <DashboardPage
+        viewer={viewerOf(request)}
+        plans={all.map((p) => ({ id: p.id, title: p.title }))}
+        planId={plan.id}
+        live={live}
+        asOfText={beijingDateTime(clock.now().toISOString())}
+        overdue={list({ overdue: true })}
+        lagging={list({ lagging: true })}
+        charts={charts}
+      />,
+    )
   })
 
   // ── the admin trail ───────────────────────────────────────────────────

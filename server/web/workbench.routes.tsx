@@ -237,6 +237,8 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const now = clock.now()
     const period = localPeriod(now, config.defaultTimezone)
     const flash = flashFrom(request.query)
+    // The leadership's home is its dashboard (read only).
+    if (actor.role === 'leader') return reply.redirect('/dashboard', 303)
     if (actor.role !== 'unit' || actor.unitId === null) {
       const count = (filters: ItemListFilters) => items.list(actor, { ...filters, limit: 1 }).total
       const todos: TodoList[] = [

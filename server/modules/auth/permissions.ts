@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'accounts:edit': ['admin'],
   /** The admin's pages of the workbench and the admin trail. */
   'admin:use': ['admin'],
+  /** The leadership's dashboard (read only). */
+  'dashboard:read': STAFF_READERS,
   'accounts:list': ['admin'],
   'accounts:create': ['admin'],
   'plans:list': ALL,

@@ -129,6 +129,18 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
   }
 
   return {
+    /**
+     * The bulletin's figures for the current month as of now (the leadership's dashboard): computed as an issue
+     * would, stored nowhere; earlier months of the trend come from the issued bulletins, as printed.
+     */
+    live(actor: AccountActor, planId: number): BulletinContent {
+      const plan = requirePlan(planId)
+      requireReader(actor, planId)
+      const now = clock.now()
+      const period = localPeriod(now, plan.timezone)
+      return transact(() => computer.compute(plan, period, now, (month) => storedTotals(planId, month), bulletinSources))
+    },
+
     /** As a supervisor, or as the system (null) from a job or a script. */
     issue(actor: AccountActor | null, planId: number, period: string) {
       return issue(planId, period, actor?.accountId ?? null)
