@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { CHECKLIST_HEADER, sheetXlsx } from '../helpers/spreadsheets.ts'
+import { PASSWORD, webAccount } from '../helpers/web.ts'
+import { workflowWorld } from '../helpers/workflow.ts'
+
+// The admin in a real browser, JavaScript off: import a checklist through its preview, rename a unit, create an
+// account that then signs in. Each admin page (and the leader's dashboard) is photographed at 1366x768 and 375 px
+// into tmp/screenshots (git-ignored) for a person to look at.
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const haveChromium = existsSync(CHROMIUM)
+const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
+const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
+const VIEWPORTS: [string, BrowserContextOptions][] = [
+  ['desktop', { viewport: { width: 1366, height: 768 } }],
+  ['phone', { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
+]
+
+let t: TestApp
+let w: ReturnType<typeof workflowWorld>
+let browser: Browser
+let baseUrl: string
+let adminLogin: string
+let leaderLogin: string
+
+async function signIn(page: Page, login: string, password = PASSWORD) {
+  await page.goto(`${baseUrl}/login`)
+  await page.getByLabel('用户名').fill(login)
+  await page.getByLabel('密码').fill(password)
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: '登录' }).click()])
+}
+
+describe.skipIf(!haveChromium)('the admin in the browser', () => {
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
+    w = workflowWorld(t.app)
+    w.f.item(w.plan.id, w.lead.id, { code: '1-1', problem: '工业园区污水处理厂超标排放', deadline: '2018-09-30' })
+    adminLogin = (await webAccount(t.app, 'admin', null, '王管理')).login
+    leaderLogin = (await webAccount(t.app, 'leader', null, '孙组长')).login
+    await t.app.listen({ host: '127.0.0.1', port: 0 })
+    baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
+    mkdirSync(SCREENSHOT_DIR, { recursive: true })
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('imports with a preview, renames a unit, creates an account that signs in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
+    const page = await context.newPage()
+    await signIn(page, adminLogin)
+    await page.getByRole('link', { name: '系统管理' }).click()
+    expect(await page.locator('h1').innerText()).toBe('系统管理')
+
+    // Import: the preview lists the rows, nothing is saved until 确认导入.
+    const file = join(tmpdir(), `admin-e2e-${process.pid}.xlsx`)
+    writeFileSync(file, await sheetXlsx([CHECKLIST_HEADER, ['二、打好污染防治攻坚战'], ['E-1', '河道黑臭', '消除黑臭', '清淤截污', '区水务局', '', '2019年6月底前']], ['A2:G2']))
+    await page.goto(`${baseUrl}/admin/import`)
+    await page.getByLabel('清单文件（.xlsx）').setInputFiles(file)
+    await page.getByRole('button', { name: '导入' }).click()
+    expect(await page.locator('#preview').innerText()).toContain('河道黑臭')
+    expect(t.app.services.items.list({ kind: 'account', accountId: 0, name: 't', role: 'admin', unitId: null }, { q: '河道黑臭' }).total).toBe(0)
+    await page.getByRole('button', { name: '确认导入' }).click()
+    expect(await page.locator('.flash').innerText()).toContain('整改清单已导入')
+
+    // Rename a unit.
+    await page.goto(`${baseUrl}/admin/units`)
+    await page.getByRole('link', { name: '区水务局' }).click()
+    await page.getByLabel('新名称').fill('区水务和海洋局')
+    await page.getByRole('button', { name: '更名', exact: true }).click()
+    expect(await page.locator('h1').innerText()).toBe('区水务和海洋局')
+
+    // Create an account, then sign in with it.
+    await page.goto(`${baseUrl}/admin/accounts`)
+    await page.getByLabel('用户名').fill('chen.jing')
+    await page.getByLabel('姓名').fill('陈静')
+    await page.getByLabel('密码').fill('first-password-2018')
+    await page.getByLabel('角色').selectOption('unit')
+    await page.getByLabel('单位').selectOption({ label: '区水务和海洋局' })
+    await page.getByRole('button', { name: '新建账号' }).click()
+    expect(await page.locator('.flash').innerText()).toContain('账号已新建')
+    await context.close()
+
+    const fresh = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
+    const person = await fresh.newPage()
+    await signIn(person, 'chen.jing', 'first-password-2018')
+    expect(await person.locator('.who').innerText()).toContain('陈静（区水务和海洋局）')
+    await fresh.close()
+  }, 120_000)
+
+  it('every admin page and the dashboard fit a desktop and a phone, photographed', async () => {
+    for (const [name, options] of VIEWPORTS) {
+      for (const [who, pages] of [
+        [adminLogin, ['/admin', '/admin/units', `/admin/units/${w.lead.id}`, '/admin/accounts', '/admin/accounts/1', '/admin/import', '/admin/audit']],
+        [leaderLogin, ['/dashboard']],
+      ] as const) {
+        const context = await browser.newContext({ ...options, javaScriptEnabled: false, locale: 'zh-CN' })
+        const page = await context.newPage()
+        await signIn(page, who)
+        for (const path of pages) {
+          await page.goto(`${baseUrl}${path}`)
+          const slug = path.replace(/\//g, '_').replace(/^_/, '')
+          await page.screenshot({ path: join(SCREENSHOT_DIR, `admin-${slug}-${name}.png`), fullPage: true })
+          expect(await page.evaluate(FITS_WIDTH), `${path} on ${name}`).toBe(true)
+        }
+        await context.close()
+      }
+    }
+  }, 180_000)
+})
