@@ -127,7 +127,7 @@ export function UnitPage(props: {
           <dd safe>{unitState(unit, byId)}</dd>
           <dt>牵头任务</dt>
           <dd safe>{`${usage.leadItems} 项`}</dd>
-          <dt>参与（责任单位）任务</dt>
+          <dt>参与任务</dt>
           <dd safe>{`${usage.responsibleItems} 项`}</dd>
           <dt>账号</dt>
           <dd safe>{`${usage.accounts} 个`}</dd>
