@@ -7,12 +7,13 @@ import { Type } from 'typebox'
 import { AppError } from '../errors.ts'
 import type { Config } from '../config.ts'
 import { IdParam } from '../lib/schemas.ts'
-import type { Clock } from '../lib/time.ts'
+import { addDays, isValidDate, localDate, type Clock } from '../lib/time.ts'
+import { OFFICIAL_DATA_YEARS } from '../lib/working-days.ts'
 import type { ImportOptions, ImportPreview } from '../modules/checklist/checklist.service.ts'
 import { ROLES, type Role } from '../modules/closeout/state-machine.ts'
 import type { Services } from '../services.ts'
 import { Layout, type Flash } from './components.tsx'
-import { AccountPage, AccountsPage, AdminHomePage, AuditPage, ImportPage, UnitPage, UnitsPage, type FieldErrors, type FieldValues } from './pages/admin.tsx'
+import { AccountPage, AccountsPage, AdminHomePage, AuditPage, CalendarPage, ImportPage, UnitPage, UnitsPage, type FieldErrors, type FieldValues } from './pages/admin.tsx'
 import { DashboardPage, labelledSvg } from './pages/dashboard.tsx'
 import { renderLeadUnitChart, renderTrendChart } from '../modules/bulletins/bulletin.charts.ts'
 import { beijingDateTime } from '../modules/bulletins/bulletin.format.ts'
@@ -53,6 +54,7 @@ const ADMIN_FLASHES: Record<string, string> = {
   'password-reset': '密码已重置，该账号的登录已全部退出',
   'token-revoked': '接口令牌已吊销',
   imported: '整改清单已导入',
+  calendar: '工作日历已保存',
 }
 
 function adminFlash(query: unknown): Flash | null {
@@ -73,7 +75,7 @@ interface PendingImport {
   expiresAt: number
 }
 
-export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (app, { services, clock }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (app, { services, config, clock }) => {
   const { units, accounts, signIn, plans, checklist, adminEvents } = services
   // An uploaded checklist between its preview and 确认导入: kept here (not in the browser), for its uploader only.
   // Lost on a restart, which only means uploading it again.
@@ -81,9 +83,65 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
 
   const recent = (subjectKind?: string, subjectId?: number) => adminEvents.list({ limit: 20, subjectKind, subjectId })
 
+  const overrideYears = () => [...new Set(services.closeout.calendarOverrides().map((o) => Number(o.date.slice(0, 4))))].sort()
+  /** The coming year (in the default zone) is covered neither by the official data nor by entered overrides. */
+  function calendarWarning(): string | null {
+    const coming = Number(localDate(clock.now(), config.defaultTimezone).slice(0, 4)) + 1
+    if (coming <= OFFICIAL_DATA_YEARS.last || overrideYears().includes(coming)) return null
+    return `内置节假日数据仅覆盖至${OFFICIAL_DATA_YEARS.last}年，${coming}年的节假日和调休上班日尚未录入，公示期将仅按周末计算。`
+  }
+
   app.get('/admin', { config: { permission: 'admin:use' }, schema: hidden }, async (request, reply) =>
-    sendHtml(reply, 200, <AdminHomePage viewer={viewerOf(request)} units={units.list()} accounts={accounts.listForAdmin()} events={recent()} flash={adminFlash(request.query)} />),
+    sendHtml(
+      reply,
+      200,
+      <AdminHomePage viewer={viewerOf(request)} units={units.list()} accounts={accounts.listForAdmin()} events={recent()} flash={adminFlash(request.query)} calendarWarning={calendarWarning()} />,
+    ),
   )
+
+  // ── the working-day calendar: a year's holidays and make-up workdays at once ─────────
+
+  const comingYear = () => Number(localDate(clock.now(), config.defaultTimezone).slice(0, 4)) + 1
+  const calendarPage = (request: FastifyRequest, reply: FastifyReply, status: number, year: number, text?: string, error?: string) =>
+    sendHtml(
+      reply,
+      status,
+      <CalendarPage
+        viewer={viewerOf(request)}
+        officialYears={OFFICIAL_DATA_YEARS}
+        overrideYears={overrideYears()}
+        year={year}
+        overrides={services.closeout.calendarOverrides().filter((o) => o.date.startsWith(`${year}-`))}
+        text={text}
+        error={error}
+        flash={adminFlash(request.query)}
+      />,
+    )
+
+  app.get('/admin/calendar', { config: { permission: 'calendar:edit' }, schema: { ...hidden, querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })) }) } }, async (request, reply) =>
+    calendarPage(request, reply, 200, request.query.year ?? comingYear()),
+  )
+
+  app.post('/admin/calendar', { config: { permission: 'calendar:edit' }, schema: hidden }, async (request, reply) => {
+    const yearText = field(request.body, 'year')
+    const year = /^(20\d\d|2100)$/.test(yearText) ? Number(yearText) : comingYear()
+    const text = field(request.body, 'lines').slice(0, 20_000)
+    const parsed = parseCalendarLines(text, year)
+    if ('error' in parsed) return calendarPage(request, reply, 422, year, text, parsed.error)
+    const actor = webActorOf(request)
+    services.transact(() => {
+      for (const entry of parsed.entries) services.closeout.setCalendarOverride(actor, entry)
+      adminEvents.record({
+        actor,
+        action: 'calendar.year',
+        subjectKind: 'calendar',
+        subjectId: year,
+        summary: `录入${year}年工作日历：放假${parsed.entries.filter((e) => e.kind === 'holiday').length}天，调休上班${parsed.entries.filter((e) => e.kind === 'workday').length}天`,
+        details: { entries: parsed.entries },
+      })
+    })
+    return reply.redirect(`/admin/calendar?year=${year}&msg=calendar&n=${parsed.entries.length}`, 303)
+  })
 
   // ── units ─────────────────────────────────────────────────────────────
 
@@ -390,4 +448,25 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     const shown = events.slice(0, AUDIT_PAGE)
     return sendHtml(reply, 200, <AuditPage viewer={viewerOf(request)} events={shown} nextBefore={more ? shown[shown.length - 1]!.id : null} />)
   })
+}
+
+/**
+ * A pasted list of a year's days: one per line, `DATE` or `DATE~DATE`, then 休 (holiday) or 班 (make-up workday),
+ * then an optional note. Every line must be right and in the year, or nothing is taken.
+ */
+export function parseCalendarLines(text: string, year: number): { entries: { date: string; kind: 'holiday' | 'workday'; note?: string }[] } | { error: string } {
+  const entries = new Map<string, { date: string; kind: 'holiday' | 'workday'; note?: string }>()
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')
+  if (lines.length === 0) return { error: '请至少填写一行' }
+  for (const [i, line] of lines.entries()) {
+    const m = /^(\d{4}-\d{2}-\d{2})(?:\s*[~～至-]\s*(\d{4}-\d{2}-\d{2}))?\s+(休|班|放假|上班|holiday|workday)(?:\s+(.{1,200}))?$/.exec(line)
+    const where = `第${i + 1}行“${line.slice(0, 40)}”`
+    if (!m) return { error: `${where}格式不对，应为“日期 休/班 说明”` }
+    const [, from, to = from, kindWord, note] = m
+    if (!isValidDate(from!) || !isValidDate(to!) || to! < from!) return { error: `${where}的日期无效` }
+    if (!from!.startsWith(`${year}-`) || !to!.startsWith(`${year}-`)) return { error: `${where}不在${year}年内` }
+    const kind = kindWord === '休' || kindWord === '放假' || kindWord === 'holiday' ? 'holiday' : 'workday'
+    for (let d = from!; d <= to!; d = addDays(d, 1)) entries.set(d, note ? { date: d, kind, note: note.trim() } : { date: d, kind })
+  }
+  return { entries: [...entries.values()].sort((a, b) => (a.date < b.date ? -1 : 1)) }
 }

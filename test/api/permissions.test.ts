@@ -94,6 +94,8 @@ const PAGES: Record<string, Role[]> = {
   'POST /admin/import': ['admin', 'supervisor'],
   'POST /admin/import/confirm': ['admin', 'supervisor'],
   'GET /admin/audit': ['admin'],
+  'GET /admin/calendar': ['admin'],
+  'POST /admin/calendar': ['admin'],
   // Last: it ends the session the other rows use.
   'POST /logout': ALL,
 }

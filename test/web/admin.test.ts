@@ -310,3 +310,36 @@ describe("the leadership's dashboard", () => {
     expect((await ub.get('/dashboard')).statusCode).toBe(403)
   })
 })
+
+describe('the working-day calendar', () => {
+  it('warns when the coming year is not covered; a pasted year of holidays is saved at once and counts in the public notice', async () => {
+    const c = await createTestApp({ now: '2026-12-28T02:00:00.000Z' })
+    try {
+      const cw = workflowWorld(c.app)
+      const admin = await webAccount(c.app, 'admin', null, '王管理')
+      const b = browser(c.app)
+      await b.signIn(admin.login, admin.password)
+      expect((await b.get('/admin')).body).toContain('2027年的节假日和调休上班日尚未录入')
+      const form = await b.get('/admin/calendar')
+      expect(form.body).toContain('录入 2027 年的节假日和调休上班日')
+      let res = await b.post('/admin/calendar', { year: '2027', lines: '2027-01-01~2027-01-03 休 元旦\n2026-12-31 休' })
+      expect(res.statusCode).toBe(422)
+      expect(res.body).toContain('第2行“2026-12-31 休”不在2027年内')
+      expect(c.app.services.closeout.calendarOverrides()).toHaveLength(0)
+      res = await b.post('/admin/calendar', { year: '2027', lines: '2027-01-01~2027-01-03 休 元旦\n2027-02-06 班 春节调休' })
+      expect(res.statusCode).toBe(303)
+      expect(c.app.services.closeout.calendarOverrides().map((o) => `${o.date}:${o.kind}`)).toEqual(['2027-01-01:holiday', '2027-01-02:holiday', '2027-01-03:holiday', '2027-02-06:workday'])
+      expect((await b.get('/admin')).body).not.toContain('尚未录入')
+      expect((await b.get('/admin/audit')).body).toContain('录入2027年工作日历：放假3天，调休上班1天')
+
+      // Accepted on Wednesday 30 December 2026: five working days skip New Year's Day and the weekend (by the
+      // weekends alone the notice would end on 6 January).
+      c.clock.set('2026-12-30T02:00:00.000Z')
+      const item = await cw.itemIn('in_public_notice')
+      const accepted = c.app.services.items.events(SYSTEM, item.id).find((e) => e.toStatus === 'in_public_notice')!
+      expect(accepted.details).toMatchObject({ noticeFirstDay: '2026-12-31', noticeLastDay: '2027-01-07' })
+    } finally {
+      await c.close()
+    }
+  })
+})

@@ -24,6 +24,7 @@ function AdminNav({ current }: { current: string }) {
     ['/admin/units', '单位'],
     ['/admin/accounts', '账号'],
     ['/admin/import', '导入清单'],
+    ['/admin/calendar', '工作日历'],
     ['/admin/audit', '操作记录'],
   ] as const
   return (
@@ -37,12 +38,19 @@ function AdminNav({ current }: { current: string }) {
   )
 }
 
-export function AdminHomePage({ viewer, units, accounts, events, flash }: { viewer: Viewer; units: UnitRow[]; accounts: AccountAdminRow[]; events: AdminEventRow[]; flash?: Flash | null }) {
+export function AdminHomePage({ viewer, units, accounts, events, flash, calendarWarning }: { viewer: Viewer; units: UnitRow[]; accounts: AccountAdminRow[]; events: AdminEventRow[]; flash?: Flash | null; calendarWarning?: string | null }) {
   const active = units.filter((u) => u.mergedIntoId === null)
   return (
     <Layout title="系统管理" viewer={viewer} section="admin" flash={flash}>
       <h1>系统管理</h1>
       <AdminNav current="/admin" />
+      {calendarWarning ? (
+        <div class="flash flash-error" role="alert">
+          <span safe>{calendarWarning}</span> <a href="/admin/calendar">录入工作日历</a>
+        </div>
+      ) : (
+        ''
+      )}
       <ul class="counts">
         <li>
           <a href="/admin/units">
@@ -437,6 +445,70 @@ export function AuditPage({ viewer, events, nextBefore }: { viewer: Viewer; even
       ) : (
         ''
       )}
+    </Layout>
+  )
+}
+
+export interface CalendarOverrideView {
+  date: string
+  kind: 'holiday' | 'workday'
+  note: string | null
+}
+
+export function CalendarPage(props: {
+  viewer: Viewer
+  officialYears: { first: number; last: number }
+  overrideYears: number[]
+  year: number
+  overrides: CalendarOverrideView[]
+  text?: string
+  error?: string | undefined
+  flash?: Flash | null
+}) {
+  const { viewer } = props
+  return (
+    <Layout title="工作日历" viewer={viewer} section="admin" flash={props.flash}>
+      <h1>工作日历</h1>
+      <AdminNav current="/admin/calendar" />
+      <div class="card">
+        <p safe>{`内置的国家法定节假日数据覆盖 ${props.officialYears.first}—${props.officialYears.last} 年。`}</p>
+        <p safe>{props.overrideYears.length > 0 ? `已录入调整的年份：${props.overrideYears.join('、')}。` : '尚未录入任何调整。'}</p>
+        <p class="muted">公示期等按工作日计算的期限依此日历；数据未覆盖的年份仅按周末计算。</p>
+      </div>
+      <form class="card" method="post" action="/admin/calendar">
+        <h2 safe>{`录入 ${props.year} 年的节假日和调休上班日`}</h2>
+        <CsrfField token={viewer.csrfToken} />
+        <input type="hidden" name="year" value={String(props.year)} />
+        <div class={props.error ? 'field has-error' : 'field'}>
+          <label for="f-lines">节假日和调休上班日（每行一条）</label>
+          <textarea id="f-lines" name="lines" rows="8" aria-describedby="f-lines-hint" safe>
+            {props.text ?? ''}
+          </textarea>
+          <span class="hint" id="f-lines-hint">
+            格式：日期或日期范围、“休”或“班”、可选说明，例如“2027-01-01~2027-01-03 休 元旦”“2027-02-07 班 春节调休”。全部正确才保存。
+          </span>
+          {props.error ? (
+            <span class="error" role="alert" safe>
+              {props.error}
+            </span>
+          ) : (
+            ''
+          )}
+        </div>
+        <button type="submit">保存</button>
+      </form>
+      <section class="card">
+        <h2 safe>{`${props.year} 年已录入的调整`}</h2>
+        <Table
+          columns={[
+            { label: '日期', cell: (o: CalendarOverrideView) => <span safe>{o.date}</span> },
+            { label: '类型', cell: (o: CalendarOverrideView) => <span safe>{o.kind === 'holiday' ? '放假' : '调休上班'}</span> },
+            { label: '说明', cell: (o: CalendarOverrideView) => <span safe>{o.note ?? ''}</span> },
+          ]}
+          rows={props.overrides}
+          empty="无。"
+        />
+      </section>
     </Layout>
   )
 }
