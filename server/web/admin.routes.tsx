@@ -13,7 +13,7 @@ import type { ImportOptions, ImportPreview } from '../modules/checklist/checklis
 import { ROLES, type Role } from '../modules/closeout/state-machine.ts'
 import type { Services } from '../services.ts'
 import { Layout, type Flash } from './components.tsx'
-import { AccountPage, AccountsPage, AdminHomePage, AuditPage, CalendarPage, ImportPage, UnitPage, UnitsPage, type FieldErrors, type FieldValues } from './pages/admin.tsx'
+import { AccountPage, AccountsPage, AdminHomePage, AuditPage, CalendarPage, PlansPage, ImportPage, UnitPage, UnitsPage, type FieldErrors, type FieldValues } from './pages/admin.tsx'
 import { DashboardPage, labelledSvg } from './pages/dashboard.tsx'
 import { renderLeadUnitChart, renderTrendChart } from '../modules/bulletins/bulletin.charts.ts'
 import { beijingDateTime } from '../modules/bulletins/bulletin.format.ts'
@@ -55,6 +55,7 @@ const ADMIN_FLASHES: Record<string, string> = {
   'token-revoked': '接口令牌已吊销',
   imported: '整改清单已导入',
   calendar: '工作日历已保存',
+  'plan-created': '整改方案已新建',
 }
 
 function adminFlash(query: unknown): Flash | null {
@@ -291,6 +292,43 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     const { accountId } = request.params
     accounts.revokeToken(webActorOf(request), accountId)
     return reply.redirect(`/admin/accounts/${accountId}?msg=token-revoked`, 303)
+  })
+
+  // ── plans (create; editing a plan is not built yet) ─────────────────────
+
+  const plansPage = (request: FastifyRequest, reply: FastifyReply, status: number, values?: FieldValues, errors?: FieldErrors) =>
+    sendHtml(reply, status, <PlansPage viewer={viewerOf(request)} plans={plans.list()} values={values} errors={errors} flash={adminFlash(request.query)} />)
+
+  app.get('/admin/plans', { config: { permission: 'plans:create' }, schema: hidden }, async (request, reply) => plansPage(request, reply, 200))
+
+  app.post('/admin/plans', { config: { permission: 'plans:create' }, schema: hidden }, async (request, reply) => {
+    const values: FieldValues = Object.fromEntries(
+      ['title', 'issuedBy', 'timezone', 'noticeWorkingDays', 'jointSupervisionAfterDays', 'categories'].map((k) => [k, field(request.body, k).slice(0, k === 'categories' ? 4000 : 200)]),
+    )
+    const errors: FieldErrors = {}
+    if (values['title']!.trim() === '') errors['title'] = '请填写方案名称'
+    if (values['issuedBy']!.trim() === '') errors['issuedBy'] = '请填写印发单位'
+    const days = (k: string, max: number) => {
+      const v = values[k]!.trim()
+      if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > max) errors[k] = `须为1至${max}的整数`
+      return Number(v)
+    }
+    const noticeWorkingDays = days('noticeWorkingDays', 60)
+    const jointSupervisionAfterDays = days('jointSupervisionAfterDays', 365)
+    const categories = values['categories']!.split(/\r?\n/).map((c) => c.trim()).filter((c) => c !== '')
+    if (Object.keys(errors).length > 0) return plansPage(request, reply, 400, values, errors)
+    const actor = webActorOf(request)
+    try {
+      services.transact(() => {
+        const plan = plans.create(actor, { title: values['title']!, issuedBy: values['issuedBy']!, timezone: values['timezone']!.trim() || undefined, categories, noticeWorkingDays, jointSupervisionAfterDays })
+        adminEvents.record({ actor, action: 'plan.create', subjectKind: 'plan', subjectId: plan.id, summary: `新建整改方案“${plan.title}”` })
+      })
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode !== 400) throw err
+      const key = err.code === 'INVALID_TIMEZONE' ? 'timezone' : 'categories'
+      return plansPage(request, reply, 400, values, { [key]: err.code === 'INVALID_TIMEZONE' ? '未知的时区，请填写如 Asia/Shanghai' : '任务类别不能重复' })
+    }
+    return reply.redirect('/admin/plans?msg=plan-created', 303)
   })
 
   // ── the checklist import: upload → preview of every row and error → 确认导入 ─────────

@@ -95,6 +95,8 @@ const PAGES: Record<string, Role[]> = {
   'POST /admin/import/confirm': ['admin', 'supervisor'],
   'GET /admin/audit': ['admin'],
   'GET /admin/calendar': ['admin'],
+  'GET /admin/plans': ['admin'],
+  'POST /admin/plans': ['admin'],
   'POST /admin/calendar': ['admin'],
   // Last: it ends the session the other rows use.
   'POST /logout': ALL,

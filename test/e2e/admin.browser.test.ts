@@ -99,7 +99,7 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
   it('every admin page and the dashboard fit a desktop and a phone, photographed', async () => {
     for (const [name, options] of VIEWPORTS) {
       for (const [who, pages] of [
-        [adminLogin, ['/admin', '/admin/units', `/admin/units/${w.lead.id}`, '/admin/accounts', '/admin/accounts/1', '/admin/import', '/admin/audit']],
+        [adminLogin, ['/admin', '/admin/units', `/admin/units/${w.lead.id}`, '/admin/accounts', '/admin/accounts/1', '/admin/import', '/admin/audit', '/admin/plans', '/admin/calendar']],
         [leaderLogin, ['/dashboard']],
       ] as const) {
         const context = await browser.newContext({ ...options, javaScriptEnabled: false, locale: 'zh-CN' })

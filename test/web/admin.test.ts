@@ -27,7 +27,7 @@ async function adminBrowser() {
 }
 
 describe('who may open the admin pages', () => {
-  const pages = ['/admin', '/admin/units', `/admin/units/1`, '/admin/accounts', '/admin/accounts/1', '/admin/audit', '/admin/import']
+  const pages = ['/admin', '/admin/units', `/admin/units/1`, '/admin/accounts', '/admin/accounts/1', '/admin/audit', '/admin/import', '/admin/plans', '/admin/calendar']
   it.each(['supervisor', 'leader', 'unit'] as const)('a %s gets 403 on every admin page and form, and no 系统管理 link', async (role) => {
     const who = await webAccount(t.app, role, role === 'leader' ? null : w.f.unit(`单位-${role}`).id)
     const b = browser(t.app)
@@ -308,6 +308,22 @@ describe("the leadership's dashboard", () => {
     const ub = browser(t.app)
     await ub.signIn(unit.login, unit.password)
     expect((await ub.get('/dashboard')).statusCode).toBe(403)
+  })
+})
+
+describe('plans', () => {
+  it('creates a plan with its task areas and days, refusing bad numbers beside their fields', async () => {
+    const b = await adminBrowser()
+    await b.get('/admin/plans')
+    let res = await b.post('/admin/plans', { title: '第二轮督察整改方案', issuedBy: '区委办公室', timezone: 'Asia/Shanghai', noticeWorkingDays: '0', jointSupervisionAfterDays: '15', categories: '甲\n乙' })
+    expect(res.statusCode).toBe(400)
+    expect(res.body).toContain('须为1至60的整数')
+    expect(res.body).toContain('第二轮督察整改方案')
+    res = await b.post('/admin/plans', { title: '第二轮督察整改方案', issuedBy: '区委办公室', timezone: 'Asia/Shanghai', noticeWorkingDays: '7', jointSupervisionAfterDays: '20', categories: '甲\n乙' })
+    expect(res.statusCode).toBe(303)
+    const plan = t.app.services.plans.list().find((p) => p.title === '第二轮督察整改方案')!
+    expect(plan).toMatchObject({ issuedBy: '区委办公室', categories: ['甲', '乙'], noticeWorkingDays: 7, jointSupervisionAfterDays: 20 })
+    expect((await b.get('/admin/audit')).body).toContain('新建整改方案“第二轮督察整改方案”')
   })
 })
 

@@ -23,6 +23,7 @@ function AdminNav({ current }: { current: string }) {
     ['/admin', '概览'],
     ['/admin/units', '单位'],
     ['/admin/accounts', '账号'],
+    ['/admin/plans', '整改方案'],
     ['/admin/import', '导入清单'],
     ['/admin/calendar', '工作日历'],
     ['/admin/audit', '操作记录'],
@@ -509,6 +510,62 @@ export function CalendarPage(props: {
           empty="无。"
         />
       </section>
+    </Layout>
+  )
+}
+
+export interface PlanListRow {
+  id: number
+  title: string
+  issuedBy: string
+  timezone: string
+  categories: string[]
+  noticeWorkingDays: number
+  jointSupervisionAfterDays: number
+}
+
+export function PlansPage({ viewer, plans, values, errors, flash }: { viewer: Viewer; plans: PlanListRow[]; values?: FieldValues; errors?: FieldErrors; flash?: Flash | null }) {
+  return (
+    <Layout title="整改方案" viewer={viewer} section="admin" flash={flash}>
+      <h1>整改方案</h1>
+      <AdminNav current="/admin/plans" />
+      <Table
+        columns={[
+          { label: '方案', cell: (p: PlanListRow) => <a href={`/dashboard?planId=${p.id}`} safe>{p.title}</a> },
+          { label: '印发单位', cell: (p: PlanListRow) => <span safe>{p.issuedBy}</span> },
+          { label: '任务类别', cell: (p: PlanListRow) => <span safe>{p.categories.join('、')}</span> },
+          { label: '公示期（工作日）', cell: (p: PlanListRow) => <span safe>{String(p.noticeWorkingDays)}</span> },
+          { label: '逾期转联合督办（天）', cell: (p: PlanListRow) => <span safe>{String(p.jointSupervisionAfterDays)}</span> },
+          { label: '时区', cell: (p: PlanListRow) => <span safe>{p.timezone}</span> },
+        ]}
+        rows={plans}
+        empty="尚无整改方案。"
+      />
+      <form class="card" method="post" action="/admin/plans">
+        <h2>新建整改方案</h2>
+        <CsrfField token={viewer.csrfToken} />
+        <div class="form-grid">
+          <TextField label="方案名称" name="title" value={values?.['title']} error={errors?.['title']} required maxlength={200} />
+          <TextField label="印发单位" name="issuedBy" value={values?.['issuedBy']} error={errors?.['issuedBy']} required maxlength={200} />
+          <TextField label="时区" name="timezone" value={values?.['timezone'] ?? 'Asia/Shanghai'} error={errors?.['timezone']} maxlength={64} />
+          <TextField label="公示期（工作日）" name="noticeWorkingDays" type="number" value={values?.['noticeWorkingDays'] ?? '5'} error={errors?.['noticeWorkingDays']} />
+          <TextField label="逾期转联合督办（天）" name="jointSupervisionAfterDays" type="number" value={values?.['jointSupervisionAfterDays'] ?? '15'} error={errors?.['jointSupervisionAfterDays']} />
+        </div>
+        <div class={errors?.['categories'] ? 'field has-error' : 'field'}>
+          <label for="f-categories">任务类别（每行一个）</label>
+          <textarea id="f-categories" name="categories" rows="4" safe>
+            {values?.['categories'] ?? ''}
+          </textarea>
+          {errors?.['categories'] ? (
+            <span class="error" safe>
+              {errors['categories']}
+            </span>
+          ) : (
+            ''
+          )}
+        </div>
+        <button type="submit">新建方案</button>
+      </form>
     </Layout>
   )
 }
