@@ -1,4 +1,6 @@
-import type { Sqlite } from './client.ts'
+import type Database from 'better-sqlite3'
+
+type Sqlite = Database.Database
 
 /**
  * A number that moves whenever the database may have changed since it was last asked: a row written on this

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
 import { accounts, units } from '../../../db/schema/index.ts'
-import type { Role } from '../closeout/state-machine.ts'
+import type { Role } from '../../domain/actors.ts'
 
 export interface AccountRow {
   id: number

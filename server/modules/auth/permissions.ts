@@ -1,6 +1,6 @@
 // Every permission rule of the service, in one place. Routes name a permission; the auth plugin checks the role;
 // services ask `itemScope` which items an account may see at all. Pure: no fastify, no drizzle.
-import type { Actor, Role } from '../closeout/state-machine.ts'
+import type { Actor, Role } from '../../domain/actors.ts'
 
 const ALL: readonly Role[] = ['admin', 'supervisor', 'leader', 'unit']
 const STAFF_READERS: readonly Role[] = ['admin', 'supervisor', 'leader']

@@ -3,7 +3,7 @@
 // after the month's end. Nothing loops over events in JavaScript.
 import type { Sqlite } from '../../../db/client.ts'
 import { addMonths, endOfPeriod, firstDayOfPeriod, lastDayOfPeriod, localDate, localPeriod } from '../../lib/time.ts'
-import { STATUSES, type ItemStatus } from '../closeout/state-machine.ts'
+import { STATUSES, type ItemStatus } from '../../domain/items.ts'
 import type { PlanRow } from '../plans/plans.repo.ts'
 import type { BulletinContent, BulletinItemRef, BulletinTotals } from './bulletin.types.ts'
 

@@ -2,7 +2,7 @@
 // external resources), so it prints the same from a browser, from headless Chromium and from a saved file.
 import { escapeHtml as esc } from '../../lib/html.ts'
 import { localDate } from '../../lib/time.ts'
-import { STATUSES, STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
+import { STATUSES, STATUS_LABELS, type ItemStatus } from '../../domain/items.ts'
 import { renderBulletinCharts } from './bulletin.charts.ts'
 import { REPLY_STATUS_LABELS } from '../supervision/lifecycle.ts'
 import { CASE_LEAD_STAGE_LABELS, type Bulletin, type BulletinContent, type BulletinItemRef, type CaseLeadStage } from './bulletin.types.ts'

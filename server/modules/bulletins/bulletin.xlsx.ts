@@ -1,7 +1,7 @@
 // The bulletin as a spreadsheet for the people who re-sort and filter it: every list in full (the printed page
 // cuts the overdue list at 100 rows), numbers as numbers and rates as real percentages.
 import ExcelJS from 'exceljs'
-import { STATUSES, STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
+import { STATUSES, STATUS_LABELS, type ItemStatus } from '../../domain/items.ts'
 import { beijingDateTime, lastDayCovered } from './bulletin.html.ts'
 import { CASE_LEAD_STAGE_LABELS, type Bulletin, type BulletinItemRef, type CaseLeadStage } from './bulletin.types.ts'
 

@@ -1,11 +1,8 @@
 // Overdue (逾期) is derived, never stored: it depends on today's date in the plan's time zone.
 import { daysBetween } from '../../lib/time.ts'
-import type { ItemStatus } from './state-machine.ts'
+import { RECTIFYING_STATUSES, type DeadlineKind, type ItemStatus } from '../../domain/items.ts'
 
-export type DeadlineKind = 'immediate' | 'date' | 'long_term'
-
-/** Statuses in which the lead unit is still rectifying, so the deadline clock runs. */
-export const RECTIFYING_STATUSES: readonly ItemStatus[] = ['assigned', 'in_progress']
+export { RECTIFYING_STATUSES, type DeadlineKind } from '../../domain/items.ts'
 
 export interface DeadlineFacts {
   status: ItemStatus

@@ -2,8 +2,8 @@
 // either of the last two full months. Only months that ended after the item was put on the list count,
 // and both must count, so an item on the list for less than two full months is never lagging.
 import { addMonths, endOfPeriod, localPeriod } from '../../lib/time.ts'
-import { RECTIFYING_STATUSES } from './deadlines.ts'
-import type { ItemStatus } from './state-machine.ts'
+import { RECTIFYING_STATUSES } from '../../domain/items.ts'
+import type { ItemStatus } from '../../domain/items.ts'
 
 export interface LaggingWindow {
   /** The two last full months, older first. */

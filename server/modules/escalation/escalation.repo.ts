@@ -1,7 +1,7 @@
 import { asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { items, urges } from '../../../db/schema/index.ts'
-import { RECTIFYING_STATUSES } from '../closeout/deadlines.ts'
+import { RECTIFYING_STATUSES } from '../../domain/items.ts'
 
 export function createEscalationRepo(db: Db) {
   return {

@@ -1,9 +1,9 @@
 // The escalation rules (催办 → 联合督办), as a pure function of an item, its history and now: no fastify, no drizzle.
 // The sweep reads the facts inside its transaction, asks `decideEscalation`, and writes what it says.
 import { localDate } from '../../lib/time.ts'
-import { overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
+import { overdueOn } from '../closeout/deadlines.ts'
+import type { DeadlineKind, ItemStatus } from '../../domain/items.ts'
 import { isLagging, laggingWindow } from '../closeout/lagging.ts'
-import type { ItemStatus } from '../closeout/state-machine.ts'
 
 export const DEFAULT_JOINT_SUPERVISION_AFTER_DAYS = 15
 

@@ -3,7 +3,7 @@ import { eventHash, GENESIS_HASH } from './audit-chain.ts'
 import { actorColumns } from './audit-actor.ts'
 import type { Db } from '../../../db/client.ts'
 import { itemEvents, units } from '../../../db/schema/index.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import type { Actor } from '../../domain/actors.ts'
 
 export type ItemEventRow = Omit<typeof itemEvents.$inferSelect, 'prevHash' | 'hash'> & { actorUnitName: string | null }
 

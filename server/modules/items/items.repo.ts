@@ -2,8 +2,7 @@ import { and, asc, eq, fillPlaceholders, gt, inArray, isNotNull, lt, ne, not, or
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
 import { evidence, itemResponsibleUnits, items, plans, progressReports, units } from '../../../db/schema/index.ts'
-import type { ItemStatus } from '../closeout/state-machine.ts'
-import type { DeadlineKind } from '../closeout/deadlines.ts'
+import type { ItemStatus, DeadlineKind } from '../../domain/items.ts'
 
 export type ItemRow = typeof items.$inferSelect
 

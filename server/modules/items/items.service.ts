@@ -1,8 +1,9 @@
 import { badRequest, conflict, notFound, AppError } from '../../errors.ts'
 import { localDate, type Clock } from '../../lib/time.ts'
 import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
-import { deadlineProblem, overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
-import { allowedActions, type ItemAction, type ItemStatus } from '../closeout/state-machine.ts'
+import { deadlineProblem, overdueOn } from '../closeout/deadlines.ts'
+import type { DeadlineKind, ItemAction, ItemStatus, UnitRef } from '../../domain/items.ts'
+import { allowedActions } from '../closeout/state-machine.ts'
 import { earliestLaggingPeriod, isLagging, laggingWindow, type LaggingWindow } from '../closeout/lagging.ts'
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
@@ -13,10 +14,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
 import { deepFreeze } from '../../../db/change-epoch.ts'
 import type { SUMMARY_FIELDS } from './items.schemas.ts'
 
-export interface UnitRef {
-  id: number
-  name: string
-}
+export type { UnitRef } from '../../domain/items.ts'
 
 export interface ItemView {
   id: number

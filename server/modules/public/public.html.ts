@@ -2,7 +2,7 @@
 // <style> element, so they satisfy the service's content security policy, read on a phone and print on A4.
 // Every value is escaped with escapeHtml; the only markup inserted unescaped is what these functions build.
 import { escapeHtml as esc } from '../../lib/html.ts'
-import { STATUS_LABELS } from '../closeout/state-machine.ts'
+import { STATUS_LABELS } from '../../domain/items.ts'
 import type { PublicBulletin, PublicCaseLead, PublicItem, PublicPlan } from './public.fields.ts'
 
 export const SITE_TITLE = '环保督察整改信息公开'

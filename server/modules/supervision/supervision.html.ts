@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../../lib/html.ts'
 import { localDate } from '../../lib/time.ts'
 import { chineseDate } from '../escalation/rules.ts'
 import { REPLY_STATUS_LABELS } from './lifecycle.ts'
-import type { SupervisionView } from './supervision.service.ts'
+import type { SupervisionView } from './supervision.types.ts'
 
 const DEADLINE_KIND_LABELS = { immediate: '立行立改', date: '限期完成', long_term: '长期坚持' } as const
 

@@ -3,13 +3,12 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
 import { addDays, localDate, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
-import { RECTIFYING_STATUSES } from '../closeout/deadlines.ts'
+import { RECTIFYING_STATUSES } from '../../domain/items.ts'
 import { laggingWindow } from '../closeout/lagging.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import type { Actor } from '../../domain/actors.ts'
 import { DEFAULT_JOINT_SUPERVISION_AFTER_DAYS, firingTriggers, ruleLabel, type EscalationItem } from '../escalation/rules.ts'
 import type { EventsRepo } from '../events/events.repo.ts'
 import type { ItemRecord, ItemsRepo } from '../items/items.repo.ts'
-import type { UnitRef } from '../items/items.service.ts'
 import type { PlansRepo } from '../plans/plans.repo.ts'
 import {
   DEFAULT_REPLY_DUE_DAYS,
@@ -28,44 +27,9 @@ import {
 } from './lifecycle.ts'
 import { renderSupervisionNotice } from './supervision.html.ts'
 import type { SupervisionListQuery, SupervisionRecord, SupervisionRepo, SupervisionRow } from './supervision.repo.ts'
+import type { SupervisionView } from './supervision.types.ts'
 
-export interface SupervisionView {
-  id: number
-  /** 督办〔2018〕第12号 */
-  number: string
-  year: number
-  seq: number
-  planId: number
-  itemId: number
-  status: SupervisionStatus
-  statusLabel: string
-  rule: SupervisionRule
-  /** The rule that fired, or that a supervisor opened it, in the notice's words. */
-  ruleLabel: string
-  reason: string
-  /** The item as it stood when the notice was issued. */
-  item: { code: string; problem: string; target: string; deadlineKind: 'immediate' | 'date' | 'long_term'; deadline: string | null }
-  leadUnit: UnitRef
-  responsibleUnits: UnitRef[]
-  issuedOn: string
-  replyDueOn: string
-  openedAt: string
-  /** The supervisor who opened it (or ran the sweep that did); null for the scheduled sweep. */
-  openedBy: { accountId: number; name: string } | null
-  acknowledgedAt: string | null
-  acknowledgedBy: string | null
-  reply: { text: string; at: string; by: string; evidence: { id: number; fileName: string }[] } | null
-  /** The latest reply came after the reply deadline. */
-  replyOverdue: boolean
-  replyStatus: ReplyStatus
-  sentBackCount: number
-  resolvedAt: string | null
-  resolvedBy: string | null
-  resolutionComment: string | null
-  allowedActions: SupervisionAction[]
-  /** Every step, oldest first (one supervision only). */
-  steps?: { at: string; action: string; actor: string; comment: string | null }[]
-}
+export type { SupervisionView } from './supervision.types.ts'
 
 export interface SupervisionListFilters {
   planId?: number | undefined
