@@ -41,13 +41,14 @@ export function createServices({ database, clock, config }: { database: Database
   const units = createUnitsService({ repo: unitsRepo, clock })
   const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock })
   const plans = createPlansService({ repo: plansRepo, clock, defaultTimezone: config.defaultTimezone })
-  const items = createItemsService({ repo: itemsRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
-  const closeout = createCloseoutService({ repo: createCloseoutRepo(db), itemsRepo, items, eventsRepo, plansRepo, clock, transact })
+  const closeoutRepo = createCloseoutRepo(db)
+  const items = createItemsService({ repo: itemsRepo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
+  const closeout = createCloseoutService({ repo: closeoutRepo, items, clock })
   const progress = createProgressService({ db, items, eventsRepo, clock, transact })
-  const extensions = createExtensionsService({ db, items, itemsRepo, eventsRepo, clock, transact })
-  const objections = createObjectionsService({ db, items, itemsRepo, closeout, eventsRepo, clock, transact })
+  const extensions = createExtensionsService({ db, items, eventsRepo, clock, transact })
+  const objections = createObjectionsService({ db, items, eventsRepo, clock, transact })
   const caseLeads = createCaseLeadsService({ repo: createCaseLeadsRepo(db, sqlite), plansRepo, unitsRepo, clock, transact })
-  const supervision = createSupervisionService({ repo: createSupervisionRepo(db), itemsRepo, plansRepo, eventsRepo, clock, transact })
+  const supervision = createSupervisionService({ repo: createSupervisionRepo(db), items, plansRepo, eventsRepo, clock, transact })
   const bulletins = createBulletinsService({
     db,
     sqlite,
@@ -57,7 +58,7 @@ export function createServices({ database, clock, config }: { database: Database
     sources: { supervisionActivity: supervision.supervisionActivity, caseLeadStages: caseLeads.caseLeadStages },
   })
   const publicData = createPublicService({ db, plansRepo, bulletins, caseLeads, clock })
-  const escalation = createEscalationService({ repo: createEscalationRepo(db), itemsRepo, supervision, eventsRepo, clock, transact })
+  const escalation = createEscalationService({ repo: createEscalationRepo(db), items, supervision, eventsRepo, clock, transact })
   const checklist = createChecklistService({
     db,
     items,

@@ -62,4 +62,11 @@ describe('imports', () => {
     expect(files.length).toBeGreaterThan(50)
     expect(cycles(files)).toEqual([])
   })
+
+  it('keep the items repository behind the items service: only it and the composition root import it', () => {
+    const files = ['server', 'db', 'scripts'].flatMap((dir) => sourceFiles(join(root, dir)))
+    const repo = join(root, 'server/modules/items/items.repo.ts')
+    const importers = files.filter((f) => importsOf(f).includes(repo)).map((f) => relative(root, f))
+    expect(importers.sort()).toEqual(['server/modules/items/items.service.ts', 'server/services.ts'])
+  })
 })

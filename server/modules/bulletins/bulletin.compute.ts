@@ -9,7 +9,7 @@ import type { BulletinContent, BulletinItemRef, BulletinTotals } from './bulleti
 
 /**
  * The only events that change an item's content fields (items.edit and an approved extension, both through
- * itemsRepo.updateIfCurrent), recording `details.changes.<field>.from/to`.
+ * the items service's conditional update), recording `details.changes.<field>.from/to`.
  */
 const FIELD_CHANGING_ACTIONS = "('edit', 'extension_approved')"
 

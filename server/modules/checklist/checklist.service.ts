@@ -3,9 +3,9 @@
 // Import is all or nothing: the file is read and checked in full (every error collected, with its row and column),
 // and only a file without errors is written, in one transaction. Items are created and updated through the items
 // service, so each gets the same checks and the same audit events ('create', 'edit') as through the API.
-import { eq, inArray } from 'drizzle-orm'
+import { inArray } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
-import { items as itemsTable, progressReports } from '../../../db/schema/index.ts'
+import { progressReports } from '../../../db/schema/index.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { localDate, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
@@ -142,11 +142,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
 
   /** The items of a plan by code, read inside the import's transaction. */
   function itemsByCode(planId: number): Map<string, { id: number; version: number }> {
-    const rows = db
-      .select({ id: itemsTable.id, code: itemsTable.code, version: itemsTable.version })
-      .from(itemsTable)
-      .where(eq(itemsTable.planId, planId))
-      .all()
+    const rows = items.codesInPlan(planId)
     return new Map(rows.map((r) => [r.code, { id: r.id, version: r.version }]))
   }
 

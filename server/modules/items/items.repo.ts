@@ -1,8 +1,8 @@
-import { and, asc, eq, fillPlaceholders, gt, inArray, isNotNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, fillPlaceholders, gt, inArray, isNotNull, lt, lte, ne, not, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
 import { evidence, itemResponsibleUnits, items, plans, progressReports, units } from '../../../db/schema/index.ts'
-import type { ItemStatus, DeadlineKind } from '../../domain/items.ts'
+import { RECTIFYING_STATUSES, type DeadlineKind, type ItemStatus } from '../../domain/items.ts'
 
 export type ItemRow = typeof items.$inferSelect
 
@@ -469,6 +469,26 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
         pages.set(key, epoch, { ids, total })
         return { records, total }
       })
+    },
+    rectifyingItemIds(): number[] {
+      return db
+        .select({ id: items.id })
+        .from(items)
+        .where(inArray(items.status, [...RECTIFYING_STATUSES]))
+        .orderBy(asc(items.id))
+        .all()
+        .map((r) => r.id)
+    },
+    noticesEndedBy(now: string): { id: number; version: number }[] {
+      return db
+        .select({ id: items.id, version: items.version })
+        .from(items)
+        .where(and(eq(items.status, 'in_public_notice'), lte(items.noticeEndsAt, now)))
+        .orderBy(asc(items.noticeEndsAt), asc(items.id))
+        .all()
+    },
+    codesInPlan(planId: number): { id: number; code: string; version: number }[] {
+      return db.select({ id: items.id, code: items.code, version: items.version }).from(items).where(eq(items.planId, planId)).all()
     },
     insert(row: {
       planId: number

@@ -8,8 +8,15 @@ import { earliestLaggingPeriod, isLagging, laggingWindow, type LaggingWindow } f
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
-import type { ItemListQuery, ItemRecord, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
+import type { ItemListQuery, ItemRecord, ItemRow, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
+
+export type { ItemRecord } from './items.repo.ts'
 import type { Transact } from '../../lib/transact.ts'
+import { endOfLocalDay } from '../../lib/time.ts'
+import { createWorkingCalendar, noticePeriod } from '../../lib/working-days.ts'
+import { decideTransition } from '../closeout/state-machine.ts'
+import type { CloseoutRepo } from '../closeout/closeout.repo.ts'
+import type { Actor } from '../../domain/actors.ts'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
 import { deepFreeze } from '../../../db/change-epoch.ts'
 import type { SUMMARY_FIELDS } from './items.schemas.ts'
@@ -91,8 +98,16 @@ const EDITABLE_FIELDS = [
   'deadline',
 ] as const satisfies readonly (keyof ItemContent)[]
 
+export interface TransitionInput {
+  action: ItemAction
+  expectedVersion: number
+  comment?: string | undefined
+}
+
 interface Deps {
   repo: ItemsRepo
+  /** What a transition checks besides the item: its evidence, pending objections, the notice calendar. */
+  closeoutRepo: Pick<CloseoutRepo, 'evidenceCount' | 'pendingObjections' | 'calendarOverrides'>
   eventsRepo: EventsRepo
   unitsRepo: UnitsRepo
   plansRepo: PlansRepo
@@ -139,7 +154,7 @@ function sharedView<V extends object>(views: SharedViews<V>, record: ItemSummary
   return view
 }
 
-export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
+export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
   const summaryViews: SharedViews<ItemSummaryView> = new WeakMap()
   const fullViews: SharedViews<ItemView> = new WeakMap()
 
@@ -270,9 +285,140 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     return toView(record, actor, zoneFacts(clock.now())(record.timezone))
   }
 
+  /** What an action changes on the item row besides status and version, and what its event records of that. */
+  function effects(record: ItemRecord, action: ItemAction, now: Date): Partial<ItemRow> & { details?: Record<string, unknown> } {
+    switch (action) {
+      case 'accept': {
+        const plan = plansRepo.findById(record.planId)
+        const calendar = createWorkingCalendar(closeoutRepo.calendarOverrides())
+        const period = noticePeriod(calendar, localDate(now, record.timezone), plan?.noticeWorkingDays ?? 5)
+        const noticeEndsAt = endOfLocalDay(period.lastDay, record.timezone).toISOString()
+        return {
+          noticeEndsAt,
+          noticeCalendarFallback: period.usedFallback,
+          details: { noticeFirstDay: period.firstDay, noticeLastDay: period.lastDay, noticeEndsAt, calendarFallback: period.usedFallback },
+        }
+      }
+      case 'close':
+        return { closedAt: now.toISOString() }
+      case 'uphold_objection':
+        return { noticeEndsAt: null, noticeCalendarFallback: false }
+      case 'reopen':
+        return { rebound: true, closedAt: null, noticeEndsAt: null, noticeCalendarFallback: false, details: { rebound: true } }
+      default:
+        return {}
+    }
+  }
+
+  function refusal(code: number, body: { code: string; message: string; allowedActions?: ItemAction[] }): AppError {
+    return new AppError(code as 403 | 409 | 422, body.code, body.message, body.allowedActions ? { allowedActions: body.allowedActions } : undefined)
+  }
+
+  /**
+   * Applies one close-out action, deciding through the state machine: the conditional update on (id, version,
+   * status) and the event row commit together or not at all. `extra` carries what a calling module records with
+   * it (`within` runs inside the transaction). Returns the item as the transaction left it.
+   */
+  function applyTransition(
+    actor: Actor,
+    record: ItemRecord,
+    responsibleUnitIds: number[],
+    input: TransitionInput,
+    extra: { details?: Record<string, unknown>; within?: () => void } = {},
+  ): ItemRecord {
+    const now = clock.now()
+    const at = now.toISOString()
+    // Reads, decision and write in one IMMEDIATE transaction: no other writer (another process) can file an
+    // objection or evidence between the check and the change.
+    return transact(() => {
+      const evidenceCount = closeoutRepo.evidenceCount(record.id)
+      const decision = decideTransition(
+        {
+          status: record.status,
+          leadUnitId: record.leadUnitId,
+          responsibleUnitIds,
+          evidenceCount,
+          noticeEndsAt: record.noticeEndsAt ? new Date(record.noticeEndsAt) : null,
+          pendingObjections: closeoutRepo.pendingObjections(record.id),
+        },
+        actor,
+        { action: input.action, comment: input.comment },
+        now,
+      )
+      // Who may act is answered before whether the caller's copy is current; both before the status and the rules.
+      if (!decision.ok && decision.refusal.statusCode === 403) throw refusal(403, decision.refusal)
+      if (record.version !== input.expectedVersion) throw staleVersion(record.version)
+      if (!decision.ok) throw refusal(decision.refusal.statusCode, decision.refusal)
+      const { details: effectDetails, ...changes } = effects(record, input.action, now)
+      const updated = repo.updateIfCurrent(record.id, input.expectedVersion, { ...changes, status: decision.to, updatedAt: at }, decision.from)
+      if (!updated) throw staleVersion(repo.findRecord(record.id)?.version ?? input.expectedVersion)
+      extra.within?.()
+      eventsRepo.append({
+        itemId: record.id,
+        at,
+        actor,
+        action: input.action,
+        fromStatus: decision.from,
+        toStatus: decision.to,
+        comment: input.comment?.trim() || null,
+        details: effectDetails || extra.details ? { ...effectDetails, ...extra.details } : null,
+      })
+      // The row as updated. Its content and responsible units cannot have changed (an edit bumps the version the
+      // update was conditional on); the evidence count is the one read in this transaction.
+      return { ...record, ...changes, status: decision.to, version: record.version + 1, updatedAt: at, evidenceCount }
+    })
+  }
+
   return {
     loadVisible,
     viewOf,
+    applyTransition,
+
+    /** POST /items/:id/transitions: the caller's view of the item after the action. */
+    transition(actor: AccountActor, itemId: number, input: TransitionInput): ItemView {
+      const { record, responsible } = loadVisible(actor, itemId)
+      return viewOf(actor, applyTransition(actor, record, responsible.map((u) => u.id), input))
+    },
+
+    /** The item as the system reads it (no caller's scope): jobs, public objections, supervision. */
+    record(itemId: number): ItemRecord | undefined {
+      return repo.findRecord(itemId)
+    },
+
+    responsibleUnits(itemId: number): UnitRef[] {
+      return repo.responsibleUnits(itemId)
+    },
+
+    /** For each item, the periods among `periods` in which any unit reported on it. */
+    reportedPeriods(itemIds: readonly number[], periods: readonly string[]): Map<number, Set<string>> {
+      return repo.reportedPeriods(itemIds, periods)
+    },
+
+    /** Items still being rectified, in every plan, in id order: the ones the escalation sweep looks at. */
+    rectifyingItemIds(): number[] {
+      return repo.rectifyingItemIds()
+    },
+
+    /** Items whose public notice has ended by `now`, oldest notice first. */
+    noticesEndedBy(now: string): { id: number; version: number }[] {
+      return repo.noticesEndedBy(now)
+    },
+
+    /** The codes of a plan's items with their ids and versions (what an import matches rows against). */
+    codesInPlan(planId: number): { id: number; code: string; version: number }[] {
+      return repo.codesInPlan(planId)
+    },
+
+    /**
+     * Moves an approved extension's deadline onto the item, inside the caller's transaction (the caller records
+     * the event); the item's version moves as with any change of its row.
+     */
+    moveDeadline(itemId: number, newDeadline: string, at: string): void {
+      const current = repo.findRecord(itemId)
+      if (!current) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
+      repo.updateIfCurrent(itemId, current.version, { deadline: newDeadline, updatedAt: at })
+    },
+
 
     get(actor: AccountActor, itemId: number): ItemView {
       return viewOf(actor, loadVisible(actor, itemId).record)
