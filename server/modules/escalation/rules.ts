@@ -1,9 +1,8 @@
 // The escalation rules (催办 → 联合督办), as a pure function of an item, its history and now: no fastify, no drizzle.
 // The sweep reads the facts inside its transaction, asks `decideEscalation`, and writes what it says.
 import { localDate } from '../../lib/time.ts'
-import { overdueOn } from '../closeout/deadlines.ts'
 import type { DeadlineKind, ItemStatus } from '../../domain/items.ts'
-import { isLagging, laggingWindow } from '../closeout/lagging.ts'
+import { isLagging, laggingWindow, overdueOn } from '../items/facts.ts'
 
 export const DEFAULT_JOINT_SUPERVISION_AFTER_DAYS = 15
 
