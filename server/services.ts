@@ -30,12 +30,12 @@ import { createPublicService } from './modules/public/public.service.ts'
 
 /** Wires repositories and services; the HTTP layer, the jobs and the scripts all use the same ones. */
 export function createServices({ database, clock, config }: { database: DatabaseHandle; clock: Clock; config: Config }) {
-  const { db, sqlite, changeEpoch } = database
+  const { db, sqlite } = database
   const transact = createTransact(sqlite)
   const unitsRepo = createUnitsRepo(db)
-  const accountsRepo = createAccountsRepo(db, sqlite, changeEpoch)
+  const accountsRepo = createAccountsRepo(db)
   const plansRepo = createPlansRepo(db)
-  const itemsRepo = createItemsRepo(db, sqlite, changeEpoch)
+  const itemsRepo = createItemsRepo(db, sqlite)
   const eventsRepo = createEventsRepo(db)
 
   const units = createUnitsService({ repo: unitsRepo, clock })

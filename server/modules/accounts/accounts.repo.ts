@@ -1,6 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
-import type { Db, Sqlite } from '../../../db/client.ts'
-import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
+import type { Db } from '../../../db/client.ts'
 import { accounts, units } from '../../../db/schema/index.ts'
 import type { Role } from '../../domain/actors.ts'
 
@@ -22,13 +21,9 @@ const accountColumns = {
   createdAt: accounts.createdAt,
 }
 
-/** Active accounts by token hash, for as long as nothing is written (see db/change-epoch.ts). */
-const ACCOUNT_CACHE_SIZE = 1_000
-
-export function createAccountsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch) {
-  // Every authenticated request runs this: prepared once, and its answer kept until the database changes (an
-  // account disabled by a script is refused on the next request). Only accounts found are kept, so guessed tokens
-  // cannot fill the cache.
+export function createAccountsRepo(db: Db) {
+  // Every authenticated request runs this: prepared once, one lookup in the token hash's unique index (an account
+  // disabled by a script is refused on the next request).
   const byTokenHash = db
     .select(accountColumns)
     .from(accounts)
@@ -36,17 +31,11 @@ export function createAccountsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEp
     .where(and(eq(accounts.tokenHash, sql.placeholder('hash')), isNull(accounts.disabledAt)))
     .prepare()
 
-  const byTokenHashCache = createEpochCache<string, AccountRow>(sqlite, ACCOUNT_CACHE_SIZE)
-
   const byId = db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, sql.placeholder('id'))).prepare()
 
   return {
     findActiveByTokenHash(hash: string): AccountRow | undefined {
-      const epoch = changeEpoch()
-      const hit = byTokenHashCache.get(hash, epoch)
-      if (hit) return hit
-      const account = byTokenHash.get({ hash })
-      return account && byTokenHashCache.set(hash, epoch, account)
+      return byTokenHash.get({ hash })
     },
     findById(id: number): AccountRow | undefined {
       return byId.get({ id })

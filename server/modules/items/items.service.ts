@@ -18,7 +18,6 @@ import { decideTransition } from '../closeout/state-machine.ts'
 import type { CloseoutRepo } from '../closeout/closeout.repo.ts'
 import type { Actor } from '../../domain/actors.ts'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
-import { deepFreeze } from '../../../db/change-epoch.ts'
 import type { SUMMARY_FIELDS } from './items.schemas.ts'
 
 export type { UnitRef } from '../../domain/items.ts'
@@ -122,42 +121,7 @@ interface ZoneFacts {
 
 type DerivedFacts = Pick<ItemView, 'overdue' | 'daysOverdue' | 'lagging' | 'allowedActions'>
 
-/** Views kept per record with the facts derived for them; a few per record at most (facts change daily at most). */
-type SharedViews<V> = WeakMap<ItemSummaryRecord, { facts: DerivedFacts; view: V }[]>
-const VIEWS_PER_RECORD = 8
-
-const sameFacts = (a: DerivedFacts, b: DerivedFacts) =>
-  a.overdue === b.overdue &&
-  a.daysOverdue === b.daysOverdue &&
-  a.lagging === b.lagging &&
-  a.allowedActions.length === b.allowedActions.length &&
-  a.allowedActions.every((action, i) => action === b.allowedActions[i])
-
-/**
- * The view of a record the repository shares (frozen), made once for each set of derived facts and handed out
- * again, frozen too, while the record stays current: the HTTP layer keeps the JSON of a frozen view with it
- * (lib/json-bytes.ts), so an unchanged item is serialized once, not on every read. A record that is not shared (read
- * inside a transaction) gets a fresh view each time.
- */
-function sharedView<V extends object>(views: SharedViews<V>, record: ItemSummaryRecord, facts: DerivedFacts, make: () => V): V {
-  if (!Object.isFrozen(record)) return make()
-  let kept = views.get(record)
-  if (kept === undefined) {
-    kept = []
-    views.set(record, kept)
-  }
-  const found = kept.find((k) => sameFacts(k.facts, facts))
-  if (found) return found.view
-  if (kept.length >= VIEWS_PER_RECORD) kept.length = 0
-  const view = deepFreeze(make())
-  kept.push({ facts, view })
-  return view
-}
-
 export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
-  const summaryViews: SharedViews<ItemSummaryView> = new WeakMap()
-  const fullViews: SharedViews<ItemView> = new WeakMap()
-
   /** Today and the lagging window in each zone at `now`: the same for every item of a plan, so worked out once. */
   function zoneFacts(now: Date): (timeZone: string) => ZoneFacts {
     const byZone = new Map<string, ZoneFacts>()
@@ -202,8 +166,7 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
   }
 
   function toSummary(record: ItemSummaryRecord, actor: AccountActor, zone: ZoneFacts): ItemSummaryView {
-    const facts = derive(record, actor, zone)
-    return sharedView(summaryViews, record, facts, () => summaryOf(record, facts))
+    return summaryOf(record, derive(record, actor, zone))
   }
 
   /**
@@ -211,9 +174,7 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
    * Added with Object.assign: spreading the summary into a new literal cost some 14 µs a view.
    */
   function toView(record: ItemRecord, actor: AccountActor, zone: ZoneFacts): ItemView {
-    const facts = derive(record, actor, zone)
-    return sharedView(fullViews, record, facts, () =>
-      Object.assign(summaryOf(record, facts), {
+    return Object.assign(summaryOf(record, derive(record, actor, zone)), {
         target: record.target,
         measures: record.measures,
         responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
@@ -221,10 +182,9 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
         evidenceCount: record.evidenceCount,
         evidenceReused: record.evidenceReused,
         noticeEndsAt: record.noticeEndsAt,
-        noticeCalendarFallback: record.noticeCalendarFallback,
-        createdAt: record.createdAt,
-      }),
-    )
+      noticeCalendarFallback: record.noticeCalendarFallback,
+      createdAt: record.createdAt,
+    })
   }
 
   /** The item, or 404 when it does not exist or the actor's unit has no part in it. */
@@ -455,9 +415,9 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       filters: ItemListFilters & { view?: V | undefined },
     ): { items: V extends 'full' ? ItemView[] : ItemSummaryView[]; nextCursor: string | null; total: number } {
       const limit = filters.limit ?? 50
-      const afterId = filters.cursor !== undefined ? decodeCursor(filters.cursor) : undefined
       const scope = itemScope(actor)
       const now = clock.now()
+      const full = filters.view === 'full'
       const query: ItemListQuery = {
         planId: filters.planId,
         status: filters.status,
@@ -465,35 +425,22 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
         unitId: filters.unitId,
         category: filters.category,
         q: filters.q?.trim(),
-        afterId,
-        limit: limit + 1,
+        overdue: filters.overdue,
+        lagging: filters.lagging,
+        afterId: filters.cursor !== undefined ? decodeCursor(filters.cursor) : undefined,
+        now: now.toISOString(),
+        limit,
         reportsSince: earliestLaggingPeriod(now),
+        full,
       }
-      if (filters.overdue !== undefined) {
-        query.overdue = {
-          value: filters.overdue,
-          todayByPlan: planZones().map(({ zone, planIds }) => ({ planIds, today: localDate(now, zone) })),
-        }
-      }
-      if (filters.lagging !== undefined) {
-        query.lagging = {
-          value: filters.lagging,
-          windows: planZones().map(({ zone, planIds }) => {
-            const window = laggingWindow(now, zone)
-            return { planIds, periods: window.periods, listedBefore: window.listedBeforeIso }
-          }),
-        }
-      }
-      const scopeUnitId = scope.kind === 'unit' ? scope.unitId : null
       const facts = zoneFacts(now)
-      const { records, total } = repo.list(query, scopeUnitId)
-      const page = records.slice(0, limit)
-      const last = page[page.length - 1]
-      const views =
-        filters.view === 'full' ? page.map((r) => toView(r, actor, facts(r.timezone))) : page.map((r) => toSummary(r, actor, facts(r.timezone)))
+      const { records, nextAfterId, total } = repo.list(query, scope.kind === 'unit' ? scope.unitId : null)
+      const views = full
+        ? (records as ItemRecord[]).map((r) => toView(r, actor, facts(r.timezone)))
+        : records.map((r) => toSummary(r, actor, facts(r.timezone)))
       return {
         items: views as V extends 'full' ? ItemView[] : ItemSummaryView[],
-        nextCursor: records.length > limit && last ? encodeCursor(last.id) : null,
+        nextCursor: nextAfterId !== null ? encodeCursor(nextAfterId) : null,
         total,
       }
     },
@@ -556,17 +503,6 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       loadVisible(actor, itemId)
       return eventsRepo.listForItem(itemId)
     },
-  }
-
-  /** Plans grouped by time zone, for filters that compare with "today" or "last month" in each plan's zone. */
-  function planZones(): { zone: string; planIds: number[] }[] {
-    const byZone = new Map<string, number[]>()
-    for (const plan of plansRepo.timezones()) {
-      const list = byZone.get(plan.timezone) ?? []
-      list.push(plan.id)
-      byZone.set(plan.timezone, list)
-    }
-    return [...byZone].map(([zone, planIds]) => ({ zone, planIds }))
   }
 }
 
