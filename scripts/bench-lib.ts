@@ -153,6 +153,8 @@ export interface Seeded {
   focusLeadCount: number
   /** Items the focus unit leads or shares: the ones a `unit` account of it may read. */
   focusVisibleIds: number[]
+  /** Items the focus unit leads. */
+  focusLeadIds: number[]
   unitToken: string
   supervisorToken: string
   /** Items still 'assigned' (version 1), for write scenarios; the read scenarios do not change them. */
@@ -317,7 +319,8 @@ export async function seed(database: DatabaseHandle, services: Services, options
 
   const focusUnitId = unitIds[0]!
   const focusUnitName = sqlite.prepare('select name from units where id = ?').pluck().get(focusUnitId) as string
-  const focusLeadCount = sqlite.prepare('select count(*) from items where lead_unit_id = ?').pluck().get(focusUnitId) as number
+  const focusLeadIds = sqlite.prepare('select id from items where lead_unit_id = ? order by id').pluck().all(focusUnitId) as number[]
+  const focusLeadCount = focusLeadIds.length
   const focusVisibleIds = sqlite
     .prepare('select id from items where lead_unit_id = ? union select item_id from item_responsible_units where unit_id = ? order by 1')
     .pluck()
@@ -331,6 +334,7 @@ export async function seed(database: DatabaseHandle, services: Services, options
     focusUnitName,
     focusLeadCount,
     focusVisibleIds,
+    focusLeadIds,
     assignedIds: sqlite.prepare("select id from items where status = 'assigned' order by id").pluck().all() as number[],
     unitToken: unit.token,
     supervisorToken,

@@ -33,7 +33,7 @@ export function createServices({ database, clock, config }: { database: Database
   const { db, sqlite } = database
   const transact = createTransact(sqlite)
   const unitsRepo = createUnitsRepo(db)
-  const accountsRepo = createAccountsRepo(db)
+  const accountsRepo = createAccountsRepo(db, sqlite)
   const plansRepo = createPlansRepo(db)
   const itemsRepo = createItemsRepo(db, sqlite)
   const eventsRepo = createEventsRepo(db)

@@ -1,5 +1,5 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
-import type { Db } from '../../../db/client.ts'
+import { asc, eq, sql } from 'drizzle-orm'
+import type { Db, Sqlite } from '../../../db/client.ts'
 import { accounts, units } from '../../../db/schema/index.ts'
 import type { Role } from '../../domain/actors.ts'
 
@@ -21,15 +21,13 @@ const accountColumns = {
   createdAt: accounts.createdAt,
 }
 
-export function createAccountsRepo(db: Db) {
-  // Every authenticated request runs this: prepared once, one lookup in the token hash's unique index (an account
-  // disabled by a script is refused on the next request).
-  const byTokenHash = db
-    .select(accountColumns)
-    .from(accounts)
-    .leftJoin(units, eq(units.id, accounts.unitId))
-    .where(and(eq(accounts.tokenHash, sql.placeholder('hash')), isNull(accounts.disabledAt)))
-    .prepare()
+export function createAccountsRepo(db: Db, sqlite: Sqlite) {
+  // Every authenticated request runs this: one lookup in the token hash's unique index, prepared once and run as
+  // plain SQL (its row is the AccountRow as it is; an account disabled by a script is refused on the next request).
+  const byTokenHash = sqlite.prepare<{ hash: string }, AccountRow>(
+    `SELECT a.id, a.name, a.role, a.unit_id AS unitId, u.name AS unitName, a.created_at AS createdAt
+     FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.token_hash = @hash AND a.disabled_at IS NULL`,
+  )
 
   const byId = db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, sql.placeholder('id'))).prepare()
 
