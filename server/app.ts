@@ -8,7 +8,7 @@ import type { Clock } from './lib/time.ts'
 import { ErrorResponse } from './lib/schemas.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
-import { errorHandlerPlugin } from './plugins/errors.ts'
+import { errorHandlerPlugin, routeNotFound } from './plugins/errors.ts'
 import { requestLogPlugin } from './plugins/request-log.ts'
 import { overloadPlugin } from './plugins/overload.ts'
 import { AccountSchema, accountsRoutes } from './modules/accounts/accounts.routes.ts'
@@ -20,7 +20,7 @@ import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
-import { securityHeadersPlugin } from './plugins/security-headers.ts'
+import { securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
 import { extensionSchemas, extensionsRoutes } from './modules/extensions/extensions.routes.ts'
@@ -145,6 +145,8 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       },
     },
   })
+  // Unknown paths under /api/ answer as the API does, with the API's headers.
+  await app.register(async (apiFallback) => setApiNotFoundHandler(apiFallback, routeNotFound), { prefix: '/api' })
   await app.register(docsPlugin)
   await app.register(healthRoutes, { sqlite: database.sqlite })
 
