@@ -6,6 +6,7 @@ import { STATUSES, STATUS_LABELS, type ItemStatus } from '../../domain/items.ts'
 import { renderBulletinCharts } from './bulletin.charts.ts'
 import { REPLY_STATUS_LABELS } from '../supervision/lifecycle.ts'
 import { CASE_LEAD_STAGE_LABELS, type Bulletin, type BulletinContent, type BulletinItemRef, type CaseLeadStage } from './bulletin.types.ts'
+import { chineseDate, chineseMonth } from '../../lib/chinese-date.ts'
 
 /** Rows of the overdue list printed on paper; the spreadsheet always has all of them. */
 export const OVERDUE_ROWS_PRINTED = 100
@@ -22,14 +23,12 @@ export function formatPercent(rate: number | null | undefined): string {
 
 /** 'YYYY-MM-DD' → '2019年2月28日'; anything else is shown as given. */
 function longDate(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date
+  return chineseDate(date)
 }
 
 /** 'YYYY-MM' → '2019年2月'. */
 function longPeriod(period: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(period)
-  return m ? `${m[1]}年${Number(m[2])}月` : period
+  return chineseMonth(period)
 }
 
 function shortDate(date: string | null | undefined): string {

@@ -1,7 +1,7 @@
 // The supervision notice (督办单) as a printable A4 page. Every value from the database goes through escapeHtml.
 import { escapeHtml as e } from '../../lib/html.ts'
 import { localDate } from '../../lib/time.ts'
-import { chineseDate } from '../escalation/rules.ts'
+import { chineseDate } from '../../lib/chinese-date.ts'
 import { REPLY_STATUS_LABELS } from './lifecycle.ts'
 import type { SupervisionView } from './supervision.types.ts'
 
