@@ -81,6 +81,11 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
           'heading rows (一、…) set the task area of the rows below. Any error → 422 IMPORT_FAILED with every error in details.errors ' +
           '({ row, column, message }) and nothing written. Options go in the query string or as multipart fields before the file.',
         consumes: ['multipart/form-data'],
+        multipartBody: Type.Object({
+          createUnits: Type.Optional(Type.Boolean({ description: 'As in the query string; a field must come before the file' })),
+          mode: Type.Optional(Type.Union([Type.Literal('create'), Type.Literal('update')], { description: 'As in the query string; a field must come before the file' })),
+          file: Type.String({ format: 'binary', description: 'The checklist, .xlsx' }),
+        }),
         params: PlanIdParams,
         querystring: ImportQuery,
         response: { 201: Type.Ref('ChecklistImportResult'), ...errorResponses(403, 404, 413, 415, 422) },
@@ -124,8 +129,14 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
         tags: ['checklist'],
         summary: 'The checklist as an .xlsx with its status columns; a unit gets only the items it leads or shares',
         params: PlanIdParams,
-        produces: [XLSX_TYPE],
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errorResponses(403, 404) },
+        response: {
+          200: {
+            description: 'The checklist workbook',
+            headers: { 'Content-Disposition': { type: 'string', description: 'attachment, with an ASCII filename and the Chinese one in filename*' } },
+            content: { [XLSX_TYPE]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
+          },
+          ...errorResponses(403, 404),
+        },
       },
     },
     async (request, reply) => {
