@@ -175,13 +175,13 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
    */
   function toView(record: ItemRecord, actor: AccountActor, zone: ZoneFacts): ItemView {
     return Object.assign(summaryOf(record, derive(record, actor, zone)), {
-        target: record.target,
-        measures: record.measures,
-        responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
-        responsibleUnits: record.responsibleUnits,
-        evidenceCount: record.evidenceCount,
-        evidenceReused: record.evidenceReused,
-        noticeEndsAt: record.noticeEndsAt,
+      target: record.target,
+      measures: record.measures,
+      responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
+      responsibleUnits: record.responsibleUnits,
+      evidenceCount: record.evidenceCount,
+      evidenceReused: record.evidenceReused,
+      noticeEndsAt: record.noticeEndsAt,
       noticeCalendarFallback: record.noticeCalendarFallback,
       createdAt: record.createdAt,
     })
