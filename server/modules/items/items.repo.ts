@@ -7,7 +7,7 @@ import { registerItemFacts } from './facts.ts'
 export type ItemRow = typeof items.$inferSelect
 
 /** What a list entry shows of an item: its row but the long target and measures, its lead unit's name, its plan's zone, its recent report months. */
-export type ItemSummaryRecord = Omit<ItemRow, 'target' | 'measures' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
+export type ItemSummaryRecord = Omit<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
   leadUnitName: string
   timezone: string
   /** The months (YYYY-MM) from `reportsSince` on in which any unit reported on the item. */
@@ -16,7 +16,7 @@ export type ItemSummaryRecord = Omit<ItemRow, 'target' | 'measures' | 'noticeEnd
 
 /** An item with everything its view needs, read in one statement. */
 export type ItemRecord = ItemSummaryRecord &
-  Pick<ItemRow, 'target' | 'measures' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
+  Pick<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
     /** In unit id order. */
     responsibleUnits: { id: number; name: string }[]
     evidenceCount: number
@@ -35,7 +35,8 @@ const SUMMARY_COLUMNS = `i.id, i.plan_id AS planId, i.code, i.category, i.proble
   i.rebound, i.created_at AS createdAt, i.updated_at AS updatedAt, p.timezone,
   (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince) AS reportedPeriods`
 // json_array rather than json_object, and no sort in SQL: both cost more than sorting two or three units here.
-const FULL_COLUMNS = `${SUMMARY_COLUMNS}, i.target, i.measures, i.notice_ends_at AS noticeEndsAt,
+const FULL_COLUMNS = `${SUMMARY_COLUMNS}, i.target, i.measures, i.deadline_text AS deadlineText, i.note,
+  i.notice_ends_at AS noticeEndsAt,
   i.notice_calendar_fallback AS noticeCalendarFallback,
   (SELECT json_group_array(json_array(ru.id, ru.name)) FROM item_responsible_units x JOIN units ru ON ru.id = x.unit_id
     WHERE x.item_id = i.id) AS responsibleJson,
@@ -46,7 +47,7 @@ const FROM = 'FROM items i JOIN plans p ON p.id = i.plan_id JOIN units u ON u.id
 
 type SummaryRow = Omit<ItemSummaryRecord, 'rebound' | 'reportedPeriods'> & { rebound: number; reportedPeriods: string | null }
 type FullRow = SummaryRow &
-  Pick<ItemRow, 'target' | 'measures' | 'noticeEndsAt'> & { noticeCalendarFallback: number; responsibleJson: string; evidenceCount: number; evidenceReused: number }
+  Pick<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt'> & { noticeCalendarFallback: number; responsibleJson: string; evidenceCount: number; evidenceReused: number }
 
 function toSummaryRecord(row: SummaryRow): ItemSummaryRecord {
   const record = row as unknown as ItemSummaryRecord
@@ -271,6 +272,8 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
       leadUnitId: number
       deadlineKind: DeadlineKind
       deadline: string | null
+      deadlineText: string
+      note: string
       createdAt: string
     }): ItemRow {
       return db
