@@ -156,6 +156,8 @@ export interface Seeded {
   /** Items the focus unit leads. */
   focusLeadIds: number[]
   unitToken: string
+  /** A workbench session of the same unit (the cookie's value), for the page scenarios. */
+  unitSession: string
   supervisorToken: string
   /** Items still 'assigned' (version 1), for write scenarios; the read scenarios do not change them. */
   assignedIds: number[]
@@ -326,6 +328,10 @@ export async function seed(database: DatabaseHandle, services: Services, options
     .pluck()
     .all(focusUnitId, focusUnitId) as number[]
   const unit = services.accounts.create({ name: `${focusUnitName}联络员（压测）`, role: 'unit', unitId: focusUnitId })
+  const password = 'bench-password-2018'
+  await services.signIn.setPassword({ login: 'bench-unit', password, role: 'unit', name: `${focusUnitName}经办人（压测）`, unitId: focusUnitId })
+  const session = await services.signIn.signIn('bench-unit', password)
+  if (!session.ok) throw new Error('the bench account could not sign in')
 
   return {
     planId: plan.id,
@@ -337,6 +343,7 @@ export async function seed(database: DatabaseHandle, services: Services, options
     focusLeadIds,
     assignedIds: sqlite.prepare("select id from items where status = 'assigned' order by id").pluck().all() as number[],
     unitToken: unit.token,
+    unitSession: session.token,
     supervisorToken,
     adminToken,
     timings,

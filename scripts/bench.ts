@@ -138,6 +138,8 @@ interface Scenario {
   method: HttpMethod
   /** Bearer token to send, if any. */
   token?: (ctx: Context) => string
+  /** A workbench session cookie to send instead (the page scenarios answer HTML, not JSON). */
+  session?: (ctx: Context) => string
   setup?: (ctx: Context) => void | Promise<void>
   paths: (ctx: Context) => string[]
   body?: (ctx: Context, path: string, index: number) => unknown
@@ -191,6 +193,30 @@ const scenarios: Scenario[] = [
       return null
     },
     target: 0.08,
+  },
+  {
+    name: 'item-page',
+    title: 'item page (HTML)',
+    description: 'GET /items/:id as a signed-in unit (session cookie): the whole record, its forms and its timeline, rendered',
+    server: 'app',
+    method: 'GET',
+    session: (ctx) => ctx.seeded.unitSession,
+    paths: (ctx) => shuffled(ctx.rng, ctx.seeded.focusVisibleIds).map((id) => `/items/${id}`),
+    check: (status, body) => (status === 200 && String(body).includes('办理记录') ? null : `expected the item page, got ${status}`),
+  },
+  {
+    name: 'list-page',
+    title: 'list page (HTML, 50 rows)',
+    description: 'GET /items?leadUnitId=<own unit> as that unit, signed in: the first 50 rows in deadline order, rendered',
+    server: 'app',
+    method: 'GET',
+    session: (ctx) => ctx.seeded.unitSession,
+    paths: (ctx) => [`/items?leadUnitId=${ctx.seeded.focusUnitId}`],
+    check: (status, body, ctx) => {
+      if (status !== 200) return `expected 200, got ${status}`
+      const rows = (String(body).match(/<tr>/g) ?? []).length - 1
+      return rows === Math.min(50, ctx.seeded.focusLeadCount) ? null : `expected ${Math.min(50, ctx.seeded.focusLeadCount)} rows, got ${rows}`
+    },
   },
   {
     name: 'transitions',
@@ -361,8 +387,9 @@ interface Outcome {
 function requestsOf(scenario: Scenario, ctx: Context): LoadRequest[] {
   if (scenario.requests) return scenario.requests(ctx)
   const token = scenario.token?.(ctx)
+  const session = scenario.session?.(ctx)
   return scenario.paths(ctx).map((path, i) => {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : session ? { cookie: `zg_session=${session}` } : {}
     const body = scenario.body?.(ctx, path, i)
     const setupRequest = scenario.setupRequest?.(ctx)
     const extra = setupRequest ? { setupRequest } : {}
@@ -380,11 +407,13 @@ async function probe(server: Server, request: LoadRequest, scenario: Scenario, c
   })
   const text = await res.text()
   server.completed++
-  let json: unknown = null
-  try {
-    json = JSON.parse(text)
-  } catch {
-    return `probe ${request.method} ${request.path}: response is not JSON (${res.status})`
+  let json: unknown = text
+  if (!scenario.session) {
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return `probe ${request.method} ${request.path}: response is not JSON (${res.status})`
+    }
   }
   const problem = scenario.check ? scenario.check(res.status, json, ctx) : res.ok ? null : `status ${res.status}`
   return problem ? `probe ${request.method} ${request.path}: ${problem}: ${text.slice(0, 200)}` : null

@@ -39,6 +39,7 @@ import { caseLeadSchemas, caseLeadsRoutes } from './modules/case-leads/case-lead
 import { publicApiRoutes } from './modules/public/public.api.ts'
 import { publicSchemas } from './modules/public/public.fields.ts'
 import { publicPageRoutes } from './modules/public/public.pages.ts'
+import { workbenchRoutes } from './web/workbench.routes.tsx'
 
 export interface AppOptions {
   config: Config
@@ -167,6 +168,10 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
           frameAncestors: ["'none'"],
         },
       },
+      // Not helmet's no-referrer: under it a browser sends `Origin: null` with a form, and the workbench's check
+      // that a POST comes from its own pages could not tell its forms from a forged one. same-origin still sends
+      // nothing to other sites.
+      referrerPolicy: { policy: 'same-origin' },
     },
   })
   // Unknown paths under /api/ answer as the API does, with the API's headers.
@@ -225,6 +230,9 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       objectionsPerHour: config.objectionsPerHour,
     })
   })
+
+  // The workbench: the same services' pages for people, signed in with a session cookie.
+  await app.register(workbenchRoutes, { services, config, clock })
 
   if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour })
 

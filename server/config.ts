@@ -38,6 +38,12 @@ const EnvSchema = Type.Object({
   UNDER_PRESSURE_MAX_HEAP_USED_BYTES: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   /** Resident memory (bytes) above which requests get 503; default 90% of the memory the process may use; 0 turns it off. */
   UNDER_PRESSURE_MAX_RSS_BYTES: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  /** `true` marks the workbench's session cookie Secure (sent over HTTPS only): set it behind TLS. */
+  COOKIE_SECURE: Type.String({ default: 'false' }),
+  /** A workbench session left unused this long ends (minutes). */
+  SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 60 * 24 * 30, default: 480 }),
+  /** A workbench session ends this long after sign-in however much it is used (hours). */
+  SESSION_MAX_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 }),
 })
 
 export interface Config {
@@ -54,6 +60,9 @@ export interface Config {
   readonly objectionsPerHour: number
   readonly publicRequestsPerMinute: number
   readonly escalationHour: number
+  readonly cookieSecure: boolean
+  readonly sessionIdleMinutes: number
+  readonly sessionMaxHours: number
   /** Limits past which the service sheds load with 503 rather than fall over; 0 turns a check off. */
   readonly underPressure: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number; readonly maxRssBytes: number }
 }
@@ -65,7 +74,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE', 'ESCALATION_HOUR', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES'])
+const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE', 'ESCALATION_HOUR', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES', 'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS'])
 
 /** Reads and checks the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -89,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const env2 = withDefaults as Static<typeof EnvSchema>
   requireOneOf('LOG_LEVEL', env2.LOG_LEVEL, LOG_LEVELS)
   requireOneOf('JOBS', env2.JOBS, JOBS_VALUES)
+  requireOneOf('COOKIE_SECURE', env2.COOKIE_SECURE, ['true', 'false'])
   if (!isValidTimeZone(env2.DEFAULT_TIMEZONE)) {
     throw new ConfigError('DEFAULT_TIMEZONE', `unknown time zone "${env2.DEFAULT_TIMEZONE}"`)
   }
@@ -106,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     objectionsPerHour: env2.OBJECTIONS_PER_HOUR,
     publicRequestsPerMinute: env2.PUBLIC_REQUESTS_PER_MINUTE,
     escalationHour: env2.ESCALATION_HOUR,
+    cookieSecure: env2.COOKIE_SECURE === 'true',
+    sessionIdleMinutes: env2.SESSION_IDLE_MINUTES,
+    sessionMaxHours: env2.SESSION_MAX_HOURS,
     underPressure: Object.freeze({
       maxEventLoopDelayMs: env2.UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
       maxHeapUsedBytes: env2.UNDER_PRESSURE_MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),

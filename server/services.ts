@@ -4,6 +4,8 @@ import type { Clock } from './lib/time.ts'
 import { createTransact } from './lib/transact.ts'
 import { createAccountsRepo } from './modules/accounts/accounts.repo.ts'
 import { createAccountsService } from './modules/accounts/accounts.service.ts'
+import { createSessionsRepo } from './modules/accounts/sessions.repo.ts'
+import { createSignInService } from './modules/accounts/sign-in.service.ts'
 import { createEventsRepo } from './modules/events/events.repo.ts'
 import { createItemsRepo } from './modules/items/items.repo.ts'
 import { createItemsService } from './modules/items/items.service.ts'
@@ -40,6 +42,14 @@ export function createServices({ database, clock, config }: { database: Database
 
   const units = createUnitsService({ repo: unitsRepo, clock })
   const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock })
+  const signIn = createSignInService({
+    repo: createSessionsRepo(db),
+    accounts,
+    clock,
+    transact,
+    idleMinutes: config.sessionIdleMinutes,
+    maxHours: config.sessionMaxHours,
+  })
   const plans = createPlansService({ repo: plansRepo, clock, defaultTimezone: config.defaultTimezone })
   const closeoutRepo = createCloseoutRepo(db)
   const items = createItemsService({ repo: itemsRepo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
@@ -71,7 +81,7 @@ export function createServices({ database, clock, config }: { database: Database
   })
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { units, accounts, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
+  return { units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../server/modules/closeout/state-machine.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
+import { browser, webAccount } from '../helpers/web.ts'
 
 const ALL: Role[] = ['admin', 'supervisor', 'leader', 'unit']
 
@@ -54,8 +55,31 @@ const EXPECTED: Record<string, Role[]> = {
   'POST /api/v1/case-leads/:caseLeadId/transitions': ['supervisor'],
 }
 
+// The workbench's pages, by the same table: signed in with a session instead of a token.
+const PAGES: Record<string, Role[]> = {
+  'GET /': ALL,
+  'GET /account/password': ALL,
+  'POST /account/password': ALL,
+  'GET /items': ALL,
+  'GET /items/export': ALL,
+  'GET /items/:itemId': ALL,
+  'POST /items/:itemId/transitions': ['supervisor', 'unit'],
+  'POST /items/:itemId/reports': ['unit'],
+  'POST /items/:itemId/evidence': ['unit'],
+  'POST /items/:itemId/extensions': ['unit'],
+  'GET /supervisions/:supervisionId/notice': ALL,
+  'POST /supervisions/:supervisionId/acknowledge': ['unit'],
+  'POST /supervisions/:supervisionId/reply': ['unit'],
+  'GET /evidence/:evidenceId': ALL,
+  'GET /monthly': ['unit'],
+  'POST /monthly': ['unit'],
+  // Last: it ends the session the other rows use.
+  'POST /logout': ALL,
+}
+
 let t: TestApp
 let tokens: Record<Role, string>
+let logins: Record<Role, { login: string; password: string }>
 let itemId: number
 let planId: number
 
@@ -66,6 +90,12 @@ beforeAll(async () => {
   planId = f.plan().id
   itemId = f.item(planId, unit.id).id
   tokens = { admin: f.token('admin'), supervisor: f.token('supervisor'), leader: f.token('leader'), unit: f.token('unit', unit.id) }
+  logins = {
+    admin: await webAccount(t.app, 'admin'),
+    supervisor: await webAccount(t.app, 'supervisor'),
+    leader: await webAccount(t.app, 'leader'),
+    unit: await webAccount(t.app, 'unit', unit.id),
+  }
 })
 afterAll(async () => t.close())
 
@@ -81,11 +111,11 @@ function fill(url: string): string {
 describe('role × route', () => {
   it('every authenticated route has a row in the matrix, and every row a route', () => {
     const routes = t.app.routeCatalog.filter((r) => r.permission !== null).map((r) => `${r.method} ${r.url}`)
-    expect(routes.sort()).toEqual(Object.keys(EXPECTED).sort())
+    expect(routes.sort()).toEqual([...Object.keys(EXPECTED), ...Object.keys(PAGES)].sort())
   })
 
   it('without a token every authenticated route answers 401', async () => {
-    for (const route of t.app.routeCatalog.filter((r) => r.permission !== null)) {
+    for (const route of t.app.routeCatalog.filter((r) => r.permission !== null && r.url.startsWith('/api/'))) {
       const res = await t.app.inject({ method: route.method as 'GET', url: fill(route.url), ...(['GET', 'DELETE'].includes(route.method) ? {} : { payload: {} }) })
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401)
       expect(res.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' })
@@ -113,6 +143,40 @@ describe('role × route', () => {
     } else {
       expect(res.statusCode, res.body).toBe(403)
       expect(res.json().code).toBe('ROLE_NOT_PERMITTED')
+    }
+  })
+})
+
+describe('role × page', () => {
+  it('signed out, every page sends the browser to sign in, and a form changes nothing', async () => {
+    for (const route of Object.keys(PAGES)) {
+      const [method, url] = route.split(' ') as [string, string]
+      const res = await t.app.inject({ method: method as 'GET', url: fill(url), ...(method === 'POST' ? { payload: {} } : {}) })
+      expect(res.statusCode, route).toBe(303)
+      expect(res.headers.location, route).toMatch(/^\/login/)
+    }
+    expect(t.app.services.items.events({ kind: 'account', accountId: 0, name: '', role: 'admin', unitId: null }, itemId)).toHaveLength(1)
+  })
+
+  it('a bearer token does not open a page', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/', headers: { authorization: `Bearer ${tokens.admin}` } })
+    expect(res.statusCode).toBe(303)
+  })
+
+  it.each(ALL)('every page and form as %s: allowed by the table, else 403', async (role) => {
+    const b = browser(t.app)
+    expect((await b.signIn(logins[role].login, logins[role].password)).statusCode).toBe(303)
+    for (const [route, roles] of Object.entries(PAGES)) {
+      const [method, url] = route.split(' ') as [string, string]
+      const res = method === 'GET' ? await b.get(fill(url)) : await b.post(fill(url), {})
+      const where = `${route} as ${role}: ${res.statusCode}`
+      if (roles.includes(role)) {
+        expect(res.statusCode, where).not.toBe(403)
+        expect(String(res.headers.location ?? ''), where).not.toMatch(/^\/login\?next/)
+      } else {
+        expect(res.statusCode, where).toBe(403)
+        expect(res.body, where).toContain('无权')
+      }
     }
   })
 })

@@ -1,3 +1,4 @@
+import { escapeHtml } from '@kitajs/html'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
@@ -376,8 +377,8 @@ describe('the printable notice (督办单)', () => {
     expect(page).toContain('@page { size: A4')
     for (const text of ['区生态环境局', '区住房城乡建设委', '督查人员提请联合督办', '2019年7月1日', '2019年7月16日前', '2019年12月31日前']) expect(page).toContain(text)
     expect(page).not.toContain('<script>')
-    expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;河道黑臭')
-    expect(page).toContain('进展缓慢 &amp; 落实不力 &lt;b&gt;')
+    expect(page).toContain(escapeHtml('<script>alert("x")</script>河道黑臭'))
+    expect(page).toContain(escapeHtml('进展缓慢 & 落实不力 <b>'))
     expect((await as(t.app, w.tokens.lead).get(`/api/v1/supervisions/${id}?format=pdf`)).statusCode).toBe(400)
     expect((await as(t.app, w.tokens.lead).get(`/api/v1/supervisions/${id}?format=json`)).json()).toMatchObject({ id, number })
   })

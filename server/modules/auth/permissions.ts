@@ -8,6 +8,8 @@ const STAFF_READERS: readonly Role[] = ['admin', 'supervisor', 'leader']
 /** Which roles may call the routes that name each permission. */
 export const PERMISSIONS = {
   'me:read': ALL,
+  /** The workbench's own pages every signed-in person has: the home page, changing one's password, signing out. */
+  'workbench:use': ALL,
   'units:list': ALL,
   'units:create': ['admin'],
   'accounts:list': ['admin'],

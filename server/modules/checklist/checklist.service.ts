@@ -13,7 +13,7 @@ import type { AccountActor } from '../auth/permissions.ts'
 import { STATUS_LABELS, type DeadlineKind } from '../../domain/items.ts'
 import { formatDeadlinePhrase, parseDeadlinePhrase } from '../import/deadline-phrase.ts'
 import { ItemCreateBody } from '../items/items.schemas.ts'
-import type { ItemContent, ItemView, ItemsService } from '../items/items.service.ts'
+import type { ItemContent, ItemListFilters, ItemView, ItemsService } from '../items/items.service.ts'
 import type { PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
 import { normalizeUnitName, type UnitsService } from '../units/units.service.ts'
@@ -516,12 +516,17 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
     },
 
     /** The checklist as the caller may see it (a unit: only the items it leads or shares), as an .xlsx. */
-    async exportWorkbook(actor: AccountActor, planId: number): Promise<{ fileName: string; asciiFileName: string; bytes: Buffer }> {
+    async exportWorkbook(
+      actor: AccountActor,
+      planId: number,
+      /** The workbench's list filters: the export is then what the list shows. */
+      filters: Omit<ItemListFilters, 'planId' | 'cursor' | 'limit' | 'view'> = {},
+    ): Promise<{ fileName: string; asciiFileName: string; bytes: Buffer }> {
       const plan = requirePlan(planId)
       const views: ItemView[] = []
       let cursor: string | undefined
       do {
-        const page = items.list(actor, { planId, limit: 200, cursor, view: 'full' })
+        const page = items.list(actor, { ...filters, planId, limit: 200, cursor, view: 'full' })
         views.push(...page.items)
         cursor = page.nextCursor ?? undefined
       } while (cursor !== undefined)

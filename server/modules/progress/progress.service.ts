@@ -1,7 +1,7 @@
-import { and, asc, eq, type SQL } from 'drizzle-orm'
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { accounts, progressReports, units } from '../../../db/schema/index.ts'
-import { forbidden, unprocessable } from '../../errors.ts'
+import { AppError, forbidden, unprocessable } from '../../errors.ts'
 import { localPeriod, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { isItemUnit, type AccountActor } from '../auth/permissions.ts'
@@ -110,6 +110,35 @@ export function createProgressService({ db, items, eventsRepo, clock, transact }
       })
       // The report as a list shows it, read alone: an item's list of reports only grows.
       return reports(eq(progressReports.id, id))[0]!
+    },
+
+    /**
+     * The monthly report (月调度): several items' reports filed in one transaction, all or nothing; each is its own
+     * report and its own audited event, checked as `file` checks one. A refusal names the item it is about
+     * (`details.itemId`).
+     */
+    fileMany(actor: AccountActor, entries: { itemId: number; period: string; text: string; percent?: number | undefined }[]): ProgressReportView[] {
+      return transact(() =>
+        entries.map((entry) => {
+          try {
+            return this.file(actor, entry.itemId, entry)
+          } catch (err) {
+            if (err instanceof AppError) throw new AppError(err.statusCode, err.code, err.message, { ...err.details, itemId: entry.itemId })
+            throw err
+          }
+        }),
+      )
+    },
+
+    /** Which of these items have a report of `unitId` for `period` (for to-do lists; visibility is the caller's). */
+    reportedIn(itemIds: readonly number[], unitId: number, period: string): Set<number> {
+      if (itemIds.length === 0) return new Set()
+      const rows = db
+        .select({ itemId: progressReports.itemId })
+        .from(progressReports)
+        .where(and(inArray(progressReports.itemId, [...itemIds]), eq(progressReports.unitId, unitId), eq(progressReports.period, period)))
+        .all()
+      return new Set(rows.map((r) => r.itemId))
     },
   }
 }

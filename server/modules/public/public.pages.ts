@@ -14,7 +14,7 @@ import {
   objectionFiledPage,
   planPage,
   plansPage,
-} from './public.html.ts'
+} from './public.html.tsx'
 import type { PublicService } from './public.service.ts'
 
 // Loaded on first use: the renderers bring in large libraries (see lib/lazy.ts).

@@ -25,7 +25,7 @@ import {
   type SupervisionRule,
   type SupervisionStatus,
 } from './lifecycle.ts'
-import { renderSupervisionNotice } from './supervision.html.ts'
+import { renderSupervisionNotice } from './supervision.html.tsx'
 import type { SupervisionListQuery, SupervisionRecord, SupervisionRepo, SupervisionRow } from './supervision.repo.ts'
 import type { SupervisionView } from './supervision.types.ts'
 

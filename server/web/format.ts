@@ -1,0 +1,48 @@
+// How the workbench writes dates, deadlines and messages: Chinese, in the plan's time zone.
+import type { DeadlineKind } from '../modules/closeout/deadlines.ts'
+
+/** 'YYYY-MM-DD' → '2018年12月31日'; anything else is shown as given. */
+export function longDate(date: string | null | undefined): string {
+  if (!date) return '—'
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date
+}
+
+/** 'YYYY-MM' → '2018年11月'. */
+export function longPeriod(period: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(period)
+  return m ? `${m[1]}年${Number(m[2])}月` : period
+}
+
+/** The deadline as the plan prints it: 立行立改, a date, 长期坚持, or a date and then 长期坚持. */
+export function deadlineText(item: { deadlineKind: DeadlineKind; deadline: string | null }): string {
+  const date = item.deadline ? `${longDate(item.deadline)}前` : null
+  switch (item.deadlineKind) {
+    case 'immediate':
+      return date ? `立行立改（${date}）` : '立行立改'
+    case 'long_term':
+      return date ? `${date}完成，长期坚持` : '长期坚持'
+    default:
+      return date ?? '—'
+  }
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** An instant as '2018-10-15 10:00' in the given zone. */
+export function localDateTime(iso: string, timeZone: string): string {
+  let format = dateTimeFormats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    dateTimeFormats.set(timeZone, format)
+  }
+  const parts = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]))
+  return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']}`
+}
+
+/** '1.2 MB' */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}

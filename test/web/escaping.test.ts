@@ -1,0 +1,115 @@
+import fc from 'fast-check'
+import { escapeHtml } from '@kitajs/html'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AccountActor } from '../../server/modules/auth/permissions.ts'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { pdf } from '../helpers/files.ts'
+import { browser, multipartForm, PASSWORD, webAccount } from '../helpers/web.ts'
+
+// Text people entered is shown exactly as entered and is never markup: hostile text in every field any workbench
+// page shows (plan, task area, unit, person, item, report, file name, extension, supervision, comments, the search
+// box, the sign-in form) comes out escaped, whole, and inert.
+
+const PIECES = [
+  '<script>alert(1)</script>',
+  '"',
+  "'",
+  '</textarea>',
+  'javascript:alert(1)',
+  '\u2028',
+  '&amp;',
+  '<img src=x onerror=alert(1)>',
+  '"><svg onload=alert(1)>',
+  '整改',
+  ' ',
+  '>',
+  '<!--',
+]
+const hostile = fc
+  .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 5 })
+  .map((parts) => parts.join(''))
+  .filter((s) => s.trim() !== '' && /[<>"'&\u2028]|javascript:/.test(s))
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
+})
+afterAll(async () => t.close())
+
+let run = 0
+
+/**
+ * The page carries no script, element or handler but its own, no script URL, every textarea closes once, and the
+ * text is there, escaped. Inside a quoted attribute value `<` is plain text; a `"` there is escaped, so the markup
+ * is what remains once every quoted value is taken out.
+ */
+function expectInert(body: string, text: string, where: string) {
+  expect(body, where).not.toMatch(/(href|src|action|formaction)\s*=\s*"?\s*javascript:/i)
+  const markup = body.replace(/="[^"]*"/g, '=""')
+  expect(markup, where).not.toMatch(/<script/i)
+  expect(markup, where).not.toMatch(/<img|<svg/i)
+  expect(markup, where).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i)
+  expect(markup.split('</textarea>').length, where).toBe(markup.split('<textarea').length)
+  // As element text, or as a form field's value (where only the quote and the ampersand need escaping).
+  const asAttribute = (v: string) => `value="${v.replace(/&/g, '&amp;').replace(/"/g, '&#34;')}"`
+  const shown = body.includes(escapeHtml(text.trim())) || body.includes(asAttribute(text)) || body.includes(asAttribute(text.trim()))
+  expect(shown, `${where}: the text as entered`).toBe(true)
+}
+
+describe('hostile text on every workbench page', () => {
+  it('is shown escaped and inert', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, async (s) => {
+        const n = ++run
+        const s$ = t.app.services
+        const lead = s$.units.create(`${s}牵头${n}`)
+        const partner = s$.units.create(`${s}责任${n}`)
+        const office = s$.units.create(`督查室${n}`)
+        const person = await webAccount(t.app, 'unit', lead.id, s)
+        const admin: AccountActor = { kind: 'account', accountId: person.account.id, name: 'admin', role: 'admin', unitId: null }
+        const sup = s$.accounts.create({ name: `${s}督查员`, role: 'supervisor', unitId: office.id }).account
+        const supervisor: AccountActor = { kind: 'account', accountId: sup.id, name: sup.name, role: 'supervisor', unitId: office.id }
+        const plan = s$.plans.create(admin, { title: s, issuedBy: s, categories: [s] })
+        const item = s$.items.create(supervisor, plan.id, {
+          code: `${n}-${s.slice(0, 20)}`,
+          category: s.trim(),
+          problem: s,
+          target: s,
+          measures: s,
+          leadUnitId: lead.id,
+          responsibleUnitIds: [partner.id],
+          deadlineKind: 'date',
+          deadline: '2018-12-31',
+        })
+        const unitActor: AccountActor = { kind: 'account', accountId: person.account.id, name: s, role: 'unit', unitId: lead.id }
+        s$.closeout.transition(unitActor, item.id, { action: 'start', expectedVersion: item.version, comment: s })
+        s$.progress.file(unitActor, item.id, { period: '2018-10', text: s })
+        s$.extensions.request(unitActor, item.id, { newDeadline: '2019-03-31', reason: s, progress: s })
+        s$.supervision.open(supervisor, item.id, { reason: s })
+
+        const b = browser(t.app)
+        expect((await b.signIn(person.login, PASSWORD)).statusCode).toBe(303)
+        await b.get(`/items/${item.id}`)
+        const upload = multipartForm({ _csrf: b.csrf }, [{ name: `${s.replace(/["\r\n]/g, '')}.pdf`, content: pdf(`escape-${n}`) }])
+        expect((await b.postRaw(`/items/${item.id}/evidence`, upload.payload, upload.headers)).statusCode).toBe(303)
+
+        for (const url of ['/', '/items', `/items?q=${encodeURIComponent(s.trim().slice(0, 100))}`, `/items/${item.id}`, '/monthly', '/account/password']) {
+          const res = await b.get(url)
+          expect(res.statusCode, url).toBe(200)
+          expectInert(res.body, url === '/account/password' ? s : url.startsWith('/items?q') ? s.trim().slice(0, 100) : s, url)
+        }
+        // A form sent back shows what was typed, escaped.
+        const again = await b.post(`/items/${item.id}/reports`, { text: s, percent: '101' })
+        expect(again.statusCode).toBe(400)
+        expectInert(again.body, s, 'report form sent back')
+        // The sign-in form shows the login typed and keeps `next` only as an attribute value.
+        const signin = browser(t.app)
+        await signin.get(`/login?next=${encodeURIComponent(`/items?q=${s}`)}`)
+        const failed = await signin.post('/login', { login: s.slice(0, 64), password: 'wrong-password', next: `/items?q=${s}` })
+        expect(failed.statusCode).toBe(401)
+        expectInert(failed.body, s.slice(0, 64), 'sign-in form')
+      }),
+      { numRuns: 25 },
+    )
+  })
+})
