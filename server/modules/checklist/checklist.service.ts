@@ -3,6 +3,7 @@
 // Import is all or nothing: the file is read and checked in full (every error collected, with its row and column),
 // and only a file without errors is written, in one transaction. Items are created and updated through the items
 // service, so each gets the same checks and the same audit events ('create', 'edit') as through the API.
+import { chineseMonth } from '../../lib/chinese-date.ts'
 import { inArray } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { progressReports } from '../../../db/schema/index.ts'
@@ -184,8 +185,7 @@ export function deadlineWording(item: { deadlineKind: DeadlineKind; deadline: st
 /** 最近进展 as printed: the report's month beside its text ('2026年11月：已完成…'). */
 function progressLine(report: { period: string; text: string } | undefined): string {
   if (!report) return ''
-  const [year, month] = report.period.split('-')
-  return `${year}年${Number(month)}月：${report.text}`
+  return `${chineseMonth(report.period)}：${report.text}`
 }
 
 export function importFailed(errors: readonly SheetError[]): AppError {
