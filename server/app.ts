@@ -38,6 +38,8 @@ import { caseLeadSchemas, caseLeadsRoutes } from './modules/case-leads/case-lead
 import { publicApiRoutes } from './modules/public/public.api.ts'
 import { publicSchemas } from './modules/public/public.fields.ts'
 import { publicPageRoutes } from './modules/public/public.pages.ts'
+import { notificationSchemas, notificationsRoutes } from './modules/notifications/notifications.routes.ts'
+import { createSenders } from './modules/notifications/senders.ts'
 
 export interface AppOptions {
   config: Config
@@ -115,6 +117,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     BulletinSchema,
     ...caseLeadSchemas,
     ...publicSchemas,
+    ...notificationSchemas,
   ]) {
     app.addSchema(schema)
   }
@@ -163,6 +166,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       await api.register(escalationRoutes, { escalation: services.escalation })
       await api.register(bulletinsRoutes, { bulletins: services.bulletins })
       await api.register(caseLeadsRoutes, { caseLeads: services.caseLeads })
+      await api.register(notificationsRoutes, { notifications: services.notifications })
       await api.register(async (uploads) => {
         // Files stream to disk part by part; the limits make a too-large file a 413 while it arrives.
         await uploads.register(multipart, {
@@ -200,7 +204,10 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     })
   })
 
-  if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour })
+  if (config.jobs) {
+    const senders = createSenders({ smtpUrl: config.notify.smtpUrl, mailFrom: config.notify.mailFrom })
+    await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour, senders })
+  }
 
   return app as unknown as FastifyInstance
 }
