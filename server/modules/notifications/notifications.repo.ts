@@ -298,8 +298,8 @@ export function createNotificationsRepo(db: Db) {
         .all() as (ItemFacts & { deadline: string })[]
     },
 
-    /** A plan's items still being rectified whose lead unit has filed no report for `period`. */
-    itemsWithoutLeadReport(planId: number, period: string): { unitId: number; code: string; problem: string }[] {
+    /** A plan's items still being rectified, put on the list before `createdBefore`, whose lead unit has filed no report for `period`. */
+    itemsWithoutLeadReport(planId: number, period: string, createdBefore: string): { unitId: number; code: string; problem: string }[] {
       return db
         .select({ unitId: items.leadUnitId, code: items.code, problem: items.problem })
         .from(items)
@@ -307,6 +307,7 @@ export function createNotificationsRepo(db: Db) {
           and(
             eq(items.planId, planId),
             inArray(items.status, [...RECTIFYING_STATUSES]),
+            sql`${items.createdAt} < ${createdBefore}`,
             notExists(
               db
                 .select({ one: sql`1` })

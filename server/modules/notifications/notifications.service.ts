@@ -1,5 +1,5 @@
 import { badRequest, conflict, notFound } from '../../errors.ts'
-import { addDays, localDate, localPeriod, type Clock } from '../../lib/time.ts'
+import { addDays, endOfLocalDay, localDate, localPeriod, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { createWorkingCalendar, type CalendarOverride } from '../../lib/working-days.ts'
 import type { AccountActor } from '../auth/permissions.ts'
@@ -325,9 +325,10 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
     },
   }
 
-  function reportGaps(plan: { id: number; title: string }, period: string, dueOn: string): ReportGap[] {
+  function reportGaps(plan: { id: number; title: string; timezone: string }, period: string, dueOn: string): ReportGap[] {
     const byUnit = new Map<number, ReportGap>()
-    for (const row of repo.itemsWithoutLeadReport(plan.id, period)) {
+    // An item put on the list after the due day owes nothing for that month.
+    for (const row of repo.itemsWithoutLeadReport(plan.id, period, endOfLocalDay(dueOn, plan.timezone).toISOString())) {
       let gap = byUnit.get(row.unitId)
       if (!gap) byUnit.set(row.unitId, (gap = { planId: plan.id, planTitle: plan.title, unitId: row.unitId, period, dueOn, items: [] }))
       gap.items.push({ code: row.code, problem: row.problem })
