@@ -16,11 +16,13 @@ export interface RobotRequest {
 export async function startRobot(options: { secret?: string } = {}) {
   const received: RobotRequest[] = []
   let mode: 'ok' | 'down' | 'errcode' | 'rate_limited' = 'ok'
+  let delayMs = 0
   const server: Server = createServer((req, res) => {
     let raw = ''
     req.setEncoding('utf8')
     req.on('data', (chunk: string) => (raw += chunk))
-    req.on('end', () => {
+    req.on('end', () => setTimeout(respond, delayMs))
+    function respond() {
       const url = new URL(req.url ?? '/', 'http://robot')
       const answer = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' })
@@ -36,7 +38,7 @@ export async function startRobot(options: { secret?: string } = {}) {
       }
       received.push({ path: url.pathname, query: url.searchParams, body: JSON.parse(raw) as RobotRequest['body'] })
       answer(200, { errcode: 0, errmsg: 'ok' })
-    })
+    }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -46,7 +48,15 @@ export async function startRobot(options: { secret?: string } = {}) {
     setMode(next: typeof mode) {
       mode = next
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Answers (and records) each request only after this long: sends stay in flight meanwhile. */
+    setDelay(ms: number) {
+      delayMs = ms
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
 
