@@ -165,3 +165,18 @@ describe('channels', () => {
     expect((await as(t.app, w.tokens.lead).get('/api/v1/notifications/deliveries')).statusCode).toBe(403)
   })
 })
+
+describe('per-plan reminder settings', () => {
+  it('reminderDays and reportDueDay are optional plan fields with defaults 3 and 25, bounded', async () => {
+    const base = { title: '提醒设置方案', issuedBy: '区政府', categories: ['打好污染防治攻坚战'] }
+    const plain = await as(t.app, w.tokens.admin).post('/api/v1/plans', base)
+    expect(plain.statusCode).toBe(201)
+    expect(plain.json()).toMatchObject({ reminderDays: 3, reportDueDay: 25 })
+    const set = await as(t.app, w.tokens.admin).post('/api/v1/plans', { ...base, reminderDays: 5, reportDueDay: 20 })
+    expect(set.json()).toMatchObject({ reminderDays: 5, reportDueDay: 20 })
+    expect((await as(t.app, w.tokens.admin).get(`/api/v1/plans/${set.json().id}`)).json()).toMatchObject({ reminderDays: 5, reportDueDay: 20 })
+    for (const bad of [{ reportDueDay: 31 }, { reportDueDay: 0 }, { reminderDays: 0 }, { reminderDays: 31 }]) {
+      expect((await as(t.app, w.tokens.admin).post('/api/v1/plans', { ...base, ...bad })).statusCode, JSON.stringify(bad)).toBe(400)
+    }
+  })
+})
