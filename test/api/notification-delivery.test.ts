@@ -200,6 +200,20 @@ describe('sending to channels', () => {
   })
 })
 
+describe('a robot’s rate', () => {
+  it('without digests, at most 5 sends to a channel per pass and 18 in a minute; the rest stays due', async () => {
+    const { t, w, dispatcher } = await world({ NOTIFY_DIGEST_MINUTES: '0' })
+    await setChannels(t, w.tokens.admin, w.lead.id, [{ kind: 'wecom', url: wecom.url('/send?key=k') }])
+    for (let i = 0; i < 25; i++) w.f.item(w.plan.id, w.lead.id, { deadline: '2018-10-17' })
+    expect(t.app.services.notifications.runReminders(t.clock.now()).written.filter((m) => m.kind === 'deadline_approaching')).toHaveLength(25)
+    expect((await dispatcher.dispatch()).sent).toHaveLength(5)
+    for (let i = 0; i < 6; i++) await dispatcher.dispatch()
+    expect(wecom.received).toHaveLength(18)
+    const waiting = (await as(t.app, w.tokens.admin).get('/api/v1/notifications/deliveries?status=pending')).json().deliveries
+    expect(waiting.length).toBeGreaterThanOrEqual(7)
+  })
+})
+
 describe('digests', () => {
   it('messages to one channel within the window go out as one send once the window has passed on the clock', async () => {
     const { t, w, dispatcher } = await world({ NOTIFY_DIGEST_MINUTES: '10' })

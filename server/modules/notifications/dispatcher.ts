@@ -19,8 +19,10 @@ export const DEFAULT_DISPATCH: Omit<DispatchSettings, 'digestMinutes'> = { maxAt
 
 /** At most this many messages in one digest (a robot message stays readable, and within its size limit). */
 export const DIGEST_MAX_ENTRIES = 20
-/** Without digests, at most this many sends to one channel per pass (robots take about 20 a minute). */
+/** Without digests, at most this many sends to one channel per pass. */
 export const SENDS_PER_CHANNEL_PER_PASS = 5
+/** At most this many sends to one channel in any minute of real time: robots take about 20. */
+export const SENDS_PER_CHANNEL_PER_MINUTE = 18
 
 export interface DispatchRun {
   sent: number[]
@@ -74,6 +76,14 @@ export function createDispatcher({
 }) {
   let running: Promise<DispatchRun> | null = null
   let again = false
+  // When this process last sent to each channel (real time, which is what a robot's rate limit counts in).
+  const recentSends = new Map<number, number[]>()
+  function mayStillSend(channelId: number): boolean {
+    const since = performance.now() - 60_000
+    const times = (recentSends.get(channelId) ?? []).filter((t) => t > since)
+    recentSends.set(channelId, times)
+    return times.length < SENDS_PER_CHANNEL_PER_MINUTE
+  }
 
   function record(rows: DeliveryRow[], channel: ChannelRow, result: SendResult, now: Date): DispatchRun {
     const outcome: DispatchRun = { sent: [], failed: [], dead: [] }
@@ -113,6 +123,9 @@ export function createDispatcher({
     }
     const batches = settings.digestMinutes > 0 ? [rows.slice(0, DIGEST_MAX_ENTRIES)] : rows.slice(0, SENDS_PER_CHANNEL_PER_PASS).map((r) => [r])
     for (const batch of batches) {
+      // Over the minute's allowance: the rest stays due for a later pass.
+      if (!mayStillSend(channel.id)) break
+      recentSends.get(channel.id)!.push(performance.now())
       const result = await senders.send(channel, messageOf(batch), now)
       add(record(batch, channel, result, now))
       // A channel that is down or slowing us is left alone until its backoff ends.

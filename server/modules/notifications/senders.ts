@@ -89,14 +89,16 @@ async function postRobot(url: string, body: unknown): Promise<SendResult> {
     return { ok: false, error: 'HTTP 429', rateLimited: true, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) }
   }
   if (!response.ok) return { ok: false, error: `HTTP ${response.status}`, rateLimited: false }
-  // Both robots answer 200 with { errcode, errmsg }; only errcode 0 is success.
-  let answer: { errcode?: unknown; errmsg?: unknown }
+  // Both robots answer 200 with { errcode, errmsg }: any errcode but 0 is a failure. An intranet gateway in front
+  // of them may answer without one; its 2xx is then its word that it took the message.
+  let answer: { errcode?: unknown; errmsg?: unknown } = {}
   try {
-    answer = JSON.parse(text) as typeof answer
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed === 'object' && parsed !== null) answer = parsed as typeof answer
   } catch {
-    return { ok: false, error: 'HTTP 200 without a JSON answer', rateLimited: false }
+    // Not JSON: no errcode.
   }
-  if (answer.errcode === 0) return { ok: true }
+  if (answer.errcode === undefined || answer.errcode === 0 || answer.errcode === '0') return { ok: true }
   const code = Number(answer.errcode)
   return { ok: false, error: `errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '').slice(0, 200)}`, rateLimited: RATE_LIMIT_CODES.has(code) }
 }
