@@ -245,7 +245,7 @@ export function createNotificationsRepo(db: Db) {
       return db.select().from(notificationDeliveries).where(eq(notificationDeliveries.id, id)).get()
     },
 
-    listDeliveries(filter: { status?: DeliveryStatus | undefined; limit: number; beforeId?: number | undefined }) {
+    listDeliveries(filter: { status?: DeliveryStatus | undefined; limit: number; beforeId?: number | undefined; id?: number | undefined }) {
       return db
         .select({
           delivery: notificationDeliveries,
@@ -260,6 +260,7 @@ export function createNotificationsRepo(db: Db) {
         .where(
           and(
             filter.status ? eq(notificationDeliveries.status, filter.status) : undefined,
+            filter.id !== undefined ? eq(notificationDeliveries.id, filter.id) : undefined,
             filter.beforeId !== undefined ? sql`${notificationDeliveries.id} < ${filter.beforeId}` : undefined,
           ),
         )

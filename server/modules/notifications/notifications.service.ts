@@ -283,7 +283,7 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
         repo.updateDeliveries([id], { status: 'pending', attempts: 0, nextAttemptAt: now })
       })
       deliveriesQueued()
-      return deliveryView(repo.listDeliveries({ limit: 1, beforeId: id + 1 })[0]!)
+      return deliveryView(repo.listDeliveries({ limit: 1, id })[0]!)
     },
 
     // ---- reminders ----
