@@ -52,7 +52,7 @@ describe('messages written with the events that cause them', () => {
     expect(requested.statusCode).toBe(201)
     const officeMessage = (await inbox(w.tokens.supervisor)).notifications[0]
     expect(officeMessage).toMatchObject({ kind: 'extension_requested', itemId: item.id })
-    expect(officeMessage.body).toContain('延至2019年3月31日，理由：冬季停工')
+    expect(officeMessage.body).toContain('延至2019年3月31日。理由：冬季停工。请审核。')
     const decided = await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${requested.json().id}/decision`, { decision: 'approve', comment: '同意' })
     expect(decided.statusCode).toBe(200)
     const leadMessage = (await inbox(w.tokens.lead)).notifications[0]

@@ -40,6 +40,8 @@ export async function startRobot(options: { secret?: string } = {}) {
       answer(200, { errcode: 0, errmsg: 'ok' })
     }
   })
+  // Longer than any test: a kept-alive connection the server closes while the client reuses it fails that send.
+  server.keepAliveTimeout = 120_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {

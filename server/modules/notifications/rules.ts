@@ -90,7 +90,11 @@ const detail = (e: ItemEventFacts, key: string): string => {
   const value = e.details?.[key]
   return value === undefined || value === null ? '' : String(value)
 }
-const withComment = (label: string, e: ItemEventFacts): string => (e.comment ? `${label}：${short(e.comment, 200)}` : '')
+/** 意见：…。 (the text's own closing punctuation dropped, so it never doubles), or nothing without a comment. */
+const withComment = (label: string, e: ItemEventFacts): string => {
+  const text = e.comment ? short(e.comment, 200).replace(/[。．.！!；;，,、\s]+$/u, '') : ''
+  return text ? `${label}：${text}。` : ''
+}
 const sentences = (...parts: string[]) => parts.filter((p) => p !== '').join('')
 
 /** Item events that notify someone; every other action writes no message. */
@@ -111,7 +115,6 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
       body: sentences(
         `${itemLine(f)}已列入联合督办（${detail(e, 'number')}）。`,
         withComment('督办事由', e),
-        e.comment ? '。' : '',
         `请及时签收，并于${chineseDate(detail(e, 'replyDueOn'))}前回复督办情况。`,
       ),
     }),
@@ -124,7 +127,6 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
       body: sentences(
         `${itemLine(f)}的督办回复（${detail(e, 'number')}）未通过审核。`,
         withComment('意见', e),
-        e.comment ? '。' : '',
         detail(e, 'replyDueOn') ? `请于${chineseDate(detail(e, 'replyDueOn'))}前重新回复。` : '请重新回复。',
       ),
     }),
@@ -134,7 +136,7 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
     to: 'lead_unit',
     say: (f, e) => ({
       title: `【退回整改】${f.code}的销号申请被退回`,
-      body: sentences(`${itemLine(f)}的销号申请未通过审核，已退回继续整改。`, withComment('意见', e), e.comment ? '。' : ''),
+      body: sentences(`${itemLine(f)}的销号申请未通过审核，已退回继续整改。`, withComment('意见', e)),
     }),
   },
   accept: {
@@ -159,7 +161,7 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
     to: 'lead_unit',
     say: (f, e) => ({
       title: `【异议成立】${f.code}重新整改`,
-      body: sentences(`${itemLine(f)}公示期间的异议经核查成立，事项退回继续整改。`, withComment('意见', e), e.comment ? '。' : ''),
+      body: sentences(`${itemLine(f)}公示期间的异议经核查成立，事项退回继续整改。`, withComment('意见', e)),
     }),
   },
   reopen: {
@@ -167,7 +169,7 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
     to: 'lead_unit',
     say: (f, e) => ({
       title: `【重新整改】${f.code}`,
-      body: sentences(`${itemLine(f)}已重新打开，需继续整改。`, withComment('原因', e), e.comment ? '。' : ''),
+      body: sentences(`${itemLine(f)}已重新打开，需继续整改。`, withComment('原因', e)),
     }),
   },
   extension_approved: {
@@ -178,7 +180,6 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
       body: sentences(
         `${itemLine(f)}的延期申请已同意，完成时限由${chineseDate(detail(e, 'oldDeadline'))}调整为${chineseDate(detail(e, 'newDeadline'))}。`,
         withComment('意见', e),
-        e.comment ? '。' : '',
       ),
     }),
   },
@@ -187,7 +188,7 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
     to: 'lead_unit',
     say: (f, e) => ({
       title: `【延期】${f.code}的延期申请未同意`,
-      body: sentences(`${itemLine(f)}的延期申请未同意，请按原完成时限完成整改。`, withComment('意见', e), e.comment ? '。' : ''),
+      body: sentences(`${itemLine(f)}的延期申请未同意，请按原完成时限完成整改。`, withComment('意见', e)),
     }),
   },
   request_closure: {
@@ -202,8 +203,9 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
       title: `【延期申请】${f.code}（${f.leadUnitName}）`,
       body: sentences(
         `${f.leadUnitName}申请将${itemLine(f)}的完成时限延至${chineseDate(detail(e, 'newDeadline'))}`,
-        e.comment ? `，理由：${short(e.comment, 200)}` : '',
-        '。请审核。',
+        '。',
+        withComment('理由', e),
+        '请审核。',
       ),
     }),
   },
@@ -218,7 +220,7 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
     say: (f, e) => ({
       title: `【督办回复】${detail(e, 'number')}：${f.code}（${f.leadUnitName}）`,
       body: sentences(
-        `${f.leadUnitName}已回复督办单${detail(e, 'number')}（${itemLine(f)}）`,
+        `${f.leadUnitName}已回复${detail(e, 'number')}，事项：${itemLine(f)}`,
         e.details?.['replyOverdue'] === true ? '，回复已超过期限' : '',
         '，请审核。',
       ),
@@ -274,7 +276,7 @@ export function isWithinReminder(calendar: WorkingCalendar, today: string, day: 
 }
 
 function daysLeftText(left: number): string {
-  return left > 0 ? `还有${left}个工作日` : '完成时限前已无工作日'
+  return left > 0 ? `距完成时限还有${left}个工作日` : '完成时限前已无工作日'
 }
 
 export function deadlineApproaching(f: ItemFacts & { deadline: string }, workingDaysLeft: number): MessageSpec {
@@ -284,7 +286,7 @@ export function deadlineApproaching(f: ItemFacts & { deadline: string }, working
     `deadline:${f.itemId}:${f.deadline}`,
     {
       title: `【临期提醒】${f.code}将于${chineseDate(f.deadline)}到期`,
-      body: `${itemLine(f)}距完成时限${daysLeftText(workingDaysLeft)}，请抓紧推进整改；确需延期的，请在到期前申请延期。`,
+      body: `${itemLine(f)}${daysLeftText(workingDaysLeft)}，请抓紧推进整改；确需延期的，请在到期前申请延期。`,
     },
     { planId: f.planId, itemId: f.itemId, path: itemPath(f.itemId) },
   )
@@ -348,7 +350,7 @@ export function supervisionReplyDue(s: OpenSupervisionFacts, workingDaysLeft: nu
     `reply_due:${s.supervisionId}:${s.replyDueOn}`,
     {
       title: `【督办】${s.number}将于${chineseDate(s.replyDueOn)}到期回复`,
-      body: `督办单${s.number}（${itemLine(s)}）的回复期限为${chineseDate(s.replyDueOn)}，${workingDaysLeft > 0 ? `还有${workingDaysLeft}个工作日` : '期限前已无工作日'}，请按时回复督办情况。`,
+      body: `${itemLine(s)}的督办（${s.number}）回复期限为${chineseDate(s.replyDueOn)}，${workingDaysLeft > 0 ? `还有${workingDaysLeft}个工作日` : '期限前已无工作日'}，请按时回复督办情况。`,
     },
     { planId: s.planId, itemId: s.itemId, path: itemPath(s.itemId) },
   )
@@ -361,7 +363,7 @@ export function supervisionReplyOverdue(s: OpenSupervisionFacts): MessageSpec {
     `reply_overdue:${s.supervisionId}:${s.replyDueOn}`,
     {
       title: `【督办】${s.number}逾期未回复（${s.leadUnitName}）`,
-      body: `${s.leadUnitName}未在${chineseDate(s.replyDueOn)}前回复督办单${s.number}（${itemLine(s)}），请跟进。`,
+      body: `${s.leadUnitName}未在${chineseDate(s.replyDueOn)}前回复${s.number}，事项：${itemLine(s)}，请跟进。`,
     },
     { planId: s.planId, itemId: s.itemId, path: itemPath(s.itemId) },
   )
