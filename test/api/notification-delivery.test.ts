@@ -248,4 +248,19 @@ describe('digests', () => {
     expect((await dispatcher.dispatch()).sent).toHaveLength(1)
     expect(dingtalk.received).toHaveLength(2)
   })
+
+  it('a digest too long for a WeCom robot (4,096 bytes) goes out as several messages, each within the limit', async () => {
+    const { t, w, dispatcher } = await world({ NOTIFY_DIGEST_MINUTES: '10' })
+    await setChannels(t, w.tokens.admin, w.lead.id, [{ kind: 'wecom', url: wecom.url('/send?key=k') }])
+    const problem = '城区部分河段存在污水直排、垃圾堆放、岸线破损等问题，群众反映强烈，整治进度明显滞后于方案要求'
+    const codes = Array.from({ length: 12 }, (_, i) => `7-${i + 1}`)
+    for (const code of codes) w.f.item(w.plan.id, w.lead.id, { code, problem, deadline: '2018-10-17' })
+    expect(t.app.services.notifications.runReminders(t.clock.now()).written).toHaveLength(12)
+    t.clock.advanceMs(10 * 60_000)
+    expect((await dispatcher.dispatch()).sent).toHaveLength(12)
+    expect(wecom.received.length).toBeGreaterThan(1)
+    const contents = wecom.received.map((r) => r.body.markdown!.content!)
+    for (const content of contents) expect(Buffer.byteLength(content)).toBeLessThanOrEqual(4096)
+    for (const code of codes) expect(contents.join('\n')).toContain(`第${code}项`)
+  })
 })

@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import type { ChannelRow, DeliveryRow, NotificationsRepo } from './notifications.repo.ts'
-import type { OutgoingMessage, SendResult, Senders } from './senders.ts'
+import { markdown, MARKDOWN_MAX_BYTES, type OutgoingMessage, type SendResult, type Senders } from './senders.ts'
 
 export interface DispatchSettings {
   /** 0: every message is its own send. Otherwise the deliveries due on a channel go out together. */
@@ -50,6 +50,17 @@ function redact(error: string, channel: ChannelRow): string {
   }
   for (const s of secrets) if (s.length >= 4) text = text.split(s).join('***')
   return text.slice(0, 500)
+}
+
+/** The first rows that make one digest: at most DIGEST_MAX_ENTRIES, and within what the robot takes in one message. */
+function digestOf(rows: DeliveryRow[], kind: ChannelRow['kind']): DeliveryRow[] {
+  const limit = MARKDOWN_MAX_BYTES[kind]
+  let batch = rows.slice(0, 1)
+  for (let n = 2; n <= Math.min(rows.length, DIGEST_MAX_ENTRIES); n++) {
+    if (Buffer.byteLength(markdown(messageOf(rows.slice(0, n)))) > limit) break
+    batch = rows.slice(0, n)
+  }
+  return batch
 }
 
 function messageOf(rows: DeliveryRow[]): OutgoingMessage {
@@ -121,7 +132,17 @@ export function createDispatcher({
       add(record(rows, channel, { ok: false, error: 'the channel was removed', rateLimited: false, permanent: true }, now))
       return total
     }
-    const batches = settings.digestMinutes > 0 ? [rows.slice(0, DIGEST_MAX_ENTRIES)] : rows.slice(0, SENDS_PER_CHANNEL_PER_PASS).map((r) => [r])
+    // A digest that is too long for the robot goes out as several; the rest of what is due waits for later passes.
+    const batches: DeliveryRow[][] = []
+    if (settings.digestMinutes > 0) {
+      for (let rest = rows; rest.length > 0 && batches.length < SENDS_PER_CHANNEL_PER_PASS; ) {
+        const batch = digestOf(rest, channel.kind)
+        batches.push(batch)
+        rest = rest.slice(batch.length)
+      }
+    } else {
+      for (const row of rows.slice(0, SENDS_PER_CHANNEL_PER_PASS)) batches.push([row])
+    }
     for (const batch of batches) {
       // Over the minute's allowance: the rest stays due for a later pass.
       if (!mayStillSend(channel.id)) break

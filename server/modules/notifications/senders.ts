@@ -56,9 +56,26 @@ export function maskUrl(url: string): string {
   }
 }
 
-function markdown(message: OutgoingMessage): string {
+/** The most a robot takes in one markdown message, in UTF-8 bytes (WeCom: 4,096; DingTalk: 20,000), with room to spare. */
+export const MARKDOWN_MAX_BYTES: Record<ChannelKind, number> = { wecom: 4_000, dingtalk: 19_000, email: Number.POSITIVE_INFINITY }
+
+export function markdown(message: OutgoingMessage): string {
   const parts = message.entries.map((e) => `#### ${e.title}\n\n${e.body}${e.link ? `\n\n[查看详情](${e.link})` : ''}`)
   return (message.entries.length > 1 ? `### ${message.title}\n\n` : '') + parts.join('\n\n---\n\n')
+}
+
+/** The text cut to `maxBytes` of UTF-8 at a character boundary, marked with an ellipsis when cut. */
+function fitBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text
+  let cut = ''
+  let bytes = 0
+  for (const ch of text) {
+    const size = Buffer.byteLength(ch)
+    if (bytes + size > maxBytes - 3) break
+    cut += ch
+    bytes += size
+  }
+  return `${cut}…`
 }
 
 function plainText(message: OutgoingMessage): string {
@@ -112,9 +129,12 @@ export function createSenders({ smtpUrl, mailFrom }: { smtpUrl: string | null; m
     async send(channel, message, now) {
       switch (channel.kind) {
         case 'dingtalk':
-          return postRobot(dingtalkUrl(channel.target, channel.secret, now), { msgtype: 'markdown', markdown: { title: message.title, text: markdown(message) } })
+          return postRobot(dingtalkUrl(channel.target, channel.secret, now), {
+            msgtype: 'markdown',
+            markdown: { title: message.title, text: fitBytes(markdown(message), MARKDOWN_MAX_BYTES.dingtalk) },
+          })
         case 'wecom':
-          return postRobot(channel.target, { msgtype: 'markdown', markdown: { content: markdown(message) } })
+          return postRobot(channel.target, { msgtype: 'markdown', markdown: { content: fitBytes(markdown(message), MARKDOWN_MAX_BYTES.wecom) } })
         case 'email': {
           if (smtpUrl === null) return { ok: false, error: 'e-mail is not configured (SMTP_URL is not set)', rateLimited: false, permanent: true }
           try {
