@@ -31,7 +31,8 @@ function notificationJobs(services: Services, senders: Senders, log: Logger) {
   const dispatcher = services.notifications.dispatcher({ senders, log })
   const jobs: Job[] = [
     // Reminders count in whole days; hourly through the working day (in DEFAULT_TIMEZONE) so that plans in other
-    // zones, and a server started late, are reminded the same day, never at night. At start too.
+    // zones, and a server started late, are reminded the same day, and the schedule never writes them at night.
+    // At start too, whatever the hour: a day missed while the server was down is caught up at once.
     { name: 'reminders', schedule: '15 8-20 * * *', atStart: true, run: runReminders },
     // Every 15 s, at start (what a killed process left is sent within a minute of the restart), and whenever
     // deliveries are written (see onDeliveriesQueued): a digest goes out once its window has passed on the clock.

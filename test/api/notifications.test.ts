@@ -98,9 +98,16 @@ describe('who reads what', () => {
     expect((await inbox(w.tokens.lead)).unread).toBe(first.unread - 1)
   })
 
-  it('newest first', async () => {
+  it('newest first, paged with limit and beforeId', async () => {
     const ids = (await inbox(w.tokens.supervisor)).notifications.map((n: { id: number }) => n.id)
+    expect(ids.length).toBeGreaterThanOrEqual(3)
     expect(ids).toEqual([...ids].sort((a, b) => b - a))
+    const first = (await as(t.app, w.tokens.supervisor).get('/api/v1/me/notifications?limit=2')).json()
+    expect(first.notifications.map((n: { id: number }) => n.id)).toEqual(ids.slice(0, 2))
+    const next = (await as(t.app, w.tokens.supervisor).get(`/api/v1/me/notifications?limit=2&beforeId=${ids[1]}`)).json()
+    expect(next.notifications.map((n: { id: number }) => n.id)).toEqual(ids.slice(2, 4))
+    expect(next.notifications.length).toBeGreaterThan(0)
+    expect(next.unread).toBe(first.unread)
   })
 })
 

@@ -135,7 +135,7 @@ export function createNotificationsRepo(db: Db) {
       db.insert(notificationDeliveries).values(row).onConflictDoNothing().run()
     },
 
-    listFor(reader: Reader, limit: number): (NotificationRow & { readAt: string | null })[] {
+    listFor(reader: Reader, limit: number, beforeId?: number): (NotificationRow & { readAt: string | null })[] {
       return db
         .select({
           id: notifications.id,
@@ -152,7 +152,7 @@ export function createNotificationsRepo(db: Db) {
         })
         .from(notifications)
         .leftJoin(notificationReads, and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.accountId, reader.accountId)))
-        .where(visible(reader))
+        .where(and(visible(reader), beforeId !== undefined ? sql`${notifications.id} < ${beforeId}` : undefined))
         .orderBy(desc(notifications.id))
         .limit(limit)
         .all()

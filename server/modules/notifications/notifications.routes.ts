@@ -76,11 +76,17 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<{ notifications: Not
       schema: {
         tags: ['notifications'],
         summary: 'My messages (消息), newest first, and how many are unread',
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+            beforeId: Type.Optional(IdParam),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ notifications: Type.Array(Type.Ref('Notification')), unread: Type.Integer() }), ...errorResponses(403) },
       },
     },
-    async (request) => notifications.list(actorOf(request), request.query.limit),
+    async (request) => notifications.list(actorOf(request), request.query.limit, request.query.beforeId),
   )
   app.post(
     '/me/notifications/:notificationId/read',

@@ -214,9 +214,10 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
 
     // ---- an account's messages ----
 
-    list(actor: AccountActor, limit = 50): { notifications: NotificationView[]; unread: number } {
+    /** The newest `limit` messages (older than `beforeId`, to page on), and the count of all unread ones. */
+    list(actor: AccountActor, limit = 50, beforeId?: number): { notifications: NotificationView[]; unread: number } {
       const reader = readerOf(actor)
-      const rows = repo.listFor(reader, limit)
+      const rows = repo.listFor(reader, limit, beforeId)
       return {
         notifications: rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, itemId: r.itemId, createdAt: r.createdAt, readAt: r.readAt })),
         unread: repo.unreadCount(reader),
