@@ -66,6 +66,7 @@ type EventRule = { kind: NotificationKind; to: 'lead_unit' | 'office'; say: (f: 
 
 /** 2018-12-31 → 2018年12月31日 */
 export function chineseDate(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date
   const [y, m, d] = date.split('-').map(Number)
   return `${y}年${m}月${d}日`
 }
