@@ -244,6 +244,10 @@ describe('formats', () => {
     expect(xlsx.statusCode).toBe(200)
     expect(xlsx.headers['content-type']).toContain('spreadsheetml')
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK')
+    // Named for people (filename*) and, for clients that read only `filename`, by plan and month rather than blanks.
+    expect(xlsx.headers['content-disposition']).toBe(
+      `attachment; filename="bulletin-plan${w.plan.id}-2018-11.xlsx"; filename*=UTF-8''${encodeURIComponent('测试整改方案-2018-11-月通报.xlsx')}`,
+    )
     expect((await as(t.app, w.tokens.leader).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-11?format=pdf`)).statusCode).toBe(400)
   })
 })

@@ -33,7 +33,11 @@ describe('evidence (佐证材料)', () => {
     const download = await as(t.app, w.tokens.partner).get(`/api/v1/evidence/${res.json().id}/content`)
     expect(download.statusCode).toBe(200)
     expect(download.headers['content-type']).toContain(mediaType)
-    expect(download.headers['content-disposition']).toContain("filename*=UTF-8''%E7%8E%B0")
+    // A client that reads only `filename` gets a name that says what the file is, with the extension of its content.
+    const ext = fileType === 'jpeg' ? 'jpg' : fileType
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename="evidence-${res.json().id}.${ext}"; filename*=UTF-8''${encodeURIComponent('现场照片.bin')}`,
+    )
     expect(Buffer.compare(download.rawPayload, bytes)).toBe(0)
   })
 

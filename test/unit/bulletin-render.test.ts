@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import ExcelJS from 'exceljs'
 import { renderBulletinHtml } from '../../server/modules/bulletins/bulletin.html.ts'
 import { renderBulletinCharts } from '../../server/modules/bulletins/bulletin.charts.ts'
-import { renderBulletinXlsx } from '../../server/modules/bulletins/bulletin.xlsx.ts'
 import type { Bulletin } from '../../server/modules/bulletins/bulletin.types.ts'
-import { STATUS_LABELS } from '../../server/modules/closeout/state-machine.ts'
 import { sampleBulletin } from '../fixtures/bulletin-sample.ts'
 
 const SECTION_TITLES = ['总体情况', '按任务领域', '按牵头单位（排名）', '逾期清单', '本月销号', '下月到期', '进展缓慢事项', '未报送进展的单位', '联合督办', '延期', '反弹']
@@ -163,73 +160,5 @@ describe('the charts', () => {
     const hostile = copy()
     hostile.byLeadUnit[0]!.leadUnit = '<script>x</script>'
     expect(renderBulletinCharts(hostile).byLeadUnit).not.toContain('<script>')
-  })
-})
-
-describe('the spreadsheet', () => {
-  async function read(bulletin: Bulletin) {
-    const workbook = new ExcelJS.Workbook()
-    await workbook.xlsx.load((await renderBulletinXlsx(bulletin)) as unknown as ArrayBuffer)
-    return workbook
-  }
-
-  const rowsOf = (sheet: ExcelJS.Worksheet) => {
-    const rows: ExcelJS.CellValue[][] = []
-    sheet.eachRow((row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1)))
-    return rows
-  }
-
-  it('has the five sheets, named and ordered', async () => {
-    const workbook = await read(sampleBulletin)
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['汇总', '按牵头单位', '逾期清单', '本月销号', '进展缓慢'])
-  })
-
-  it('has every overdue item, not only the 100 the page prints', async () => {
-    const workbook = await read(copy({ overdue: manyOverdue(130) }))
-    const rows = rowsOf(workbook.getWorksheet('逾期清单')!)
-    expect(rows[0]).toEqual(['序号', '编号', '督察反馈问题', '牵头单位', '完成时限', '逾期天数', '状态'])
-    expect(rows).toHaveLength(131)
-    expect(rows.slice(1).map((r) => r[1])).toEqual(manyOverdue(130).map((o) => o.code))
-    expect(rows[130]![5]).toBe(271)
-  })
-
-  it('lists the sample overdue items with their days', async () => {
-    const workbook = await read(sampleBulletin)
-    const rows = rowsOf(workbook.getWorksheet('逾期清单')!).slice(1)
-    expect(rows.map((r) => [r[1], r[3], r[5], r[6]])).toEqual(sampleBulletin.overdue.map((o) => [o.code, o.leadUnit, o.daysOverdue, STATUS_LABELS[o.status]]))
-  })
-
-  it('has the ranking as in the bulletin, rates as percentages', async () => {
-    const workbook = await read(sampleBulletin)
-    const sheet = workbook.getWorksheet('按牵头单位')!
-    const rows = rowsOf(sheet)
-    expect(rows[0]).toEqual(['排名', '牵头单位', '牵头任务', '已销号', '逾期', '进展缓慢', '完成率', '按期销号率', '本月已报送', '本月应报送'])
-    expect(rows.slice(1)).toEqual(
-      sampleBulletin.byLeadUnit.map((u) => {
-        const asFraction = (rate: number | null) => (rate === null ? undefined : Number((rate / 100).toFixed(3)))
-        return [u.rank, u.leadUnit, u.items, u.closed, u.overdue, u.lagging, asFraction(u.completionRate), asFraction(u.onTimeRate), u.reportsFiled, u.reportsExpected]
-      }),
-    )
-    expect(sheet.getCell('G2').numFmt).toBe('0.0%')
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
-  })
-
-  it('summarises totals, change and task areas', async () => {
-    const workbook = await read(sampleBulletin)
-    const rows = rowsOf(workbook.getWorksheet('汇总')!)
-    const find = (label: string) => rows.find((r) => r[0] === label)
-    expect(find('已销号')).toEqual(['已销号', 17, 14, 3])
-    expect(find('完成率')).toEqual(['完成率', 0.378, 0.311, 6.7])
-    expect(find('统计截至')?.[1]).toBe('2019-02-28')
-    for (const c of sampleBulletin.byCategory) expect(find(c.category)?.slice(0, 4)).toEqual([c.category, c.items, c.closed, c.overdue])
-  })
-
-  it('lists the lagging items, then the units without a report', async () => {
-    const workbook = await read(sampleBulletin)
-    const rows = rowsOf(workbook.getWorksheet('进展缓慢')!)
-    const codes = rows.slice(1, 1 + sampleBulletin.lagging.length).map((r) => r[1])
-    expect(codes).toEqual(sampleBulletin.lagging.map((l) => l.code))
-    const flat = rows.flat()
-    for (const unit of sampleBulletin.unitsWithoutReport) expect(flat).toContain(unit.name)
   })
 })

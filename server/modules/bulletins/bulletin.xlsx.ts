@@ -21,6 +21,45 @@ const THIN: Partial<ExcelJS.Borders> = {
   right: { style: 'thin', color: { argb: 'FF8A919C' } },
 }
 const FONT = 'Microsoft YaHei'
+const BODY_SIZE = 10
+const TITLE_RED = 'FFB3261E'
+
+/** What the page says under a heading with nothing to list (bulletin.html.ts does the same). */
+const NONE_THIS_MONTH = '本月无'
+const NONE = '无'
+
+// Every list sheet prints with the bulletin's title, the section's heading, then its table: the header row is row 3
+// and repeats on every printed page.
+const HEADER_ROW = 3
+
+// Row heights. A spreadsheet does not grow a row to fit wrapped text by itself (Excel does on editing; LibreOffice and
+// printing keep the stored height), so every row with wrapped text gets the height its longest cell needs. Widths are
+// in Excel's column unit: w units are 7w + 5 px at 96 dpi; a CJK character of the 10-pt body font is 13.3 px, a Latin
+// one about 7. LibreOffice, whose column unit is wider here (no Calibri), fits more on a line: the rows are a little
+// taller than it needs, never shorter. One line of 10-pt CJK text needs about 15 pt.
+const LINE_POINTS = 15
+const ROW_PADDING_POINTS = 3
+const MIN_ROW_POINTS = 18
+const CJK_PX = 13.4
+const LATIN_PX = 7
+const CELL_PADDING_PX = 6
+
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u3000-\u303f]|[\u{20000}-\u{3fffd}]/u
+
+/** How many lines `text` wraps to in a column `width` units wide at `size` pt. */
+function wrappedLines(text: string, width: number, size = BODY_SIZE): number {
+  const usable = Math.max(1, width * 7 + 5 - CELL_PADDING_PX)
+  return text.split('\n').reduce((lines, paragraph) => {
+    let px = 0
+    for (const ch of paragraph) px += WIDE.test(ch) ? CJK_PX : LATIN_PX
+    return lines + Math.max(1, Math.ceil((px * size) / BODY_SIZE / usable))
+  }, 0)
+}
+
+/** Row height in points for the given number of lines at `size` pt. */
+function rowPoints(lines: number, size = BODY_SIZE): number {
+  return Math.max(MIN_ROW_POINTS, Math.ceil(lines * LINE_POINTS * (size / BODY_SIZE) + ROW_PADDING_POINTS))
+}
 
 /** Percent as stored (46.7) → the fraction Excel formats as 46.7%; null stays an empty cell, not a false 0%. */
 function fraction(rate: number | null | undefined): number | null {
@@ -54,8 +93,10 @@ function writeTable<Row>(sheet: ExcelJS.Worksheet, startRow: number, columns: Co
     header.getCell(i + 1).value = c.header
   })
   styleHeader(header)
+  header.height = rowPoints(Math.max(1, ...columns.map((c) => wrappedLines(c.header, c.width))))
   rows.forEach((r, index) => {
     const row = sheet.getRow(startRow + 1 + index)
+    let lines = 1
     columns.forEach((c, i) => {
       const cell = row.getCell(i + 1)
       cell.value = c.value(r, index)
@@ -67,9 +108,23 @@ function writeTable<Row>(sheet: ExcelJS.Worksheet, startRow: number, columns: Co
         horizontal: c.align ?? (typeof cell.value === 'number' ? 'right' : 'left'),
         wrapText: c.wrap ?? false,
       }
+      if (c.wrap && cell.value !== null) lines = Math.max(lines, wrappedLines(String(cell.value), c.width))
     })
+    row.height = rowPoints(lines)
   })
   return startRow + 1 + rows.length
+}
+
+/** A table, or — with no rows — the page's words for an empty section in one merged row where the table would be. */
+function writeTableOrNone<Row>(sheet: ExcelJS.Worksheet, startRow: number, columns: Column<Row>[], rows: readonly Row[], none = NONE_THIS_MONTH): number {
+  if (rows.length > 0) return writeTable(sheet, startRow, columns, rows)
+  sheet.mergeCells(startRow, 1, startRow, columns.length)
+  const cell = sheet.getCell(startRow, 1)
+  cell.value = none
+  cell.font = { name: FONT, size: BODY_SIZE }
+  cell.alignment = { vertical: 'middle', horizontal: 'left', indent: 1 }
+  sheet.getRow(startRow).height = MIN_ROW_POINTS + 4
+  return startRow + 1
 }
 
 function setWidths<Row>(sheet: ExcelJS.Worksheet, columns: Column<Row>[]): void {
@@ -78,37 +133,90 @@ function setWidths<Row>(sheet: ExcelJS.Worksheet, columns: Column<Row>[]): void 
   })
 }
 
-function listSheet(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
-  return workbook.addWorksheet(name, {
-    views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' },
-  })
+function periodText(b: Bulletin): string {
+  const [year, month] = b.period.split('-')
+  return `${year}年${Number(month)}月`
 }
 
-const seq = <Row>(): Column<Row> => ({ header: '序号', width: 6, align: 'center', value: (_r, i) => i + 1 })
-const code = <Row extends { code: string }>(): Column<Row> => ({ header: '编号', width: 8, align: 'center', value: (r) => r.code })
-const problem = <Row extends BulletinItemRef>(): Column<Row> => ({ header: '督察反馈问题', width: 70, wrap: true, value: (r) => r.problem })
-const leadUnit = <Row extends { leadUnit: string }>(): Column<Row> => ({ header: '牵头单位', width: 24, wrap: true, value: (r) => r.leadUnit })
-const dateColumn = <Row>(header: string, value: (r: Row) => string | null): Column<Row> => ({ header, width: 12, align: 'center', value: (r) => value(r) ?? '' })
+/** The bulletin's title, as on the page and the summary sheet. */
+function bulletinTitle(b: Bulletin): string {
+  return `${b.planTitle}整改工作月通报`
+}
+
+// A4 landscape, the columns fitted to the page's width (they are chosen to fit it at 100%), as many pages down as
+// the list needs, the header row on each, and the page number at the foot.
+const PRINT_MARGINS: ExcelJS.Margins = { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 }
+const LIST_PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
+  paperSize: 9,
+  orientation: 'landscape',
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+  horizontalCentered: true,
+  margins: PRINT_MARGINS,
+  printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
+}
+
+/**
+ * A list sheet with its two title rows: the bulletin's title and month, then the section's heading (as the page words
+ * it) and the day the figures stand at. Its table starts at HEADER_ROW.
+ */
+function listSheet<Row>(workbook: ExcelJS.Workbook, name: string, b: Bulletin, heading: string, columns: Column<Row>[]): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 0 }],
+    pageSetup: LIST_PAGE_SETUP,
+    headerFooter: { oddFooter: `&C&"${FONT}"&9${name}　第 &P 页，共 &N 页` },
+  })
+  setWidths(sheet, columns)
+  const totalWidth = columns.reduce((sum, c) => sum + c.width, 0)
+  const titleRow = (rowNumber: number, text: string, font: Partial<ExcelJS.Font>, size: number) => {
+    sheet.mergeCells(rowNumber, 1, rowNumber, columns.length)
+    const cell = sheet.getCell(rowNumber, 1)
+    cell.value = text
+    cell.font = { name: FONT, size, ...font }
+    cell.alignment = { vertical: 'middle', horizontal: rowNumber === 1 ? 'center' : 'left', wrapText: true }
+    sheet.getRow(rowNumber).height = rowPoints(wrappedLines(text, totalWidth, size), size) + 4
+  }
+  titleRow(1, `${bulletinTitle(b)}（${periodText(b)}）`, { bold: true, color: { argb: TITLE_RED } }, 14)
+  titleRow(2, `${heading}　　统计截至${lastDayCovered(b)}`, { bold: true }, 11)
+  return sheet
+}
+
+// A list sheet's columns add up to at most LIST_MAX_WIDTH units, so that it prints on A4 landscape at 100% in Excel
+// and at about that in LibreOffice (whose column unit is wider here), with the long texts wrapped.
+export const LIST_MAX_WIDTH = 116
+const seq = <Row>(): Column<Row> => ({ header: '序号', width: 5, align: 'center', value: (_r, i) => i + 1 })
+const code = <Row extends { code: string }>(): Column<Row> => ({ header: '编号', width: 7, align: 'center', value: (r) => r.code })
+const problem = <Row extends BulletinItemRef>(): Column<Row> => ({ header: '督察反馈问题', width: 58, wrap: true, value: (r) => r.problem })
+const leadUnit = <Row extends { leadUnit: string }>(): Column<Row> => ({ header: '牵头单位', width: 18, wrap: true, value: (r) => r.leadUnit })
+const dateColumn = <Row>(header: string, value: (r: Row) => string | null): Column<Row> => ({ header, width: 11, align: 'center', value: (r) => value(r) ?? '' })
 const status = (s: ItemStatus) => STATUS_LABELS[s] ?? s
 
 function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
   const sheet = workbook.addWorksheet('汇总', {
     views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
-    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'portrait',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: PRINT_MARGINS,
+    },
+    headerFooter: { oddFooter: `&C&"${FONT}"&9汇总　第 &P 页，共 &N 页` },
   })
   sheet.columns = [{ width: 26 }, { width: 14 }, { width: 14 }, { width: 16 }, { width: 14 }]
 
   sheet.mergeCells('A1:E1')
   const title = sheet.getCell('A1')
-  title.value = `${b.planTitle}整改工作月通报`
-  title.font = { name: FONT, bold: true, size: 14, color: { argb: 'FFB3261E' } }
+  title.value = bulletinTitle(b)
+  title.font = { name: FONT, bold: true, size: 14, color: { argb: TITLE_RED } }
   title.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }
   sheet.getRow(1).height = 36
 
-  const [year, month] = b.period.split('-')
   const facts: [string, string][] = [
-    ['通报期', `${year}年${Number(month)}月`],
+    ['通报期', periodText(b)],
     ['统计截至', lastDayCovered(b)],
     ['方案印发', b.planIssuedBy],
     ['生成时间', `${beijingDateTime(b.generatedAt)}（北京时间）`],
@@ -190,7 +298,8 @@ function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
   sheet.getRow(end - 1).font = { name: FONT, bold: true, size: 10 }
 
   next = end + 1
-  heading('三、问题线索办理')
+  // Numbered as on the page, where the lists between are sections 三 to 十 (and sheets of their own here).
+  heading('十一、问题线索办理')
   const counts = b.caseLeads ?? { received: 0, under_investigation: 0, handled: 0, disclosed: 0 }
   writeTable(
     sheet,
@@ -204,58 +313,76 @@ function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
 }
 
 function leadUnitSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
-  const sheet = listSheet(workbook, '按牵头单位')
   const columns: Column<Bulletin['byLeadUnit'][number]>[] = [
-    { header: '排名', width: 7, align: 'center', value: (r) => r.rank },
-    { header: '牵头单位', width: 30, wrap: true, value: (r) => r.leadUnit },
+    { header: '排名', width: 6, align: 'center', value: (r) => r.rank },
+    { header: '牵头单位', width: 28, wrap: true, value: (r) => r.leadUnit },
     { header: '牵头任务', width: 10, value: (r) => r.items },
-    { header: '已销号', width: 10, value: (r) => r.closed },
+    { header: '已销号', width: 9, value: (r) => r.closed },
     { header: '逾期', width: 8, value: (r) => r.overdue },
     { header: '进展缓慢', width: 10, value: (r) => r.lagging },
     { header: '完成率', width: 10, numFmt: PERCENT, value: (r) => fraction(r.completionRate) },
     { header: '按期销号率', width: 12, numFmt: PERCENT, value: (r) => fraction(r.onTimeRate) },
-    { header: '本月已报送', width: 12, value: (r) => r.reportsFiled },
-    { header: '本月应报送', width: 12, value: (r) => r.reportsExpected },
+    { header: '本月已报送', width: 11, value: (r) => r.reportsFiled },
+    { header: '本月应报送', width: 11, value: (r) => r.reportsExpected },
   ]
-  setWidths(sheet, columns)
-  const end = writeTable(sheet, 1, columns, [...b.byLeadUnit].sort((x, y) => x.rank - y.rank))
-  if (end > 2) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: end - 1, column: columns.length } }
+  const sheet = listSheet(workbook, '按牵头单位', b, '三、按牵头单位（排名）', columns)
+  const end = writeTableOrNone(sheet, HEADER_ROW, columns, [...b.byLeadUnit].sort((x, y) => x.rank - y.rank), NONE)
+  if (b.byLeadUnit.length === 0) return
+  sheet.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: end - 1, column: columns.length } }
+  note(sheet, end + 1, columns, '排名依次按完成率（高→低）、逾期数（少→多）、按期销号率（高→低）确定。按期销号率：本月末前已销号且有明确完成时限的任务中，在时限内申请销号的比例。')
+}
+
+/** A line of explanation under a table, across its width. */
+function note<Row>(sheet: ExcelJS.Worksheet, rowNumber: number, columns: Column<Row>[], text: string): void {
+  sheet.mergeCells(rowNumber, 1, rowNumber, columns.length)
+  const cell = sheet.getCell(rowNumber, 1)
+  cell.value = text
+  cell.font = { name: FONT, size: 9, color: { argb: 'FF5F6670' } }
+  cell.alignment = { vertical: 'top', horizontal: 'left', wrapText: true }
+  sheet.getRow(rowNumber).height = rowPoints(wrappedLines(text, columns.reduce((sum, c) => sum + c.width, 0), 9), 9)
 }
 
 function overdueSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
-  const sheet = listSheet(workbook, '逾期清单')
   const columns: Column<Bulletin['overdue'][number]>[] = [
     seq(),
     code(),
     problem(),
     leadUnit(),
     dateColumn('完成时限', (r) => r.deadline),
-    { header: '逾期天数', width: 10, value: (r) => r.daysOverdue },
-    { header: '状态', width: 10, align: 'center', value: (r) => status(r.status) },
+    { header: '逾期天数', width: 9, value: (r) => r.daysOverdue },
+    { header: '状态', width: 8, align: 'center', value: (r) => status(r.status) },
   ]
-  setWidths(sheet, columns)
-  const end = writeTable(sheet, 1, columns, b.overdue)
-  if (end > 2) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: end - 1, column: columns.length } }
+  const sheet = listSheet(workbook, '逾期清单', b, `四、逾期清单（${b.overdue.length}项，按逾期天数排列）`, columns)
+  const end = writeTableOrNone(sheet, HEADER_ROW, columns, b.overdue)
+  if (b.overdue.length > 0) sheet.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: end - 1, column: columns.length } }
 }
 
 function closedSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
-  const sheet = listSheet(workbook, '本月销号')
   const columns: Column<Bulletin['closedThisMonth'][number]>[] = [seq(), code(), problem(), leadUnit(), dateColumn('销号日期', (r) => r.closedOn)]
-  setWidths(sheet, columns)
-  writeTable(sheet, 1, columns, b.closedThisMonth)
+  const sheet = listSheet(workbook, '本月销号', b, `五、本月销号（${b.closedThisMonth.length}项）`, columns)
+  writeTableOrNone(sheet, HEADER_ROW, columns, b.closedThisMonth)
 }
 
-/** Lagging items first; the units that filed no report follow under their own header two rows further down. */
+/** Lagging items first; the units that filed no report follow under their own heading and header further down. */
 function laggingSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
-  const sheet = listSheet(workbook, '进展缓慢')
   const columns: Column<BulletinItemRef>[] = [seq(), code(), problem(), leadUnit()]
-  setWidths(sheet, columns)
-  let next = writeTable(sheet, 1, columns, b.lagging) + 1
+  const sheet = listSheet(workbook, '进展缓慢', b, `七、进展缓慢事项和未报送进展的单位　（一）进展缓慢事项（${b.lagging.length}项）`, columns)
+  let next = writeTableOrNone(sheet, HEADER_ROW, columns, b.lagging) + 1
+  // The second table has a header of its own: repeating the first one's above it on a later page would mislabel it.
+  if (b.unitsWithoutReport.length > 0) delete sheet.pageSetup.printTitlesRow
+  sheet.mergeCells(next, 1, next, columns.length)
   const caption = sheet.getCell(next, 1)
-  caption.value = '未报送进展的单位'
+  caption.value = `（二）未报送进展的单位（${b.unitsWithoutReport.length}个）`
   caption.font = { name: FONT, bold: true, size: 11 }
+  caption.alignment = { vertical: 'middle' }
+  sheet.getRow(next).height = MIN_ROW_POINTS + 4
   next += 1
+  if (b.unitsWithoutReport.length === 0) {
+    writeTableOrNone(sheet, next, columns, [])
+    return
+  }
   // Same columns as the items above, so the unit name takes 编号 and 问题 merged rather than a narrow column of its own.
+  const nameWidth = (columns[1]?.width ?? 0) + (columns[2]?.width ?? 0)
   const rows: (string | number)[][] = [['序号', '单位', '牵头在办任务'], ...b.unitsWithoutReport.map((u, i) => [i + 1, u.name, u.openItems])]
   rows.forEach((values, i) => {
     const rowNumber = next + i
@@ -270,10 +397,11 @@ function laggingSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
     }
     for (const col of [1, 2, 3, 4]) {
       const cell = row.getCell(col)
-      cell.font = { name: FONT, size: 10 }
+      cell.font = { name: FONT, size: BODY_SIZE }
       cell.border = THIN
-      cell.alignment = { vertical: 'top', horizontal: col === 1 ? 'center' : col === 4 ? 'right' : 'left' }
+      cell.alignment = { vertical: 'top', horizontal: col === 1 ? 'center' : col === 4 ? 'right' : 'left', wrapText: col === 2 }
     }
+    row.height = rowPoints(wrappedLines(String(values[1] ?? ''), nameWidth))
   })
 }
 

@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../../plugins/auth.ts'
 import { AppError } from '../../errors.ts'
+import { attachmentDisposition } from '../../lib/content-disposition.ts'
 import { errorResponses, IdParam, Instant, Nullable } from '../../lib/schemas.ts'
 import { ItemIdParams } from '../items/items.schemas.ts'
 import type { EvidenceService } from './evidence.service.ts'
+import { ALLOWED_TYPES } from './evidence.store.ts'
 
 const Evidence = Type.Object(
   {
@@ -26,10 +28,9 @@ const Evidence = Type.Object(
 
 export const evidenceSchemas = [Evidence]
 
-/** RFC 6266 / 5987: a plain ASCII fallback and the UTF-8 name for clients that read it. */
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
+/** The extension of a stored type (what the content is, not what the uploader called it): `evidence-12.jpg`. */
+function extensionOf(fileType: string): string {
+  return Object.entries(ALLOWED_TYPES).find(([, t]) => t.fileType === fileType)?.[0] ?? 'bin'
 }
 
 export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceService; maxBytes: number }> = async (app, { evidence, maxBytes }) => {
@@ -55,8 +56,15 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
         tags: ['evidence'],
         summary: 'Upload one evidence file (multipart/form-data, field "file"): PDF, JPEG, PNG, DOCX or XLSX',
         consumes: ['multipart/form-data'],
+        multipartBody: Type.Object({
+          file: Type.String({ format: 'binary', description: 'The file; its type is judged by its content, its name is kept for people' }),
+        }),
         params: ItemIdParams,
-        response: { 200: Type.Ref('Evidence'), 201: Type.Ref('Evidence'), ...errorResponses(403, 404, 413, 415) },
+        response: {
+          200: { ...Type.Ref('Evidence'), description: 'The same file (same SHA-256) is already filed on this item: that record, nothing added' },
+          201: { ...Type.Ref('Evidence'), description: 'Filed: the new evidence record' },
+          ...errorResponses(403, 404, 413, 415),
+        },
       },
     },
     async (request, reply) => {
@@ -80,7 +88,19 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
         tags: ['evidence'],
         summary: 'The bytes of an evidence file',
         params: Type.Object({ evidenceId: IdParam }),
-        response: { 200: Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' }), ...errorResponses(403, 404) },
+        response: {
+          200: {
+            description: 'The file as it was uploaded, with the media type of its content',
+            headers: {
+              'Content-Disposition': { type: 'string', description: 'attachment; filename="evidence-<id>.<ext>"; filename*=UTF-8\'\'<the uploaded name>' },
+              'Content-Length': { type: 'integer' },
+            },
+            content: Object.fromEntries(
+              Object.values(ALLOWED_TYPES).map((t) => [t.mediaType, { schema: Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' }) }]),
+            ),
+          },
+          ...errorResponses(403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -88,7 +108,7 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
       return reply
         .type(row.mediaType)
         .header('content-length', String(row.sizeBytes))
-        .header('content-disposition', contentDisposition(row.fileName))
+        .header('content-disposition', attachmentDisposition(row.fileName, `evidence-${row.id}.${extensionOf(row.fileType)}`))
         .header('x-content-type-options', 'nosniff')
         .send(stream)
     },
