@@ -40,6 +40,8 @@ import { publicApiRoutes } from './modules/public/public.api.ts'
 import { publicSchemas } from './modules/public/public.fields.ts'
 import { publicPageRoutes } from './modules/public/public.pages.ts'
 import { workbenchRoutes } from './web/workbench.routes.tsx'
+import { notificationSchemas, notificationsRoutes } from './modules/notifications/notifications.routes.ts'
+import { createSenders } from './modules/notifications/senders.ts'
 
 export interface AppOptions {
   config: Config
@@ -140,6 +142,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     BulletinSchema,
     ...caseLeadSchemas,
     ...publicSchemas,
+    ...notificationSchemas,
   ]) {
     app.addSchema(schema)
   }
@@ -194,6 +197,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       await api.register(escalationRoutes, { escalation: services.escalation })
       await api.register(bulletinsRoutes, { bulletins: services.bulletins })
       await api.register(caseLeadsRoutes, { caseLeads: services.caseLeads })
+      await api.register(notificationsRoutes, { notifications: services.notifications })
       await api.register(async (uploads) => {
         // Files stream to disk part by part; the limits make a too-large file a 413 while it arrives.
         await uploads.register(multipart, {
@@ -234,7 +238,10 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   // The workbench: the same services' pages for people, signed in with a session cookie.
   await app.register(workbenchRoutes, { services, config, clock })
 
-  if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour })
+  if (config.jobs) {
+    const senders = createSenders({ smtpUrl: config.notify.smtpUrl, mailFrom: config.notify.mailFrom })
+    await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour, senders })
+  }
 
   return app as unknown as FastifyInstance
 }

@@ -29,6 +29,8 @@ import { createBulletinsService } from './modules/bulletins/bulletins.service.ts
 import { createCaseLeadsRepo } from './modules/case-leads/case-leads.repo.ts'
 import { createCaseLeadsService } from './modules/case-leads/case-leads.service.ts'
 import { createPublicService } from './modules/public/public.service.ts'
+import { createNotificationsRepo } from './modules/notifications/notifications.repo.ts'
+import { createNotificationsService } from './modules/notifications/notifications.service.ts'
 
 /** Wires repositories and services; the HTTP layer, the jobs and the scripts all use the same ones. */
 export function createServices({ database, clock, config }: { database: DatabaseHandle; clock: Clock; config: Config }) {
@@ -38,7 +40,16 @@ export function createServices({ database, clock, config }: { database: Database
   const accountsRepo = createAccountsRepo(db, sqlite)
   const plansRepo = createPlansRepo(db)
   const itemsRepo = createItemsRepo(db, sqlite)
-  const eventsRepo = createEventsRepo(db)
+  const notifications = createNotificationsService({
+    repo: createNotificationsRepo(db),
+    clock,
+    transact,
+    // Called only when reminders run, after everything below exists.
+    calendarOverrides: () => closeout.calendarOverrides(),
+    settings: { digestMinutes: config.notify.digestMinutes, publicBaseUrl: config.notify.publicBaseUrl, emailConfigured: config.notify.smtpUrl !== null },
+  })
+  // Every audited item event passes here, so the messages it causes commit (or roll back) with it.
+  const eventsRepo = createEventsRepo(db, notifications.onItemEvent)
 
   const units = createUnitsService({ repo: unitsRepo, clock })
   const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock })
@@ -81,7 +92,7 @@ export function createServices({ database, clock, config }: { database: Database
   })
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
+  return { units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, notifications, transact }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -50,6 +50,12 @@ export const PERMISSIONS = {
   'caseLeads:read': ALL,
   'caseLeads:record': ['supervisor'],
   'caseLeads:transition': ['supervisor'],
+  /** Everyone reads their own messages: a unit's, or (supervisors) the office's. */
+  'notifications:read': ALL,
+  'channels:read': ['admin'],
+  'channels:edit': ['admin'],
+  'deliveries:read': ['admin', 'supervisor'],
+  'deliveries:retry': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS
