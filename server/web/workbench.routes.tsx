@@ -14,7 +14,7 @@ import { ALLOWED_TYPES } from '../modules/evidence/evidence.store.ts'
 import { addDays, isValidDate, localDate, localPeriod, type Clock } from '../lib/time.ts'
 import { isItemUnit, isLeadUnit, roleMay, type AccountActor } from '../modules/auth/permissions.ts'
 import { RECTIFYING_STATUSES } from '../modules/closeout/deadlines.ts'
-import { STATUSES, type ItemStatus } from '../modules/closeout/state-machine.ts'
+import { STATUSES, type ItemStatus } from '../domain/items.ts'
 import type { ItemListFilters, ItemSummaryView, ItemView } from '../modules/items/items.service.ts'
 import type { ExtensionRow } from '../modules/extensions/extensions.service.ts'
 import type { Services } from '../services.ts'
@@ -354,10 +354,10 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       return sendHtml(reply, 400, <ErrorPage viewer={viewerOf(request)} title="无法导出" message="请先选择一个整改方案，再导出。" />)
     }
     const { planId: _plan, ...filters } = read.service
-    const { fileName, bytes } = await checklist.exportWorkbook(webActorOf(request), planId, filters)
+    const { fileName, asciiFileName, bytes } = await checklist.exportWorkbook(webActorOf(request), planId, filters)
     return reply
       .type(XLSX_TYPE)
-      .header('content-disposition', attachmentDisposition(fileName, `checklist-plan${planId}.xlsx`))
+      .header('content-disposition', attachmentDisposition(fileName, asciiFileName))
       .header('cache-control', 'no-store')
       .send(bytes)
   })
