@@ -21,6 +21,7 @@ import { checkMultipartCsrf, webActorOf } from './web-auth.ts'
 import { field, messageOf, sendHtml, viewerOf } from './workbench.routes.tsx'
 
 const hidden = { hide: true }
+const LIST_LIMIT = 100
 const UnitParams = Type.Object({ unitId: IdParam })
 const AccountParams = Type.Object({ accountId: IdParam })
 const AUDIT_PAGE = 50
@@ -82,6 +83,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
   // Lost on a restart, which only means uploading it again.
   const pending = new Map<string, PendingImport>()
 
+  const renderDashboard = dashboardRenderer(services, clock)
   const recent = (subjectKind?: string, subjectId?: number) => adminEvents.list({ limit: 20, subjectKind, subjectId })
 
   const overrideYears = () => [...new Set(services.closeout.calendarOverrides().map((o) => Number(o.date.slice(0, 4))))].sort()
@@ -438,11 +440,48 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
 
   // ── the leadership's dashboard (read only; the leader's home) ───────────────
 
-  const LIST_LIMIT = 100
-  app.get('/dashboard', { config: { permission: 'dashboard:read' }, schema: { ...hidden, querystring: Type.Object({ planId: Type.Optional(IdParam) }) } }, async (request, reply) => {
+  app.get('/dashboard', { config: { permission: 'dashboard:read' }, schema: { ...hidden, querystring: Type.Object({ planId: Type.Optional(IdParam) }) } }, async (request, reply) =>
+    renderDashboard(request, reply, request.query.planId),
+  )
+
+  // ── the admin trail ───────────────────────────────────────────────────
+
+  app.get('/admin/audit', { config: { permission: 'admin:use' }, schema: { ...hidden, querystring: Type.Object({ before: Type.Optional(IdParam) }) } }, async (request, reply) => {
+    const events = adminEvents.list({ limit: AUDIT_PAGE + 1, before: request.query.before })
+    const more = events.length > AUDIT_PAGE
+    const shown = events.slice(0, AUDIT_PAGE)
+    return sendHtml(reply, 200, <AuditPage viewer={viewerOf(request)} events={shown} nextBefore={more ? shown[shown.length - 1]!.id : null} />)
+  })
+}
+
+/**
+ * A pasted list of a year's days: one per line, `DATE` or `DATE~DATE`, then 休 (holiday) or 班 (make-up workday),
+ * then an optional note. Every line must be right and in the year, or nothing is taken.
+ */
+export function parseCalendarLines(text: string, year: number): { entries: { date: string; kind: 'holiday' | 'workday'; note?: string }[] } | { error: string } {
+  const entries = new Map<string, { date: string; kind: 'holiday' | 'workday'; note?: string }>()
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')
+  if (lines.length === 0) return { error: '请至少填写一行' }
+  for (const [i, line] of lines.entries()) {
+    const m = /^(\d{4}-\d{2}-\d{2})(?:\s*[~～至-]\s*(\d{4}-\d{2}-\d{2}))?\s+(休|班|放假|上班|holiday|workday)(?:\s+(.{1,200}))?$/.exec(line)
+    const where = `第${i + 1}行“${line.slice(0, 40)}”`
+    if (!m) return { error: `${where}格式不对，应为“日期 休/班 说明”` }
+    const [, from, to = from, kindWord, note] = m
+    if (!isValidDate(from!) || !isValidDate(to!) || to! < from!) return { error: `${where}的日期无效` }
+    if (!from!.startsWith(`${year}-`) || !to!.startsWith(`${year}-`)) return { error: `${where}不在${year}年内` }
+    const kind = kindWord === '休' || kindWord === '放假' || kindWord === 'holiday' ? 'holiday' : 'workday'
+    for (let d = from!; d <= to!; d = addDays(d, 1)) entries.set(d, note ? { date: d, kind, note: note.trim() } : { date: d, kind })
+  }
+  return { entries: [...entries.values()].sort((a, b) => (a.date < b.date ? -1 : 1)) }
+}
+
+/** The leadership's dashboard page (also the leader's home, `/`). */
+export function dashboardRenderer(services: Services, clock: Clock) {
+  const { plans } = services
+  return async (request: FastifyRequest, reply: FastifyReply, planId: number | undefined) => {
     const actor = webActorOf(request)
     const all = plans.list()
-    const plan = request.query.planId === undefined ? all[0] : plans.get(request.query.planId)
+    const plan = planId === undefined ? all[0] : plans.get(planId)
     if (!plan) {
       return sendHtml(
         reply,
@@ -476,35 +515,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
         charts={charts}
       />,
     )
-  })
-
-  // ── the admin trail ───────────────────────────────────────────────────
-
-  app.get('/admin/audit', { config: { permission: 'admin:use' }, schema: { ...hidden, querystring: Type.Object({ before: Type.Optional(IdParam) }) } }, async (request, reply) => {
-    const events = adminEvents.list({ limit: AUDIT_PAGE + 1, before: request.query.before })
-    const more = events.length > AUDIT_PAGE
-    const shown = events.slice(0, AUDIT_PAGE)
-    return sendHtml(reply, 200, <AuditPage viewer={viewerOf(request)} events={shown} nextBefore={more ? shown[shown.length - 1]!.id : null} />)
-  })
-}
-
-/**
- * A pasted list of a year's days: one per line, `DATE` or `DATE~DATE`, then 休 (holiday) or 班 (make-up workday),
- * then an optional note. Every line must be right and in the year, or nothing is taken.
- */
-export function parseCalendarLines(text: string, year: number): { entries: { date: string; kind: 'holiday' | 'workday'; note?: string }[] } | { error: string } {
-  const entries = new Map<string, { date: string; kind: 'holiday' | 'workday'; note?: string }>()
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')
-  if (lines.length === 0) return { error: '请至少填写一行' }
-  for (const [i, line] of lines.entries()) {
-    const m = /^(\d{4}-\d{2}-\d{2})(?:\s*[~～至-]\s*(\d{4}-\d{2}-\d{2}))?\s+(休|班|放假|上班|holiday|workday)(?:\s+(.{1,200}))?$/.exec(line)
-    const where = `第${i + 1}行“${line.slice(0, 40)}”`
-    if (!m) return { error: `${where}格式不对，应为“日期 休/班 说明”` }
-    const [, from, to = from, kindWord, note] = m
-    if (!isValidDate(from!) || !isValidDate(to!) || to! < from!) return { error: `${where}的日期无效` }
-    if (!from!.startsWith(`${year}-`) || !to!.startsWith(`${year}-`)) return { error: `${where}不在${year}年内` }
-    const kind = kindWord === '休' || kindWord === '放假' || kindWord === 'holiday' ? 'holiday' : 'workday'
-    for (let d = from!; d <= to!; d = addDays(d, 1)) entries.set(d, note ? { date: d, kind, note: note.trim() } : { date: d, kind })
   }
-  return { entries: [...entries.values()].sort((a, b) => (a.date < b.date ? -1 : 1)) }
 }

@@ -24,7 +24,7 @@ import { ItemPage, type FormState, type ItemForms } from './pages/item.tsx'
 import { EMPTY_FILTERS, ItemsPage, listQuery, type ListFilters } from './pages/items.tsx'
 import { MonthlyPage, type MonthlyRow } from './pages/monthly.tsx'
 import { ErrorPage, LoginPage, PasswordPage } from './pages/sign-in.tsx'
-import { adminRoutes } from './admin.routes.tsx'
+import { adminRoutes, dashboardRenderer } from './admin.routes.tsx'
 import { checkMultipartCsrf, clearSessionCookie, issueLoginCsrf, LOGIN_CSRF_COOKIE, sessionOf, setSessionCookie, WebRefusal, webActorOf, webAuthPlugin } from './web-auth.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/workbench.css', import.meta.url), 'utf8')
@@ -230,6 +230,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
   }
 
   const timezoneOf = (planId: number) => plans.get(planId).timezone
+  const renderDashboard = dashboardRenderer(services, clock)
 
   app.get('/', { config: { permission: 'workbench:use' }, schema: hidden }, async (request, reply) => {
     const viewer = viewerOf(request)
@@ -238,7 +239,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const period = localPeriod(now, config.defaultTimezone)
     const flash = flashFrom(request.query)
     // The leadership's home is its dashboard (read only).
-    if (actor.role === 'leader') return reply.redirect('/dashboard', 303)
+    if (actor.role === 'leader') return renderDashboard(request, reply, undefined)
     if (actor.role !== 'unit' || actor.unitId === null) {
       const count = (filters: ItemListFilters) => items.list(actor, { ...filters, limit: 1 }).total
       const todos: TodoList[] = [
