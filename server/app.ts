@@ -39,6 +39,7 @@ import { publicApiRoutes } from './modules/public/public.api.ts'
 import { publicSchemas } from './modules/public/public.fields.ts'
 import { publicPageRoutes } from './modules/public/public.pages.ts'
 import { workbenchRoutes } from './web/workbench.routes.tsx'
+import { bulkRoutes, bulkSchemas } from './modules/bulk/bulk.routes.ts'
 
 export interface AppOptions {
   config: Config
@@ -114,6 +115,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     ...checklistSchemas,
     ...supervisionSchemas,
     BulletinSchema,
+    ...bulkSchemas,
     ...caseLeadSchemas,
     ...publicSchemas,
   ]) {
@@ -166,6 +168,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       await api.register(objectionsRoutes, { objections: services.objections })
       await api.register(supervisionRoutes, { supervision: services.supervision })
       await api.register(escalationRoutes, { escalation: services.escalation })
+      await api.register(bulkRoutes, { bulk: services.bulk })
       await api.register(bulletinsRoutes, { bulletins: services.bulletins })
       await api.register(caseLeadsRoutes, { caseLeads: services.caseLeads })
       await api.register(async (uploads) => {

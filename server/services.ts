@@ -25,6 +25,7 @@ import { createSupervisionRepo } from './modules/supervision/supervision.repo.ts
 import { createSupervisionService } from './modules/supervision/supervision.service.ts'
 import { createEscalationRepo } from './modules/escalation/escalation.repo.ts'
 import { createEscalationService } from './modules/escalation/escalation.service.ts'
+import { createBulkService } from './modules/bulk/bulk.service.ts'
 import { createBulletinsService } from './modules/bulletins/bulletins.service.ts'
 import { createCaseLeadsRepo } from './modules/case-leads/case-leads.repo.ts'
 import { createCaseLeadsService } from './modules/case-leads/case-leads.service.ts'
@@ -80,7 +81,8 @@ export function createServices({ database, clock, config }: { database: Database
   })
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
+  const bulk = createBulkService({ items, supervision, eventsRepo, clock, transact })
+  return { bulk, units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
 }
 
 export type Services = ReturnType<typeof createServices>
