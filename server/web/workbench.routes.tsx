@@ -24,6 +24,8 @@ import { ItemPage, type FormState, type ItemForms } from './pages/item.tsx'
 import { EMPTY_FILTERS, ItemsPage, listQuery, type ListFilters } from './pages/items.tsx'
 import { MonthlyPage, type MonthlyRow } from './pages/monthly.tsx'
 import { ErrorPage, LoginPage, PasswordPage } from './pages/sign-in.tsx'
+import { OFFICE_FLASHES, OFFICE_MESSAGES, officeQueues, officeRoutes } from './office.routes.tsx'
+import { queueCounts } from './pages/office.tsx'
 import { checkMultipartCsrf, clearSessionCookie, issueLoginCsrf, LOGIN_CSRF_COOKIE, sessionOf, setSessionCookie, WebRefusal, webActorOf, webAuthPlugin } from './web-auth.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/workbench.css', import.meta.url), 'utf8')
@@ -43,12 +45,12 @@ function parseForm(body: string): FormFields {
   return fields
 }
 
-function field(form: unknown, name: string): string {
+export function field(form: unknown, name: string): string {
   const value = (form as FormFields | undefined)?.[name]
   return typeof value === 'string' ? value : Array.isArray(value) ? (value[0] ?? '') : ''
 }
 
-function fieldAll(form: unknown, name: string): string[] {
+export function fieldAll(form: unknown, name: string): string[] {
   const value = (form as FormFields | undefined)?.[name]
   return value === undefined ? [] : [value].flat()
 }
@@ -82,9 +84,10 @@ const MESSAGES: Record<string, string> = {
   VERIFIER_NOT_INDEPENDENT: '验收人员属于该任务的牵头或责任单位，须由其他督查人员验收',
   NOTICE_NOT_ENDED: '公示期尚未结束',
   OBJECTION_PENDING: '公示期内的异议尚待处理',
+  ...OFFICE_MESSAGES,
 }
 
-function messageOf(err: AppError): string {
+export function messageOf(err: AppError): string {
   return MESSAGES[err.code] ?? (err.statusCode === 404 ? '未找到' : err.statusCode === 403 ? '您无权进行此操作' : '操作未能完成，请检查填写的内容')
 }
 
@@ -100,9 +103,10 @@ const FLASHES: Record<string, string> = {
   monthly: '本月进展已报送',
   password: '密码已修改，其他设备上的登录已退出',
   'signed-out': '您已安全退出',
+  ...OFFICE_FLASHES,
 }
 
-function flashFrom(query: unknown): Flash | null {
+export function flashFrom(query: unknown): Flash | null {
   const key = (query as Record<string, unknown> | undefined)?.['msg']
   if (typeof key !== 'string' || !Object.hasOwn(FLASHES, key)) return null
   const n = Number((query as Record<string, unknown>)['n'])
@@ -115,11 +119,11 @@ function safeNext(next: string): string {
   return /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/'
 }
 
-function sendHtml(reply: FastifyReply, statusCode: number, html: JSX.Element) {
+export function sendHtml(reply: FastifyReply, statusCode: number, html: JSX.Element) {
   return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
 }
 
-function viewerOf(request: FastifyRequest): Viewer {
+export function viewerOf(request: FastifyRequest): Viewer {
   const session = sessionOf(request)
   return { account: session.account, csrfToken: session.csrfToken }
 }
@@ -244,6 +248,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         { key: 'closure', label: '申请销号待审核', count: count({ status: 'closure_requested' }), href: '/items?status=closure_requested' },
         { key: 'notice', label: '公示中', count: count({ status: 'in_public_notice' }), href: '/items?status=in_public_notice' },
         { key: 'all', label: '全部整改任务', count: count({}), href: '/items' },
+        ...(roleMay(actor.role, 'extensions:decide') ? queueCounts(officeQueues(services, allItems, actor)).filter((q) => q.key !== 'closure') : []),
       ]
       return sendHtml(reply, 200, <HomePage viewer={viewer} period={period} todos={todos} flash={flash} />)
     }
@@ -338,6 +343,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         plans={planList}
         units={units.list()}
         exportPlanId={exportPlanId}
+        bulk={roleMay(viewer.account.role, 'items:urge') ? { urge: true, supervise: roleMay(viewer.account.role, 'supervisions:open') } : null}
         flash={flashFrom(request.query)}
       />,
     )
@@ -618,6 +624,8 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     request.log.info({ reports: entries.length }, 'monthly reports filed')
     return reply.redirect(`/monthly?msg=monthly&n=${entries.length}`, 303)
   })
+
+  await app.register(officeRoutes, { services, clock, readFilters, allItems, defaultTimezone: config.defaultTimezone })
 }
 
 /** '' → null (not given); a whole number 0–100 → it; anything else → the message for the field. */
