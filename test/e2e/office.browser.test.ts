@@ -130,9 +130,8 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     await page.goto(`${baseUrl}/items?overdue=true`)
     await page.getByLabel('选择 3-1').check()
     await page.getByLabel('选择 3-2').check()
-    await page.getByLabel('催办', { exact: true }).check()
     await page.getByLabel('催办内容或督办事由（导出时不用填）').fill('请于10月20日前报送整改进展')
-    await Promise.all([page.waitForURL(`${baseUrl}/items/bulk`), page.getByRole('button', { name: '执行' }).click()])
+    await Promise.all([page.waitForURL(`${baseUrl}/items/bulk`), page.locator('#bulk-form').getByRole('button', { name: '催办', exact: true }).click()])
     expect(await page.locator('.flash').innerText()).toContain('已催办2项')
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'office-bulk-result-desktop.png'), fullPage: true })
     for (const id of [ids['late1']!, ids['late2']!]) {

@@ -147,29 +147,25 @@ function BulkForm({ viewer, filters, total, bulk }: { viewer: Viewer; filters: L
           <input type="radio" name="scope" value="all" /> <span safe>{`全部符合筛选条件的任务（${total}项）`}</span>
         </label>
       </fieldset>
-      <fieldset class="choices">
-        <legend>操作</legend>
+      <TextArea label="催办内容或督办事由（导出时不用填）" name="note" maxlength={2000} rows={2} />
+      <div class="button-row">
         {bulk.urge ? (
-          <label>
-            <input type="radio" name="action" value="urge" checked /> 催办
-          </label>
+          <button type="submit" name="action" value="urge">
+            催办
+          </button>
         ) : (
           ''
         )}
         {bulk.supervise ? (
-          <label>
-            <input type="radio" name="action" value="supervise" /> 联合督办
-          </label>
+          <button type="submit" name="action" value="supervise">
+            联合督办
+          </button>
         ) : (
           ''
         )}
-        <label>
-          <input type="radio" name="action" value="export" checked={!bulk.urge && !bulk.supervise} /> 导出
-        </label>
-      </fieldset>
-      <TextArea label="催办内容或督办事由（导出时不用填）" name="note" maxlength={2000} rows={2} />
-      <div>
-        <button type="submit">执行</button>
+        <button type="submit" class="secondary" name="action" value="export">
+          导出
+        </button>
       </div>
     </form>
   )
