@@ -57,6 +57,9 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     ids['late2'] = (await w.itemIn('assigned', { code: '3-2', problem: '工业园区污水处理厂超标排放', deadline: '2018-08-31' })).id
     const ext = await as(t.app, w.tokens.lead).post(`/api/v1/items/${ids['extending']}/extensions`, { newDeadline: '2018-12-31', reason: '汛期影响施工', progress: '已完成70%' })
     ids['extension'] = ext.json().id
+    const supervised = (await w.itemIn('in_progress', { code: '4-1', problem: '畜禽养殖污染治理滞后' })).id
+    ids['supervision'] = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${supervised}/supervisions`, { reason: '整改进度明显滞后，连续两个月未报送进展' })).json().id
+    await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${ids['supervision']}/acknowledge`, {})
     ids['objection'] = t.app.services.objections.file(ids['noticed']!, { contact: '13800000000', content: '河段仍有异味，整治不彻底' }).id
     login = (await webAccount(t.app, 'supervisor', w.office.id, '王督查')).login
     await t.app.listen({ host: '127.0.0.1', port: 0 })
@@ -84,6 +87,7 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
         ['office-queues', '/office'],
         ['office-items', '/items?overdue=true'],
         ['office-supervisions', '/supervisions'],
+        ['office-supervision', `/supervisions/${ids['supervision']}`],
         ['office-bulletins', '/bulletins'],
       ] as const) {
         await page.goto(`${baseUrl}${path}`)

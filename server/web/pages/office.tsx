@@ -231,9 +231,13 @@ export function SupervisionDecision({ viewer, supervision: s, state, fromPage }:
         <button type="submit" name="decision" value="resolve">
           办结
         </button>
-        <button type="submit" class="secondary" name="decision" value="send_back">
-          退回重新回复
-        </button>
+        {s.allowedActions.includes('send_back') ? (
+          <button type="submit" class="secondary" name="decision" value="send_back">
+            退回重新回复
+          </button>
+        ) : (
+          ''
+        )}
       </div>
     </form>
   )
@@ -407,7 +411,7 @@ export function SupervisionPage({ viewer, supervision: s, timezone, canDecide, s
       </div>
       {canDecide ? (
         <div class="card no-print">
-          <h2>审核回复</h2>
+          <h2 safe>{s.status === 'replied' ? '审核回复' : '办结督办'}</h2>
           <SupervisionDecision viewer={viewer} supervision={s} state={state} fromPage />
         </div>
       ) : (
