@@ -34,10 +34,10 @@ export function BulletinsPage(data: { viewer: Viewer; plans: { plan: { id: numbe
                     <span safe>{longPeriod(m.period)}</span>
                   ),
               },
-              { label: '任务数', cell: (m) => <span safe>{m.summary ? String(m.summary.totals.items) : '—'}</span> },
-              { label: '已销号', cell: (m) => <span safe>{m.summary ? String(m.summary.totals.closed) : '—'}</span> },
-              { label: '完成率', cell: (m) => <span safe>{m.summary ? percent(m.summary.totals.completionRate) : '—'}</span> },
-              { label: '逾期', cell: (m) => <span safe>{m.summary ? String(m.summary.totals.overdue) : '—'}</span> },
+              { label: '任务数', cell: (m) => <span>{m.summary ? String(m.summary.totals.items) : '—'}</span> },
+              { label: '已销号', cell: (m) => <span>{m.summary ? String(m.summary.totals.closed) : '—'}</span> },
+              { label: '完成率', cell: (m) => <span>{m.summary ? percent(m.summary.totals.completionRate) : '—'}</span> },
+              { label: '逾期', cell: (m) => <span>{m.summary ? String(m.summary.totals.overdue) : '—'}</span> },
               {
                 label: '状态',
                 cell: (m) =>
@@ -90,7 +90,7 @@ export function BulletinPage({ viewer, bulletin: b, canPublish, flash }: { viewe
           <dt>生成时间</dt>
           <dd safe>{localDateTime(b.generatedAt, 'Asia/Shanghai')}</dd>
           <dt>发布</dt>
-          <dd safe>{b.publishedAt ? `已于 ${localDateTime(b.publishedAt, 'Asia/Shanghai')} 发布` : '未发布'}</dd>
+          <dd>{b.publishedAt ? `已于 ${localDateTime(b.publishedAt, 'Asia/Shanghai')} 发布` : '未发布'}</dd>
         </dl>
         <div class="button-row no-print">
           <a class="button" href={`${base}/print`}>

@@ -411,7 +411,7 @@ export function SupervisionPage({ viewer, supervision: s, timezone, canDecide, s
       </div>
       {canDecide ? (
         <div class="card no-print">
-          <h2 safe>{s.status === 'replied' ? '审核回复' : '办结督办'}</h2>
+          <h2>{s.status === 'replied' ? '审核回复' : '办结督办'}</h2>
           <SupervisionDecision viewer={viewer} supervision={s} state={state} fromPage />
         </div>
       ) : (
