@@ -42,6 +42,7 @@ import { publicPageRoutes } from './modules/public/public.pages.ts'
 import { workbenchRoutes } from './web/workbench.routes.tsx'
 import { notificationSchemas, notificationsRoutes } from './modules/notifications/notifications.routes.ts'
 import { createSenders } from './modules/notifications/senders.ts'
+import { bulkRoutes, bulkSchemas } from './modules/bulk/bulk.routes.ts'
 
 export interface AppOptions {
   config: Config
@@ -140,6 +141,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     ...checklistSchemas,
     ...supervisionSchemas,
     BulletinSchema,
+    ...bulkSchemas,
     ...caseLeadSchemas,
     ...publicSchemas,
     ...notificationSchemas,
@@ -195,6 +197,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       await api.register(objectionsRoutes, { objections: services.objections })
       await api.register(supervisionRoutes, { supervision: services.supervision })
       await api.register(escalationRoutes, { escalation: services.escalation })
+      await api.register(bulkRoutes, { bulk: services.bulk })
       await api.register(bulletinsRoutes, { bulletins: services.bulletins })
       await api.register(caseLeadsRoutes, { caseLeads: services.caseLeads })
       await api.register(notificationsRoutes, { notifications: services.notifications })

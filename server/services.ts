@@ -26,6 +26,7 @@ import { createSupervisionRepo } from './modules/supervision/supervision.repo.ts
 import { createSupervisionService } from './modules/supervision/supervision.service.ts'
 import { createEscalationRepo } from './modules/escalation/escalation.repo.ts'
 import { createEscalationService } from './modules/escalation/escalation.service.ts'
+import { createBulkService } from './modules/bulk/bulk.service.ts'
 import { createBulletinsService } from './modules/bulletins/bulletins.service.ts'
 import { createCaseLeadsRepo } from './modules/case-leads/case-leads.repo.ts'
 import { createCaseLeadsService } from './modules/case-leads/case-leads.service.ts'
@@ -95,7 +96,8 @@ export function createServices({ database, clock, config }: { database: Database
   })
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { adminEvents: createAdminEventsService({ repo: adminEvents, clock }), units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, notifications, transact }
+  const bulk = createBulkService({ items, supervision, eventsRepo, clock, transact })
+  return { bulk, adminEvents: createAdminEventsService({ repo: adminEvents, clock }), units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, notifications, transact }
 }
 
 export type Services = ReturnType<typeof createServices>

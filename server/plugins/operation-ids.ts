@@ -43,6 +43,8 @@ export const operationIds: Readonly<Record<string, string>> = {
   'DELETE /api/v1/calendar/overrides/:date': 'deleteCalendarOverride',
 
   'POST /api/v1/escalations/run': 'runEscalation',
+  'POST /api/v1/items/bulk/urge': 'bulkUrgeItems',
+  'POST /api/v1/items/bulk/supervisions': 'bulkOpenSupervisions',
   'GET /api/v1/supervisions': 'listSupervisions',
   'GET /api/v1/supervisions/:supervisionId': 'getSupervision',
   'POST /api/v1/items/:itemId/supervisions': 'openSupervision',

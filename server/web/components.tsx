@@ -11,7 +11,7 @@ export const SITE_NAME = '整改销号工作台'
 
 export const ROLE_LABELS: Record<Role, string> = { admin: '系统管理员', supervisor: '整改办（督查室）', leader: '领导小组', unit: '责任单位' }
 
-export type Section = 'home' | 'items' | 'monthly' | 'password' | 'admin' | 'dashboard' | null
+export type Section = 'home' | 'items' | 'monthly' | 'office' | 'supervisions' | 'bulletins' | 'password' | 'admin' | 'dashboard' | null
 
 /** What a page knows about the person looking at it. */
 export interface Viewer {
@@ -23,6 +23,9 @@ const NAV: { section: Exclude<Section, null>; href: string; label: string; permi
   { section: 'home', href: '/', label: '工作台', permission: 'workbench:use' },
   { section: 'items', href: '/items', label: '整改任务', permission: 'items:list' },
   { section: 'monthly', href: '/monthly', label: '月调度', permission: 'reports:create' },
+  { section: 'office', href: '/office', label: '督办工作', permission: 'extensions:decide' },
+  { section: 'supervisions', href: '/supervisions', label: '联合督办', permission: 'supervisions:read' },
+  { section: 'bulletins', href: '/bulletins', label: '月度通报', permission: 'bulletins:read' },
   { section: 'dashboard', href: '/dashboard', label: '领导驾驶舱', permission: 'dashboard:read' },
   { section: 'admin', href: '/admin', label: '系统管理', permission: 'admin:use' },
   { section: 'password', href: '/account/password', label: '修改密码', permission: 'workbench:use' },

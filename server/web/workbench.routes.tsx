@@ -25,6 +25,8 @@ import { EMPTY_FILTERS, ItemsPage, listQuery, type ListFilters } from './pages/i
 import { MonthlyPage, type MonthlyRow } from './pages/monthly.tsx'
 import { ErrorPage, LoginPage, PasswordPage } from './pages/sign-in.tsx'
 import { adminRoutes, dashboardRenderer } from './admin.routes.tsx'
+import { OFFICE_FLASHES, OFFICE_MESSAGES, officeQueues, officeRoutes } from './office.routes.tsx'
+import { queueCounts } from './pages/office.tsx'
 import { checkMultipartCsrf, clearSessionCookie, issueLoginCsrf, LOGIN_CSRF_COOKIE, sessionOf, setSessionCookie, WebRefusal, webActorOf, webAuthPlugin } from './web-auth.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/workbench.css', import.meta.url), 'utf8')
@@ -49,7 +51,7 @@ export function field(form: unknown, name: string): string {
   return typeof value === 'string' ? value : Array.isArray(value) ? (value[0] ?? '') : ''
 }
 
-function fieldAll(form: unknown, name: string): string[] {
+export function fieldAll(form: unknown, name: string): string[] {
   const value = (form as FormFields | undefined)?.[name]
   return value === undefined ? [] : [value].flat()
 }
@@ -83,6 +85,7 @@ const MESSAGES: Record<string, string> = {
   VERIFIER_NOT_INDEPENDENT: '验收人员属于该任务的牵头或责任单位，须由其他督查人员验收',
   NOTICE_NOT_ENDED: '公示期尚未结束',
   OBJECTION_PENDING: '公示期内的异议尚待处理',
+  ...OFFICE_MESSAGES,
 }
 
 export function messageOf(err: AppError): string {
@@ -101,9 +104,10 @@ const FLASHES: Record<string, string> = {
   monthly: '本月进展已报送',
   password: '密码已修改，其他设备上的登录已退出',
   'signed-out': '您已安全退出',
+  ...OFFICE_FLASHES,
 }
 
-function flashFrom(query: unknown): Flash | null {
+export function flashFrom(query: unknown): Flash | null {
   const key = (query as Record<string, unknown> | undefined)?.['msg']
   if (typeof key !== 'string' || !Object.hasOwn(FLASHES, key)) return null
   const n = Number((query as Record<string, unknown>)['n'])
@@ -248,6 +252,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         { key: 'closure', label: '申请销号待审核', count: count({ status: 'closure_requested' }), href: '/items?status=closure_requested' },
         { key: 'notice', label: '公示中', count: count({ status: 'in_public_notice' }), href: '/items?status=in_public_notice' },
         { key: 'all', label: '全部整改任务', count: count({}), href: '/items' },
+        ...(roleMay(actor.role, 'extensions:decide') ? queueCounts(officeQueues(services, allItems, actor)).filter((q) => q.key !== 'closure') : []),
       ]
       return sendHtml(reply, 200, <HomePage viewer={viewer} period={period} todos={todos} flash={flash} />)
     }
@@ -342,6 +347,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         plans={planList}
         units={units.list()}
         exportPlanId={exportPlanId}
+        bulk={roleMay(viewer.account.role, 'items:urge') ? { urge: true, supervise: roleMay(viewer.account.role, 'supervisions:open') } : null}
         flash={flashFrom(request.query)}
       />,
     )
@@ -624,6 +630,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
   })
 
   await app.register(adminRoutes, { services, config, clock })
+  await app.register(officeRoutes, { services, clock, readFilters, allItems, defaultTimezone: config.defaultTimezone })
 }
 
 /** '' → null (not given); a whole number 0–100 → it; anything else → the message for the field. */

@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   'escalations:run': ['admin', 'supervisor'],
   'supervisions:read': ALL,
   'supervisions:open': ['supervisor'],
+  /** 催办 by hand, one item or many at once. */
+  'items:urge': ['supervisor'],
   'supervisions:answer': ['unit'],
   'supervisions:decide': ['supervisor'],
   'bulletins:read': ALL,

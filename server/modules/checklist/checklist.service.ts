@@ -519,15 +519,18 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
     async exportWorkbook(
       actor: AccountActor,
       planId: number,
-      /** The workbench's list filters: the export is then what the list shows. */
-      filters: Omit<ItemListFilters, 'planId' | 'cursor' | 'limit' | 'view'> = {},
+      /** The workbench's list filters: the export is then what the list shows (and, given, only these items). */
+      filters: Omit<ItemListFilters, 'planId' | 'cursor' | 'limit' | 'view'> & { itemIds?: number[] | undefined } = {},
     ): Promise<{ fileName: string; asciiFileName: string; bytes: Buffer }> {
       const plan = requirePlan(planId)
+      const { itemIds, ...listFilters } = filters
+      const chosen = itemIds === undefined ? null : new Set(itemIds)
       const views: ItemView[] = []
       let cursor: string | undefined
       do {
-        const page = items.list(actor, { ...filters, planId, limit: 200, cursor, view: 'full' })
-        views.push(...page.items)
+        const page = items.list(actor, { ...listFilters, planId, limit: 200, cursor, view: 'full' })
+        // The workbench's selected rows: only those, still within what the caller sees.
+        views.push(...(chosen === null ? page.items : page.items.filter((i) => chosen.has(i.id))))
         cursor = page.nextCursor ?? undefined
       } while (cursor !== undefined)
       const progress = latestProgress(views.map((v) => v.id))

@@ -4,7 +4,7 @@ import { extensions } from '../../../db/schema/index.ts'
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.ts'
 import { localDate, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
-import { isLeadUnit, type AccountActor } from '../auth/permissions.ts'
+import { canSeeItem, isLeadUnit, type AccountActor } from '../auth/permissions.ts'
 import { RECTIFYING_STATUSES } from '../../domain/items.ts'
 import type { EventsRepo } from '../events/events.repo.ts'
 import type { ItemsService } from '../items/items.service.ts'
@@ -26,6 +26,15 @@ export function createExtensionsService({ db, items, eventsRepo, clock, transact
     list(actor: AccountActor, itemId: number): ExtensionRow[] {
       items.loadVisible(actor, itemId)
       return db.select().from(extensions).where(eq(extensions.itemId, itemId)).orderBy(asc(extensions.id)).all()
+    },
+
+    /** Every request awaiting a decision on an item the actor sees, oldest first (the office's queue). */
+    pending(actor: AccountActor): ExtensionRow[] {
+      const rows = db.select().from(extensions).where(eq(extensions.status, 'pending')).orderBy(asc(extensions.id)).all()
+      return rows.filter((row) => {
+        const record = items.record(row.itemId)
+        return record !== undefined && canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: record.responsibleUnits.map((u) => u.id) })
+      })
     },
 
     /** The lead unit asks, before the deadline passes, for a later one; one request may be pending at a time. */

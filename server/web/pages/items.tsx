@@ -1,6 +1,6 @@
 import { STATUS_LABELS, STATUSES, type ItemStatus } from '../../domain/items.ts'
 import type { ItemSummaryView } from '../../modules/items/items.service.ts'
-import { Layout, Select, StatusBadge, Table, TextField, type Column, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Layout, Select, StatusBadge, Table, TextArea, TextField, type Column, type Flash, type Viewer } from '../components.tsx'
 import { deadlineText } from '../format.ts'
 
 /** The list's filters as the URL carries them (strings, '' when unset). */
@@ -65,6 +65,8 @@ export interface ItemsPageData {
   units: { id: number; name: string }[]
   /** The plan the export would cover, or null when the person must pick one. */
   exportPlanId: number | null
+  /** The bulk actions the person may take on selected items (the supervision office), or null for none. */
+  bulk?: { urge: boolean; supervise: boolean } | null
   flash?: Flash | null
 }
 
@@ -105,7 +107,8 @@ export function ItemsPage(data: ItemsPageData) {
           <span class="muted">选择一个整改方案后可导出</span>
         )}
       </div>
-      <Table columns={itemColumns()} rows={data.items} empty="没有符合条件的整改任务。" />
+      <Table columns={data.bulk ? [selectColumn(), ...itemColumns()] : itemColumns()} rows={data.items} empty="没有符合条件的整改任务。" />
+      {data.bulk && data.items.length > 0 ? <BulkForm viewer={data.viewer} filters={filters} total={data.total} bulk={data.bulk} /> : ''}
       {data.pageCount > 1 ? (
         <nav class="pager" aria-label="分页">
           {data.page > 1 ? <a href={`/items${listQuery(filters, data.page - 1)}`}>上一页</a> : ''}
@@ -116,5 +119,54 @@ export function ItemsPage(data: ItemsPageData) {
         ''
       )}
     </Layout>
+  )
+}
+
+/** A checkbox per row, belonging to the bulk form below the table (`form=`), so the table stays as it is. */
+function selectColumn(): Column<ItemSummaryView> {
+  return {
+    label: '选择',
+    class: 'select',
+    cell: (i) => <input type="checkbox" name="itemIds" value={String(i.id)} form="bulk-form" aria-label={attr(`选择 ${i.code}`)} />,
+  }
+}
+
+/** 催办 with a note, 联合督办 with a reason, or 导出, on the rows ticked or on everything the filter matches. */
+function BulkForm({ viewer, filters, total, bulk }: { viewer: Viewer; filters: ListFilters; total: number; bulk: { urge: boolean; supervise: boolean } }) {
+  return (
+    <form id="bulk-form" class="card bulk no-print" method="post" action="/items/bulk">
+      <h2>批量操作</h2>
+      <CsrfField token={viewer.csrfToken} />
+      <input type="hidden" name="filter" value={attr(listQuery(filters))} />
+      <fieldset class="choices">
+        <legend>对象</legend>
+        <label>
+          <input type="radio" name="scope" value="selected" checked /> 勾选的任务
+        </label>
+        <label>
+          <input type="radio" name="scope" value="all" /> <span safe>{`全部符合筛选条件的任务（${total}项）`}</span>
+        </label>
+      </fieldset>
+      <TextArea label="催办内容或督办事由（导出时不用填）" name="note" maxlength={2000} rows={2} />
+      <div class="button-row">
+        {bulk.urge ? (
+          <button type="submit" name="action" value="urge">
+            催办
+          </button>
+        ) : (
+          ''
+        )}
+        {bulk.supervise ? (
+          <button type="submit" name="action" value="supervise">
+            联合督办
+          </button>
+        ) : (
+          ''
+        )}
+        <button type="submit" class="secondary" name="action" value="export">
+          导出
+        </button>
+      </div>
+    </form>
   )
 }

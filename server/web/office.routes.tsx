@@ -1,0 +1,319 @@
+// The supervision office's part of the workbench: its queues and their decisions, bulk actions on a filtered item
+// list, the supervision list and a notice's page, the monthly bulletins. Registered inside the workbench's plugin,
+// so sessions, CSRF and the error pages are the same; the services and the permission table decide.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { AppError } from '../errors.ts'
+import { attachmentDisposition } from '../lib/content-disposition.ts'
+import { IdParam } from '../lib/schemas.ts'
+import { addMonths, isValidPeriod, localPeriod, type Clock } from '../lib/time.ts'
+import { roleMay, type AccountActor } from '../modules/auth/permissions.ts'
+import { firstPeriodOf } from '../modules/bulletins/bulletin.compute.ts'
+import type { BulkResult, BulkTarget } from '../modules/bulk/bulk.service.ts'
+import type { ItemListFilters, ItemSummaryView } from '../modules/items/items.service.ts'
+import type { SupervisionView } from '../modules/supervision/supervision.service.ts'
+import type { Services } from '../services.ts'
+import type { FormState } from './pages/item.tsx'
+import type { Flash } from './components.tsx'
+import { BulletinPage, BulletinsPage, type BulletinMonth } from './pages/bulletins.tsx'
+import { BulkResultPage, OfficePage, SupervisionPage, SupervisionsPage, type OfficeQueues, type SupervisionFilterValues } from './pages/office.tsx'
+import { ErrorPage } from './pages/sign-in.tsx'
+import { webActorOf } from './web-auth.ts'
+import { field, fieldAll, flashFrom, messageOf, sendHtml, viewerOf } from './workbench.routes.tsx'
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+export const OFFICE_FLASHES: Record<string, string> = {
+  'extension-approved': '已同意延期，完成时限已更新',
+  'extension-rejected': '已不同意延期',
+  'objection-upheld': '异议成立，该任务已退回整改',
+  'objection-dismissed': '异议不成立',
+  'supervision-resolved': '督办单已办结',
+  'supervision-sent-back': '督办回复已退回，等待重新回复',
+  'bulletin-issued': '月度通报已生成',
+  'bulletin-published': '月度通报已发布',
+}
+
+export const OFFICE_MESSAGES: Record<string, string> = {
+  EXTENSION_ALREADY_DECIDED: '该延期申请已审批，请刷新页面',
+  EXTENSION_NOT_FOUND: '未找到该延期申请',
+  OBJECTION_ALREADY_DECIDED: '该异议已处理，请刷新页面',
+  OBJECTION_NOT_FOUND: '未找到该异议',
+  NOTE_REQUIRED: '请填写催办内容',
+  REASON_REQUIRED: '请填写督办事由',
+  NO_ITEMS: '请至少选择一项任务',
+  TOO_MANY_ITEMS: '一次最多处理1000项任务，请缩小筛选范围',
+  PERIOD_NOT_ENDED: '该月份尚未结束，月末后才能生成通报',
+  PERIOD_BEFORE_PLAN: '该月份早于整改方案的开始月份',
+  INVALID_PERIOD: '月份有误',
+  BULLETIN_NOT_FOUND: '该月通报尚未生成',
+  SUPERVISION_ALREADY_OPEN: '该任务已在联合督办中',
+  ITEM_NOT_OPEN: '该任务已不在整改中',
+}
+
+const Id = (name: string) => Type.Object({ [name]: IdParam })
+const hidden = { hide: true }
+
+export interface OfficeDeps {
+  services: Services
+  clock: Clock
+  /** The item list's filters read from a query or a form (null when one is malformed), as the list page reads them. */
+  readFilters: (query: Record<string, unknown>) => { service: ItemListFilters } | null
+  allItems: (actor: AccountActor, filters: Omit<ItemListFilters, 'cursor' | 'limit' | 'view'>) => ItemSummaryView[]
+  defaultTimezone: string
+}
+
+type SupervisionFilters = Parameters<Services['supervision']['list']>[1]
+
+/** Every supervision matching the filters the caller sees (all pages). */
+function supervisionsOf({ supervision }: Services, actor: AccountActor, filters: SupervisionFilters): SupervisionView[] {
+  const found: SupervisionView[] = []
+  let cursor: string | undefined
+  do {
+    const page = supervision.list(actor, { ...filters, limit: 200, cursor })
+    found.push(...page.supervisions)
+    cursor = page.nextCursor ?? undefined
+  } while (cursor !== undefined)
+  return found
+}
+
+/** What waits for the office, each queue read from the services as the API would. */
+export function officeQueues(services: Services, allItems: OfficeDeps['allItems'], actor: AccountActor): OfficeQueues {
+  const { items, extensions, objections } = services
+  const itemRef = (itemId: number) => {
+    const i = items.get(actor, itemId)
+    return { id: i.id, code: i.code, problem: i.problem, leadUnit: i.leadUnit.name }
+  }
+  const open = supervisionsOf(services, actor, {}).filter((s) => s.status !== 'resolved')
+  const supervised = new Set(open.map((s) => s.itemId))
+  const troubled = new Map<number, ItemSummaryView>()
+  for (const i of [...allItems(actor, { overdue: true }), ...allItems(actor, { lagging: true })]) troubled.set(i.id, i)
+  return {
+    closure: allItems(actor, { status: 'closure_requested' }),
+    extensions: extensions.pending(actor).map((extension) => ({ extension, item: itemRef(extension.itemId) })),
+    objections: objections.list({ status: 'pending' }).map((objection) => ({ objection, item: itemRef(objection.itemId) })),
+    replies: open.filter((s) => s.status === 'replied'),
+    replyOverdue: supervisionsOf(services, actor, { overdueReply: true }).filter((s) => s.status !== 'resolved'),
+    unsupervised: [...troubled.values()].filter((i) => !supervised.has(i.id) && i.status !== 'closed'),
+  }
+}
+
+export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, { services, clock, readFilters, allItems, defaultTimezone }) => {
+  const { items, extensions, objections, supervision, bulk, bulletins, plans, units, checklist } = services
+
+  const queuesOf = (actor: AccountActor) => officeQueues(services, allItems, actor)
+  const allSupervisions = (actor: AccountActor, filters: SupervisionFilters) => supervisionsOf(services, actor, filters)
+
+  function renderOffice(request: FastifyRequest, reply: FastifyReply, statusCode: number, state: FormState | null, flash: Flash | null = null) {
+    return sendHtml(reply, statusCode, <OfficePage viewer={viewerOf(request)} queues={queuesOf(webActorOf(request))} state={state} flash={flash ?? flashFrom(request.query)} timezone={defaultTimezone} />)
+  }
+
+  /** A decision form of the office: the service call, then back to the queue; a refusal shows the page again with it. */
+  async function decide(request: FastifyRequest, reply: FastifyReply, form: string, comment: string, action: () => unknown, done: string, back: string) {
+    try {
+      await action()
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode === 404) throw err
+      // A missing opinion is shown beside its field; anything else (decided meanwhile …) at the top, as the form may be gone.
+      const onField = err.code === 'COMMENT_REQUIRED'
+      const state: FormState = { form, values: { comment }, errors: onField ? { comment: messageOf(err) } : {} }
+      const flash: Flash | null = onField ? null : { kind: 'error', text: messageOf(err) }
+      if (back.startsWith('/supervisions/')) return renderSupervision(request, reply, Number(back.split('/')[2]), err.statusCode, state, flash)
+      return renderOffice(request, reply, err.statusCode, state, flash)
+    }
+    return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}msg=${done}`, 303)
+  }
+
+  const decision = (request: FastifyRequest) => field(request.body, 'decision')
+
+  app.get('/office', { config: { permission: 'extensions:decide' }, schema: hidden }, async (request, reply) => renderOffice(request, reply, 200, null))
+
+  app.post('/extensions/:extensionId/decision', { config: { permission: 'extensions:decide' }, schema: { ...hidden, params: Id('extensionId') } }, async (request, reply) => {
+    const id = (request.params as { extensionId: number }).extensionId
+    const comment = field(request.body, `extension-${id}`).slice(0, 2000)
+    const choice = decision(request)
+    if (choice !== 'approve' && choice !== 'reject') return renderOffice(request, reply, 400, { form: `extension-${id}`, values: { comment }, errors: { _form: '请选择同意或不同意延期' } })
+    return decide(request, reply, `extension-${id}`, comment, () => extensions.decide(webActorOf(request), id, { decision: choice, comment }), `extension-${choice === 'approve' ? 'approved' : 'rejected'}`, '/office')
+  })
+
+  app.post('/objections/:objectionId/decision', { config: { permission: 'objections:decide' }, schema: { ...hidden, params: Id('objectionId') } }, async (request, reply) => {
+    const id = (request.params as { objectionId: number }).objectionId
+    const comment = field(request.body, `objection-${id}`).slice(0, 2000)
+    const choice = decision(request)
+    if (choice !== 'uphold' && choice !== 'dismiss') return renderOffice(request, reply, 400, { form: `objection-${id}`, values: { comment }, errors: { _form: '请选择异议成立或不成立' } })
+    return decide(request, reply, `objection-${id}`, comment, () => objections.decide(webActorOf(request), id, { decision: choice, comment }), `objection-${choice === 'uphold' ? 'upheld' : 'dismissed'}`, '/office')
+  })
+
+  app.post('/supervisions/:supervisionId/decision', { config: { permission: 'supervisions:decide' }, schema: { ...hidden, params: Id('supervisionId') } }, async (request, reply) => {
+    const id = (request.params as { supervisionId: number }).supervisionId
+    const comment = field(request.body, `supervision-${id}`).slice(0, 2000)
+    const choice = decision(request)
+    const back = field(request.body, 'back') === 'supervision' ? `/supervisions/${id}` : '/office'
+    const actor = webActorOf(request)
+    if (choice !== 'resolve' && choice !== 'send_back') return renderOffice(request, reply, 400, { form: `supervision-${id}`, values: { comment }, errors: { _form: '请选择办结或退回' } })
+    return decide(
+      request,
+      reply,
+      `supervision-${id}`,
+      comment,
+      () => (choice === 'resolve' ? supervision.resolve(actor, id, { comment }) : supervision.sendBack(actor, id, { comment })),
+      choice === 'resolve' ? 'supervision-resolved' : 'supervision-sent-back',
+      back,
+    )
+  })
+
+  // ── bulk actions on the item list ─────────────────────────────────────
+
+  app.post('/items/bulk', { config: { permission: 'items:list' }, schema: hidden }, async (request, reply) => {
+    const actor = webActorOf(request)
+    const action = field(request.body, 'action')
+    const filterQuery = field(request.body, 'filter').slice(0, 4000)
+    const back = `/items${filterQuery.startsWith('?') ? filterQuery : ''}`
+    const read = readFilters(Object.fromEntries(new URLSearchParams(filterQuery.replace(/^\?/, ''))))
+    const refuse = (statusCode: number, message: string) => sendHtml(reply, statusCode, <ErrorPage viewer={viewerOf(request)} title="无法完成批量操作" message={message} />)
+    if (!read) return refuse(400, '筛选条件有误，请返回任务列表重新筛选。')
+    const all = field(request.body, 'scope') === 'all'
+    const ids = fieldAll(request.body, 'itemIds').map(Number).filter((n) => Number.isInteger(n) && n > 0)
+    const target: BulkTarget = all ? { filter: read.service } : { itemIds: ids }
+    if (!all && ids.length === 0) return refuse(400, '请先勾选要处理的任务，或选择「全部符合筛选条件的任务」。')
+    const { planId: _p, ...withoutPlan } = read.service
+    if (action === 'export') {
+      if (!roleMay(actor.role, 'checklist:export')) return refuse(403, '您无权进行此操作')
+      const chosen = all ? allItems(actor, read.service) : ids.map((id) => items.get(actor, id))
+      const planIds = [...new Set(chosen.map((i) => i.planId))]
+      if (planIds.length !== 1) return refuse(400, planIds.length === 0 ? '请至少选择一项任务。' : '所选任务属于不同的整改方案，请按方案分别导出。')
+      const { fileName, bytes } = await checklist.exportWorkbook(actor, planIds[0]!, all ? { ...withoutPlan, itemIds: chosen.map((i) => i.id) } : { itemIds: chosen.map((i) => i.id) })
+      return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(fileName, `checklist-plan${planIds[0]}.xlsx`)).header('cache-control', 'no-store').send(bytes)
+    }
+    const note = field(request.body, 'note').slice(0, 2000)
+    let result: BulkResult
+    try {
+      if (action === 'urge') {
+        if (!roleMay(actor.role, 'items:urge')) return refuse(403, '您无权进行此操作')
+        result = bulk.urge(actor, target, { note })
+      } else if (action === 'supervise') {
+        if (!roleMay(actor.role, 'supervisions:open')) return refuse(403, '您无权进行此操作')
+        result = bulk.supervise(actor, target, { reason: note })
+      } else {
+        return refuse(400, '请选择要进行的操作。')
+      }
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500) throw err
+      const missing = err.code === 'NOTE_REQUIRED' || err.code === 'REASON_REQUIRED'
+      return refuse(err.statusCode, missing ? (action === 'urge' ? '请填写催办内容。' : '请填写督办事由。') : messageOf(err))
+    }
+    request.log.info({ action, succeeded: result.succeeded, refused: result.refused }, 'bulk action')
+    return sendHtml(reply, 200, <BulkResultPage viewer={viewerOf(request)} result={result} back={back} />)
+  })
+
+  // ── supervision (督办) ────────────────────────────────────────────────
+
+  app.get('/supervisions', { config: { permission: 'supervisions:read' }, schema: hidden }, async (request, reply) => {
+    const q = request.query as Record<string, unknown>
+    const text = (k: string) => (typeof q[k] === 'string' ? (q[k] as string).trim() : '')
+    const filters: SupervisionFilterValues = { state: text('state'), leadUnitId: text('leadUnitId'), year: text('year') }
+    const bad = () => sendHtml(reply, 400, <ErrorPage viewer={viewerOf(request)} title="筛选条件有误" message="请检查网址中的筛选条件。" />)
+    if (!['', 'open', 'reply-overdue', 'resolved'].includes(filters.state)) return bad()
+    if (filters.leadUnitId !== '' && !/^[1-9]\d{0,9}$/.test(filters.leadUnitId)) return bad()
+    if (filters.year !== '' && !/^\d{4}$/.test(filters.year)) return bad()
+    const actor = webActorOf(request)
+    const all = allSupervisions(actor, {
+      leadUnitId: filters.leadUnitId === '' ? undefined : Number(filters.leadUnitId),
+      status: filters.state === 'resolved' ? 'resolved' : undefined,
+      overdueReply: filters.state === 'reply-overdue' ? true : undefined,
+    })
+    const years = [...new Set(all.map((s) => s.year))].sort((a, b) => b - a)
+    const rows = all
+      .filter((s) => (filters.state === 'open' || filters.state === 'reply-overdue' ? s.status !== 'resolved' : true))
+      .filter((s) => filters.year === '' || s.year === Number(filters.year))
+      .sort((a, b) => b.year - a.year || b.seq - a.seq)
+    return sendHtml(reply, 200, <SupervisionsPage viewer={viewerOf(request)} filters={filters} rows={rows} units={units.list()} years={years} />)
+  })
+
+  function renderSupervision(request: FastifyRequest, reply: FastifyReply, id: number, statusCode: number, state: FormState | null, flash: Flash | null = null) {
+    const actor = webActorOf(request)
+    const view = supervision.get(actor, id)
+    const canDecide = roleMay(actor.role, 'supervisions:decide') && (view.allowedActions.includes('resolve') || view.allowedActions.includes('send_back'))
+    return sendHtml(
+      reply,
+      statusCode,
+      <SupervisionPage viewer={viewerOf(request)} supervision={view} timezone={plans.get(view.planId).timezone} canDecide={canDecide} state={state} flash={flash ?? flashFrom(request.query)} />,
+    )
+  }
+
+  app.get('/supervisions/:supervisionId', { config: { permission: 'supervisions:read' }, schema: { ...hidden, params: Id('supervisionId') } }, async (request, reply) =>
+    renderSupervision(request, reply, (request.params as { supervisionId: number }).supervisionId, 200, null),
+  )
+
+  // ── monthly bulletins (月度通报) ───────────────────────────────────────
+
+  const PeriodParams = Type.Object({ planId: IdParam, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) })
+
+  app.get('/bulletins', { config: { permission: 'bulletins:read' }, schema: hidden }, async (request, reply) => {
+    const actor = webActorOf(request)
+    const now = clock.now()
+    const months: { plan: { id: number; title: string }; months: BulletinMonth[] }[] = []
+    for (const plan of plans.list()) {
+      let issued
+      try {
+        issued = bulletins.list(actor, plan.id)
+      } catch (err) {
+        if (err instanceof AppError && err.statusCode === 404) continue
+        throw err
+      }
+      const byPeriod = new Map(issued.map((b) => [b.period, b]))
+      const lastFinished = addMonths(localPeriod(now, plan.timezone), -1)
+      const list: BulletinMonth[] = []
+      for (let p = lastFinished; p >= firstPeriodOf(plan) && list.length < 120; p = addMonths(p, -1)) list.push({ period: p, summary: byPeriod.get(p) ?? null })
+      months.push({ plan: { id: plan.id, title: plan.title }, months: list })
+    }
+    return sendHtml(reply, 200, <BulletinsPage viewer={viewerOf(request)} plans={months} canIssue={roleMay(actor.role, 'bulletins:issue')} canPublish={roleMay(actor.role, 'bulletins:publish')} flash={flashFrom(request.query)} />)
+  })
+
+  app.get('/bulletins/:planId/:period', { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
+    const actor = webActorOf(request)
+    const { planId, period } = request.params
+    const bulletin = bulletins.get(actor, planId, period)
+    return sendHtml(
+      reply,
+      200,
+      <BulletinPage viewer={viewerOf(request)} bulletin={bulletin} canPublish={roleMay(actor.role, 'bulletins:publish')} flash={flashFrom(request.query)} />,
+    )
+  })
+
+  app.get('/bulletins/:planId/:period/print', { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
+    const bulletin = bulletins.get(webActorOf(request), request.params.planId, request.params.period)
+    const { renderBulletinHtml } = await import('../modules/bulletins/bulletin.html.ts')
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderBulletinHtml(bulletin))
+  })
+
+  app.get('/bulletins/:planId/:period/workbook', { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
+    const bulletin = bulletins.get(webActorOf(request), request.params.planId, request.params.period)
+    const { renderBulletinXlsx } = await import('../modules/bulletins/bulletin.xlsx.ts')
+    const fileName = `${bulletin.planTitle}-${bulletin.period}-月通报.xlsx`
+    return reply
+      .type(XLSX_TYPE)
+      .header('content-disposition', attachmentDisposition(fileName, `bulletin-plan${bulletin.planId}-${bulletin.period}.xlsx`))
+      .header('cache-control', 'no-store')
+      .send(await renderBulletinXlsx(bulletin))
+  })
+
+  app.post('/bulletins/:planId/:period/issue', { config: { permission: 'bulletins:issue' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
+    const { planId, period } = request.params
+    if (!isValidPeriod(period)) throw new AppError(404, 'BULLETIN_NOT_FOUND', 'No such month')
+    try {
+      bulletins.issue(webActorOf(request), planId, period)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode === 404 || err.statusCode >= 500) throw err
+      return sendHtml(reply, err.statusCode, <ErrorPage viewer={viewerOf(request)} title="无法生成通报" message={messageOf(err)} />)
+    }
+    return reply.redirect(`/bulletins/${planId}/${period}?msg=bulletin-issued`, 303)
+  })
+
+  app.post('/bulletins/:planId/:period/publish', { config: { permission: 'bulletins:publish' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
+    const { planId, period } = request.params
+    bulletins.publish(webActorOf(request), planId, period)
+    return reply.redirect(`/bulletins/${planId}/${period}?msg=bulletin-published`, 303)
+  })
+}
