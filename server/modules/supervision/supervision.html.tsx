@@ -48,6 +48,7 @@ export function renderSupervisionNotice(view: SupervisionView, plan: { title: st
         <style>{safeStyle}</style>
       </head>
       <body>
+        <main>
         <h1>联合督办单</h1>
         <p class="number" safe>
           {view.number}
@@ -123,6 +124,7 @@ export function renderSupervisionNotice(view: SupervisionView, plan: { title: st
         <p class="status" safe>
           {`当前状态：${view.statusLabel}`}
         </p>
+        </main>
       </body>
     </html>
   )
