@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
@@ -52,6 +53,8 @@ export interface RouteEntry {
   method: string
   url: string
   permission: Permission | null
+  /** The declared request body (a JSON schema, or per content type under `content`), if any. */
+  body: unknown
 }
 
 declare module 'fastify' {
@@ -63,6 +66,24 @@ declare module 'fastify' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+
+const buildAjvValidator = AjvCompiler()
+
+/**
+ * Validators for the request's parts: a JSON body as it is (a number where a string is declared, or '5' where an
+ * integer is, is a 400 naming the field, never converted), everything else, which arrives as text (query strings,
+ * path parameters, headers, form fields declared per content type), converted to the declared types.
+ */
+const strictBodyValidation: ValidatorFactory = (externalSchemas, options) => {
+  const coercing = buildAjvValidator(externalSchemas, options)
+  const strict = buildAjvValidator(externalSchemas, { ...options, mode: undefined, customOptions: { ...(options?.customOptions as object), coerceTypes: false } })
+  return (route) => {
+    // Fastify names the media type of a body schema declared per content type (body.content[type].schema).
+    const contentType = (route as { contentType?: string }).contentType
+    const json = contentType === undefined || /\bjson\b/i.test(contentType)
+    return (route.httpPart === 'body' && json ? strict : coercing)(route)
+  }
+}
 
 /** Builds the whole service as a Fastify instance; it never listens (main.ts and the tests decide that). */
 export async function buildApp({ config, database, clock, logger }: AppOptions): Promise<FastifyInstance> {
@@ -80,11 +101,14 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       customOptions: {
         // Reject unknown properties instead of silently dropping them.
         removeAdditional: false,
+        // Query strings and path parameters are text: '5' is read as the integer a schema declares. JSON bodies are
+        // typed already and are not converted (strictBodyValidation above).
         coerceTypes: 'array',
         useDefaults: true,
         allErrors: false,
       },
     },
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidation } },
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -95,7 +119,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue
-      routeCatalog.push({ method, url: route.url, permission: route.config?.permission ?? null })
+      routeCatalog.push({ method, url: route.url, permission: route.config?.permission ?? null, body: route.schema?.body })
     }
   })
 

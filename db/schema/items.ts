@@ -23,6 +23,10 @@ export const items = sqliteTable(
       .references(() => units.id),
     deadlineKind: text('deadline_kind', { enum: DEADLINE_KINDS }).notNull(),
     deadline: text('deadline'),
+    /** The deadline as the checklist worded it (2018年12月底前完成，长期坚持); '' when entered as a kind and date only. */
+    deadlineText: text('deadline_text').notNull().default(''),
+    /** The checklist's 备注 for the item. */
+    note: text('note').notNull().default(''),
     status: text('status', { enum: ITEM_STATUSES }).notNull().default('assigned'),
     version: integer('version').notNull().default(1),
     /** Instant the public notice ends (exclusive), set by `accept`. */

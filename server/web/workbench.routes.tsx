@@ -351,10 +351,10 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       return sendHtml(reply, 400, <ErrorPage viewer={viewerOf(request)} title="无法导出" message="请先选择一个整改方案，再导出。" />)
     }
     const { planId: _plan, ...filters } = read.service
-    const { fileName, bytes } = await checklist.exportWorkbook(webActorOf(request), planId, filters)
+    const { fileName, asciiFileName, bytes } = await checklist.exportWorkbook(webActorOf(request), planId, filters)
     return reply
       .type(XLSX_TYPE)
-      .header('content-disposition', attachmentDisposition(fileName, `checklist-plan${planId}.xlsx`))
+      .header('content-disposition', attachmentDisposition(fileName, asciiFileName))
       .header('cache-control', 'no-store')
       .send(bytes)
   })

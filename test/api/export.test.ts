@@ -6,7 +6,7 @@ import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
 import { exportChecklist, importChecklist } from '../helpers/spreadsheets.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
-const HEADERS = ['序号', '问题', '整改目标', '整改措施', '牵头单位', '责任单位', '完成时限', '当前状态', '是否逾期', '逾期天数', '最近进展', '销号日期']
+const HEADERS = ['序号', '问题', '整改目标', '整改措施', '牵头单位', '责任单位', '完成时限', '备注', '当前状态', '是否逾期', '逾期天数', '最近进展', '销号日期']
 
 let t: TestApp
 beforeAll(async () => {
@@ -69,6 +69,8 @@ describe('the exported checklist', () => {
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`整改措施清单-${w.plan.id}-2018-11-20.xlsx`)}`)
+    // Clients that do not read filename* get a name that still says what the file is.
+    expect(res.headers['content-disposition']).toContain(`filename="checklist-plan${w.plan.id}-2018-11-20.xlsx"`)
     expect(sheet!.getCell('A1').text).toBe(w.plan.title)
     expect(sheet!.getCell('A1').isMerged).toBe(true)
     expect(sheet!.getCell('A2').text).toContain('共 3 项')
@@ -78,16 +80,20 @@ describe('the exported checklist', () => {
       expect(header.getCell(i).font?.bold).toBe(true)
       expect(header.getCell(i).border?.bottom?.style).toBe('thin')
       expect(header.getCell(i).alignment?.wrapText).toBe(true)
-      expect(sheet!.getColumn(i).width).toBeGreaterThan(5)
+      expect(sheet!.getColumn(i).width).toBeGreaterThanOrEqual(5)
     }
 
     const rows = rowsOf(sheet!)
-    expect(rows.map((r) => r[0])).toEqual(['序号', '一、环保主体责任落实', '1-1', '二、打好污染防治攻坚战', '2-1', '2-2'])
+    // 2-1 and 2-2 share the factories' problem: printed as one problem with two measures, 序号 2 merged over both
+    // (which imports back as 2-1 and 2-2).
+    expect(rows.map((r) => r[0])).toEqual(['序号', '一、环保主体责任落实', '1-1', '二、打好污染防治攻坚战', '2', '2'])
+    expect(sheet!.getCell('A7').isMerged && sheet!.getCell('B7').isMerged).toBe(true)
     const [, , first, , second, third] = rows
-    expect(first!.slice(6)).toEqual(['2018年9月底前', '已交办', '是', '51', '', ''])
-    expect(second!.slice(6)).toEqual(['长期坚持', '整改中', '否', '', '更正：已完成排查和一半整改。', ''])
-    expect(third!.slice(6, 8)).toEqual(['立行立改', '已销号'])
-    expect(third![11]).toMatch(/^2018-1[01]-\d{2}$/)
+    expect(first!.slice(6)).toEqual(['2018年9月底前', '', '已交办', '是', '51', '', ''])
+    // The latest report with its month, so that a printed sheet says how recent it is.
+    expect(second!.slice(6)).toEqual(['长期坚持', '', '整改中', '否', '', '2018年10月：更正：已完成排查和一半整改。', ''])
+    expect(third!.slice(6, 9)).toEqual(['立行立改', '', '已销号'])
+    expect(third![12]).toMatch(/^2018-1[01]-\d{2}$/)
     expect(first![5]).toBe('')
     expect(second![5]).toBe('区住房城乡建设委')
   })
@@ -118,6 +124,62 @@ describe('the exported checklist', () => {
   it('answers 404 for a plan that does not exist', async () => {
     const admin = factories(t.app).token('admin')
     expect((await exportChecklist(t.app, admin, 99_999)).res.json()).toMatchObject({ statusCode: 404, code: 'PLAN_NOT_FOUND' })
+  })
+})
+
+describe('printing', () => {
+  // What a sheet needs to print legibly, measured independently of how the export works it out: 10 pt text needs
+  // at least 12 pt a line, and a CJK character is at least 1.8 character units wide (the width of '0' is 7 px in
+  // Calibri or 宋体, a 10 pt character 13.3 px).
+  const MIN_LINE_PT = 12
+  const CJK_UNITS = 1.8
+  const linesAtLeast = (text: string, width: number) =>
+    text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil((Array.from(line).length * CJK_UNITS) / width)), 0)
+
+  it('gives every row the height its wrapped text needs, and prints A4 landscape, the header on every page, at 80% or more', async () => {
+    const f = factories(t.app)
+    const admin = f.token('admin')
+    const planId = f.plan({ title: '石景山区贯彻落实北京市环境保护督察反馈意见整改方案' }).id
+    expect((await importChecklist(t.app, admin, planId, readFileSync(FIXTURE_PATH), { query: 'createUnits=true' })).statusCode).toBe(201)
+    const { sheet } = await exportChecklist(t.app, admin, planId)
+    const ws = sheet!
+
+    // A title over the table, as big as a title.
+    expect(ws.getCell('A1').text).toBe('石景山区贯彻落实北京市环境保护督察反馈意见整改方案')
+    expect(ws.getCell('A1').font?.size).toBeGreaterThanOrEqual(14)
+
+    const widths = HEADERS.map((_, i) => ws.getColumn(i + 1).width!)
+    let checked = 0
+    ws.eachRow((row, n) => {
+      if (n <= 3 || row.getCell(1).isMerged && row.getCell(HEADERS.length).isMerged) return // title, header, headings
+      for (const column of ['整改措施', '责任单位', '完成时限', '最近进展']) {
+        const i = HEADERS.indexOf(column)
+        const text = row.getCell(i + 1).text
+        expect(row.height, `row ${n} ${column}: ${text}`).toBeGreaterThanOrEqual(linesAtLeast(text, widths[i]!) * MIN_LINE_PT)
+      }
+      checked++
+    })
+    expect(checked).toBe(48)
+    // A problem merged over its measure rows: the rows together hold its text.
+    const problemColumn = HEADERS.indexOf('问题') + 1
+    const merges = ((ws.model as { merges?: string[] }).merges ?? []).filter((m) => /^B\d+:B\d+$/.test(m))
+    expect(merges.length).toBeGreaterThan(0)
+    for (const ref of merges) {
+      const [top, bottom] = ref.split(':').map((a) => Number(a.slice(1))) as [number, number]
+      let height = 0
+      for (let r = top; r <= bottom; r++) height += ws.getRow(r).height!
+      expect(height).toBeGreaterThanOrEqual(linesAtLeast(ws.getRow(top).getCell(problemColumn).text, widths[problemColumn - 1]!) * MIN_LINE_PT)
+    }
+
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' })
+    // Fit to the page's width, the table prints at 80% or more even where the default font is measured wide: 9.3 px a
+    // unit, padding included, as LibreOffice measured it with DejaVu Sans in place of a missing Calibri (its PDF of
+    // this export prints a 10 pt character 8.2 pt wide).
+    const margins = ws.pageSetup.margins!
+    const printableInches = 11.69 - margins.left - margins.right
+    const tableInches = widths.reduce((sum, w) => sum + w * 9.3, 0) / 96
+    expect(printableInches / tableInches).toBeGreaterThanOrEqual(0.8)
+    expect(ws.headerFooter.oddFooter).toContain('&P')
   })
 })
 

@@ -52,6 +52,19 @@ describe('npm run import', () => {
     database.close()
   }, 30_000)
 
+  it('--dry-run prints every row as it would be imported, and writes nothing (not even the operator account)', async () => {
+    const database = openDatabase(databaseFile(dataDir))
+    const count = () => database.sqlite.prepare('select (select count(*) from items) + (select count(*) from units) + (select count(*) from accounts) n').get()
+    const before = count()
+    const dry = await run('--plan', String(planId), FIXTURE_PATH, '--create-units', '--dry-run')
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toContain('nothing was written')
+    expect(dry.stdout).toMatch(/row 5\t1-1\t环保主体责任落实\t区生态环境局\tlong_term\t立行立改，长期坚持\tcreated/)
+    expect(dry.stdout).toContain('would create 48, update 0, leave 0 unchanged')
+    expect(count()).toEqual(before)
+    database.close()
+  }, 30_000)
+
   it('imports the sample with --create-units and prints a summary; a second run without --update is refused', async () => {
     const first = await run('--plan', String(planId), FIXTURE_PATH, '--create-units')
     expect(first.code, first.stderr).toBe(0)

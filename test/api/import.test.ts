@@ -144,7 +144,7 @@ describe('updating through the edit path', () => {
       ['create', 'admin'],
       ['edit', 'supervisor'],
     ])
-    expect(Object.keys(edits[1]!.details!['changes'] as object).sort()).toEqual(['deadline', 'deadlineKind', 'responsibleUnitIds'])
+    expect(Object.keys(edits[1]!.details!['changes'] as object).sort()).toEqual(['deadline', 'deadlineKind', 'deadlineText', 'responsibleUnitIds'])
   })
 
   it('refuses an option given differently in the query and as a field', async () => {

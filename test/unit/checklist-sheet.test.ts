@@ -222,7 +222,6 @@ describe('errors', () => {
       [10, '整改措施'],
       [10, '完成时限'],
       [11, '序号'],
-      [12, '序号'],
     ])
     const message = (row: number, column: string) => sheet.errors.find((e) => e.row === row && e.column === column)!.message
     expect(message(5, '完成时限')).toBe('cannot read deadline "2019年13月底前": month 13 does not exist')
@@ -235,7 +234,8 @@ describe('errors', () => {
     expect(message(10, '整改措施')).toContain('#REF!')
     expect(message(10, '完成时限')).toContain('no year is named in "年底前"')
     expect(message(11, '序号')).toContain('longer than 32 characters')
-    expect(message(12, '序号')).toContain('merged over rows 12–13')
+    // A 序号 merged over two measure rows is one problem with two measures, not an error.
+    expect(sheet.rows.filter((r) => r.row >= 12).map((r) => r.code)).toEqual(['8-1', '8-2'])
     // Rows with errors are still returned, so that later checks (units, codes in the plan) can report on them too.
     expect(sheet.rows.map((r) => r.row)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     expect(sheet.rows.find((r) => r.row === 5)!.deadline).toBeNull()
@@ -317,5 +317,121 @@ describe('the sample checklist (test/fixtures/checklist.xlsx)', () => {
     const sharedProblem = sheet.rows.filter((r) => r.problem.startsWith('永定河石景山段'))
     expect(sharedProblem.map((r) => r.code)).toEqual(['2-20', '2-21', '2-22', '2-23'])
     expect(grids[0]!.merges.some((m) => m.left === 2 && m.bottom - m.top === 3)).toBe(true)
+  })
+})
+
+describe('checklists as districts write them', () => {
+  const row = (code: unknown, problem: unknown, measures: string, lead = '区生态环境局', units = '', deadline = '2026年12月底前') => [
+    code,
+    problem,
+    problem === null ? null : `目标${String(problem)}`,
+    measures,
+    lead,
+    units,
+    deadline,
+  ]
+
+  it('numbers the measure rows of one problem: 序号 merged, repeated, or left blank under it (a merge undone)', () => {
+    const sheet = readChecklistSheet(
+      grid([
+        HEADER,
+        row(1, '甲', 'm1'),
+        row(null, null, 'm2'),
+        row(2, '乙', 'm3'),
+        row('3', '丙', 'm4'),
+        row('3', '丙', 'm5'),
+        row('3', null, 'm6'),
+        [],
+        row(4, '丁', 'm7'),
+        row(null, null, 'm8'),
+        row(5, '戊', 'm9'),
+        row(5, '己', 'm10'),
+      ], ['A2:A3', 'B2:B3', 'C2:C3']),
+    )
+    expect(sheet.errors).toEqual([])
+    expect(sheet.rows.map((r) => [r.row, r.code, r.problem, r.target, r.measures])).toEqual([
+      [2, '1-1', '甲', '目标甲', 'm1'],
+      [3, '1-2', '甲', '目标甲', 'm2'],
+      [4, '2', '乙', '目标乙', 'm3'],
+      [5, '3-1', '丙', '目标丙', 'm4'],
+      [6, '3-2', '丙', '目标丙', 'm5'],
+      [7, '3-3', '丙', '目标丙', 'm6'],
+      [9, '4-1', '丁', '目标丁', 'm7'],
+      [10, '4-2', '丁', '目标丁', 'm8'],
+      // A 序号 repeated over rows with different problems is still one number with two measures.
+      [11, '5-1', '戊', '目标戊', 'm9'],
+      [12, '5-2', '己', '目标己', 'm10'],
+    ])
+  })
+
+  it('still refuses a 序号 used again further down, and a code made twice', () => {
+    const sheet = readChecklistSheet(grid([HEADER, row('1', '甲', 'm1'), row('2', '乙', 'm2'), row('1', '丙', 'm3'), row('2-1', '丁', 'm4'), row('2', '乙', 'm5')]))
+    expect(sheet.errors.map((e) => [e.row, e.message])).toEqual([
+      [4, '序号 "1" is already used in row 2; codes must be unique'],
+      [6, '序号 "2" is already used in row 3; codes must be unique'],
+    ])
+    const grouped = readChecklistSheet(grid([HEADER, row('2', '乙', 'm1'), row('2', '乙', 'm2'), row('2-1', '丁', 'm3')]))
+    expect(grouped.errors.map((e) => [e.row, e.message])).toEqual([[4, '序号 "2-1" is already used in row 2; codes must be unique']])
+  })
+
+  it('drops unit markers and role prefixes, and takes the unit marked （牵头） as the lead', () => {
+    expect(splitUnits('区水务局（牵头）、区城管委(配合)，【参与】区交通局')).toEqual(['区水务局', '区城管委', '区交通局'])
+    expect(splitUnits('牵头：区水务局；配合：区城管委、区交通局')).toEqual(['区水务局', '区城管委', '区交通局'])
+    // A unit's own brackets are part of its name.
+    expect(splitUnits('区委宣传部（区政府新闻办）、各镇（街道）')).toEqual(['区委宣传部（区政府新闻办）', '各镇（街道）'])
+    const sheet = readChecklistSheet(
+      grid([
+        HEADER,
+        row('1', '甲', 'm', '区城市管理委（牵头）\n区水务局', '区交通局'),
+        row('2', '乙', 'm', '', '区水务局（牵头）、区交通局'),
+        row('3', '丙', 'm', '区城市管理委、区水务局', ''),
+      ]),
+    )
+    expect(sheet.rows.map((r) => [r.leadUnit, r.responsibleUnits])).toEqual([
+      ['区城市管理委', ['区水务局', '区交通局']],
+      ['区水务局', ['区交通局']],
+      // Two lead units, neither marked: an error (below), not a guess at which one leads.
+      ['区城市管理委', []],
+    ])
+    expect(sheet.errors.map((e) => [e.row, e.column])).toEqual([[4, '牵头单位']])
+    expect(sheet.errors[0]!.message).toContain('mark it （牵头）')
+  })
+
+  it('ends the table at a note under it; an item below a note is an error, not a guess', () => {
+    const notes = readChecklistSheet(grid([HEADER, row('1', '甲', 'm'), [], ['注：1.牵头单位负责统筹。'], ['2.每月报送进展。'], ['联系人：王某']]))
+    expect(notes.errors).toEqual([])
+    expect(notes.rows.map((r) => r.code)).toEqual(['1'])
+    const after = readChecklistSheet(grid([HEADER, row('1', '甲', 'm'), ['备注：以下为补充任务'], row('2', '乙', 'm')]))
+    expect(after.errors).toEqual([{ row: 4, column: null, message: 'row 4 comes after the note in row 3; put the notes below the last item' }])
+  })
+
+  it('reads a task-area column (merged down), a 备注 column, and the deadline as worded', () => {
+    const header = ['序号', '问题类型', '问题', '整改目标', '整改措施', '牵头单位', '责任单位', '完成\n时限', '备 注']
+    const sheet = readChecklistSheet(
+      grid(
+        [
+          header,
+          ['1', '一、大气污染防治', '甲', '目标', 'm', '区生态环境局', '', ' 2026年12月底前完成 ', '已纳入年度考核'],
+          ['2', null, '乙', '目标', 'm', '区生态环境局', '', '立行立改', ''],
+          ['3', '水污染防治', '丙', '目标', 'm', '区水务局', '', '长期坚持', ''],
+        ],
+        ['B2:B3'],
+      ),
+    )
+    expect(sheet.errors).toEqual([])
+    expect(sheet.hasCategoryColumn).toBe(true)
+    expect(sheet.rows.map((r) => [r.code, r.categoryCell, r.deadlinePhrase, r.note])).toEqual([
+      ['1', '大气污染防治', '2026年12月底前完成', '已纳入年度考核'],
+      ['2', '大气污染防治', '立行立改', ''],
+      ['3', '水污染防治', '长期坚持', ''],
+    ])
+  })
+
+  it('finds the checklist behind a cover page', () => {
+    const cover = grid([['清河区整改方案'], [], ['中共清河区委办公室'], ['2026年6月']], [], '封面')
+    const sheet = readChecklistWorkbook([cover, grid([['附件'], HEADER, row('1', '甲', 'm')], [], '清单')])
+    expect(sheet.sheetName).toBe('清单')
+    expect(sheet.errors).toEqual([])
+    expect(sheet.rows).toHaveLength(1)
   })
 })

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Multipart } from '@fastify/multipart'
 import { Type } from 'typebox'
 import { AppError, badRequest } from '../../errors.ts'
-import { errorResponses, IdParam } from '../../lib/schemas.ts'
+import { attachmentDisposition } from '../../lib/content-disposition.ts'
+import { errorResponses, IdParam, Nullable } from '../../lib/schemas.ts'
 import { actorOf } from '../../plugins/auth.ts'
 import type { ChecklistService, ImportOptions } from './checklist.service.ts'
 
@@ -10,6 +11,9 @@ const PlanIdParams = Type.Object({ planId: IdParam })
 
 const ImportQuery = Type.Object(
   {
+    dryRun: Type.Optional(
+      Type.Boolean({ description: 'Answer 200 with every row as it would be imported and every error, and save nothing (default false)' }),
+    ),
     createUnits: Type.Optional(Type.Boolean({ description: 'Create the units the sheet names that do not exist yet (default false: they are errors)' })),
     mode: Type.Optional(
       Type.Union([Type.Literal('create'), Type.Literal('update')], {
@@ -38,31 +42,60 @@ const ImportResult = Type.Object(
   { $id: 'ChecklistImportResult', title: 'ChecklistImportResult' },
 )
 
-export const checklistSchemas = [ImportResult]
+const SheetErrorSchema = Type.Object({
+  row: Nullable(Type.Integer({ description: 'The sheet row; null for the sheet as a whole' })),
+  column: Nullable(Type.String({ description: 'The column header (序号, 问题, …, 类别, 备注); null for the row as a whole' })),
+  message: Type.String(),
+})
+
+const ImportPreview = Type.Object(
+  {
+    ok: Type.Boolean({ description: 'The import would succeed (errors is empty)' }),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    createdUnits: Type.Array(Type.String(), { description: 'Units the import would create (createUnits=true)' }),
+    rows: Type.Array(
+      Type.Object({
+        row: Type.Integer({ description: 'The sheet row' }),
+        code: Type.String({ description: 'The item code, 3-1, 3-2 … for the measures of one problem' }),
+        category: Type.String({ description: 'The task area the item goes into' }),
+        problem: Type.String(),
+        target: Type.String(),
+        measures: Type.String(),
+        leadUnit: Type.String(),
+        responsibleUnits: Type.Array(Type.String()),
+        deadlineKind: Nullable(Type.Union([Type.Literal('immediate'), Type.Literal('date'), Type.Literal('long_term')])),
+        deadline: Nullable(Type.String({ format: 'date' })),
+        deadlineText: Type.String({ description: 'The 完成时限 as written' }),
+        note: Type.String({ description: 'The 备注' }),
+        outcome: Nullable(Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged')])),
+      }),
+    ),
+    errors: Type.Array(SheetErrorSchema, { description: 'Every error, as a real import would list them in its 422' }),
+  },
+  { $id: 'ChecklistImportPreview', title: 'ChecklistImportPreview' },
+)
+
+export const checklistSchemas = [ImportResult, ImportPreview]
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
-/** RFC 6266 / 5987: an ASCII fallback and the UTF-8 name. */
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
-}
-
 /** Options sent as multipart fields (before the file part) instead of in the query string. */
-function optionsFromFields(fields: Multipart['fields']): ImportOptions {
-  const options: ImportOptions = {}
+function optionsFromFields(fields: Multipart['fields']): ImportOptions & { dryRun?: boolean } {
+  const options: ImportOptions & { dryRun?: boolean } = {}
   for (const [name, entry] of Object.entries(fields)) {
     const field = Array.isArray(entry) ? entry[0] : entry
     if (!field || field.type !== 'field') continue
     const value = String(field.value).trim()
-    if (name === 'createUnits') {
-      if (!['true', 'false', '1', '0'].includes(value)) throw badRequest('VALIDATION_FAILED', 'createUnits must be true or false')
-      options.createUnits = value === 'true' || value === '1'
+    if (name === 'createUnits' || name === 'dryRun') {
+      if (!['true', 'false', '1', '0'].includes(value)) throw badRequest('VALIDATION_FAILED', `${name} must be true or false`)
+      options[name] = value === 'true' || value === '1'
     } else if (name === 'mode') {
       if (value !== 'create' && value !== 'update') throw badRequest('VALIDATION_FAILED', 'mode must be create or update')
       options.mode = value
     } else {
-      throw badRequest('VALIDATION_FAILED', `${name} is not an import option (createUnits, mode)`)
+      throw badRequest('VALIDATION_FAILED', `${name} is not an import option (createUnits, mode, dryRun)`)
     }
   }
   return options
@@ -78,17 +111,20 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
         summary: 'Import a checklist spreadsheet (.xlsx, multipart field "file") into a plan: all rows or none',
         description:
           'Columns by their headers 序号, 问题, 整改目标, 整改措施, 牵头单位, 责任单位, 完成时限 in any order, under any title rows; ' +
-          'heading rows (一、…) set the task area of the rows below. Any error → 422 IMPORT_FAILED with every error in details.errors ' +
-          '({ row, column, message }) and nothing written. Options go in the query string or as multipart fields before the file.',
+          'the task area comes from heading rows (一、…), a 类别 column, or (a plan with one task area) the plan; 序号 merged over ' +
+          'several rows gives one item per row coded <序号>-<n>. Any error → 422 IMPORT_FAILED with every error in details.errors ' +
+          '({ row, column, message }) and nothing written. dryRun=true answers 200 with every row as it would be imported and every ' +
+          'error, and saves nothing. Options go in the query string or as multipart fields before the file.',
         consumes: ['multipart/form-data'],
         multipartBody: Type.Object({
           createUnits: Type.Optional(Type.Boolean({ description: 'As in the query string; a field must come before the file' })),
           mode: Type.Optional(Type.Union([Type.Literal('create'), Type.Literal('update')], { description: 'As in the query string; a field must come before the file' })),
+          dryRun: Type.Optional(Type.Boolean({ description: 'As in the query string; a field must come before the file' })),
           file: Type.String({ format: 'binary', description: 'The checklist, .xlsx' }),
         }),
         params: PlanIdParams,
         querystring: ImportQuery,
-        response: { 201: Type.Ref('ChecklistImportResult'), ...errorResponses(403, 404, 413, 415, 422) },
+        response: { 200: Type.Ref('ChecklistImportPreview'), 201: Type.Ref('ChecklistImportResult'), ...errorResponses(403, 404, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -107,14 +143,20 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
         throw err
       }
       const fields = optionsFromFields(part.fields)
-      for (const key of ['createUnits', 'mode'] as const) {
+      for (const key of ['createUnits', 'mode', 'dryRun'] as const) {
         const fromQuery = request.query[key]
         if (fromQuery !== undefined && fields[key] !== undefined && fields[key] !== fromQuery) {
           throw badRequest('VALIDATION_FAILED', `${key} is given twice, differently, in the query and as a field`)
         }
       }
-      const options: ImportOptions = { ...request.query, ...fields }
+      const { dryRun, ...fromQuery } = { ...request.query, ...fields }
+      const options: ImportOptions = fromQuery
       const sheet = await checklist.readWorkbook(bytes)
+      if (dryRun) {
+        const preview = checklist.previewImport(actor, request.params.planId, sheet, options)
+        request.log.info({ planId: request.params.planId, ok: preview.ok, rows: preview.rows.length, errors: preview.errors.length }, 'checklist import previewed')
+        return reply.code(200).send(preview)
+      }
       const result = checklist.importSheet(actor, request.params.planId, sheet, options)
       request.log.info({ planId: request.params.planId, created: result.created, updated: result.updated }, 'checklist imported')
       return reply.code(201).send(result)
@@ -140,8 +182,8 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
       },
     },
     async (request, reply) => {
-      const { fileName, bytes } = await checklist.exportWorkbook(actorOf(request), request.params.planId)
-      return reply.type(XLSX_TYPE).header('content-disposition', contentDisposition(fileName)).header('x-content-type-options', 'nosniff').send(bytes)
+      const { fileName, asciiFileName, bytes } = await checklist.exportWorkbook(actorOf(request), request.params.planId)
+      return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(fileName, asciiFileName)).header('x-content-type-options', 'nosniff').send(bytes)
     },
   )
 }

@@ -12,7 +12,7 @@ import type { Transact } from '../../lib/transact.ts'
 import type { AccountActor } from '../auth/permissions.ts'
 import { STATUS_LABELS } from '../closeout/state-machine.ts'
 import type { DeadlineKind } from '../closeout/deadlines.ts'
-import { formatDeadlinePhrase } from '../import/deadline-phrase.ts'
+import { formatDeadlinePhrase, parseDeadlinePhrase } from '../import/deadline-phrase.ts'
 import { ItemCreateBody } from '../items/items.schemas.ts'
 import type { ItemContent, ItemListFilters, ItemView, ItemsService } from '../items/items.service.ts'
 import type { PlansRepo } from '../plans/plans.repo.ts'
@@ -50,6 +50,53 @@ export interface ImportResult {
   items: { row: number; code: string; id: number; outcome: ImportOutcome }[]
 }
 
+/** One row as the import reads it and would write it. */
+export interface ImportPreviewRow {
+  row: number
+  code: string
+  /** The plan's task area the row goes into ('' for a plan without task areas, or when it cannot be told: see errors). */
+  category: string
+  problem: string
+  target: string
+  measures: string
+  leadUnit: string
+  responsibleUnits: string[]
+  /** null when the 完成时限 could not be read (an error names it). */
+  deadlineKind: DeadlineKind | null
+  deadline: string | null
+  deadlineText: string
+  note: string
+  /** What the import would do with the row; null when the file has errors (nothing would be written). */
+  outcome: ImportOutcome | null
+}
+
+/** What an import would do, worked out by the import itself in a transaction that is rolled back. */
+export interface ImportPreview {
+  /** True when importing the file would succeed: errors is empty. */
+  ok: boolean
+  created: number
+  updated: number
+  unchanged: number
+  /** The units the import would create (createUnits=true). */
+  createdUnits: string[]
+  rows: ImportPreviewRow[]
+  errors: SheetError[]
+}
+
+/** The outcome of the import's one pass over a sheet: what it wrote (or would write) and every error. */
+interface ImportRun {
+  rows: ImportPreviewRow[]
+  errors: SheetError[]
+  result: ImportResult | null
+}
+
+/** Thrown out of a dry run's transaction so that everything it wrote is rolled back. */
+class DryRunRollback extends Error {
+  constructor(readonly run: ImportRun) {
+    super('dry run')
+  }
+}
+
 // The items API's own bounds, so that an import cannot store what the API would refuse.
 const maxLengthOf = (field: 'code' | 'problem' | 'target' | 'measures', fallback: number): number =>
   (ItemCreateBody.properties[field] as { maxLength?: number }).maxLength ?? fallback
@@ -60,6 +107,8 @@ const FIELD_LIMITS: FieldLimits = {
   measures: maxLengthOf('measures', 8000),
   // POST /units takes names of at most 100 characters.
   unitName: 100,
+  note: (ItemCreateBody.properties.note as { maxLength?: number }).maxLength ?? 2000,
+  deadlineText: (ItemCreateBody.properties.deadlineText as { maxLength?: number }).maxLength ?? 200,
 }
 
 // An .xlsx is XML deflated several times over; past ten times the upload limit it is a bomb, not a checklist.
@@ -88,6 +137,19 @@ function chineseNumber(n: number): string {
   return `${tens === 1 ? '' : CN_NUMERALS[tens]}十${CN_NUMERALS[n % 10]}`
 }
 
+/** 'row 5', 'rows 5, 7–9, 12': rows in order, runs of consecutive rows shortened. */
+function rowList(rows: readonly number[]): string {
+  const sorted = [...new Set(rows)].sort((a, b) => a - b)
+  const parts: string[] = []
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++
+    parts.push(j > i ? `${sorted[i]}–${sorted[j]}` : `${sorted[i]}`)
+    i = j
+  }
+  return `${sorted.length === 1 ? 'row' : 'rows'} ${parts.join(', ')}`
+}
+
 /** A heading and a plan category match when they are the same text apart from whitespace. */
 function sameCategory(a: string, b: string): boolean {
   const compact = (s: string) => s.normalize('NFKC').replace(/\s+/gu, '')
@@ -106,6 +168,25 @@ export function exportDeadlinePhrase(kind: DeadlineKind, deadline: string | null
     if (err instanceof RangeError && deadline !== null) return kind === 'long_term' ? `${deadline}前，长期坚持` : deadline
     throw err
   }
+}
+
+/**
+ * The 完成时限 an exported item shows: the checklist's own wording while it still says the item's kind and date
+ * (reading it back gives the same deadline), else the canonical phrase for them.
+ */
+export function deadlineWording(item: { deadlineKind: DeadlineKind; deadline: string | null; deadlineText: string }): string {
+  if (item.deadlineText !== '') {
+    const parsed = parseDeadlinePhrase(item.deadlineText)
+    if (parsed.ok && parsed.value.deadlineKind === item.deadlineKind && parsed.value.deadline === item.deadline) return item.deadlineText
+  }
+  return exportDeadlinePhrase(item.deadlineKind, item.deadline)
+}
+
+/** 最近进展 as printed: the report's month beside its text ('2026年11月：已完成…'). */
+function progressLine(report: { period: string; text: string } | undefined): string {
+  if (!report) return ''
+  const [year, month] = report.period.split('-')
+  return `${year}年${Number(month)}月：${report.text}`
 }
 
 export function importFailed(errors: readonly SheetError[]): AppError {
@@ -151,8 +232,8 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
     return new Map(rows.map((r) => [r.code, { id: r.id, version: r.version }]))
   }
 
-  /** The text of each item's latest report: the latest month, and of that month the latest filed (a correction). */
-  function latestProgress(itemIds: readonly number[]): Map<number, string> {
+  /** Each item's latest report: the latest month, and of that month the latest filed (a correction). */
+  function latestProgress(itemIds: readonly number[]): Map<number, { period: string; text: string }> {
     const latest = new Map<number, { period: string; id: number; text: string }>()
     for (let i = 0; i < itemIds.length; i += 500) {
       const rows = db
@@ -165,7 +246,197 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
         if (!seen || r.period > seen.period || (r.period === seen.period && r.id > seen.id)) latest.set(r.itemId, r)
       }
     }
-    return new Map([...latest].map(([itemId, r]) => [itemId, r.text]))
+    return new Map([...latest].map(([itemId, r]) => [itemId, { period: r.period, text: r.text }]))
+  }
+
+  /** The plan's task area for each row, and the errors that keep rows from having one (one per cause, not per row). */
+  function categoriesOf(plan: { categories: string[] }, sheet: ChecklistSheet): { categories: string[]; errors: SheetError[] } {
+    const errors: SheetError[] = []
+    const known = (text: string): string | undefined =>
+      plan.categories.length === 0 ? text : plan.categories.find((c) => sameCategory(c, text))
+
+    // Heading rows: each must name one of the plan's task areas (a plan without any takes them as written).
+    const categoryOfHeading = new Map<number, string>()
+    for (const heading of sheet.headings) {
+      const category = known(heading.text)
+      if (category !== undefined) categoryOfHeading.set(heading.row, category)
+      else if (!sheet.hasCategoryColumn) {
+        errors.push({
+          row: heading.row,
+          column: heading.column,
+          message: `the heading "${heading.printed}" is not a task area of this plan (${plan.categories.join('、')})`,
+        })
+      }
+    }
+
+    const unknownInColumn = new Map<string, number[]>()
+    const blankInColumn: number[] = []
+    const categories = sheet.rows.map((row) => {
+      // The column says it for its row; where its cell is blank, the heading above (if any) does.
+      if (row.categoryCell !== null && row.categoryCell !== '') {
+        const category = known(row.categoryCell)
+        if (category !== undefined) return category
+        const rows = unknownInColumn.get(row.categoryCell) ?? []
+        rows.push(row.row)
+        unknownInColumn.set(row.categoryCell, rows)
+        return ''
+      }
+      const fromHeading = row.heading ? categoryOfHeading.get(row.heading.row) : undefined
+      if (fromHeading !== undefined) return fromHeading
+      if (plan.categories.length === 1) return plan.categories[0]!
+      // A blank cell in the column (under no heading of the plan's): the row has no task area.
+      if (row.categoryCell === '' && plan.categories.length > 1) blankInColumn.push(row.row)
+      return ''
+    })
+    for (const [text, rows] of unknownInColumn) {
+      errors.push({
+        row: rows[0]!,
+        column: '类别',
+        message: `"${text}" is not a task area of this plan (${plan.categories.join('、')})${rows.length > 1 ? `; also in rows ${rows.slice(1).join(', ')}` : ''}`,
+      })
+    }
+    if (blankInColumn.length > 0) {
+      errors.push({ row: blankInColumn[0]!, column: '类别', message: `类别 is empty in ${rowList(blankInColumn)}; name the task area of each row` })
+    }
+    if (plan.categories.length > 1) {
+      const without = sheet.rows.filter((r) => (r.categoryCell === null || r.categoryCell === '') && r.heading === null && !blankInColumn.includes(r.row))
+      if (without.length > 0 && sheet.headings.length === 0 && !sheet.hasCategoryColumn) {
+        // The sheet says nothing about task areas: one error for the sheet, not one per row.
+        errors.push({
+          row: null,
+          column: null,
+          message:
+            `the checklist names no task area, and this plan has ${plan.categories.length} (${plan.categories.join('、')}): ` +
+            `add a 类别 column naming each row's task area, or a heading row such as "一、${plan.categories[0]}" above the rows of each`,
+        })
+      } else if (without.length > 0) {
+        errors.push({
+          row: without[0]!.row,
+          column: null,
+          message: `${rowList(without.map((r) => r.row))} come${without.length === 1 ? 's' : ''} before any task-area heading row; put a heading such as "一、${plan.categories[0]}" above them`,
+        })
+      }
+    }
+    return { categories, errors }
+  }
+
+  /**
+   * The import's one pass, inside the caller's transaction: the checks, then (when they pass) the writes. Errors are
+   * returned, not thrown; the caller commits, throws, or rolls back.
+   */
+  function runImport(actor: AccountActor, planId: number, sheet: ChecklistSheet, options: ImportOptions): ImportRun {
+    const plan = requirePlan(planId)
+    const mode = options.mode ?? 'create'
+    const errors: SheetError[] = [...sheet.errors]
+    const areas = categoriesOf(plan, sheet)
+    errors.push(...areas.errors)
+    const rows: ImportPreviewRow[] = sheet.rows.map((row, i) => ({
+      row: row.row,
+      code: row.code,
+      category: areas.categories[i]!,
+      problem: row.problem,
+      target: row.target,
+      measures: row.measures,
+      leadUnit: row.leadUnit,
+      responsibleUnits: row.responsibleUnits,
+      deadlineKind: row.deadline?.deadlineKind ?? null,
+      deadline: row.deadline?.deadline ?? null,
+      deadlineText: row.deadlinePhrase,
+      note: row.note,
+      outcome: null,
+    }))
+
+    // Units, by name after trimming. A misspelt unit is one error where it first appears, naming every row that
+    // has it, rather than one per cell: it is fixed once, by the person reading the list.
+    const unitByName = new Map(units.list().map((u) => [normalizeUnitName(u.name), u.id]))
+    const unknown = new Map<string, { row: number; column: string; rows: number[] }>()
+    for (const row of sheet.rows) {
+      const named = [...(row.leadUnit ? [['牵头单位', row.leadUnit] as const] : []), ...row.responsibleUnits.map((u) => ['责任单位', u] as const)]
+      for (const [column, raw] of named) {
+        const name = normalizeUnitName(raw)
+        if (unitByName.has(name)) continue
+        const seen = unknown.get(name)
+        if (!seen) unknown.set(name, { row: row.row, column, rows: [row.row] })
+        else if (!seen.rows.includes(row.row)) seen.rows.push(row.row)
+      }
+    }
+    const toCreate = options.createUnits ? [...unknown.keys()] : []
+    if (!options.createUnits) {
+      for (const [name, { row, column, rows: seenIn }] of unknown) {
+        const others = seenIn.length > 1 ? ` (also in row${seenIn.length > 2 ? 's' : ''} ${seenIn.slice(1).join(', ')})` : ''
+        errors.push({
+          row,
+          column,
+          message: `unknown unit "${name}"${others}: no unit has this name; correct it, add the unit first, or import with createUnits=true`,
+        })
+      }
+    }
+
+    // Codes already in the plan: refused, or updated when asked to.
+    const existing = itemsByCode(planId)
+    if (mode === 'create') {
+      for (const row of sheet.rows) {
+        const item = existing.get(row.code)
+        if (item) {
+          errors.push({
+            row: row.row,
+            column: '序号',
+            message: `序号 "${row.code}" is already in this plan (item ${item.id}); import with mode=update to update the existing items`,
+          })
+        }
+      }
+    }
+    if (errors.length > 0) return { rows, errors, result: null }
+
+    const createdUnits = toCreate.map((name) => {
+      const unit = units.create(name)
+      unitByName.set(normalizeUnitName(unit.name), unit.id)
+      return { id: unit.id, name: unit.name }
+    })
+
+    const outcomes: ImportResult['items'] = []
+    const writeErrors: SheetError[] = []
+    sheet.rows.forEach((row, i) => {
+      const leadUnitId = unitByName.get(normalizeUnitName(row.leadUnit))!
+      // A lead unit listed again among the responsible ones is the same unit in both roles: keep it once.
+      const responsibleUnitIds = row.responsibleUnits.map((u) => unitByName.get(normalizeUnitName(u))!).filter((id) => id !== leadUnitId)
+      const content: ItemContent = {
+        code: row.code,
+        category: rows[i]!.category,
+        problem: row.problem,
+        target: row.target,
+        measures: row.measures,
+        leadUnitId,
+        responsibleUnitIds: [...new Set(responsibleUnitIds)],
+        deadlineKind: row.deadline!.deadlineKind,
+        deadline: row.deadline!.deadline,
+        deadlineText: row.deadlinePhrase,
+        note: row.note,
+      }
+      try {
+        const current = existing.get(row.code)
+        let view: ItemView
+        let outcome: ImportOutcome
+        if (current && mode === 'update') {
+          view = items.edit(actor, current.id, current.version, content)
+          outcome = view.version === current.version ? 'unchanged' : 'updated'
+        } else {
+          view = items.create(actor, planId, content)
+          outcome = 'created'
+        }
+        outcomes.push({ row: row.row, code: view.code, id: view.id, outcome })
+        rows[i]!.outcome = outcome
+      } catch (err) {
+        // The checks above should leave nothing for the items service to refuse; if it does, report it with
+        // the rest (each create ran in its own savepoint) rather than stop at the first.
+        if (!(err instanceof AppError)) throw err
+        writeErrors.push({ row: row.row, column: COLUMN_OF_CODE[err.code] ?? null, message: err.message })
+      }
+    })
+    if (writeErrors.length > 0) return { rows, errors: writeErrors, result: null }
+
+    const count = (o: ImportOutcome) => outcomes.filter((item) => item.outcome === o).length
+    return { rows, errors: [], result: { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), createdUnits, items: outcomes } }
   }
 
   return {
@@ -210,128 +481,43 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
      * one transaction. Any error anywhere → nothing is written, and the 422 lists all of them.
      */
     importSheet(actor: AccountActor, planId: number, sheet: ChecklistSheet, options: ImportOptions = {}): ImportResult {
-      const plan = requirePlan(planId)
-      const mode = options.mode ?? 'create'
+      requirePlan(planId)
       return transact(() => {
-        const errors: SheetError[] = [...sheet.errors]
-
-        // Task areas: each heading must name one of the plan's (a plan without any takes them as written).
-        const categoryOfHeading = new Map<number, string>()
-        for (const heading of sheet.headings) {
-          if (plan.categories.length === 0) {
-            categoryOfHeading.set(heading.row, heading.text)
-            continue
-          }
-          const category = plan.categories.find((c) => sameCategory(c, heading.text))
-          if (category !== undefined) categoryOfHeading.set(heading.row, category)
-          else {
-            errors.push({
-              row: heading.row,
-              column: heading.column,
-              message: `the heading "${heading.printed}" is not a task area of this plan (${plan.categories.join('、')})`,
-            })
-          }
-        }
-        const withoutHeading = sheet.rows.filter((r) => r.heading === null)
-        if (withoutHeading.length > 0 && plan.categories.length > 0) {
-          const first = withoutHeading[0]!.row
-          const last = withoutHeading[withoutHeading.length - 1]!.row
-          errors.push({
-            row: first,
-            column: null,
-            message: `${first === last ? `row ${first} comes` : `rows ${first}–${last} come`} before any task-area heading row; put a heading such as "一、${plan.categories[0]}" above them`,
-          })
-        }
-
-        // Units, by name after trimming. A misspelt unit is one error where it first appears, naming every row that
-        // has it, rather than one per cell: it is fixed once, by the person reading the list.
-        const unitByName = new Map(units.list().map((u) => [normalizeUnitName(u.name), u.id]))
-        const unknown = new Map<string, { row: number; column: string; rows: number[] }>()
-        for (const row of sheet.rows) {
-          const named = [...(row.leadUnit ? [['牵头单位', row.leadUnit] as const] : []), ...row.responsibleUnits.map((u) => ['责任单位', u] as const)]
-          for (const [column, raw] of named) {
-            const name = normalizeUnitName(raw)
-            if (unitByName.has(name)) continue
-            const seen = unknown.get(name)
-            if (!seen) unknown.set(name, { row: row.row, column, rows: [row.row] })
-            else if (!seen.rows.includes(row.row)) seen.rows.push(row.row)
-          }
-        }
-        const toCreate = options.createUnits ? [...unknown.keys()] : []
-        if (!options.createUnits) {
-          for (const [name, { row, column, rows }] of unknown) {
-            const others = rows.length > 1 ? ` (also in row${rows.length > 2 ? 's' : ''} ${rows.slice(1).join(', ')})` : ''
-            errors.push({
-              row,
-              column,
-              message: `unknown unit "${name}"${others}: no unit has this name; correct it, add the unit first, or import with createUnits=true`,
-            })
-          }
-        }
-
-        // Codes already in the plan: refused, or updated when asked to.
-        const existing = itemsByCode(planId)
-        if (mode === 'create') {
-          for (const row of sheet.rows) {
-            const item = existing.get(row.code)
-            if (item) {
-              errors.push({
-                row: row.row,
-                column: '序号',
-                message: `序号 "${row.code}" is already in this plan (item ${item.id}); import with mode=update to update the existing items`,
-              })
-            }
-          }
-        }
-        if (errors.length > 0) throw importFailed(errors)
-
-        const createdUnits = toCreate.map((name) => {
-          const unit = units.create(name)
-          unitByName.set(normalizeUnitName(unit.name), unit.id)
-          return { id: unit.id, name: unit.name }
-        })
-
-        const outcomes: ImportResult['items'] = []
-        const writeErrors: SheetError[] = []
-        for (const row of sheet.rows) {
-          const leadUnitId = unitByName.get(normalizeUnitName(row.leadUnit))!
-          // A lead unit listed again among the responsible ones is the same unit in both roles: keep it once.
-          const responsibleUnitIds = row.responsibleUnits.map((u) => unitByName.get(normalizeUnitName(u))!).filter((id) => id !== leadUnitId)
-          const content: ItemContent = {
-            code: row.code,
-            category: row.heading ? (categoryOfHeading.get(row.heading.row) ?? '') : '',
-            problem: row.problem,
-            target: row.target,
-            measures: row.measures,
-            leadUnitId,
-            responsibleUnitIds: [...new Set(responsibleUnitIds)],
-            deadlineKind: row.deadline!.deadlineKind,
-            deadline: row.deadline!.deadline,
-          }
-          try {
-            const current = existing.get(row.code)
-            let view: ItemView
-            let outcome: ImportOutcome
-            if (current && mode === 'update') {
-              view = items.edit(actor, current.id, current.version, content)
-              outcome = view.version === current.version ? 'unchanged' : 'updated'
-            } else {
-              view = items.create(actor, planId, content)
-              outcome = 'created'
-            }
-            outcomes.push({ row: row.row, code: view.code, id: view.id, outcome })
-          } catch (err) {
-            // The checks above should leave nothing for the items service to refuse; if it does, report it with
-            // the rest (each create ran in its own savepoint) rather than stop at the first.
-            if (!(err instanceof AppError)) throw err
-            writeErrors.push({ row: row.row, column: COLUMN_OF_CODE[err.code] ?? null, message: err.message })
-          }
-        }
-        if (writeErrors.length > 0) throw importFailed(writeErrors)
-
-        const count = (o: ImportOutcome) => outcomes.filter((i) => i.outcome === o).length
-        return { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), createdUnits, items: outcomes }
+        const run = runImport(actor, planId, sheet, options)
+        if (run.errors.length > 0 || run.result === null) throw importFailed(run.errors)
+        return run.result
       })
+    },
+
+    /**
+     * What importSheet would do, saving nothing: every row as it would be imported and every error. It runs the
+     * import itself (the same checks, the same writes through the items service) and rolls the transaction back,
+     * so that the preview cannot differ from the import.
+     */
+    previewImport(actor: AccountActor, planId: number, sheet: ChecklistSheet, options: ImportOptions = {}): ImportPreview {
+      requirePlan(planId)
+      let run: ImportRun
+      try {
+        transact(() => {
+          throw new DryRunRollback(runImport(actor, planId, sheet, options))
+        })
+        throw new Error('unreachable: the dry run always rolls back')
+      } catch (err) {
+        if (!(err instanceof DryRunRollback)) throw err
+        run = err.run
+      }
+      const ok = run.errors.length === 0 && run.result !== null
+      const rows = run.rows.map((r) => ({ ...r, outcome: ok ? r.outcome : null }))
+      const count = (o: ImportOutcome) => (ok ? rows.filter((r) => r.outcome === o).length : 0)
+      return {
+        ok,
+        created: count('created'),
+        updated: count('updated'),
+        unchanged: count('unchanged'),
+        createdUnits: ok ? run.result!.createdUnits.map((u) => u.name) : [],
+        rows,
+        errors: [...run.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+      }
     },
 
     /** The checklist as the caller may see it (a unit: only the items it leads or shares), as an .xlsx. */
@@ -340,7 +526,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
       planId: number,
       /** The workbench's list filters: the export is then what the list shows. */
       filters: Omit<ItemListFilters, 'planId' | 'cursor' | 'limit' | 'view'> = {},
-    ): Promise<{ fileName: string; bytes: Buffer }> {
+    ): Promise<{ fileName: string; asciiFileName: string; bytes: Buffer }> {
       const plan = requirePlan(planId)
       const views: ItemView[] = []
       let cursor: string | undefined
@@ -361,11 +547,12 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
         measures: v.measures,
         leadUnit: v.leadUnit.name,
         responsibleUnits: v.responsibleUnits.map((u) => u.name),
-        deadlinePhrase: exportDeadlinePhrase(v.deadlineKind, v.deadline),
+        deadlinePhrase: deadlineWording(v),
+        note: v.note,
         status: STATUS_LABELS[v.status],
         overdue: v.overdue,
         daysOverdue: v.daysOverdue,
-        latestProgress: progress.get(v.id) ?? '',
+        latestProgress: progressLine(progress.get(v.id)),
         closedOn: v.status === 'closed' && v.closedAt ? localDate(new Date(v.closedAt), plan.timezone) : '',
       })
       const sections: ExportSection[] = []
@@ -386,7 +573,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
         sections,
         created: now,
       })
-      return { fileName: `整改措施清单-${plan.id}-${today}.xlsx`, bytes }
+      return { fileName: `整改措施清单-${plan.id}-${today}.xlsx`, asciiFileName: `checklist-plan${plan.id}-${today}.xlsx`, bytes }
     },
   }
 }

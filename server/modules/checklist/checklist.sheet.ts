@@ -1,6 +1,8 @@
-// Reading a rectification checklist (整改措施清单) from the cells of a worksheet: finding the header row under the
-// title rows, the columns by their Chinese headers in whatever order, task-area heading rows (一、…) that set the
-// category of the rows below, merged cells (one problem over several measure rows), and the unit lists.
+// Reading a rectification checklist (整改措施清单) from the cells of a worksheet as districts write them: the header
+// row under the title rows (its cells may hold line breaks: 完成\n时限), the columns by their Chinese headers in
+// whatever order, the task area from heading rows (一、…) or from a column (类别, 任务领域, 问题类型 …), one problem
+// over several measure rows (序号 merged down, or repeated on each row: each row is an item coded 3-1, 3-2 …), unit
+// lists with their separators and markers such as （牵头）, a 备注 column, and notes under the table (注：…).
 //
 // Pure: it sees a grid of cell values and merged ranges, not exceljs, not the database. It reports every problem
 // it finds with its row and column instead of stopping at the first, and it never guesses: a cell it cannot read
@@ -9,16 +11,24 @@ import { parseDeadlinePhrase, type ParsedDeadline } from '../import/deadline-phr
 
 export const COLUMNS = ['序号', '问题', '整改目标', '整改措施', '牵头单位', '责任单位', '完成时限'] as const
 export type ColumnName = (typeof COLUMNS)[number]
+/** Columns a sheet may have besides the required ones: the task area and a remark. */
+export const OPTIONAL_COLUMNS = ['类别', '备注'] as const
+export type OptionalColumnName = (typeof OPTIONAL_COLUMNS)[number]
+type AnyColumn = ColumnName | OptionalColumnName
+const ALL_COLUMNS: readonly AnyColumn[] = [...COLUMNS, ...OPTIONAL_COLUMNS]
 
-// Other headers seen on real checklists for the same columns. Compared after removing all whitespace.
-const HEADER_ALIASES: Record<ColumnName, readonly string[]> = {
+// Other headers seen on real checklists for the same columns. Compared after removing all whitespace (so 完成\n时限
+// and 序　号 are found too).
+const HEADER_ALIASES: Record<AnyColumn, readonly string[]> = {
   序号: ['序号', '编号'],
-  问题: ['问题', '督察反馈问题', '反馈问题', '存在问题', '问题描述'],
-  整改目标: ['整改目标'],
-  整改措施: ['整改措施'],
-  牵头单位: ['牵头单位', '牵头责任单位'],
-  责任单位: ['责任单位', '配合单位'],
-  完成时限: ['完成时限', '整改时限', '完成时间', '整改期限'],
+  问题: ['问题', '督察反馈问题', '反馈问题', '存在问题', '问题描述', '主要问题', '具体问题', '问题清单', '整改问题', '督察发现问题'],
+  整改目标: ['整改目标', '目标', '整改要求', '目标要求'],
+  整改措施: ['整改措施', '具体措施', '主要措施', '工作措施', '具体整改措施'],
+  牵头单位: ['牵头单位', '牵头责任单位', '牵头部门', '责任牵头单位', '主责单位'],
+  责任单位: ['责任单位', '配合单位', '配合部门', '责任部门', '协办单位', '参与单位'],
+  完成时限: ['完成时限', '整改时限', '完成时间', '整改期限', '时限', '时限要求', '整改完成时限', '完成期限'],
+  类别: ['类别', '任务领域', '领域', '问题类型', '问题类别', '问题分类', '任务类别', '整改领域', '分类', '类型'],
+  备注: ['备注'],
 }
 
 // Title rows come first; a header further down than this is not one.
@@ -66,13 +76,18 @@ export interface ChecklistColumns {
   measures: string
   leadUnit: string
   responsibleUnits: string[]
+  /** The 完成时限 cell as written (kept as the item's deadlineText). */
   deadlinePhrase: string
+  /** The 备注 cell ('' without one). */
+  note: string
 }
 
 export interface ChecklistRow extends ChecklistColumns {
   row: number
   /** The heading row above this row, or null when none came before it. */
   heading: CategoryHeading | null
+  /** The task area the 类别 column names for this row (as printed, numbering removed); null without the column. */
+  categoryCell: string | null
   /** null when the phrase could not be read (an error names it). */
   deadline: ParsedDeadline | null
 }
@@ -83,6 +98,8 @@ export interface ChecklistSheet {
   headerRow: number
   rows: ChecklistRow[]
   headings: CategoryHeading[]
+  /** The sheet has a task-area column (类别, 任务领域, 问题类型 …). */
+  hasCategoryColumn: boolean
   /** Non-empty rows below the header: items and headings. */
   dataRowCount: number
   errors: SheetError[]
@@ -95,9 +112,11 @@ export interface FieldLimits {
   target: number
   measures: number
   unitName: number
+  note: number
+  deadlineText: number
 }
 
-const DEFAULT_LIMITS: FieldLimits = { code: 32, problem: 4000, target: 4000, measures: 8000, unitName: 100 }
+const DEFAULT_LIMITS: FieldLimits = { code: 32, problem: 4000, target: 4000, measures: 8000, unitName: 100, note: 2000, deadlineText: 200 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Cells
@@ -196,22 +215,24 @@ class ResolvedGrid {
 // ---------------------------------------------------------------------------------------------------------------
 // Header
 
-function columnOf(label: string): ColumnName | undefined {
+function columnOf(label: string): AnyColumn | undefined {
   const c = compact(label)
-  return COLUMNS.find((name) => HEADER_ALIASES[name].includes(c))
+  return ALL_COLUMNS.find((name) => HEADER_ALIASES[name].includes(c))
 }
 
 type HeaderResult =
-  | { ok: true; headerRow: number; columns: Map<ColumnName, number> }
+  | { ok: true; headerRow: number; columns: Map<AnyColumn, number> }
   | { ok: false; found: number; message: string | null }
 
+const requiredCount = (columns: Map<AnyColumn, number>) => COLUMNS.filter((c) => columns.has(c)).length
+
 /** The columns named by the row (or by the row and the one below it, for a two-level header). */
-function labelsAt(g: ResolvedGrid, rows: number[]): { columns: Map<ColumnName, number>; duplicates: ColumnName[] } {
-  const columns = new Map<ColumnName, number>()
-  const duplicates: ColumnName[] = []
+function labelsAt(g: ResolvedGrid, rows: number[]): { columns: Map<AnyColumn, number>; duplicates: AnyColumn[] } {
+  const columns = new Map<AnyColumn, number>()
+  const duplicates: AnyColumn[] = []
   for (let col = 1; col <= g.width; col++) {
     // The lowest row that names a known column wins: in a two-level header it is the specific one.
-    let name: ColumnName | undefined
+    let name: AnyColumn | undefined
     for (const row of rows) {
       const t = g.text(row, col)
       const found = 'text' in t ? columnOf(t.text) : undefined
@@ -233,14 +254,15 @@ function findHeader(g: ResolvedGrid): HeaderResult {
     for (const rows of [[row], [row, row + 1]]) {
       if (rows[rows.length - 1]! > g.height) continue
       const { columns, duplicates } = labelsAt(g, rows)
-      if (columns.size === COLUMNS.length) {
+      const found = requiredCount(columns)
+      if (found === COLUMNS.length) {
         if (duplicates.length > 0) {
-          return { ok: false, found: columns.size, message: `row ${row} names the column ${duplicates.join(', ')} twice; keep one` }
+          return { ok: false, found, message: `row ${row} names the column ${duplicates.join(', ')} twice; keep one` }
         }
         return { ok: true, headerRow: rows[rows.length - 1]!, columns }
       }
-      if (columns.size >= 3 && (!best || columns.size > best.found)) {
-        best = { row, found: columns.size, missing: COLUMNS.filter((c) => !columns.has(c)) }
+      if (found >= 3 && (!best || found > best.found)) {
+        best = { row, found, missing: COLUMNS.filter((c) => !columns.has(c)) }
       }
     }
   }
@@ -265,16 +287,55 @@ export function headingText(printed: string): string | null {
   return rest === '' ? null : rest
 }
 
-// 、，, ；; and line breaks separate responsible units.
+// 、，, ；; and line breaks separate units.
 const UNIT_SEPARATORS = /[、，,；;\n]+/u
+// A role written beside a unit's name: 区水务局（牵头）, 区城管委(配合), 【牵头】. Only these words: a unit's own name may
+// hold brackets (区委宣传部（区政府新闻办）).
+const ROLE_WORDS = '牵头|牵头单位|主责|主办|配合|配合单位|协办|协助|参与|责任单位|负责|按职责分工负责|按职责负责|分别负责|各自负责|按职责分工落实'
+const ROLE_MARKER = new RegExp(`[（(【\\[]\\s*(${ROLE_WORDS})\\s*[）)】\\]]`, 'gu')
+// …or in front of a list: 牵头：区水务局 / 配合单位：区城管委.
+const ROLE_PREFIX = new RegExp(`^(${ROLE_WORDS})\\s*[:：]\\s*`, 'u')
+const LEAD_WORDS = new Set(['牵头', '牵头单位', '主责', '主办'])
 
-/** The unit names in a cell, trimmed, blanks dropped, in order, each once. */
+/** The unit names in a cell, trimmed (full-width spaces too), markers dropped, blanks dropped, in order, each once. */
 export function splitUnits(text: string): string[] {
-  const names = text
-    .split(UNIT_SEPARATORS)
-    .map((s) => s.replace(/\u3000/g, ' ').trim().replace(/\s+/g, ' '))
-    .filter((s) => s !== '')
-  return [...new Set(names)]
+  return readUnitList(text).names
+}
+
+/** The names in a unit cell and those marked as the lead one (（牵头）, 牵头：…). */
+export function readUnitList(text: string): { names: string[]; markedLead: string[] } {
+  const names: string[] = []
+  const markedLead: string[] = []
+  // A role prefix applies to the names after it until the next one: 牵头：区水务局；配合：区城管委、区交通局.
+  let role: string | null = null
+  for (const raw of text.split(UNIT_SEPARATORS)) {
+    let piece = raw.replace(/\u3000/g, ' ').trim()
+    const prefix = ROLE_PREFIX.exec(piece)
+    if (prefix) {
+      role = prefix[1]!
+      piece = piece.slice(prefix[0].length)
+    }
+    let lead = role !== null && LEAD_WORDS.has(role)
+    const name = piece
+      .replace(ROLE_MARKER, (_m, word: string) => {
+        if (LEAD_WORDS.has(word)) lead = true
+        return ''
+      })
+      .trim()
+      .replace(/\s+/g, ' ')
+    if (name === '') continue
+    if (!names.includes(name)) names.push(name)
+    if (lead && !markedLead.includes(name)) markedLead.push(name)
+  }
+  return { names, markedLead }
+}
+
+// A line under the table that is not an item: 注：… / 备注：… / 说明：… / 注1. …, and the sign-off lines.
+const NOTE_LINE = /^(?:注\s*\d*\s*[:：、.．]|(?:备注|说明|附注|填表说明|填报说明|制表|制表人|填报单位|填报人|审核人|联系人|联系电话)\s*[:：])/u
+
+/** The line is a note under the table, not an item or a heading. */
+export function isNoteLine(text: string): boolean {
+  return NOTE_LINE.test(text.normalize('NFKC').trim())
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -284,10 +345,23 @@ export interface ReadOptions {
   limits?: FieldLimits
 }
 
+/** The 序号 cell of an item row, before the rows of one problem are numbered. */
+interface CodeCell {
+  /** The 序号 as printed ('' when blank or unreadable). */
+  text: string
+  /** The first row of the vertical merge it belongs to, or null when not merged down. */
+  mergedFrom: number | null
+}
+
 /**
- * Reads the items of one worksheet. Every row below the header that shows something is either a heading row
- * (one text, numbered like 一、, or merged across columns) or an item row; item rows are returned even when some
- * of their cells could not be read, so that later checks can still report their other problems.
+ * Reads the items of one worksheet. Every row below the header that shows something is a heading row (one text,
+ * numbered like 一、, or merged across columns), a note under the table (注：…), or an item row; item rows are
+ * returned even when some of their cells could not be read, so that later checks can still report their other
+ * problems.
+ *
+ * One problem over several measure rows: the rows of a 序号 merged down, the consecutive rows repeating one 序号,
+ * and rows whose 序号 and 问题 are both blank right under an item (a merge undone in Excel) are one group; each row
+ * is an item coded `<序号>-<n>` in row order and shares the group's 问题 and 整改目标 where its own are blank.
  */
 export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): ChecklistSheet {
   const limits = options.limits ?? DEFAULT_LIMITS
@@ -301,21 +375,42 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
       column: null,
       message: header.message ?? `no header row found in sheet "${grid.name}": a row naming the columns ${expected} is needed (title rows above it are fine)`,
     })
-    return { sheetName: grid.name, headerRow: 0, rows: [], headings: [], dataRowCount: 0, errors }
+    return { sheetName: grid.name, headerRow: 0, rows: [], headings: [], hasCategoryColumn: false, dataRowCount: 0, errors }
   }
   const col = header.columns
   const rows: ChecklistRow[] = []
+  const codeCells: CodeCell[] = []
+  /** Index in `rows` of the first row of each group of one problem. */
+  const groupStart: number[] = []
   const headings: CategoryHeading[] = []
   let heading: CategoryHeading | null = null
   let dataRowCount = 0
-  const firstRowOfCode = new Map<string, number>()
+  let noteRow: number | null = null
+  /** The previous row was an item row (a heading, a note or a blank row ends a group). */
+  let afterItem = false
 
   for (let row = header.headerRow + 1; row <= g.height; row++) {
     const shown = g.shown(row)
     // A row showing only the continuation of ranges merged from above adds nothing of its own.
-    if (!shown.some((c) => c.master.row === row)) continue
-    dataRowCount++
+    if (!shown.some((c) => c.master.row === row)) {
+      if (shown.length === 0) afterItem = false
+      continue
+    }
     const single = shown.length === 1 ? shown[0]! : undefined
+    if (noteRow !== null) {
+      // Below a note only more notes: an item down there is most likely a row the note was typed over.
+      const itemCells = shown.filter((c) => COLUMNS.some((name) => col.get(name) === c.master.col)).length
+      if (itemCells >= 3) {
+        dataRowCount++
+        errors.push({ row, column: null, message: `row ${row} comes after the note in row ${noteRow}; put the notes below the last item` })
+      }
+      continue
+    }
+    if (single && isNoteLine(single.text)) {
+      noteRow = row
+      continue
+    }
+    dataRowCount++
     if (single) {
       const range = g.range(single.master.row, single.master.col)
       const text = headingText(single.text)
@@ -324,49 +419,66 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
         const column = COLUMNS.find((name) => col.get(name) === single.master.col) ?? null
         heading = { row, column, printed: single.text, text: text ?? single.text }
         headings.push(heading)
+        afterItem = false
         continue
       }
     }
 
-    const fail = (column: ColumnName, message: string) => errors.push({ row, column, message })
+    const fail = (column: AnyColumn, message: string) => errors.push({ row, column, message })
     /** The trimmed text of a cell, or null when it holds something unreadable (reported). */
-    const read = (column: ColumnName, required: boolean): string | null => {
-      const t = g.text(row, col.get(column)!)
+    const read = (column: AnyColumn): string | null => {
+      const at = col.get(column)
+      if (at === undefined) return ''
+      const t = g.text(row, at)
       if ('error' in t) {
         fail(column, t.error)
         return null
       }
-      const text = t.text.trim()
-      if (required && text === '') fail(column, `${column} is empty`)
-      return text
+      return t.text.trim()
     }
 
     // The code, as printed. A date here is Excel having turned '3-2' into 3 February: say so rather than guess.
     const codeColumn = col.get('序号')!
     const codeValue = g.value(row, codeColumn)
     const codeRange = g.range(row, codeColumn)
-    const codeMerged = codeRange !== undefined && codeRange.bottom > codeRange.top
+    const mergedFrom = codeRange !== undefined && codeRange.bottom > codeRange.top ? codeRange.top : null
     let code = ''
-    if (codeMerged && codeRange.top !== row) {
-      // Reported once, on the first row of the merge.
-    } else if (codeValue instanceof Date) {
-      fail('序号', `序号 is stored as the date ${isoDay(codeValue)}: Excel turns codes such as 3-2 into dates; format the column as text and type the code again`)
+    if (codeValue instanceof Date) {
+      if (mergedFrom === null || mergedFrom === row) {
+        fail('序号', `序号 is stored as the date ${isoDay(codeValue)}: Excel turns codes such as 3-2 into dates; format the column as text and type the code again`)
+      }
     } else {
-      code = read('序号', false) ?? ''
-      if (code === '') {
-        fail('序号', '序号 is empty; every item needs its code as printed in the plan')
-      } else if (codeMerged) {
-        fail('序号', `序号 "${code}" is merged over rows ${codeRange.top}–${codeRange.bottom}; each measure row needs its own 序号 (for example ${code}-1, ${code}-2)`)
-      } else if (code.includes('\n')) {
-        fail('序号', `序号 "${code.replace(/\n/g, ' ')}" spans several lines`)
-      } else if (Array.from(code).length > limits.code) {
-        fail('序号', `序号 "${code}" is longer than ${limits.code} characters`)
+      code = mergedFrom !== null && mergedFrom !== row ? cellTextOrEmpty(codeValue) : (read('序号') ?? '')
+      if (code.includes('\n')) {
+        if (mergedFrom === null || mergedFrom === row) fail('序号', `序号 "${code.replace(/\n/g, ' ')}" spans several lines`)
+        code = ''
       }
     }
+    const ownProblem = read('问题')
+    const ownTarget = read('整改目标')
 
-    const problem = read('问题', true) ?? ''
-    const target = read('整改目标', true) ?? ''
-    const measures = read('整改措施', true) ?? ''
+    // Which group of one problem the row belongs to.
+    const previous = codeCells[codeCells.length - 1]
+    const continues =
+      afterItem &&
+      previous !== undefined &&
+      ((mergedFrom !== null && previous.mergedFrom === mergedFrom) ||
+        (mergedFrom === null && previous.mergedFrom === null && code !== '' && code === previous.text) ||
+        (mergedFrom === null && code === '' && !(codeValue instanceof Date) && cellTextOrEmpty(codeValue) === '' && ownProblem === ''))
+    if (!continues) groupStart.push(rows.length)
+    const first = continues ? rows[groupStart[groupStart.length - 1]!] : undefined
+    if (continues && code === '') code = previous!.text
+    codeCells.push({ text: code, mergedFrom })
+
+    let problem = ownProblem ?? ''
+    let target = ownTarget ?? ''
+    if (first && problem === '') problem = first.problem
+    if (first && target === '') target = first.target
+    const measuresCell = read('整改措施')
+    const measures = measuresCell ?? ''
+    if (ownProblem !== null && problem === '') fail('问题', '问题 is empty')
+    if (ownTarget !== null && target === '') fail('整改目标', '整改目标 is empty')
+    if (measuresCell === '') fail('整改措施', '整改措施 is empty')
     for (const [column, text, limit] of [
       ['问题', problem, limits.problem],
       ['整改目标', target, limits.target],
@@ -375,45 +487,95 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
       if (text.length > limit) fail(column, `${column} is ${text.length} characters long; at most ${limit} are allowed`)
     }
 
-    const leadUnits = splitUnits(read('牵头单位', true) ?? '')
-    if (leadUnits.length > 1) {
-      fail('牵头单位', `牵头单位 names ${leadUnits.length} units (${leadUnits.join('、')}); an item has one lead unit, the others belong in 责任单位`)
+    // Units: one lead unit; when the lead cell names several and marks one （牵头）, that one leads and the others
+    // are responsible units; a blank lead cell takes the unit the responsible cell marks as lead.
+    const leadCell = read('牵头单位')
+    const responsibleCell = read('责任单位')
+    const leadList = readUnitList(leadCell ?? '')
+    const responsibleList = readUnitList(responsibleCell ?? '')
+    let leadUnits = leadList.names
+    let responsibleUnits = responsibleList.names
+    if (leadUnits.length > 1 && leadList.markedLead.length === 1) {
+      const lead = leadList.markedLead[0]!
+      responsibleUnits = [...leadUnits.filter((u) => u !== lead), ...responsibleUnits.filter((u) => !leadUnits.includes(u))]
+      leadUnits = [lead]
+    } else if (leadUnits.length === 0 && responsibleList.markedLead.length === 1) {
+      leadUnits = [responsibleList.markedLead[0]!]
+      responsibleUnits = responsibleUnits.filter((u) => u !== leadUnits[0])
     }
-    const responsibleUnits = splitUnits(read('责任单位', false) ?? '')
+    if (leadCell !== null && leadUnits.length === 0) fail('牵头单位', '牵头单位 is empty')
+    if (leadUnits.length > 1) {
+      fail('牵头单位', `牵头单位 names ${leadUnits.length} units (${leadUnits.join('、')}); an item has one lead unit: mark it （牵头） or move the others to 责任单位`)
+    }
     for (const [column, names] of [['牵头单位', leadUnits], ['责任单位', responsibleUnits]] as const) {
       for (const name of names) {
         if (name.length > limits.unitName) fail(column, `"${name.slice(0, 20)}…" is longer than a unit name can be (${limits.unitName} characters)`)
       }
     }
 
-    const deadlinePhrase = read('完成时限', true)
+    const deadlinePhrase = read('完成时限')
     let deadline: ParsedDeadline | null = null
-    if (deadlinePhrase) {
+    if (deadlinePhrase === '') fail('完成时限', '完成时限 is empty')
+    else if (deadlinePhrase !== null) {
       const parsed = parseDeadlinePhrase(deadlinePhrase)
       if (parsed.ok) deadline = parsed.value
       else fail('完成时限', parsed.message)
+      if (deadlinePhrase.length > limits.deadlineText) fail('完成时限', `完成时限 is ${deadlinePhrase.length} characters long; at most ${limits.deadlineText} are allowed`)
     }
 
-    if (code !== '') {
-      const first = firstRowOfCode.get(code)
-      if (first !== undefined) fail('序号', `序号 "${code}" is already used in row ${first}; codes must be unique`)
-      else firstRowOfCode.set(code, row)
-    }
+    const note = read('备注') ?? ''
+    if (note.length > limits.note) fail('备注', `备注 is ${note.length} characters long; at most ${limits.note} are allowed`)
+    const categoryText = col.has('类别') ? (read('类别') ?? '') : null
+    const categoryCell = categoryText === null ? null : categoryText === '' ? '' : (headingText(categoryText) ?? categoryText)
 
     rows.push({
       row,
       code,
       heading,
+      categoryCell,
       problem,
       target,
       measures,
       leadUnit: leadUnits[0] ?? '',
       responsibleUnits,
       deadlinePhrase: deadlinePhrase ?? '',
+      note,
       deadline,
     })
+    afterItem = true
   }
-  return { sheetName: grid.name, headerRow: header.headerRow, rows, headings, dataRowCount, errors }
+
+  // Number the rows of each group of one problem: 3 → 3-1, 3-2 …; a group of one keeps its 序号 as printed.
+  groupStart.forEach((start, i) => {
+    const end = groupStart[i + 1] ?? rows.length
+    const base = rows[start]!.code
+    if (base === '') {
+      // Reported once, on the group's first row (its date or multi-line error, if any, is reported already).
+      if (!errors.some((e) => e.row === rows[start]!.row && e.column === '序号')) {
+        errors.push({ row: rows[start]!.row, column: '序号', message: '序号 is empty; every item needs its code as printed in the plan' })
+      }
+      return
+    }
+    if (end - start > 1) for (let k = start; k < end; k++) rows[k]!.code = `${base}-${k - start + 1}`
+  })
+  const firstRowOfCode = new Map<string, number>()
+  for (const r of rows) {
+    if (r.code === '') continue
+    if (Array.from(r.code).length > limits.code) {
+      errors.push({ row: r.row, column: '序号', message: `序号 "${r.code}" is longer than ${limits.code} characters` })
+    }
+    const seen = firstRowOfCode.get(r.code)
+    if (seen !== undefined) errors.push({ row: r.row, column: '序号', message: `序号 "${r.code}" is already used in row ${seen}; codes must be unique` })
+    else firstRowOfCode.set(r.code, r.row)
+  }
+  // In row order; a row's own errors before those found across rows (stable sort).
+  errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0))
+  return { sheetName: grid.name, headerRow: header.headerRow, rows, headings, hasCategoryColumn: col.has('类别'), dataRowCount, errors }
+}
+
+function cellTextOrEmpty(value: unknown): string {
+  const t = cellText(value)
+  return 'text' in t ? t.text.trim() : ''
 }
 
 /**
@@ -429,6 +591,7 @@ export function readChecklistWorkbook(grids: readonly SheetGrid[], options: Read
     headerRow: 0,
     rows: [],
     headings: [],
+    hasCategoryColumn: false,
     dataRowCount: 0,
     errors: [{ row: null, column: null, message }],
   })

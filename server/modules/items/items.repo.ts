@@ -25,7 +25,7 @@ export type ItemRecord = ItemSummaryRecord & {
 }
 
 /** The item's long texts: the bulk of its row, and changed only by an edit. */
-type ItemTexts = Pick<ItemRow, 'code' | 'category' | 'problem' | 'target' | 'measures'>
+type ItemTexts = Pick<ItemRow, 'code' | 'category' | 'problem' | 'target' | 'measures' | 'deadlineText' | 'note'>
 
 const textColumns = {
   id: items.id,
@@ -36,6 +36,8 @@ const textColumns = {
   problem: items.problem,
   target: items.target,
   measures: items.measures,
+  deadlineText: items.deadlineText,
+  note: items.note,
 }
 
 /**
@@ -114,6 +116,8 @@ function toSummaryRecord(row: SummaryRow, texts: ItemTexts): ItemSummaryRecord {
     problem: texts.problem,
     target: texts.target,
     measures: texts.measures,
+    deadlineText: texts.deadlineText,
+    note: texts.note,
     leadUnitId: row.leadUnitId,
     leadUnitName: row.leadUnitName,
     deadlineKind: row.deadlineKind,
@@ -481,6 +485,8 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
       leadUnitId: number
       deadlineKind: DeadlineKind
       deadline: string | null
+      deadlineText: string
+      note: string
       createdAt: string
     }): ItemRow {
       return db

@@ -57,6 +57,8 @@ export const itemsRoutes: FastifyPluginAsyncTypebox<{ items: ItemsService }> = a
         ...body,
         responsibleUnitIds: body.responsibleUnitIds ?? [],
         deadline: body.deadline ?? null,
+        deadlineText: body.deadlineText ?? '',
+        note: body.note ?? '',
       })
       void reply.header('etag', `"${view.version}"`)
       return reply.code(201).send(view)

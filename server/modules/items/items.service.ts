@@ -32,6 +32,10 @@ export interface ItemView {
   responsibleUnits: UnitRef[]
   deadlineKind: DeadlineKind
   deadline: string | null
+  /** The deadline as the checklist worded it; '' when entered as a kind and date only. */
+  deadlineText: string
+  /** The checklist's 备注. */
+  note: string
   status: ItemStatus
   version: number
   overdue: boolean
@@ -62,6 +66,10 @@ export interface ItemContent {
   responsibleUnitIds: number[]
   deadlineKind: DeadlineKind
   deadline: string | null
+  /** The deadline as worded in the checklist (default ''). */
+  deadlineText?: string | undefined
+  /** The checklist's 备注 (default ''). */
+  note?: string | undefined
 }
 
 export type ItemPatch = Partial<ItemContent>
@@ -91,6 +99,8 @@ const EDITABLE_FIELDS = [
   'responsibleUnitIds',
   'deadlineKind',
   'deadline',
+  'deadlineText',
+  'note',
 ] as const satisfies readonly (keyof ItemContent)[]
 
 interface Deps {
@@ -203,6 +213,8 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       Object.assign(summaryOf(record, facts), {
         target: record.target,
         measures: record.measures,
+        deadlineText: record.deadlineText,
+        note: record.note,
         responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
         responsibleUnits: record.responsibleUnits,
         evidenceCount: record.evidenceCount,
@@ -264,6 +276,8 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       problem: content.problem.trim(),
       target: content.target.trim(),
       measures: content.measures.trim(),
+      deadlineText: (content.deadlineText ?? '').trim(),
+      note: (content.note ?? '').trim(),
     }
   }
 
@@ -297,6 +311,8 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
           leadUnitId: content.leadUnitId,
           deadlineKind: content.deadlineKind,
           deadline: content.deadline,
+          deadlineText: content.deadlineText ?? '',
+          note: content.note ?? '',
           createdAt: now,
         })
         repo.setResponsibleUnits(row.id, content.responsibleUnitIds)
@@ -372,11 +388,18 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
         responsibleUnitIds: responsible.map((u) => u.id),
         deadlineKind: record.deadlineKind,
         deadline: record.deadline,
+        deadlineText: record.deadlineText,
+        note: record.note,
       }
-      // Switching to long term drops the date unless the patch names one; that is what the user means.
+      // Switching to long term drops the date unless the patch names one; that is what the user means. A new kind
+      // or date without new wording drops the old wording, which no longer says what the deadline is.
+      const deadlineMoves =
+        (patch.deadlineKind !== undefined && patch.deadlineKind !== before.deadlineKind) ||
+        (patch.deadline !== undefined && patch.deadline !== before.deadline)
       const merged = normalize({
         ...before,
         ...(patch.deadlineKind === 'long_term' && patch.deadline === undefined ? { deadline: null } : {}),
+        ...(deadlineMoves && patch.deadlineText === undefined ? { deadlineText: '' } : {}),
         ...stripUndefined(patch),
       })
       const changes: Record<string, { from: unknown; to: unknown }> = {}
@@ -399,6 +422,8 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
           leadUnitId: merged.leadUnitId,
           deadlineKind: merged.deadlineKind,
           deadline: merged.deadline,
+          deadlineText: merged.deadlineText,
+          note: merged.note,
           updatedAt: now,
         })
         if (!updated) throw staleVersion(repo.findRecord(itemId)?.version ?? ifMatchVersion)
