@@ -5,7 +5,6 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as schema from './schema/index.ts'
-import { createChangeEpoch, type ChangeEpoch } from './change-epoch.ts'
 
 export type Db = BetterSQLite3Database<typeof schema>
 export type Sqlite = Database.Database
@@ -13,8 +12,6 @@ export type Sqlite = Database.Database
 export interface DatabaseHandle {
   db: Db
   sqlite: Sqlite
-  /** Moves whenever the database may have changed: what caches of its data are checked against. */
-  changeEpoch: ChangeEpoch
   close(): void
 }
 
@@ -42,7 +39,6 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
   return {
     db,
     sqlite,
-    changeEpoch: createChangeEpoch(sqlite),
     close() {
       if (sqlite.open) sqlite.close()
     },

@@ -4,7 +4,7 @@
 // where other users of the machine could read it. Safe on a fresh DATA_DIR and while the server runs.
 import { parseArgs } from 'node:util'
 import { text } from 'node:stream/consumers'
-import { ROLES, type Role } from '../server/modules/closeout/state-machine.ts'
+import { ROLES, type Role } from '../server/domain/actors.ts'
 import { AppError } from '../server/errors.ts'
 import { passwordProblem } from '../server/modules/accounts/passwords.ts'
 import { fail, openForScript } from './lib.ts'

@@ -153,6 +153,8 @@ export interface Seeded {
   focusLeadCount: number
   /** Items the focus unit leads or shares: the ones a `unit` account of it may read. */
   focusVisibleIds: number[]
+  /** Items the focus unit leads. */
+  focusLeadIds: number[]
   unitToken: string
   /** A workbench session of the same unit (the cookie's value), for the page scenarios. */
   unitSession: string
@@ -319,7 +321,8 @@ export async function seed(database: DatabaseHandle, services: Services, options
 
   const focusUnitId = unitIds[0]!
   const focusUnitName = sqlite.prepare('select name from units where id = ?').pluck().get(focusUnitId) as string
-  const focusLeadCount = sqlite.prepare('select count(*) from items where lead_unit_id = ?').pluck().get(focusUnitId) as number
+  const focusLeadIds = sqlite.prepare('select id from items where lead_unit_id = ? order by id').pluck().all(focusUnitId) as number[]
+  const focusLeadCount = focusLeadIds.length
   const focusVisibleIds = sqlite
     .prepare('select id from items where lead_unit_id = ? union select item_id from item_responsible_units where unit_id = ? order by 1')
     .pluck()
@@ -337,6 +340,7 @@ export async function seed(database: DatabaseHandle, services: Services, options
     focusUnitName,
     focusLeadCount,
     focusVisibleIds,
+    focusLeadIds,
     assignedIds: sqlite.prepare("select id from items where status = 'assigned' order by id").pluck().all() as number[],
     unitToken: unit.token,
     unitSession: session.token,

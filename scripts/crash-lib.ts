@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { databaseFile, openDatabase } from '../db/client.ts'
 import { docx, pdf, png } from '../test/helpers/files.ts'
+import { startRobot } from '../test/helpers/robots.ts'
 import {
   call,
   checkInvariants,
@@ -192,4 +194,111 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
     ...last,
     cleanShutdown,
   }
+}
+
+export interface OutboxCrashSummary {
+  /** Messages (with a delivery each) written by acknowledged transitions before the kill. */
+  messages: number
+  /** Their deliveries still unsent when the process died. */
+  unsentAtKill: number
+  /** How long after the restart began the last of them was sent. */
+  allSentAfterMs: number | null
+  /** Sends the robot received for them (more than `messages` when a send cut off by the kill went out again). */
+  received: number
+  problems: string[]
+  cleanShutdown: boolean
+}
+
+/**
+ * The outbox under a crash: a server with JOBS=on sends messages to a group robot that holds each request for
+ * `robotDelayMs`; it is killed (SIGKILL) with sends in flight and others not yet tried, and restarted with the robot
+ * answering at once. Every message an acknowledged transition caused must be sent within a minute of the restart.
+ */
+export async function runOutboxCrash(options: { items?: number; robotDelayMs?: number; log?: (line: string) => void } = {}): Promise<OutboxCrashSummary> {
+  const log = options.log ?? (() => {})
+  const dataDir = mkdtempSync(join(tmpdir(), 'zhenggai-outbox-crash-'))
+  const robot = await startRobot()
+  const env = { JOBS: 'on', NOTIFY_DIGEST_MINUTES: '0' }
+  const problems: string[] = []
+  const summary: OutboxCrashSummary = { messages: 0, unsentAtKill: 0, allSentAfterMs: null, received: 0, problems, cleanShutdown: false }
+  const deliveries = () => {
+    const database = openDatabase(databaseFile(dataDir), { migrate: false })
+    try {
+      return database.sqlite
+        .prepare(
+          `select n.item_id as itemId, d.status from notifications n join notification_deliveries d on d.notification_id = n.id
+           where n.kind = 'closure_rejected' order by n.id`,
+        )
+        .all() as { itemId: number; status: string }[]
+    } finally {
+      database.close()
+    }
+  }
+  let server: ServerProcess | null = null
+  try {
+    const world = seedWorld(dataDir, options.items ?? 6)
+    server = await startServer({ dataDir, env })
+    const { admin, lead, supervisor } = world.tokens
+    const put = await call(server.url, admin, 'PUT', `/api/v1/units/${world.leadUnitId}/channels`, { channels: [{ kind: 'wecom', url: robot.url('/send?key=k') }] })
+    if (put.status !== 200) throw new Error(`setting the channel: ${put.status} ${JSON.stringify(put.body)}`)
+    // The robot holds each request: the sends below are in flight, or waiting their turn, when the process dies.
+    robot.setDelay(options.robotDelayMs ?? 3000)
+    const rejected: number[] = []
+    for (const itemId of world.itemIds) {
+      const url = server.url
+      const version = async () => ((await call(url, supervisor, 'GET', `/api/v1/items/${itemId}`)).body as { version: number }).version
+      const steps: [string, () => Promise<{ status: number; body: unknown }>][] = [
+        ['start', async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/transitions`, { action: 'start', expectedVersion: await version() })],
+        ['evidence', async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/evidence`, evidenceForm(pdf(`证据${itemId}`), '佐证.pdf'))],
+        ['request_closure', async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/transitions`, { action: 'request_closure', expectedVersion: await version(), comment: '已完成自查自验' })],
+        ['reject', async () => call(url, supervisor, 'POST', `/api/v1/items/${itemId}/transitions`, { action: 'reject', expectedVersion: await version(), comment: '材料不全' })],
+      ]
+      for (const [name, step] of steps) {
+        const res = await step()
+        if (res.status !== 200 && res.status !== 201) throw new Error(`${name} on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)
+      }
+      rejected.push(itemId)
+    }
+    await sleep(200)
+    await server.kill('SIGKILL')
+    server = null
+    const atKill = deliveries()
+    summary.messages = atKill.length
+    summary.unsentAtKill = atKill.filter((d) => d.status !== 'sent').length
+    if (atKill.map((d) => d.itemId).sort().join() !== [...rejected].sort().join()) {
+      problems.push(`acknowledged rejects ${rejected.join(',')} but messages for ${atKill.map((d) => d.itemId).join(',')}`)
+    }
+
+    robot.setDelay(0)
+    const restartedAt = Date.now()
+    server = await startServer({ dataDir, env })
+    while (deliveries().some((d) => d.status !== 'sent')) {
+      if (Date.now() - restartedAt > 60_000) {
+        problems.push(`not sent within a minute of the restart: ${JSON.stringify(deliveries().filter((d) => d.status !== 'sent'))}`)
+        break
+      }
+      await sleep(100)
+    }
+    if (problems.length === 0) summary.allSentAfterMs = Date.now() - restartedAt
+    const errors = server.errorLines()
+    if (errors.length > 0) problems.push(`the restarted server logged errors: ${errors.slice(0, 3).join(' | ')}`)
+    summary.received = robot.received.filter((r) => r.body.markdown?.content?.includes('销号申请被退回')).length
+    if (summary.received < summary.messages) problems.push(`the robot received ${summary.received} of ${summary.messages} messages`)
+    const last = server
+    const stopStarted = Date.now()
+    const code = await server.kill('SIGTERM')
+    server = null
+    summary.cleanShutdown = code === 0
+    if (!summary.cleanShutdown) problems.push(`the server did not stop cleanly on SIGTERM (exit ${code} after ${Date.now() - stopStarted} ms): ${last.output().slice(-1500)}`)
+    log(
+      `outbox: ${summary.messages} messages written with their events, ${summary.unsentAtKill} unsent at the SIGKILL; ` +
+        `${summary.allSentAfterMs === null ? 'NOT all sent' : `all sent ${summary.allSentAfterMs} ms after the restart began`}; ` +
+        `the robot received ${summary.received} (a send cut off after the robot took it goes out again: at least once)`,
+    )
+  } finally {
+    if (server) await server.kill('SIGKILL')
+    await robot.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return summary
 }

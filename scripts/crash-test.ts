@@ -4,9 +4,11 @@
 // transitions, progress reports and evidence uploads, SIGKILLs it at a random moment, restarts it and checks:
 // every write that got a 2xx is in the database; every item's status is that of its last status event; every
 // evidence row's file is stored whole; evidence/.incoming is empty; the restarted server logged no error.
-// Repeats for --rounds kill points, then stops the server with SIGTERM. Exit code 1 when anything failed.
+// Repeats for --rounds kill points, then stops the server with SIGTERM. Then the outbox: a server with JOBS=on is
+// killed with sends to a (slow, fake) group robot in flight and restarted; every message must go out within a
+// minute. Exit code 1 when anything failed.
 import { parseArgs } from 'node:util'
-import { runCrashTest } from './crash-lib.ts'
+import { runCrashTest, runOutboxCrash } from './crash-lib.ts'
 import { fail, wholeNumberFlag } from './lib.ts'
 
 const usage = 'usage: npm run crash-test -- [--rounds 1-50] [--writers 1-64] [--items 1-1000] [--min-ms N] [--max-ms N]'
@@ -41,7 +43,8 @@ console.log(
     `${summary.evidenceRows} evidence rows checked byte for byte, ${summary.orphanFiles} stored file(s) without a row; ` +
     `SIGTERM at the end ${summary.cleanShutdown ? 'stopped it cleanly' : 'did NOT stop it cleanly'}`,
 )
-const failures = [...summary.unexpected.map((u) => `unexpected response: ${u}`), ...summary.problems]
+const outbox = await runOutboxCrash({ log: (line) => console.log(line) })
+const failures = [...summary.unexpected.map((u) => `unexpected response: ${u}`), ...summary.problems, ...outbox.problems.map((p) => `outbox: ${p}`)]
 if (failures.length > 0) {
   console.error(`\nFAILED:\n  ${failures.slice(0, 50).join('\n  ')}${failures.length > 50 ? `\n  … and ${failures.length - 50} more` : ''}`)
   process.exit(1)

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import type { Services } from '../server/services.ts'
 import { addMonths, localDate, localPeriod, type Clock } from '../server/lib/time.ts'
 import type { AccountActor } from '../server/modules/auth/permissions.ts'
-import type { ItemAction } from '../server/modules/closeout/state-machine.ts'
+import type { ItemAction } from '../server/domain/items.ts'
 
 const TZ = 'Asia/Shanghai'
 

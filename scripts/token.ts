@@ -1,7 +1,7 @@
 // npm run token -- --role ROLE --name NAME [--unit UNIT_NAME]
 // Creates an account and prints its bearer token as the last line of stdout. Safe while the server runs.
 import { parseArgs } from 'node:util'
-import { ROLES, type Role } from '../server/modules/closeout/state-machine.ts'
+import { ROLES, type Role } from '../server/domain/actors.ts'
 import { AppError } from '../server/errors.ts'
 import { fail, openForScript } from './lib.ts'
 

@@ -9,7 +9,7 @@ import type { Clock } from './lib/time.ts'
 import { ErrorResponse } from './lib/schemas.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { docsPlugin } from './plugins/docs.ts'
-import { errorHandlerPlugin } from './plugins/errors.ts'
+import { errorHandlerPlugin, routeNotFound } from './plugins/errors.ts'
 import { requestLogPlugin } from './plugins/request-log.ts'
 import { overloadPlugin } from './plugins/overload.ts'
 import { AccountSchema, accountsRoutes } from './modules/accounts/accounts.routes.ts'
@@ -22,7 +22,7 @@ import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
-import { securityHeadersPlugin } from './plugins/security-headers.ts'
+import { securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
 import { extensionSchemas, extensionsRoutes } from './modules/extensions/extensions.routes.ts'
@@ -41,6 +41,8 @@ import { publicApiRoutes } from './modules/public/public.api.ts'
 import { publicSchemas } from './modules/public/public.fields.ts'
 import { publicPageRoutes } from './modules/public/public.pages.ts'
 import { workbenchRoutes } from './web/workbench.routes.tsx'
+import { notificationSchemas, notificationsRoutes } from './modules/notifications/notifications.routes.ts'
+import { createSenders } from './modules/notifications/senders.ts'
 
 export interface AppOptions {
   config: Config
@@ -141,6 +143,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     BulletinSchema,
     ...caseLeadSchemas,
     ...publicSchemas,
+    ...notificationSchemas,
   ]) {
     app.addSchema(schema)
   }
@@ -175,6 +178,8 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       referrerPolicy: { policy: 'same-origin' },
     },
   })
+  // Unknown paths under /api/ answer as the API does, with the API's headers.
+  await app.register(async (apiFallback) => setApiNotFoundHandler(apiFallback, routeNotFound), { prefix: '/api' })
   await app.register(docsPlugin)
   await app.register(healthRoutes, { sqlite: database.sqlite })
   await app.register(faviconRoutes)
@@ -194,6 +199,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       await api.register(escalationRoutes, { escalation: services.escalation })
       await api.register(bulletinsRoutes, { bulletins: services.bulletins })
       await api.register(caseLeadsRoutes, { caseLeads: services.caseLeads })
+      await api.register(notificationsRoutes, { notifications: services.notifications })
       await api.register(async (uploads) => {
         // Files stream to disk part by part; the limits make a too-large file a 413 while it arrives.
         await uploads.register(multipart, {
@@ -234,7 +240,10 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   // The workbench: the same services' pages for people, signed in with a session cookie.
   await app.register(workbenchRoutes, { services, config, clock })
 
-  if (config.jobs) await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour })
+  if (config.jobs) {
+    const senders = createSenders({ smtpUrl: config.notify.smtpUrl, mailFrom: config.notify.mailFrom })
+    await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour, senders })
+  }
 
   return app as unknown as FastifyInstance
 }

@@ -44,6 +44,14 @@ const EnvSchema = Type.Object({
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 60 * 24 * 30, default: 480 }),
   /** A workbench session ends this long after sign-in however much it is used (hours). */
   SESSION_MAX_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 }),
+  /** Where e-mail goes out (smtp:// or smtps://, credentials in the URL); unset: e-mail channels are not configured. */
+  SMTP_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** The sender of e-mail messages. */
+  MAIL_FROM: Type.String({ minLength: 3, default: '整改销号系统 <noreply@localhost>' }),
+  /** Messages to one channel within this many minutes go out as one digest; 0 sends each at once. */
+  NOTIFY_DIGEST_MINUTES: Type.Integer({ minimum: 0, maximum: 1440, default: 10 }),
+  /** The workbench's address, which messages link to; unset: messages carry the item's path alone. */
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ minLength: 1 })),
 })
 
 export interface Config {
@@ -64,6 +72,8 @@ export interface Config {
   readonly sessionIdleMinutes: number
   readonly sessionMaxHours: number
   /** Limits past which the service sheds load with 503 rather than fall over; 0 turns a check off. */
+  /** Reminders and where messages go. */
+  readonly notify: { readonly smtpUrl: string | null; readonly mailFrom: string; readonly digestMinutes: number; readonly publicBaseUrl: string | null }
   readonly underPressure: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number; readonly maxRssBytes: number }
 }
 
@@ -74,7 +84,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE', 'ESCALATION_HOUR', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES', 'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS'])
+const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE', 'ESCALATION_HOUR', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES', 'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS', 'NOTIFY_DIGEST_MINUTES'])
 
 /** Reads and checks the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -102,6 +112,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!isValidTimeZone(env2.DEFAULT_TIMEZONE)) {
     throw new ConfigError('DEFAULT_TIMEZONE', `unknown time zone "${env2.DEFAULT_TIMEZONE}"`)
   }
+  const smtpUrl = env2.SMTP_URL ?? null
+  if (smtpUrl !== null && !/^smtps?:$/.test(urlProtocol(smtpUrl))) {
+    // The value may hold a password: name the variable, never echo it.
+    throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL')
+  }
+  const publicBaseUrl = env2.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null
+  if (publicBaseUrl !== null && !/^https?:$/.test(urlProtocol(publicBaseUrl))) {
+    throw new ConfigError('PUBLIC_BASE_URL', `must be an http:// or https:// URL, got "${publicBaseUrl}"`)
+  }
   return Object.freeze({
     port: env2.PORT,
     host: env2.HOST,
@@ -119,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: env2.COOKIE_SECURE === 'true',
     sessionIdleMinutes: env2.SESSION_IDLE_MINUTES,
     sessionMaxHours: env2.SESSION_MAX_HOURS,
+    notify: Object.freeze({ smtpUrl, mailFrom: env2.MAIL_FROM, digestMinutes: env2.NOTIFY_DIGEST_MINUTES, publicBaseUrl }),
     underPressure: Object.freeze({
       maxEventLoopDelayMs: env2.UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
       maxHeapUsedBytes: env2.UNDER_PRESSURE_MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
@@ -132,6 +152,14 @@ function memoryAvailable(): number {
   const constrained = process.constrainedMemory?.() ?? 0
   // Without a cgroup limit Node reports a huge number (or 0); the machine's memory is then the real bound.
   return constrained > 0 ? Math.min(constrained, totalmem()) : totalmem()
+}
+
+function urlProtocol(value: string): string {
+  try {
+    return new URL(value).protocol
+  } catch {
+    return ''
+  }
 }
 
 function requireOneOf(variable: string, value: string, allowed: readonly string[]): void {

@@ -4,7 +4,11 @@ import pino, { type Logger } from 'pino'
 export function createLogger(level: string): Logger {
   return pino({
     level,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' },
+    // Channel secrets and robot webhooks (their URL carries the robot's token) are never written either.
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'secret', '*.secret', 'channels[*].secret', 'channels[*].url', 'smtpUrl', '*.smtpUrl'],
+      censor: '[redacted]',
+    },
     ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),
   })
 }

@@ -29,16 +29,27 @@ import { createBulletinsService } from './modules/bulletins/bulletins.service.ts
 import { createCaseLeadsRepo } from './modules/case-leads/case-leads.repo.ts'
 import { createCaseLeadsService } from './modules/case-leads/case-leads.service.ts'
 import { createPublicService } from './modules/public/public.service.ts'
+import { createNotificationsRepo } from './modules/notifications/notifications.repo.ts'
+import { createNotificationsService } from './modules/notifications/notifications.service.ts'
 
 /** Wires repositories and services; the HTTP layer, the jobs and the scripts all use the same ones. */
 export function createServices({ database, clock, config }: { database: DatabaseHandle; clock: Clock; config: Config }) {
-  const { db, sqlite, changeEpoch } = database
+  const { db, sqlite } = database
   const transact = createTransact(sqlite)
   const unitsRepo = createUnitsRepo(db)
-  const accountsRepo = createAccountsRepo(db, sqlite, changeEpoch)
+  const accountsRepo = createAccountsRepo(db, sqlite)
   const plansRepo = createPlansRepo(db)
-  const itemsRepo = createItemsRepo(db, sqlite, changeEpoch)
-  const eventsRepo = createEventsRepo(db)
+  const itemsRepo = createItemsRepo(db, sqlite)
+  const notifications = createNotificationsService({
+    repo: createNotificationsRepo(db),
+    clock,
+    transact,
+    // Called only when reminders run, after everything below exists.
+    calendarOverrides: () => closeout.calendarOverrides(),
+    settings: { digestMinutes: config.notify.digestMinutes, publicBaseUrl: config.notify.publicBaseUrl, emailConfigured: config.notify.smtpUrl !== null },
+  })
+  // Every audited item event passes here, so the messages it causes commit (or roll back) with it.
+  const eventsRepo = createEventsRepo(db, notifications.onItemEvent)
 
   const units = createUnitsService({ repo: unitsRepo, clock })
   const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock })
@@ -51,13 +62,14 @@ export function createServices({ database, clock, config }: { database: Database
     maxHours: config.sessionMaxHours,
   })
   const plans = createPlansService({ repo: plansRepo, clock, defaultTimezone: config.defaultTimezone })
-  const items = createItemsService({ repo: itemsRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
-  const closeout = createCloseoutService({ repo: createCloseoutRepo(db), itemsRepo, items, eventsRepo, plansRepo, clock, transact })
+  const closeoutRepo = createCloseoutRepo(db)
+  const items = createItemsService({ repo: itemsRepo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
+  const closeout = createCloseoutService({ repo: closeoutRepo, items, clock })
   const progress = createProgressService({ db, items, eventsRepo, clock, transact })
-  const extensions = createExtensionsService({ db, items, itemsRepo, eventsRepo, clock, transact })
-  const objections = createObjectionsService({ db, items, itemsRepo, closeout, eventsRepo, clock, transact })
+  const extensions = createExtensionsService({ db, items, eventsRepo, clock, transact })
+  const objections = createObjectionsService({ db, items, eventsRepo, clock, transact })
   const caseLeads = createCaseLeadsService({ repo: createCaseLeadsRepo(db, sqlite), plansRepo, unitsRepo, clock, transact })
-  const supervision = createSupervisionService({ repo: createSupervisionRepo(db), itemsRepo, plansRepo, eventsRepo, clock, transact })
+  const supervision = createSupervisionService({ repo: createSupervisionRepo(db), items, plansRepo, eventsRepo, clock, transact })
   const bulletins = createBulletinsService({
     db,
     sqlite,
@@ -67,7 +79,7 @@ export function createServices({ database, clock, config }: { database: Database
     sources: { supervisionActivity: supervision.supervisionActivity, caseLeadStages: caseLeads.caseLeadStages },
   })
   const publicData = createPublicService({ db, plansRepo, bulletins, caseLeads, clock })
-  const escalation = createEscalationService({ repo: createEscalationRepo(db), itemsRepo, supervision, eventsRepo, clock, transact })
+  const escalation = createEscalationService({ repo: createEscalationRepo(db), items, supervision, eventsRepo, clock, transact })
   const checklist = createChecklistService({
     db,
     items,
@@ -80,7 +92,7 @@ export function createServices({ database, clock, config }: { database: Database
   })
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
-  return { units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, transact }
+  return { units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, notifications, transact }
 }
 
 export type Services = ReturnType<typeof createServices>

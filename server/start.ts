@@ -37,7 +37,9 @@ export async function startService(config: Config, options: { clock?: Clock; log
   }
   if (options.handleSignals !== false) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
+      // `on`, not `once`: a second signal during shutdown (tsx relays the one its process group got) must not kill
+      // the process half-way through; stop() is the same promise each time.
+      process.on(signal, () => {
         stop().then(
           () => process.exit(0),
           (err: unknown) => {

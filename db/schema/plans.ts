@@ -11,6 +11,10 @@ export const plans = sqliteTable('plans', {
   categories: text('categories', { mode: 'json' }).$type<string[]>().notNull(),
   noticeWorkingDays: integer('notice_working_days').notNull().default(5),
   jointSupervisionAfterDays: integer('joint_supervision_after_days').notNull().default(15),
+  /** A lead unit is reminded when an item's deadline is this many working days away. */
+  reminderDays: integer('reminder_days').notNull().default(3),
+  /** Monthly progress reports are due by this day of the month (in the plan's zone). */
+  reportDueDay: integer('report_due_day').notNull().default(25),
   createdAt: text('created_at').notNull(),
   createdBy: integer('created_by').references(() => accounts.id),
 })

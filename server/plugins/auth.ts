@@ -37,8 +37,7 @@ export const authPlugin = fp<{ accounts: AccountsService }>(async function auth(
     }
   })
 
-  // A synchronous hook: the handler then runs in the same stretch of JavaScript, so the account lookup and the
-  // handler's reads share one look at whether another process changed the database (db/change-epoch.ts).
+  // A synchronous hook: authentication is one prepared lookup, nothing to wait for.
   app.addHook('onRequest', (request, _reply, done) => {
     let refusal: Error | undefined
     try {

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, reasonPhrase } from '../errors.ts'
 
@@ -95,12 +95,15 @@ export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyIns
       .send({ statusCode, code, error: reasonPhrase(statusCode), message, ...(details ? { details } : {}) })
   })
 
-  app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({
-      statusCode: 404,
-      code: 'ROUTE_NOT_FOUND',
-      error: reasonPhrase(404),
-      message: `No route ${request.method} ${request.url.split('?')[0]}`,
-    })
-  })
+  app.setNotFoundHandler(routeNotFound)
 })
+
+/** 404 for a path no route serves. */
+export function routeNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(404).send({
+    statusCode: 404,
+    code: 'ROUTE_NOT_FOUND',
+    error: reasonPhrase(404),
+    message: `No route ${request.method} ${request.url.split('?')[0]}`,
+  })
+}

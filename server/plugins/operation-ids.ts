@@ -60,6 +60,14 @@ export const operationIds: Readonly<Record<string, string>> = {
   'GET /api/v1/case-leads/:caseLeadId/events': 'listCaseLeadEvents',
   'POST /api/v1/case-leads/:caseLeadId/transitions': 'transitionCaseLead',
 
+  'GET /api/v1/me/notifications': 'listMyNotifications',
+  'POST /api/v1/me/notifications/:notificationId/read': 'markNotificationRead',
+  'POST /api/v1/me/notifications/read-all': 'markAllNotificationsRead',
+  'GET /api/v1/units/:unitId/channels': 'getUnitChannels',
+  'PUT /api/v1/units/:unitId/channels': 'setUnitChannels',
+  'GET /api/v1/notifications/deliveries': 'listNotificationDeliveries',
+  'POST /api/v1/notifications/deliveries/:deliveryId/retry': 'retryNotificationDelivery',
+
   'GET /api/v1/public/plans': 'listPublicPlans',
   'GET /api/v1/public/plans/:planId': 'getPublicPlan',
   'GET /api/v1/public/plans/:planId/items': 'listPublicPlanItems',

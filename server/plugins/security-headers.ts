@@ -1,59 +1,72 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyInstance } from 'fastify'
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import helmet, { type HelmetOptions } from 'helmet'
 
-/**
- * The headers helmet would set, worked out once. Our policy has no per-request parts (no nonces), so running
- * helmet's middleware on every request (as @fastify/helmet does, rebuilding it each time) only repeats this.
- */
-export function securityHeaders(options: HelmetOptions): Record<string, string> {
-  const headers: Record<string, string> = {}
-  const recorder = {
-    setHeader(name: string, value: string | number | readonly string[]) {
-      headers[name.toLowerCase()] = String(value)
-    },
-    removeHeader(name: string) {
-      delete headers[name.toLowerCase()]
-    },
-  }
-  let failure: unknown = null
-  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
-    failure = err ?? null
-  })
-  if (failure) throw failure
-  return headers
-}
+type HelmetPolicy = NonNullable<Parameters<FastifyReply['helmet']>[0]>
 
 /**
  * What a JSON API response needs (OWASP's REST Security Cheat Sheet): not to be stored by any cache (the bodies are
  * one account's view), never framed, never sniffed into another type, and, should a browser render one as a
- * document, allowed to load and run nothing. The document headers (COOP, Origin-Agent-Cluster, DNS prefetch …)
- * govern pages and would only lengthen every API response.
+ * document, allowed to load and run nothing. helmet sends HSTS, nosniff, `X-Frame-Options: DENY` and
+ * `Referrer-Policy: no-referrer`; the document headers (COOP, Origin-Agent-Cluster, DNS prefetch …) govern pages
+ * and would only lengthen every API response. The policy and `no-store` are two fixed headers (see below).
  */
-export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+export const API_HELMET_POLICY: HelmetPolicy = Object.freeze({
+  contentSecurityPolicy: false,
+  crossOriginOpenerPolicy: false,
+  crossOriginResourcePolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xFrameOptions: { action: 'deny' as const },
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+})
+
+/** The API's own two headers, sent as they are (the policy's exact text is part of the contract). */
+export const API_FIXED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
 })
 
 const API_PREFIX = '/api/'
 
 /**
- * Security headers on every response of the instance it is registered on, chosen when the response is sent: the
- * API's for JSON (and files) under /api/; helmet's (with these options) for pages, the API documentation and
- * answers to unknown paths; helmet's plus `no-store` for a printable page under /api/ (a bulletin, a supervision
- * notice), which a browser must be able to render with its styles.
+ * Security headers with @fastify/helmet: the pages' policy (these options) everywhere — pages, the API
+ * documentation, unknown paths — and the API's policy on every route under /api/ (a per-route helmet
+ * configuration, set as each route is added). A printable page under /api/ (a bulletin, a supervision notice, as
+ * chosen by ?format=html) switches to the pages' policy when it is sent, so that a browser renders it with its
+ * styles, and keeps `no-store`. Unknown paths under /api/ get the API's policy from their not-found handler's
+ * configuration (`apiNotFoundConfig`).
  */
-export const securityHeadersPlugin = fp<{ helmet: HelmetOptions }>(async function securityHeadersOnResponses(app: FastifyInstance, options) {
-  const documentHeaders = Object.freeze(securityHeaders(options.helmet))
-  const apiPageHeaders = Object.freeze({ ...documentHeaders, 'cache-control': 'no-store' })
+export const securityHeadersPlugin = fp<{ helmet: HelmetPolicy }>(async function securityHeaders(app: FastifyInstance, options) {
+  await app.register(fastifyHelmet, { global: true, ...options.helmet } as FastifyHelmetOptions)
+  // Everything the API policy changed, back to the pages' values: what a printable page is sent with.
+  const pagePolicy = { ...Object.fromEntries(Object.keys(API_HELMET_POLICY).map((key) => [key, true])), ...options.helmet } as HelmetPolicy
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(API_PREFIX) && (route.config as { helmet?: unknown } | undefined)?.helmet === undefined) {
+      route.config = { ...route.config, helmet: API_HELMET_POLICY } as typeof route.config
+    }
+  })
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith(API_PREFIX)) void reply.headers(API_FIXED_HEADERS)
+    done()
+  })
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.url.startsWith(API_PREFIX)) void reply.headers(documentHeaders)
-    else void reply.headers(String(reply.getHeader('content-type')).startsWith('text/html') ? apiPageHeaders : API_SECURITY_HEADERS)
+    if (request.url.startsWith(API_PREFIX) && String(reply.getHeader('content-type')).startsWith('text/html')) {
+      void reply.removeHeader('content-security-policy')
+      reply.helmet(pagePolicy)
+    }
     done(null, payload)
   })
 })
+
+/**
+ * Makes `handler` the answer to unknown paths under the instance's prefix, with the API's headers. Fastify reads
+ * `config` from a not-found handler's options (lib/four-oh-four.js) though its types leave it out.
+ */
+export function setApiNotFoundHandler(app: FastifyInstance, handler: (request: FastifyRequest, reply: FastifyReply) => void): void {
+  const options = { config: { helmet: API_HELMET_POLICY } } as unknown as Parameters<FastifyInstance['setNotFoundHandler']>[0]
+  app.setNotFoundHandler(options as never, handler as never)
+}

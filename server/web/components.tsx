@@ -3,7 +3,8 @@
 // `npm test` runs its xss-scan, which fails on any text that would go in unescaped.
 import { escapeHtml, type PropsWithChildren } from '@kitajs/html'
 import { roleMay, type Permission } from '../modules/auth/permissions.ts'
-import { STATUS_LABELS, type ItemStatus, type Role } from '../modules/closeout/state-machine.ts'
+import { STATUS_LABELS, type ItemStatus } from '../domain/items.ts'
+import type { Role } from '../domain/actors.ts'
 import type { AccountRow } from '../modules/accounts/accounts.repo.ts'
 
 export const SITE_NAME = '整改销号工作台'

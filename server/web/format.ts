@@ -1,17 +1,15 @@
 // How the workbench writes dates, deadlines and messages: Chinese, in the plan's time zone.
 import type { DeadlineKind } from '../modules/closeout/deadlines.ts'
+import { chineseDate, chineseMonth } from '../lib/chinese-date.ts'
 
 /** 'YYYY-MM-DD' → '2018年12月31日'; anything else is shown as given. */
 export function longDate(date: string | null | undefined): string {
-  if (!date) return '—'
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date
+  return date ? chineseDate(date) : '—'
 }
 
 /** 'YYYY-MM' → '2018年11月'. */
 export function longPeriod(period: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(period)
-  return m ? `${m[1]}年${Number(m[2])}月` : period
+  return chineseMonth(period)
 }
 
 /** The deadline as the plan prints it: 立行立改, a date, 长期坚持, or a date and then 长期坚持. */

@@ -53,6 +53,13 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /api/v1/case-leads/:caseLeadId': ALL,
   'GET /api/v1/case-leads/:caseLeadId/events': ALL,
   'POST /api/v1/case-leads/:caseLeadId/transitions': ['supervisor'],
+  'GET /api/v1/me/notifications': ALL,
+  'POST /api/v1/me/notifications/:notificationId/read': ALL,
+  'POST /api/v1/me/notifications/read-all': ALL,
+  'GET /api/v1/units/:unitId/channels': ['admin'],
+  'PUT /api/v1/units/:unitId/channels': ['admin'],
+  'GET /api/v1/notifications/deliveries': ['admin', 'supervisor'],
+  'POST /api/v1/notifications/deliveries/:deliveryId/retry': ['admin', 'supervisor'],
 }
 
 // The workbench's pages, by the same table: signed in with a session instead of a token.

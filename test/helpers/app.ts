@@ -70,6 +70,7 @@ export function as(app: FastifyInstance, token?: string) {
     get: (url: string, headers?: Record<string, string>) => call('GET', url, undefined, headers),
     post: (url: string, body?: unknown, headers?: Record<string, string>) => call('POST', url, body ?? {}, headers),
     patch: (url: string, body: unknown, headers?: Record<string, string>) => call('PATCH', url, body, headers),
+    put: (url: string, body: unknown, headers?: Record<string, string>) => call('PUT', url, body, headers),
     delete: (url: string) => call('DELETE', url),
   }
 }

@@ -111,5 +111,6 @@ describe('hostile text on every workbench page', () => {
       }),
       { numRuns: 25 },
     )
-  })
+    // 25 worlds, each with two sign-ins (scrypt) and a dozen pages: about 20 s on a busy 2-core machine.
+  }, 120_000)
 })

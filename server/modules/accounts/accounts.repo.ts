@@ -1,8 +1,7 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
-import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
 import { accounts, units } from '../../../db/schema/index.ts'
-import type { Role } from '../closeout/state-machine.ts'
+import type { Role } from '../../domain/actors.ts'
 
 export interface AccountRow {
   id: number
@@ -22,31 +21,19 @@ const accountColumns = {
   createdAt: accounts.createdAt,
 }
 
-/** Active accounts by token hash, for as long as nothing is written (see db/change-epoch.ts). */
-const ACCOUNT_CACHE_SIZE = 1_000
-
-export function createAccountsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch) {
-  // Every authenticated request runs this: prepared once, and its answer kept until the database changes (an
-  // account disabled by a script is refused on the next request). Only accounts found are kept, so guessed tokens
-  // cannot fill the cache.
-  const byTokenHash = db
-    .select(accountColumns)
-    .from(accounts)
-    .leftJoin(units, eq(units.id, accounts.unitId))
-    .where(and(eq(accounts.tokenHash, sql.placeholder('hash')), isNull(accounts.disabledAt)))
-    .prepare()
-
-  const byTokenHashCache = createEpochCache<string, AccountRow>(sqlite, ACCOUNT_CACHE_SIZE)
+export function createAccountsRepo(db: Db, sqlite: Sqlite) {
+  // Every authenticated request runs this: one lookup in the token hash's unique index, prepared once and run as
+  // plain SQL (its row is the AccountRow as it is; an account disabled by a script is refused on the next request).
+  const byTokenHash = sqlite.prepare<{ hash: string }, AccountRow>(
+    `SELECT a.id, a.name, a.role, a.unit_id AS unitId, u.name AS unitName, a.created_at AS createdAt
+     FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.token_hash = @hash AND a.disabled_at IS NULL`,
+  )
 
   const byId = db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, sql.placeholder('id'))).prepare()
 
   return {
     findActiveByTokenHash(hash: string): AccountRow | undefined {
-      const epoch = changeEpoch()
-      const hit = byTokenHashCache.get(hash, epoch)
-      if (hit) return hit
-      const account = byTokenHash.get({ hash })
-      return account && byTokenHashCache.set(hash, epoch, account)
+      return byTokenHash.get({ hash })
     },
     findById(id: number): AccountRow | undefined {
       return byId.get({ id })

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../../plugins/auth.ts'
 import { errorResponses, IdParam, Instant, Nullable, Text } from '../../lib/schemas.ts'
-import { ROLES } from '../closeout/state-machine.ts'
+import { ROLES } from '../../domain/actors.ts'
 import type { AccountsService } from './accounts.service.ts'
 
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)))

@@ -1,6 +1,6 @@
 import { badRequest, notFound } from '../../errors.ts'
 import type { Clock } from '../../lib/time.ts'
-import type { Role } from '../closeout/state-machine.ts'
+import type { Role } from '../../domain/actors.ts'
 import type { AccountActor } from '../auth/permissions.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
 import type { AccountRow, AccountsRepo } from './accounts.repo.ts'

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
-import type { Role } from '../closeout/state-machine.ts'
+import type { Role } from '../../domain/actors.ts'
 import type { AccountRow } from './accounts.repo.ts'
 import type { AccountsService } from './accounts.service.ts'
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts'

@@ -1,6 +1,6 @@
 // Every permission rule of the service, in one place. Routes name a permission; the auth plugin checks the role;
 // services ask `itemScope` which items an account may see at all. Pure: no fastify, no drizzle.
-import type { Actor, Role } from '../closeout/state-machine.ts'
+import type { Actor, Role } from '../../domain/actors.ts'
 
 const ALL: readonly Role[] = ['admin', 'supervisor', 'leader', 'unit']
 const STAFF_READERS: readonly Role[] = ['admin', 'supervisor', 'leader']
@@ -50,6 +50,12 @@ export const PERMISSIONS = {
   'caseLeads:read': ALL,
   'caseLeads:record': ['supervisor'],
   'caseLeads:transition': ['supervisor'],
+  /** Everyone reads their own messages: a unit's, or (supervisors) the office's. */
+  'notifications:read': ALL,
+  'channels:read': ['admin'],
+  'channels:edit': ['admin'],
+  'deliveries:read': ['admin', 'supervisor'],
+  'deliveries:retry': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

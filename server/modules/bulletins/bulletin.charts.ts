@@ -6,7 +6,7 @@ import { BarChart, LineChart, PieChart } from 'echarts/charts'
 import { GraphicComponent, GridComponent, TitleComponent } from 'echarts/components'
 import { SVGRenderer } from 'echarts/renderers'
 import type { EChartsCoreOption } from 'echarts/core'
-import { STATUSES, STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
+import { STATUSES, STATUS_LABELS, type ItemStatus } from '../../domain/items.ts'
 import type { BulletinContent } from './bulletin.types.ts'
 
 echarts.use([PieChart, BarChart, LineChart, TitleComponent, GridComponent, GraphicComponent, SVGRenderer])

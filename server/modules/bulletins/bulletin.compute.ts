@@ -3,13 +3,14 @@
 // after the month's end. Nothing loops over events in JavaScript.
 import type { Sqlite } from '../../../db/client.ts'
 import { addMonths, endOfPeriod, firstDayOfPeriod, lastDayOfPeriod, localDate, localPeriod } from '../../lib/time.ts'
-import { STATUSES, type ItemStatus } from '../closeout/state-machine.ts'
+import { STATUSES, type ItemStatus } from '../../domain/items.ts'
+import { registerItemFacts, windowEndingWith } from '../items/facts.ts'
 import type { PlanRow } from '../plans/plans.repo.ts'
 import type { BulletinContent, BulletinItemRef, BulletinTotals } from './bulletin.types.ts'
 
 /**
  * The only events that change an item's content fields (items.edit and an approved extension, both through
- * itemsRepo.updateIfCurrent), recording `details.changes.<field>.from/to`.
+ * the items service's conditional update), recording `details.changes.<field>.from/to`.
  */
 const FIELD_CHANGING_ACTIONS = "('edit', 'extension_approved')"
 
@@ -106,15 +107,15 @@ export function createBulletinComputer(sqlite: Sqlite) {
         ORDER BY c.at, c.id LIMIT 1)
       WHERE item_id IN (SELECT c.item_id FROM temp.bulletin_changes c WHERE json_type(c.details, '$.changes.${key}') IS NOT NULL)`),
   )
-  // Overdue as of the last day of the month: the twin of overdueOn.
+  // Overdue and lagging as of the month's end, by the one definition of each (items/facts.ts): overdue on the
+  // month's last day; lagging over the month and the one before, counting only reports filed by its end.
+  registerItemFacts(sqlite)
   const markOverdue = sqlite.prepare(`UPDATE temp.bulletin_items
-    SET overdue_days = CAST(julianday(@lastDay) - julianday(deadline) AS INTEGER)
-    WHERE status IN ('assigned', 'in_progress') AND deadline_kind <> 'long_term' AND deadline IS NOT NULL AND deadline < @lastDay`)
-  // Lagging as of the month's end: the twin of isLagging, counting only reports filed by then.
-  const markLagging = sqlite.prepare(`UPDATE temp.bulletin_items SET lagging = 1
-    WHERE status IN ('assigned', 'in_progress') AND created_at < @periodStart
-    AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.item_id = bulletin_items.item_id
-      AND r.period IN (@previousPeriod, @period) AND r.created_at < @asOf)`)
+    SET overdue_days = item_days_overdue(status, deadline_kind, deadline, @lastDay)`)
+  const markLagging = sqlite.prepare(`UPDATE temp.bulletin_items SET lagging = item_lagging(status, created_at,
+      (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = bulletin_items.item_id
+        AND r.period IN (@previousPeriod, @period) AND r.created_at < @asOf),
+      @previousPeriod, @period, @laggingListedBefore)`)
   const markReported = sqlite.prepare(`UPDATE temp.bulletin_items SET reported = 1
     WHERE EXISTS (SELECT 1 FROM progress_reports r WHERE r.item_id = bulletin_items.item_id
       AND r.period = @period AND r.created_at < @asOf)`)
@@ -157,7 +158,8 @@ export function createBulletinComputer(sqlite: Sqlite) {
     collectChanges.run({ asOf: window.asOf })
     for (const statement of rollBackField) statement.run()
     markOverdue.run({ lastDay: window.lastDay })
-    markLagging.run({ periodStart: window.periodStart, previousPeriod: addMonths(window.period, -1), period: window.period, asOf: window.asOf })
+    const lagging = windowEndingWith(window.period, plan.timezone)
+    markLagging.run({ previousPeriod: lagging.periods[0], period: lagging.periods[1], laggingListedBefore: lagging.listedBeforeIso, asOf: window.asOf })
     markReported.run({ period: window.period, asOf: window.asOf })
     markRequested.run({ asOf: window.asOf })
   }

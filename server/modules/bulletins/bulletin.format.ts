@@ -1,7 +1,8 @@
 // What the bulletin's page and its workbook both say, formatted the same way: percents, dates in Beijing time, the
 // summary sentence. No markup here: the page is rendered in bulletin.page.tsx.
 import { localDate } from '../../lib/time.ts'
-import { STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
+import { chineseDate, chineseMonth } from '../../lib/chinese-date.ts'
+import { STATUS_LABELS, type ItemStatus } from '../../domain/items.ts'
 import type { BulletinContent } from './bulletin.types.ts'
 
 /** Rows of the overdue list printed on paper; the spreadsheet always has all of them. */
@@ -19,14 +20,12 @@ export function formatPercent(rate: number | null | undefined): string {
 
 /** 'YYYY-MM-DD' → '2019年2月28日'; anything else is shown as given. */
 export function longDate(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date
+  return chineseDate(date)
 }
 
 /** 'YYYY-MM' → '2019年2月'. */
 export function longPeriod(period: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(period)
-  return m ? `${m[1]}年${Number(m[2])}月` : period
+  return chineseMonth(period)
 }
 
 export function shortDate(date: string | null | undefined): string {

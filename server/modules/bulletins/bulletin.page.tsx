@@ -4,7 +4,7 @@
 // only the charts' SVG (whose text echarts escapes) is inserted as markup.
 import { Html, type PropsWithChildren } from '@kitajs/html'
 import { readFileSync } from 'node:fs'
-import { STATUSES } from '../closeout/state-machine.ts'
+import { STATUSES } from '../../domain/items.ts'
 import { REPLY_STATUS_LABELS } from '../supervision/lifecycle.ts'
 import { renderBulletinCharts } from './bulletin.charts.ts'
 import {

@@ -1,5 +1,5 @@
 // The monthly bulletin (月通报) as stored: every format (JSON, HTML, xlsx) renders from this one shape.
-import type { ItemStatus } from '../closeout/state-machine.ts'
+import type { ItemStatus } from '../../domain/items.ts'
 import type { ReplyStatus } from '../supervision/lifecycle.ts'
 
 export type CaseLeadStage = 'received' | 'under_investigation' | 'handled' | 'disclosed'

@@ -1,7 +1,8 @@
 // The bulletin as a spreadsheet for the people who re-sort and filter it: every list in full (the printed page
 // cuts the overdue list at 100 rows), numbers as numbers and rates as real percentages.
+import { chineseMonth } from '../../lib/chinese-date.ts'
 import ExcelJS from 'exceljs'
-import { STATUSES, STATUS_LABELS, type ItemStatus } from '../closeout/state-machine.ts'
+import { STATUSES, STATUS_LABELS, type ItemStatus } from '../../domain/items.ts'
 import { beijingDateTime, lastDayCovered } from './bulletin.html.ts'
 import { CASE_LEAD_STAGE_LABELS, type Bulletin, type BulletinItemRef, type CaseLeadStage } from './bulletin.types.ts'
 
@@ -134,8 +135,7 @@ function setWidths<Row>(sheet: ExcelJS.Worksheet, columns: Column<Row>[]): void 
 }
 
 function periodText(b: Bulletin): string {
-  const [year, month] = b.period.split('-')
-  return `${year}年${Number(month)}月`
+  return chineseMonth(b.period)
 }
 
 /** The bulletin's title, as on the page and the summary sheet. */

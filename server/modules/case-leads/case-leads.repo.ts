@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
 import { actorColumns } from '../events/audit-actor.ts'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { caseLeadEvents, caseLeads, plans, units, type CaseLeadOutcome } from '../../../db/schema/index.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import type { Actor } from '../../domain/actors.ts'
 import { CASE_LEAD_STAGES, type CaseLeadStage } from './state-machine.ts'
 
 export type CaseLeadRow = typeof caseLeads.$inferSelect

@@ -3,15 +3,15 @@
 // Import is all or nothing: the file is read and checked in full (every error collected, with its row and column),
 // and only a file without errors is written, in one transaction. Items are created and updated through the items
 // service, so each gets the same checks and the same audit events ('create', 'edit') as through the API.
-import { eq, inArray } from 'drizzle-orm'
+import { chineseMonth } from '../../lib/chinese-date.ts'
+import { inArray } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
-import { items as itemsTable, progressReports } from '../../../db/schema/index.ts'
+import { progressReports } from '../../../db/schema/index.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { localDate, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import type { AccountActor } from '../auth/permissions.ts'
-import { STATUS_LABELS } from '../closeout/state-machine.ts'
-import type { DeadlineKind } from '../closeout/deadlines.ts'
+import { STATUS_LABELS, type DeadlineKind } from '../../domain/items.ts'
 import { formatDeadlinePhrase, parseDeadlinePhrase } from '../import/deadline-phrase.ts'
 import { ItemCreateBody } from '../items/items.schemas.ts'
 import type { ItemContent, ItemListFilters, ItemView, ItemsService } from '../items/items.service.ts'
@@ -185,8 +185,7 @@ export function deadlineWording(item: { deadlineKind: DeadlineKind; deadline: st
 /** 最近进展 as printed: the report's month beside its text ('2026年11月：已完成…'). */
 function progressLine(report: { period: string; text: string } | undefined): string {
   if (!report) return ''
-  const [year, month] = report.period.split('-')
-  return `${year}年${Number(month)}月：${report.text}`
+  return `${chineseMonth(report.period)}：${report.text}`
 }
 
 export function importFailed(errors: readonly SheetError[]): AppError {
@@ -224,11 +223,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
 
   /** The items of a plan by code, read inside the import's transaction. */
   function itemsByCode(planId: number): Map<string, { id: number; version: number }> {
-    const rows = db
-      .select({ id: itemsTable.id, code: itemsTable.code, version: itemsTable.version })
-      .from(itemsTable)
-      .where(eq(itemsTable.planId, planId))
-      .all()
+    const rows = items.codesInPlan(planId)
     return new Map(rows.map((r) => [r.code, { id: r.id, version: r.version }]))
   }
 

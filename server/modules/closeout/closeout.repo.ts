@@ -1,6 +1,6 @@
-import { and, asc, count, eq, lte, sql } from 'drizzle-orm'
+import { and, asc, count, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
-import { calendarOverrides, evidence, items, objections } from '../../../db/schema/index.ts'
+import { calendarOverrides, evidence, objections } from '../../../db/schema/index.ts'
 
 export function createCloseoutRepo(db: Db) {
   const evidenceCount = db
@@ -34,15 +34,6 @@ export function createCloseoutRepo(db: Db) {
     },
     deleteCalendarOverride(date: string): boolean {
       return db.delete(calendarOverrides).where(eq(calendarOverrides.date, date)).run().changes === 1
-    },
-    /** Items whose notice has ended by `now`, oldest notice first. */
-    noticesEndedBy(now: string): { id: number; version: number }[] {
-      return db
-        .select({ id: items.id, version: items.version })
-        .from(items)
-        .where(and(eq(items.status, 'in_public_notice'), lte(items.noticeEndsAt, now)))
-        .orderBy(asc(items.noticeEndsAt), asc(items.id))
-        .all()
     },
   }
 }

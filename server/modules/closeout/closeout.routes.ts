@@ -14,7 +14,7 @@ const CalendarOverride = Type.Object({
   createdBy: Nullable(Type.Integer()),
 })
 
-export const closeoutRoutes: FastifyPluginAsyncTypebox<{ closeout: CloseoutService; items: ItemsService }> = async (app, { closeout }) => {
+export const closeoutRoutes: FastifyPluginAsyncTypebox<{ closeout: CloseoutService; items: ItemsService }> = async (app, { closeout, items }) => {
   app.post(
     '/items/:itemId/transitions',
     {
@@ -35,7 +35,7 @@ export const closeoutRoutes: FastifyPluginAsyncTypebox<{ closeout: CloseoutServi
       },
     },
     async (request, reply) => {
-      const view = closeout.transition(actorOf(request), request.params.itemId, request.body)
+      const view = items.transition(actorOf(request), request.params.itemId, request.body)
       void reply.header('etag', `"${view.version}"`)
       return view
     },

@@ -1,31 +1,10 @@
 // Overdue (逾期) is derived, never stored: it depends on today's date in the plan's time zone.
-import { daysBetween } from '../../lib/time.ts'
-import type { ItemStatus } from './state-machine.ts'
+import type { DeadlineKind } from '../../domain/items.ts'
 
-export type DeadlineKind = 'immediate' | 'date' | 'long_term'
+export { RECTIFYING_STATUSES, type DeadlineKind } from '../../domain/items.ts'
 
-/** Statuses in which the lead unit is still rectifying, so the deadline clock runs. */
-export const RECTIFYING_STATUSES: readonly ItemStatus[] = ['assigned', 'in_progress']
-
-export interface DeadlineFacts {
-  status: ItemStatus
-  deadlineKind: DeadlineKind
-  deadline: string | null
-}
-
-/**
- * Overdue when still being rectified and `today` (a date in the plan's zone) is after the deadline.
- * A closure request stops the clock while it is reviewed; a rejection after the deadline starts it again.
- * Long-term items, and items without a date, are never overdue.
- */
-export function overdueOn(item: DeadlineFacts, today: string): { overdue: boolean; daysOverdue: number } {
-  if (item.deadlineKind === 'long_term' || item.deadline === null || !RECTIFYING_STATUSES.includes(item.status)) {
-    return { overdue: false, daysOverdue: 0 }
-  }
-  // Dates as YYYY-MM-DD compare as strings: only a past deadline needs the days counted.
-  if (item.deadline >= today) return { overdue: false, daysOverdue: 0 }
-  return { overdue: true, daysOverdue: daysBetween(item.deadline, today) }
-}
+// Overdue is defined once, with the other derived facts, in items/facts.ts; re-exported for old imports.
+export { overdueOn, type DeadlineFacts } from '../items/facts.ts'
 
 /**
  * A deadline is consistent with its kind: a date needs one; immediate and long term may name one

@@ -1,32 +1,12 @@
 // The close-out (销号) state machine: plain data and pure functions, no fastify, no drizzle.
 // The API and the scheduled jobs both decide every status change here.
 
-export const STATUSES = ['assigned', 'in_progress', 'closure_requested', 'in_public_notice', 'closed'] as const
-export type ItemStatus = (typeof STATUSES)[number]
+import { ACTIONS, type ItemAction, type ItemStatus } from '../../domain/items.ts'
+import type { Actor } from '../../domain/actors.ts'
 
-export const ACTIONS = ['start', 'request_closure', 'reject', 'accept', 'uphold_objection', 'close', 'reopen'] as const
-export type ItemAction = (typeof ACTIONS)[number]
-
-export const ROLES = ['admin', 'supervisor', 'leader', 'unit'] as const
-export type Role = (typeof ROLES)[number]
-
-export const STATUS_LABELS: Record<ItemStatus, string> = {
-  assigned: '已交办',
-  in_progress: '整改中',
-  closure_requested: '申请销号',
-  in_public_notice: '公示中',
-  closed: '已销号',
-}
-
-export const ACTION_LABELS: Record<ItemAction, string> = {
-  start: '开始整改',
-  request_closure: '申请销号',
-  reject: '退回整改',
-  accept: '验收通过',
-  uphold_objection: '异议成立',
-  close: '销号',
-  reopen: '重新整改',
-}
+// The vocabulary lives in server/domain/; re-exported here for modules that still import it from the machine.
+export { ACTIONS, STATUSES, STATUS_LABELS, ACTION_LABELS, type ItemAction, type ItemStatus } from '../../domain/items.ts'
+export { ROLES, SYSTEM_ACTOR, type Actor, type Role } from '../../domain/actors.ts'
 
 /** Who may take an action: the item's lead unit (a `unit` account of that unit), a supervisor, or the system. */
 type Taker = 'lead_unit' | 'supervisor' | 'system'
@@ -49,14 +29,6 @@ export const TRANSITIONS: Readonly<Record<ItemAction, TransitionRule>> = {
   close: { from: 'in_public_notice', to: 'closed', takers: ['system', 'supervisor'], commentRequired: false },
   reopen: { from: 'closed', to: 'in_progress', takers: ['supervisor'], commentRequired: true },
 }
-
-export type Actor =
-  | { kind: 'account'; accountId: number; name: string; role: Role; unitId: number | null }
-  | { kind: 'system'; name: string }
-  /** Anyone, without an account: may file an objection during a notice and take no action. */
-  | { kind: 'public'; name: string }
-
-export const SYSTEM_ACTOR: Actor = { kind: 'system', name: 'system' }
 
 /** What the machine needs to know about an item to decide. */
 export interface ItemFacts {

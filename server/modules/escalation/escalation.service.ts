@@ -1,9 +1,9 @@
 import type { Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
-import { RECTIFYING_STATUSES } from '../closeout/deadlines.ts'
-import { SYSTEM_ACTOR, type Actor } from '../closeout/state-machine.ts'
+import { RECTIFYING_STATUSES } from '../../domain/items.ts'
+import { SYSTEM_ACTOR, type Actor } from '../../domain/actors.ts'
 import type { EventsRepo } from '../events/events.repo.ts'
-import type { ItemsRepo } from '../items/items.repo.ts'
+import type { ItemsService } from '../items/items.service.ts'
 import { DEFAULT_REPLY_DUE_DAYS, supervisionNumber } from '../supervision/lifecycle.ts'
 import type { SupervisionService } from '../supervision/supervision.service.ts'
 import type { EscalationRepo } from './escalation.repo.ts'
@@ -21,14 +21,14 @@ export interface EscalationRun {
 
 interface Deps {
   repo: EscalationRepo
-  itemsRepo: ItemsRepo
+  items: Pick<ItemsService, 'record' | 'rectifyingItemIds'>
   supervision: SupervisionService
   eventsRepo: EventsRepo
   clock: Clock
   transact: Transact
 }
 
-export function createEscalationService({ repo, itemsRepo, supervision, eventsRepo, clock, transact }: Deps) {
+export function createEscalationService({ repo, items, supervision, eventsRepo, clock, transact }: Deps) {
   return {
     /**
      * Sweeps every open item of every plan: urges when overdue, opens joint supervision when a rule fires.
@@ -39,10 +39,10 @@ export function createEscalationService({ repo, itemsRepo, supervision, eventsRe
     sweep(now: Date = clock.now(), actor: Actor = SYSTEM_ACTOR): EscalationRun {
       const at = now.toISOString()
       const run: EscalationRun = { ranAt: at, checked: 0, urged: [], escalated: [], skipped: [] }
-      for (const itemId of repo.openItemIds()) {
+      for (const itemId of items.rectifyingItemIds()) {
         // What the item's transaction did; added to the run only once it has committed.
         const outcome = transact((): Pick<EscalationRun, 'urged' | 'escalated' | 'skipped'> | null => {
-          const record = itemsRepo.findRecord(itemId)
+          const record = items.record(itemId)
           // Moved on (closure requested, say) since the list was read.
           if (!record || !RECTIFYING_STATUSES.includes(record.status)) return null
           const facts = supervision.ruleFacts(record, now)

@@ -1,9 +1,11 @@
 // The escalation rules (催办 → 联合督办), as a pure function of an item, its history and now: no fastify, no drizzle.
 // The sweep reads the facts inside its transaction, asks `decideEscalation`, and writes what it says.
+import { chineseDate, chineseMonth } from '../../lib/chinese-date.ts'
 import { localDate } from '../../lib/time.ts'
-import { overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
-import { isLagging, laggingWindow } from '../closeout/lagging.ts'
-import type { ItemStatus } from '../closeout/state-machine.ts'
+
+export { chineseDate } from '../../lib/chinese-date.ts'
+import type { DeadlineKind, ItemStatus } from '../../domain/items.ts'
+import { isLagging, laggingWindow, overdueOn } from '../items/facts.ts'
 
 export const DEFAULT_JOINT_SUPERVISION_AFTER_DAYS = 15
 
@@ -119,16 +121,6 @@ export function ruleLabel(rule: 'overdue' | 'lagging' | 'manual'): string {
   if (rule === 'overdue') return '逾期未完成，自动列入联合督办'
   if (rule === 'lagging') return '进展缓慢（连续两个月未报送进展），自动列入联合督办'
   return '督查人员提请联合督办'
-}
-
-export function chineseDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return `${y}年${m}月${d}日`
-}
-
-function chineseMonth(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number]
-  return `${y}年${m}月`
 }
 
 export function urgeText(deadline: string, daysOverdue: number): string {

@@ -2,7 +2,7 @@
 // the row, not only referenced, so the record reads the same after an account changes.
 import { Type } from 'typebox'
 import { Nullable } from '../../lib/schemas.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import type { Actor } from '../../domain/actors.ts'
 
 /** The actor columns of an audit row. */
 export function actorColumns(actor: Actor) {

@@ -3,7 +3,7 @@ import { eventHash, GENESIS_HASH } from './audit-chain.ts'
 import { actorColumns } from './audit-actor.ts'
 import type { Db } from '../../../db/client.ts'
 import { itemEvents, units } from '../../../db/schema/index.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import type { Actor } from '../../domain/actors.ts'
 
 export type ItemEventRow = Omit<typeof itemEvents.$inferSelect, 'prevHash' | 'hash'> & { actorUnitName: string | null }
 
@@ -18,7 +18,10 @@ export interface NewItemEvent {
   details?: Record<string, unknown> | null
 }
 
-export function createEventsRepo(db: Db) {
+/** Told of every appended event, inside the transaction that appends it (the notifications module listens). */
+export type OnItemEvent = (event: NewItemEvent & { id: number }) => void
+
+export function createEventsRepo(db: Db, onAppended?: OnItemEvent) {
   const forItem = db
     .select({
       id: itemEvents.id,
@@ -84,7 +87,9 @@ export function createEventsRepo(db: Db) {
       const prevHash = lastHash.get()?.hash ?? GENESIS_HASH
       // The stored text is the hashed text, so the verifier reads back exactly what was hashed.
       const hash = eventHash(prevHash, { ...fields, details: detailsText })
-      return insert.get({ ...fields, detailsText, prevHash, hash })!.id
+      const id = insert.get({ ...fields, detailsText, prevHash, hash })!.id
+      onAppended?.({ ...event, id })
+      return id
     },
     listForItem(itemId: number): ItemEventRow[] {
       return forItem.all({ itemId })

@@ -5,9 +5,8 @@ import { conflict, forbidden, notFound, unprocessable } from '../../errors.ts'
 import { localDate, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { isLeadUnit, type AccountActor } from '../auth/permissions.ts'
-import { RECTIFYING_STATUSES } from '../closeout/deadlines.ts'
+import { RECTIFYING_STATUSES } from '../../domain/items.ts'
 import type { EventsRepo } from '../events/events.repo.ts'
-import type { ItemsRepo } from '../items/items.repo.ts'
 import type { ItemsService } from '../items/items.service.ts'
 
 export type ExtensionRow = typeof extensions.$inferSelect
@@ -15,13 +14,12 @@ export type ExtensionRow = typeof extensions.$inferSelect
 interface Deps {
   db: Db
   items: ItemsService
-  itemsRepo: ItemsRepo
   eventsRepo: EventsRepo
   clock: Clock
   transact: Transact
 }
 
-export function createExtensionsService({ db, items, itemsRepo, eventsRepo, clock, transact }: Deps) {
+export function createExtensionsService({ db, items, eventsRepo, clock, transact }: Deps) {
   const byId = (id: number) => db.select().from(extensions).where(eq(extensions.id, id)).get()
 
   return {
@@ -100,8 +98,7 @@ export function createExtensionsService({ db, items, itemsRepo, eventsRepo, cloc
           .run()
         if (decided.changes !== 1) throw conflict('EXTENSION_ALREADY_DECIDED', `Extension ${extensionId} was decided meanwhile`)
         if (input.decision === 'approve') {
-          const current = itemsRepo.findRecord(record.id)!
-          itemsRepo.updateIfCurrent(record.id, current.version, { deadline: extension.newDeadline, updatedAt: at })
+          items.moveDeadline(record.id, extension.newDeadline, at)
         }
         eventsRepo.append({
           itemId: record.id,

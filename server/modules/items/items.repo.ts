@@ -1,14 +1,13 @@
-import { and, asc, eq, fillPlaceholders, gt, inArray, isNotNull, lt, ne, not, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
-import { createEpochCache, type ChangeEpoch } from '../../../db/change-epoch.ts'
-import { evidence, itemResponsibleUnits, items, plans, progressReports, units } from '../../../db/schema/index.ts'
-import type { ItemStatus } from '../closeout/state-machine.ts'
-import type { DeadlineKind } from '../closeout/deadlines.ts'
+import { itemResponsibleUnits, items } from '../../../db/schema/index.ts'
+import { RECTIFYING_STATUSES, type DeadlineKind, type ItemStatus } from '../../domain/items.ts'
+import { registerItemFacts } from './facts.ts'
 
 export type ItemRow = typeof items.$inferSelect
 
-/** An item row with what a list entry shows: its lead unit's name, its plan's zone, its recent report months. */
-export type ItemSummaryRecord = ItemRow & {
+/** What a list entry shows of an item: its row but the long target and measures, its lead unit's name, its plan's zone, its recent report months. */
+export type ItemSummaryRecord = Omit<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
   leadUnitName: string
   timezone: string
   /** The months (YYYY-MM) from `reportsSince` on in which any unit reported on the item. */
@@ -16,126 +15,55 @@ export type ItemSummaryRecord = ItemRow & {
 }
 
 /** An item with everything its view needs, read in one statement. */
-export type ItemRecord = ItemSummaryRecord & {
-  /** In unit id order. */
-  responsibleUnits: { id: number; name: string }[]
-  evidenceCount: number
-  /** A file of this item also stands on another item (possible 纸面销号). */
-  evidenceReused: boolean
-}
-
-/** The item's long texts: the bulk of its row, and changed only by an edit. */
-type ItemTexts = Pick<ItemRow, 'code' | 'category' | 'problem' | 'target' | 'measures' | 'deadlineText' | 'note'>
-
-const textColumns = {
-  id: items.id,
-  version: items.version,
-  updatedAt: items.updatedAt,
-  code: items.code,
-  category: items.category,
-  problem: items.problem,
-  target: items.target,
-  measures: items.measures,
-  deadlineText: items.deadlineText,
-  note: items.note,
-}
-
-/**
- * Records recently read, each valid for the database epoch it was read at (see db/change-epoch.ts): while nothing
- * is written, reading an item or a page of a list costs no item row at all. Decoding a row's ~1 KB of Chinese text
- * is most of what reading an item costs, so after a write a record's texts are still taken from its stale entry
- * when its (version, updatedAt) shows that they have not changed: every change to an item row bumps both
- * (`updateIfCurrent` is the only writer), whichever process wrote. With the views made of it and their JSON
- * (items.service.ts, lib/json-bytes.ts) a record holds about 9 KB: 5,000 are at most some 45 MB, and cover the
- * items a unit works with many times over (a district plan has tens to hundreds).
- */
-const RECORD_CACHE_ITEMS = 5_000
-
-/** Pages of lists (their ids and the count of all that match), per query: a few hundred bytes each. */
-const PAGE_CACHE_QUERIES = 2_000
-
-/** A cached record and the first month of progress reports it carries (`ItemListQuery.reportsSince`). */
-interface CachedRecord {
-  reportsSince: string
-  record: ItemRecord
-}
+export type ItemRecord = ItemSummaryRecord &
+  Pick<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
+    /** In unit id order. */
+    responsibleUnits: { id: number; name: string }[]
+    evidenceCount: number
+    /** A file of this item also stands on another item (possible 纸面销号). */
+    evidenceReused: boolean
+  }
 
 /** For reads that do not need report months: no month is this late. */
 const NO_REPORTS = '9999-12'
 
-const summaryColumns = {
-  id: items.id,
-  planId: items.planId,
-  leadUnitId: items.leadUnitId,
-  leadUnitName: units.name,
-  deadlineKind: items.deadlineKind,
-  deadline: items.deadline,
-  status: items.status,
-  version: items.version,
-  noticeEndsAt: items.noticeEndsAt,
-  noticeCalendarFallback: items.noticeCalendarFallback,
-  closedAt: items.closedAt,
-  rebound: items.rebound,
-  createdAt: items.createdAt,
-  updatedAt: items.updatedAt,
-  timezone: plans.timezone,
-  // May repeat a month (one report per unit): the reader makes a set of them.
-  reportedPeriods: sql<string | null>`(select group_concat(pr.period) from ${progressReports} pr
-    where pr.item_id = ${items.id} and pr.period >= ${sql.placeholder('reportsSince')})`,
-}
+// The columns of a list entry, and of a whole item. The related rows (report months; responsible units and
+// evidence for a whole item) are correlated subqueries of the same statement, evaluated only for the rows it
+// returns: an item or a page is one statement, however many facts its views show.
+const SUMMARY_COLUMNS = `i.id, i.plan_id AS planId, i.code, i.category, i.problem, i.lead_unit_id AS leadUnitId,
+  u.name AS leadUnitName, i.deadline_kind AS deadlineKind, i.deadline, i.status, i.version, i.closed_at AS closedAt,
+  i.rebound, i.created_at AS createdAt, i.updated_at AS updatedAt, p.timezone,
+  (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince) AS reportedPeriods`
+// json_array rather than json_object, and no sort in SQL: both cost more than sorting two or three units here.
+const FULL_COLUMNS = `${SUMMARY_COLUMNS}, i.target, i.measures, i.deadline_text AS deadlineText, i.note,
+  i.notice_ends_at AS noticeEndsAt,
+  i.notice_calendar_fallback AS noticeCalendarFallback,
+  (SELECT json_group_array(json_array(ru.id, ru.name)) FROM item_responsible_units x JOIN units ru ON ru.id = x.unit_id
+    WHERE x.item_id = i.id) AS responsibleJson,
+  (SELECT count(*) FROM evidence ev WHERE ev.item_id = i.id) AS evidenceCount,
+  EXISTS (SELECT 1 FROM evidence ev JOIN evidence other ON other.sha256 = ev.sha256 AND other.item_id <> ev.item_id
+    WHERE ev.item_id = i.id) AS evidenceReused`
+const FROM = 'FROM items i JOIN plans p ON p.id = i.plan_id JOIN units u ON u.id = i.lead_unit_id'
 
-const recordColumns = {
-  ...summaryColumns,
-  // The derived facts as correlated subqueries, so that a read is one statement however many facts a view shows.
-  // json_array rather than json_object, and no sort in SQL: both cost more than sorting two or three units here.
-  responsibleJson: sql<string>`(select json_group_array(json_array(ru.id, ru.name))
-    from ${itemResponsibleUnits} r join ${units} ru on ru.id = r.unit_id where r.item_id = ${items.id})`,
-  evidenceCount: sql<number>`(select count(*) from ${evidence} ev where ev.item_id = ${items.id})`,
-  evidenceReused: sql<number>`exists (select 1 from ${evidence} ev join ${evidence} other
-    on other.sha256 = ev.sha256 and other.item_id <> ev.item_id where ev.item_id = ${items.id})`,
-}
+type SummaryRow = Omit<ItemSummaryRecord, 'rebound' | 'reportedPeriods'> & { rebound: number; reportedPeriods: string | null }
+type FullRow = SummaryRow &
+  Pick<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt'> & { noticeCalendarFallback: number; responsibleJson: string; evidenceCount: number; evidenceReused: number }
 
-type SummaryRow = Omit<ItemRow, keyof ItemTexts> & { leadUnitName: string; timezone: string; reportedPeriods: string | null }
-type RecordRow = SummaryRow & { responsibleJson: string; evidenceCount: number; evidenceReused: number }
-
-function toRecord(row: RecordRow, texts: ItemTexts): ItemRecord {
-  const record = toSummaryRecord(row, texts) as ItemRecord
-  const responsible = (JSON.parse(row.responsibleJson) as [number, string][]).sort((a, b) => a[0] - b[0])
-  record.responsibleUnits = responsible.map(([id, name]) => ({ id, name }))
-  record.evidenceCount = row.evidenceCount
-  record.evidenceReused = row.evidenceReused === 1
+function toSummaryRecord(row: SummaryRow): ItemSummaryRecord {
+  const record = row as unknown as ItemSummaryRecord
+  record.rebound = row.rebound === 1
+  record.reportedPeriods = row.reportedPeriods === null ? [] : row.reportedPeriods.split(',')
   return record
 }
 
-function toSummaryRecord(row: SummaryRow, texts: ItemTexts): ItemSummaryRecord {
-  return {
-    id: row.id,
-    planId: row.planId,
-    code: texts.code,
-    category: texts.category,
-    problem: texts.problem,
-    target: texts.target,
-    measures: texts.measures,
-    deadlineText: texts.deadlineText,
-    note: texts.note,
-    leadUnitId: row.leadUnitId,
-    leadUnitName: row.leadUnitName,
-    deadlineKind: row.deadlineKind,
-    deadline: row.deadline,
-    status: row.status,
-    version: row.version,
-    noticeEndsAt: row.noticeEndsAt,
-    noticeCalendarFallback: row.noticeCalendarFallback,
-    closedAt: row.closedAt,
-    rebound: row.rebound,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    timezone: row.timezone,
-    reportedPeriods: row.reportedPeriods === null ? [] : row.reportedPeriods.split(','),
-  }
+function toRecord(row: FullRow): ItemRecord {
+  const responsible = (JSON.parse(row.responsibleJson) as [number, string][]).sort((a, b) => a[0] - b[0])
+  const record = toSummaryRecord(row) as ItemRecord
+  record.noticeCalendarFallback = row.noticeCalendarFallback === 1
+  record.evidenceReused = row.evidenceReused === 1
+  record.responsibleUnits = responsible.map(([id, name]) => ({ id, name }))
+  return record
 }
-
-const ph = (name: string) => sql.placeholder(name)
 
 export interface ItemListQuery {
   planId?: number | undefined
@@ -147,247 +75,110 @@ export interface ItemListQuery {
   q?: string | undefined
   /** Only items after this id (the cursor). */
   afterId?: number | undefined
-  /** Restricts to overdue (true) or not overdue (false) items, given today's date in each time zone. */
-  overdue?: { value: boolean; todayByPlan: { planIds: number[]; today: string }[] } | undefined
-  /** Restricts to lagging (true) or not lagging (false) items, given the two months that count in each zone. */
-  lagging?: { value: boolean; windows: { planIds: number[]; periods: [string, string]; listedBefore: string }[] } | undefined
+  /** Only overdue (true) or only not overdue (false) items at `now`, each in its plan's zone. */
+  overdue?: boolean | undefined
+  /** Only lagging (true) or only not lagging (false) items at `now`, each in its plan's zone. */
+  lagging?: boolean | undefined
+  /** The instant the overdue and lagging filters are decided at (ISO). */
+  now: string
+  /** At most this many items. */
   limit: number
-  /** The first month whose progress reports the records carry (see `ItemRecord.reportedPeriods`). */
+  /** The first month whose progress reports the records carry (see `ItemSummaryRecord.reportedPeriods`). */
   reportsSince: string
+  /** Whole items (`ItemRecord`) rather than list entries. */
+  full: boolean
 }
 
 /** Items the unit leads or shares. A union of two index lookups: an OR with EXISTS would scan every item. */
-function sharesItem(unitId: SQL.Aliased | SQL | ReturnType<typeof ph>): SQL {
-  return sql`${items.id} in (select ${items.id} from ${items} where ${items.leadUnitId} = ${unitId}
-    union select ${itemResponsibleUnits.itemId} from ${itemResponsibleUnits} where ${itemResponsibleUnits.unitId} = ${unitId})`
-}
+const sharesItem = (param: string) =>
+  `i.id IN (SELECT id FROM items WHERE lead_unit_id = @${param} UNION SELECT item_id FROM item_responsible_units WHERE unit_id = @${param})`
 
-/** The same test row by row, for when another condition has already narrowed the items to a few through an index. */
-function sharesThisItem(unitId: ReturnType<typeof ph>): SQL {
-  return sql`(${items.leadUnitId} = ${unitId} or exists (select 1 from ${itemResponsibleUnits} r
-    where r.item_id = ${items.id} and r.unit_id = ${unitId}))`
-}
-
-const inJsonList = (column: SQL | typeof items.planId, list: ReturnType<typeof ph>) => sql`${column} in (select value from json_each(${list}))`
+const planZone = '(SELECT timezone FROM plans WHERE id = i.plan_id)'
 
 /**
  * The filters of a list query, as a shape (which filters, in what form) and the values to bind. Queries of one
- * shape share one prepared statement, so a list costs no SQL building or compiling after the first of its kind;
- * the number of shapes is bounded by the filter combinations.
+ * shape share prepared statements, so a list costs no SQL building or compiling after the first of its kind; the
+ * number of shapes is bounded by the filter combinations. Overdue and lagging ask the facts' SQL functions
+ * (items/facts.ts), the one definition the views use too.
  */
-function listFilter(query: Omit<ItemListQuery, 'limit' | 'afterId' | 'reportsSince'>, scopeUnitId: number | null) {
+function listFilter(query: ItemListQuery, scopeUnitId: number | null): { shape: string; where: string; params: Record<string, unknown> } {
   const shape: string[] = []
-  const params: Record<string, unknown> = {}
-  const builders: (() => SQL)[] = []
-  const add = (key: string, values: Record<string, unknown>, build: () => SQL) => {
+  const where: string[] = []
+  const params: Record<string, unknown> = { reportsSince: query.reportsSince, now: query.now }
+  const add = (key: string, condition: string, values: Record<string, unknown> = {}) => {
     shape.push(key)
+    where.push(condition)
     Object.assign(params, values)
-    builders.push(build)
   }
   // A unit's own led items are all in its scope: no test needed (the list a lead unit works from).
   if (scopeUnitId !== null && query.leadUnitId !== scopeUnitId) {
     // With a lead-unit filter the index already narrows to that unit's items: test each for the scope.
-    if (query.leadUnitId !== undefined) add('scopeRow', { scopeUnitId }, () => sharesThisItem(ph('scopeUnitId')))
-    else add('scope', { scopeUnitId }, () => sharesItem(ph('scopeUnitId')))
+    if (query.leadUnitId !== undefined) {
+      add(
+        'scopeRow',
+        '(i.lead_unit_id = @scopeUnitId OR EXISTS (SELECT 1 FROM item_responsible_units r WHERE r.item_id = i.id AND r.unit_id = @scopeUnitId))',
+        { scopeUnitId },
+      )
+    } else add('scope', sharesItem('scopeUnitId'), { scopeUnitId })
   }
-  if (query.planId !== undefined) add('plan', { planId: query.planId }, () => eq(items.planId, ph('planId')))
-  if (query.status !== undefined) add('status', { status: query.status }, () => eq(items.status, ph('status')))
-  if (query.leadUnitId !== undefined) add('lead', { leadUnitId: query.leadUnitId }, () => eq(items.leadUnitId, ph('leadUnitId')))
-  if (query.unitId !== undefined) add('unit', { unitId: query.unitId }, () => sharesItem(ph('unitId')))
-  if (query.category !== undefined) add('category', { category: query.category }, () => eq(items.category, ph('category')))
+  if (query.planId !== undefined) add('plan', 'i.plan_id = @planId', { planId: query.planId })
+  if (query.status !== undefined) add('status', 'i.status = @status', { status: query.status })
+  if (query.leadUnitId !== undefined) add('lead', 'i.lead_unit_id = @leadUnitId', { leadUnitId: query.leadUnitId })
+  if (query.unitId !== undefined) add('unit', sharesItem('unitId'), { unitId: query.unitId })
+  if (query.category !== undefined) add('category', 'i.category = @category', { category: query.category })
   if (query.q !== undefined && query.q !== '') {
     // instr() is a plain substring test: it finds two-character Chinese terms that tokenising indexes miss.
-    add('q', { q: query.q }, () =>
-      or(
-        sql`instr(${items.code}, ${ph('q')}) > 0`,
-        sql`instr(${items.problem}, ${ph('q')}) > 0`,
-        sql`instr(${items.target}, ${ph('q')}) > 0`,
-        sql`instr(${items.measures}, ${ph('q')}) > 0`,
-      )!,
-    )
+    add('q', '(instr(i.code, @q) > 0 OR instr(i.problem, @q) > 0 OR instr(i.target, @q) > 0 OR instr(i.measures, @q) > 0)', { q: query.q })
   }
   if (query.overdue !== undefined) {
-    // The SQL twin of `overdueOn`: rectifying, has a date, and the date is before today in the plan's zone.
-    const { value, todayByPlan } = query.overdue
-    const values: Record<string, unknown> = {}
-    todayByPlan.forEach((z, i) => Object.assign(values, { [`overduePlans${i}`]: JSON.stringify(z.planIds), [`overdueToday${i}`]: z.today }))
-    add(`overdue:${value}:${todayByPlan.length}`, values, () => {
-      const byZone = todayByPlan.map((_, i) => and(inJsonList(items.planId, ph(`overduePlans${i}`)), lt(items.deadline, ph(`overdueToday${i}`))))
-      const cond = and(
-        inArray(items.status, ['assigned', 'in_progress']),
-        ne(items.deadlineKind, 'long_term'),
-        isNotNull(items.deadline),
-        byZone.length > 0 ? or(...byZone) : sql`0`,
-      )!
-      return value ? cond : not(cond)
-    })
+    const days = `item_days_overdue(i.status, i.deadline_kind, i.deadline, local_date(@now, ${planZone}))`
+    add(`overdue:${query.overdue}`, query.overdue ? `${days} > 0` : `${days} = 0`)
   }
   if (query.lagging !== undefined) {
-    // The SQL twin of `isLagging`.
-    const { value, windows } = query.lagging
-    const values: Record<string, unknown> = {}
-    windows.forEach((w, i) =>
-      Object.assign(values, {
-        [`laggingPlans${i}`]: JSON.stringify(w.planIds),
-        [`laggingPeriods${i}`]: JSON.stringify(w.periods),
-        [`laggingListedBefore${i}`]: w.listedBefore,
-      }),
-    )
-    add(`lagging:${value}:${windows.length}`, values, () => {
-      const byZone = windows.map((_, i) =>
-        and(
-          inJsonList(items.planId, ph(`laggingPlans${i}`)),
-          lt(items.createdAt, ph(`laggingListedBefore${i}`)),
-          sql`not exists (select 1 from ${progressReports} where ${progressReports.itemId} = ${items.id}
-            and ${inJsonList(progressReports.period as never, ph(`laggingPeriods${i}`))})`,
-        ),
-      )
-      const cond = and(inArray(items.status, ['assigned', 'in_progress']), byZone.length > 0 ? or(...byZone) : sql`0`)!
-      return value ? cond : not(cond)
-    })
+    const lagging = `item_lagging_at(i.status, i.created_at,
+      (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince), @now, ${planZone})`
+    add(`lagging:${query.lagging}`, `${lagging} = ${query.lagging ? 1 : 0}`)
   }
-  return { shape: shape.join(','), params, build: () => builders.map((b) => b()) }
+  return { shape: shape.join(','), where: where.length > 0 ? where.join(' AND ') : '1', params }
 }
 
-export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch) {
-  /** One item by id with these columns, typed by the caller (drizzle's inference does not survive the generic). */
-  const selectById = <Row>(columns: typeof recordColumns) =>
-    db
-      .select(columns)
-      .from(items)
-      .innerJoin(plans, eq(plans.id, items.planId))
-      .innerJoin(units, eq(units.id, items.leadUnitId))
-      .where(eq(items.id, ph('id')))
-      .prepare() as unknown as { get(params: { id: number; reportsSince: string }): Row | undefined }
-  const byId = selectById<RecordRow>(recordColumns)
-  const byIdWithTexts = selectById<RecordRow & ItemTexts>({ ...recordColumns, ...textColumns })
-  const byIds = db
-    .select(recordColumns)
-    .from(items)
-    .innerJoin(plans, eq(plans.id, items.planId))
-    .innerJoin(units, eq(units.id, items.leadUnitId))
-    .where(inJsonList(items.id as never, ph('ids')))
-    .prepare() as unknown as { all(params: { ids: string; reportsSince: string }): RecordRow[] }
-  const textsOf = db
-    .select(textColumns)
-    .from(items)
-    .where(inJsonList(items.id as never, ph('ids')))
-    .prepare()
-  const cache = createEpochCache<number, CachedRecord>(sqlite, RECORD_CACHE_ITEMS)
-  const pages = createEpochCache<string, { ids: number[]; total: number }>(sqlite, PAGE_CACHE_QUERIES)
+interface ListStatements {
+  /** The page's ids, from the items table and its indexes. */
+  ids: { all(params: Record<string, unknown>): number[] }
+  /** The rows of those ids that still match (a commit between the two statements never shows a row that no longer does). */
+  rows: { all(params: Record<string, unknown>): (SummaryRow | FullRow)[] }
+  count: { get(params: Record<string, unknown>): number | undefined }
+}
 
-  function cached(id: number, epoch: number, reportsSince: string): ItemRecord | undefined {
-    const entry = cache.get(id, epoch)
-    return entry?.reportsSince === reportsSince ? entry.record : undefined
-  }
+export function createItemsRepo(db: Db, sqlite: Sqlite) {
+  registerItemFacts(sqlite)
+  const ph = (name: string) => sql.placeholder(name)
+  const byId = sqlite.prepare<{ id: number; reportsSince: string }, FullRow>(`SELECT ${FULL_COLUMNS} ${FROM} WHERE i.id = @id`)
+  const responsibleOf = sqlite.prepare<{ itemId: number }, { id: number; name: string }>(
+    'SELECT u.id, u.name FROM item_responsible_units r JOIN units u ON u.id = r.unit_id WHERE r.item_id = @itemId ORDER BY u.id',
+  )
+  const reportedOfMany = sqlite.prepare<{ ids: string; periods: string }, { itemId: number; period: string }>(
+    `SELECT DISTINCT item_id AS itemId, period FROM progress_reports
+     WHERE item_id IN (SELECT value FROM json_each(@ids)) AND period IN (SELECT value FROM json_each(@periods))`,
+  )
 
-  /**
-   * The records of these items in their order (missing ones left out), read at `epoch`: from the cache, else from
-   * one statement, their texts from a stale entry when unchanged or from one more statement; null when another
-   * process changed one of the items between the two statements.
-   */
-  function recordsOf(ids: readonly number[], reportsSince: string, epoch: number): ItemRecord[] | null {
-    const found = new Map<number, ItemRecord>()
-    const missing: number[] = []
-    for (const id of ids) {
-      const record = cached(id, epoch, reportsSince)
-      if (record) found.set(id, record)
-      else missing.push(id)
-    }
-    if (missing.length > 0) {
-      const rows = byIds.all({ ids: JSON.stringify(missing), reportsSince })
-      const needTexts: RecordRow[] = []
-      for (const row of rows) {
-        const known = cache.stale(row.id)?.record
-        if (known && known.version === row.version && known.updatedAt === row.updatedAt) {
-          found.set(row.id, cache.set(row.id, epoch, { reportsSince, record: toRecord(row, known) }).record)
-        } else needTexts.push(row)
+  const listStatements = new Map<string, ListStatements>()
+  /** The statements of one shape of list, prepared on its first use. */
+  function statementsFor(shape: string, where: string, afterCursor: boolean, full: boolean): ListStatements {
+    const key = `${shape}|${afterCursor}|${full}`
+    let statements = listStatements.get(key)
+    if (!statements) {
+      const page = afterCursor ? `${where} AND i.id > @afterId` : where
+      statements = {
+        ids: sqlite.prepare<Record<string, unknown>, number>(`select "id" from "items" i WHERE ${page} ORDER BY i.id LIMIT @limit`).pluck(),
+        rows: sqlite.prepare<Record<string, unknown>, SummaryRow | FullRow>(
+          `SELECT ${full ? FULL_COLUMNS : SUMMARY_COLUMNS} ${FROM} WHERE i.id IN (SELECT value FROM json_each(@ids)) AND ${where} ORDER BY i.id`,
+        ),
+        count: sqlite.prepare<Record<string, unknown>, number>(`SELECT count(*) FROM items i WHERE ${where}`).pluck(),
       }
-      if (needTexts.length > 0) {
-        const texts = new Map(textsOf.all({ ids: JSON.stringify(needTexts.map((row) => row.id)) }).map((t) => [t.id, t]))
-        for (const row of needTexts) {
-          const t = texts.get(row.id)
-          if (!t || t.version !== row.version || t.updatedAt !== row.updatedAt) return null
-          found.set(row.id, cache.set(row.id, epoch, { reportsSince, record: toRecord(row, t) }).record)
-        }
-      }
+      listStatements.set(key, statements)
     }
-    return ids.flatMap((id) => found.get(id) ?? [])
-  }
-
-  /**
-   * Runs `read` at the current epoch and, if a commit by another connection moved the epoch under it (or it saw
-   * an item change between two statements), again in one read transaction: one snapshot, nothing cached. The
-   * second look is fresh: kept records are as of the first look, the statements' rows as of now.
-   */
-  function consistent<T>(read: (epoch: number) => T | null): T {
-    const epoch = changeEpoch()
-    const first = read(epoch)
-    if (first !== null && changeEpoch({ fresh: true }) === epoch) return first
-    return db.transaction(() => read(changeEpoch()) as T)
-  }
-
-  const responsibleOf = db
-    .select({ id: units.id, name: units.name })
-    .from(itemResponsibleUnits)
-    .innerJoin(units, eq(units.id, itemResponsibleUnits.unitId))
-    .where(eq(itemResponsibleUnits.itemId, ph('itemId')))
-    .orderBy(asc(units.id))
-    .prepare()
-  const reportedOfMany = db
-    .selectDistinct({ itemId: progressReports.itemId, period: progressReports.period })
-    .from(progressReports)
-    .where(and(inJsonList(progressReports.itemId as never, ph('ids')), inJsonList(progressReports.period as never, ph('periods'))))
-    .prepare()
-
-  /**
-   * A query built by drizzle, run as a plucking better-sqlite3 statement: its one column as bare values, no row
-   * objects or arrays made for the ids of a page or for a count.
-   */
-  function plucked<T>(query: { toSQL(): { sql: string; params: unknown[] } }) {
-    const { sql: text, params } = query.toSQL()
-    const statement = sqlite.prepare<unknown[], T>(text).pluck()
-    return {
-      all: (values: Record<string, unknown>): T[] => statement.all(...fillPlaceholders(params, values)),
-      get: (values: Record<string, unknown>): T | undefined => statement.get(...fillPlaceholders(params, values)),
-    }
-  }
-
-  const pageStatements = new Map<string, ReturnType<typeof plucked<number>>>()
-  const countStatements = new Map<string, ReturnType<typeof plucked<number>>>()
-
-  /** The ids of one page: the filters, in id order, over the items table and its indexes alone. */
-  function pageStatement(filter: ReturnType<typeof listFilter>, afterCursor: boolean) {
-    const key = `${filter.shape}${afterCursor ? ',after' : ''}`
-    let statement = pageStatements.get(key)
-    if (!statement) {
-      const where = filter.build()
-      if (afterCursor) where.push(gt(items.id, ph('afterId')))
-      statement = plucked<number>(
-        db
-          .select({ id: items.id })
-          .from(items)
-          .where(and(...where))
-          .orderBy(asc(items.id))
-          .limit(ph('limit')),
-      )
-      pageStatements.set(key, statement)
-    }
-    return statement
-  }
-
-  function countStatement(filter: ReturnType<typeof listFilter>) {
-    let statement = countStatements.get(filter.shape)
-    if (!statement) {
-      statement = plucked<number>(
-        db
-          .select({ n: sql<number>`count(*)` })
-          .from(items)
-          .where(and(...filter.build())),
-      )
-      countStatements.set(filter.shape, statement)
-    }
-    return statement
+    return statements
   }
 
   const updateStatements = new Map<string, { run(params: Record<string, unknown>): { changes: number } }>()
@@ -415,22 +206,10 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
   }
 
   return {
-    /** The item with its derived facts; `reportsSince` bounds the months of `reportedPeriods`. The record is shared: frozen. */
+    /** The item with what its view needs; `reportsSince` bounds the months of `reportedPeriods`. */
     findRecord(id: number, reportsSince = NO_REPORTS): ItemRecord | undefined {
-      const epoch = changeEpoch()
-      const hit = cached(id, epoch, reportsSince)
-      if (hit) return hit
-      // Without its texts when a stale entry may still have them; else, or when they changed, with them.
-      const known = cache.stale(id)?.record
-      if (known) {
-        const row = byId.get({ id, reportsSince })
-        if (!row) return undefined
-        if (row.version === known.version && row.updatedAt === known.updatedAt) {
-          return cache.set(id, epoch, { reportsSince, record: toRecord(row, known) }).record
-        }
-      }
-      const row = byIdWithTexts.get({ id, reportsSince })
-      return row && cache.set(id, epoch, { reportsSince, record: toRecord(row, row) }).record
+      const row = byId.get({ id, reportsSince })
+      return row && toRecord(row)
     },
     responsibleUnits(itemId: number): { id: number; name: string }[] {
       return responsibleOf.all({ itemId })
@@ -439,8 +218,7 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
     reportedPeriods(itemIds: readonly number[], periods: readonly string[]): Map<number, Set<string>> {
       const map = new Map<number, Set<string>>()
       if (itemIds.length === 0 || periods.length === 0) return map
-      const rows = reportedOfMany.all({ ids: JSON.stringify(itemIds), periods: JSON.stringify(periods) })
-      for (const row of rows) {
+      for (const row of reportedOfMany.all({ ids: JSON.stringify(itemIds), periods: JSON.stringify(periods) })) {
         const set = map.get(row.itemId) ?? new Set<string>()
         set.add(row.period)
         map.set(row.itemId, set)
@@ -448,32 +226,41 @@ export function createItemsRepo(db: Db, sqlite: Sqlite, changeEpoch: ChangeEpoch
       return map
     },
     /**
-     * One page in id order (ids only grow, so a cursor never skips or repeats an item while others are added) and
-     * the number of items that match, from one snapshot of the database.
+     * One page in id order (ids only grow, so a cursor never skips or repeats an item while others are added),
+     * the id to continue after when more follow, and the number of items that match. The count is a statement of its own only when the
+     * page does not already show every match (a later page, or more than one page).
      */
-    list(query: ItemListQuery, scopeUnitId: number | null): { records: ItemRecord[]; total: number } {
+    list(query: ItemListQuery, scopeUnitId: number | null): { records: ItemSummaryRecord[] | ItemRecord[]; nextAfterId: number | null; total: number } {
       const filter = listFilter(query, scopeUnitId)
       const afterCursor = query.afterId !== undefined
-      const page = pageStatement(filter, afterCursor)
-      const params = { ...filter.params, ...(afterCursor ? { afterId: query.afterId } : {}), limit: query.limit }
-      // The same page asked again while nothing changed: its ids, count and records all as of one look.
-      const key = `${filter.shape}${afterCursor ? ',after' : ''} ${JSON.stringify(params)}`
-      const epoch = changeEpoch()
-      const kept = pages.get(key, epoch)
-      if (kept) {
-        const records = kept.ids.map((id) => cached(id, epoch, query.reportsSince))
-        if (records.every((record) => record !== undefined)) return { records, total: kept.total }
-      }
-      return consistent((epoch) => {
-        const ids = page.all(params)
-        const records = recordsOf(ids, query.reportsSince, epoch)
-        if (records === null) return null
-        const total = countStatement(filter).get(filter.params) ?? 0
-        // Kept at this epoch; should consistent() find that another connection committed meanwhile, the epoch has
-        // moved past it and the entry is never served.
-        pages.set(key, epoch, { ids, total })
-        return { records, total }
-      })
+      const statements = statementsFor(filter.shape, filter.where, afterCursor, query.full)
+      const ids = statements.ids.all({ ...filter.params, afterId: query.afterId, limit: query.limit + 1 })
+      const more = ids.length > query.limit
+      const pageIds = more ? ids.slice(0, query.limit) : ids
+      const rows = pageIds.length === 0 ? [] : statements.rows.all({ ...filter.params, ids: JSON.stringify(pageIds) })
+      const records = query.full ? (rows as FullRow[]).map(toRecord) : rows.map(toSummaryRecord)
+      const total = !afterCursor && !more ? records.length : (statements.count.get(filter.params) ?? 0)
+      return { records, nextAfterId: more ? pageIds[pageIds.length - 1]! : null, total }
+    },
+    rectifyingItemIds(): number[] {
+      return db
+        .select({ id: items.id })
+        .from(items)
+        .where(inArray(items.status, [...RECTIFYING_STATUSES]))
+        .orderBy(asc(items.id))
+        .all()
+        .map((r) => r.id)
+    },
+    noticesEndedBy(now: string): { id: number; version: number }[] {
+      return db
+        .select({ id: items.id, version: items.version })
+        .from(items)
+        .where(and(eq(items.status, 'in_public_notice'), lte(items.noticeEndsAt, now)))
+        .orderBy(asc(items.noticeEndsAt), asc(items.id))
+        .all()
+    },
+    codesInPlan(planId: number): { id: number; code: string; version: number }[] {
+      return db.select({ id: items.id, code: items.code, version: items.version }).from(items).where(eq(items.planId, planId)).all()
     },
     insert(row: {
       planId: number

@@ -6,8 +6,7 @@ import { AppError } from '../../errors.ts'
 import { errorResponses } from '../../lib/schemas.ts'
 import type { ItemEventRow } from '../events/events.repo.ts'
 import type { ItemsService } from './items.service.ts'
-import { ItemCreateBody, ItemEvent, ItemIdParams, ItemListEntry, ItemListQuery, ItemPatchBody, ItemView, PlanIdParams } from './items.schemas.ts'
-import { createJsonBytes, JSON_CONTENT_TYPE, joinJsonBytes } from '../../lib/json-bytes.ts'
+import { ItemCreateBody, ItemEvent, ItemIdParams, ItemListQuery, ItemPatchBody, PlanIdParams } from './items.schemas.ts'
 
 /** `If-Match: "7"`, `W/"7"` or `7` → 7; anything else is refused rather than guessed. */
 function parseIfMatch(header: string | undefined): number {
@@ -34,11 +33,6 @@ export function eventView(e: ItemEventRow) {
 }
 
 export const itemsRoutes: FastifyPluginAsyncTypebox<{ items: ItemsService }> = async (app, { items }) => {
-  // The two hot reads send bytes written from the same schemas they declare, kept with the views the service
-  // shares (see lib/json-bytes.ts); a list is its entries' bytes inside the ItemList envelope.
-  const itemJson = createJsonBytes(ItemView)
-  const entryJson = createJsonBytes(ItemListEntry)
-
   app.post(
     '/plans/:planId/items',
     {
@@ -76,11 +70,7 @@ export const itemsRoutes: FastifyPluginAsyncTypebox<{ items: ItemsService }> = a
         response: { 200: Type.Ref('ItemList'), ...errorResponses(403) },
       },
     },
-    async (request, reply) => {
-      const page = items.list(actorOf(request), request.query)
-      const close = `],"nextCursor":${JSON.stringify(page.nextCursor)},"total":${page.total}}`
-      return reply.type(JSON_CONTENT_TYPE).send(joinJsonBytes('{"items":[', page.items.map(entryJson), close))
-    },
+    async (request) => items.list(actorOf(request), request.query),
   )
 
   app.get(
@@ -97,7 +87,7 @@ export const itemsRoutes: FastifyPluginAsyncTypebox<{ items: ItemsService }> = a
     async (request, reply) => {
       const view = items.get(actorOf(request), request.params.itemId)
       void reply.header('etag', `"${view.version}"`)
-      return reply.type(JSON_CONTENT_TYPE).send(itemJson(view))
+      return view
     },
   )
 

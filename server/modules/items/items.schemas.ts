@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { DateString, IdParam, Instant, Nullable, Text, UnitRef } from '../../lib/schemas.ts'
-import { ACTIONS, STATUSES } from '../closeout/state-machine.ts'
+import { ACTIONS, STATUSES } from '../../domain/items.ts'
 import { AuditActorSchema } from '../events/audit-actor.ts'
 
 export const ItemStatusSchema = Type.Union(STATUSES.map((s) => Type.Literal(s)))

@@ -1,22 +1,26 @@
 import { badRequest, conflict, notFound, AppError } from '../../errors.ts'
 import { localDate, type Clock } from '../../lib/time.ts'
 import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
-import { deadlineProblem, overdueOn, type DeadlineKind } from '../closeout/deadlines.ts'
-import { allowedActions, type ItemAction, type ItemStatus } from '../closeout/state-machine.ts'
-import { earliestLaggingPeriod, isLagging, laggingWindow, type LaggingWindow } from '../closeout/lagging.ts'
+import { deadlineProblem } from '../closeout/deadlines.ts'
+import type { DeadlineKind, ItemAction, ItemStatus, UnitRef } from '../../domain/items.ts'
+import { allowedActions } from '../closeout/state-machine.ts'
+import { earliestLaggingPeriod, isLagging, laggingWindow, overdueOn, type LaggingWindow } from './facts.ts'
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
-import type { ItemListQuery, ItemRecord, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
+import type { ItemListQuery, ItemRecord, ItemRow, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
+
+export type { ItemRecord } from './items.repo.ts'
 import type { Transact } from '../../lib/transact.ts'
+import { endOfLocalDay } from '../../lib/time.ts'
+import { createWorkingCalendar, noticePeriod } from '../../lib/working-days.ts'
+import { decideTransition } from '../closeout/state-machine.ts'
+import type { CloseoutRepo } from '../closeout/closeout.repo.ts'
+import type { Actor } from '../../domain/actors.ts'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
-import { deepFreeze } from '../../../db/change-epoch.ts'
 import type { SUMMARY_FIELDS } from './items.schemas.ts'
 
-export interface UnitRef {
-  id: number
-  name: string
-}
+export type { UnitRef } from '../../domain/items.ts'
 
 export interface ItemView {
   id: number
@@ -103,8 +107,16 @@ const EDITABLE_FIELDS = [
   'note',
 ] as const satisfies readonly (keyof ItemContent)[]
 
+export interface TransitionInput {
+  action: ItemAction
+  expectedVersion: number
+  comment?: string | undefined
+}
+
 interface Deps {
   repo: ItemsRepo
+  /** What a transition checks besides the item: its evidence, pending objections, the notice calendar. */
+  closeoutRepo: Pick<CloseoutRepo, 'evidenceCount' | 'pendingObjections' | 'calendarOverrides'>
   eventsRepo: EventsRepo
   unitsRepo: UnitsRepo
   plansRepo: PlansRepo
@@ -119,42 +131,7 @@ interface ZoneFacts {
 
 type DerivedFacts = Pick<ItemView, 'overdue' | 'daysOverdue' | 'lagging' | 'allowedActions'>
 
-/** Views kept per record with the facts derived for them; a few per record at most (facts change daily at most). */
-type SharedViews<V> = WeakMap<ItemSummaryRecord, { facts: DerivedFacts; view: V }[]>
-const VIEWS_PER_RECORD = 8
-
-const sameFacts = (a: DerivedFacts, b: DerivedFacts) =>
-  a.overdue === b.overdue &&
-  a.daysOverdue === b.daysOverdue &&
-  a.lagging === b.lagging &&
-  a.allowedActions.length === b.allowedActions.length &&
-  a.allowedActions.every((action, i) => action === b.allowedActions[i])
-
-/**
- * The view of a record the repository shares (frozen), made once for each set of derived facts and handed out
- * again, frozen too, while the record stays current: the HTTP layer keeps the JSON of a frozen view with it
- * (lib/json-bytes.ts), so an unchanged item is serialized once, not on every read. A record that is not shared (read
- * inside a transaction) gets a fresh view each time.
- */
-function sharedView<V extends object>(views: SharedViews<V>, record: ItemSummaryRecord, facts: DerivedFacts, make: () => V): V {
-  if (!Object.isFrozen(record)) return make()
-  let kept = views.get(record)
-  if (kept === undefined) {
-    kept = []
-    views.set(record, kept)
-  }
-  const found = kept.find((k) => sameFacts(k.facts, facts))
-  if (found) return found.view
-  if (kept.length >= VIEWS_PER_RECORD) kept.length = 0
-  const view = deepFreeze(make())
-  kept.push({ facts, view })
-  return view
-}
-
-export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
-  const summaryViews: SharedViews<ItemSummaryView> = new WeakMap()
-  const fullViews: SharedViews<ItemView> = new WeakMap()
-
+export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact }: Deps) {
   /** Today and the lagging window in each zone at `now`: the same for every item of a plan, so worked out once. */
   function zoneFacts(now: Date): (timeZone: string) => ZoneFacts {
     const byZone = new Map<string, ZoneFacts>()
@@ -199,8 +176,7 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
   }
 
   function toSummary(record: ItemSummaryRecord, actor: AccountActor, zone: ZoneFacts): ItemSummaryView {
-    const facts = derive(record, actor, zone)
-    return sharedView(summaryViews, record, facts, () => summaryOf(record, facts))
+    return summaryOf(record, derive(record, actor, zone))
   }
 
   /**
@@ -208,22 +184,19 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
    * Added with Object.assign: spreading the summary into a new literal cost some 14 µs a view.
    */
   function toView(record: ItemRecord, actor: AccountActor, zone: ZoneFacts): ItemView {
-    const facts = derive(record, actor, zone)
-    return sharedView(fullViews, record, facts, () =>
-      Object.assign(summaryOf(record, facts), {
-        target: record.target,
-        measures: record.measures,
-        deadlineText: record.deadlineText,
-        note: record.note,
-        responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
-        responsibleUnits: record.responsibleUnits,
-        evidenceCount: record.evidenceCount,
-        evidenceReused: record.evidenceReused,
-        noticeEndsAt: record.noticeEndsAt,
-        noticeCalendarFallback: record.noticeCalendarFallback,
-        createdAt: record.createdAt,
-      }),
-    )
+    return Object.assign(summaryOf(record, derive(record, actor, zone)), {
+      target: record.target,
+      measures: record.measures,
+      deadlineText: record.deadlineText,
+      note: record.note,
+      responsibleUnitIds: record.responsibleUnits.map((u) => u.id),
+      responsibleUnits: record.responsibleUnits,
+      evidenceCount: record.evidenceCount,
+      evidenceReused: record.evidenceReused,
+      noticeEndsAt: record.noticeEndsAt,
+      noticeCalendarFallback: record.noticeCalendarFallback,
+      createdAt: record.createdAt,
+    })
   }
 
   /** The item, or 404 when it does not exist or the actor's unit has no part in it. */
@@ -286,9 +259,140 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
     return toView(record, actor, zoneFacts(clock.now())(record.timezone))
   }
 
+  /** What an action changes on the item row besides status and version, and what its event records of that. */
+  function effects(record: ItemRecord, action: ItemAction, now: Date): Partial<ItemRow> & { details?: Record<string, unknown> } {
+    switch (action) {
+      case 'accept': {
+        const plan = plansRepo.findById(record.planId)
+        const calendar = createWorkingCalendar(closeoutRepo.calendarOverrides())
+        const period = noticePeriod(calendar, localDate(now, record.timezone), plan?.noticeWorkingDays ?? 5)
+        const noticeEndsAt = endOfLocalDay(period.lastDay, record.timezone).toISOString()
+        return {
+          noticeEndsAt,
+          noticeCalendarFallback: period.usedFallback,
+          details: { noticeFirstDay: period.firstDay, noticeLastDay: period.lastDay, noticeEndsAt, calendarFallback: period.usedFallback },
+        }
+      }
+      case 'close':
+        return { closedAt: now.toISOString() }
+      case 'uphold_objection':
+        return { noticeEndsAt: null, noticeCalendarFallback: false }
+      case 'reopen':
+        return { rebound: true, closedAt: null, noticeEndsAt: null, noticeCalendarFallback: false, details: { rebound: true } }
+      default:
+        return {}
+    }
+  }
+
+  function refusal(code: number, body: { code: string; message: string; allowedActions?: ItemAction[] }): AppError {
+    return new AppError(code as 403 | 409 | 422, body.code, body.message, body.allowedActions ? { allowedActions: body.allowedActions } : undefined)
+  }
+
+  /**
+   * Applies one close-out action, deciding through the state machine: the conditional update on (id, version,
+   * status) and the event row commit together or not at all. `extra` carries what a calling module records with
+   * it (`within` runs inside the transaction). Returns the item as the transaction left it.
+   */
+  function applyTransition(
+    actor: Actor,
+    record: ItemRecord,
+    responsibleUnitIds: number[],
+    input: TransitionInput,
+    extra: { details?: Record<string, unknown>; within?: () => void } = {},
+  ): ItemRecord {
+    const now = clock.now()
+    const at = now.toISOString()
+    // Reads, decision and write in one IMMEDIATE transaction: no other writer (another process) can file an
+    // objection or evidence between the check and the change.
+    return transact(() => {
+      const evidenceCount = closeoutRepo.evidenceCount(record.id)
+      const decision = decideTransition(
+        {
+          status: record.status,
+          leadUnitId: record.leadUnitId,
+          responsibleUnitIds,
+          evidenceCount,
+          noticeEndsAt: record.noticeEndsAt ? new Date(record.noticeEndsAt) : null,
+          pendingObjections: closeoutRepo.pendingObjections(record.id),
+        },
+        actor,
+        { action: input.action, comment: input.comment },
+        now,
+      )
+      // Who may act is answered before whether the caller's copy is current; both before the status and the rules.
+      if (!decision.ok && decision.refusal.statusCode === 403) throw refusal(403, decision.refusal)
+      if (record.version !== input.expectedVersion) throw staleVersion(record.version)
+      if (!decision.ok) throw refusal(decision.refusal.statusCode, decision.refusal)
+      const { details: effectDetails, ...changes } = effects(record, input.action, now)
+      const updated = repo.updateIfCurrent(record.id, input.expectedVersion, { ...changes, status: decision.to, updatedAt: at }, decision.from)
+      if (!updated) throw staleVersion(repo.findRecord(record.id)?.version ?? input.expectedVersion)
+      extra.within?.()
+      eventsRepo.append({
+        itemId: record.id,
+        at,
+        actor,
+        action: input.action,
+        fromStatus: decision.from,
+        toStatus: decision.to,
+        comment: input.comment?.trim() || null,
+        details: effectDetails || extra.details ? { ...effectDetails, ...extra.details } : null,
+      })
+      // The row as updated. Its content and responsible units cannot have changed (an edit bumps the version the
+      // update was conditional on); the evidence count is the one read in this transaction.
+      return { ...record, ...changes, status: decision.to, version: record.version + 1, updatedAt: at, evidenceCount }
+    })
+  }
+
   return {
     loadVisible,
     viewOf,
+    applyTransition,
+
+    /** POST /items/:id/transitions: the caller's view of the item after the action. */
+    transition(actor: AccountActor, itemId: number, input: TransitionInput): ItemView {
+      const { record, responsible } = loadVisible(actor, itemId)
+      return viewOf(actor, applyTransition(actor, record, responsible.map((u) => u.id), input))
+    },
+
+    /** The item as the system reads it (no caller's scope): jobs, public objections, supervision. */
+    record(itemId: number): ItemRecord | undefined {
+      return repo.findRecord(itemId)
+    },
+
+    responsibleUnits(itemId: number): UnitRef[] {
+      return repo.responsibleUnits(itemId)
+    },
+
+    /** For each item, the periods among `periods` in which any unit reported on it. */
+    reportedPeriods(itemIds: readonly number[], periods: readonly string[]): Map<number, Set<string>> {
+      return repo.reportedPeriods(itemIds, periods)
+    },
+
+    /** Items still being rectified, in every plan, in id order: the ones the escalation sweep looks at. */
+    rectifyingItemIds(): number[] {
+      return repo.rectifyingItemIds()
+    },
+
+    /** Items whose public notice has ended by `now`, oldest notice first. */
+    noticesEndedBy(now: string): { id: number; version: number }[] {
+      return repo.noticesEndedBy(now)
+    },
+
+    /** The codes of a plan's items with their ids and versions (what an import matches rows against). */
+    codesInPlan(planId: number): { id: number; code: string; version: number }[] {
+      return repo.codesInPlan(planId)
+    },
+
+    /**
+     * Moves an approved extension's deadline onto the item, inside the caller's transaction (the caller records
+     * the event); the item's version moves as with any change of its row.
+     */
+    moveDeadline(itemId: number, newDeadline: string, at: string): void {
+      const current = repo.findRecord(itemId)
+      if (!current) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
+      repo.updateIfCurrent(itemId, current.version, { deadline: newDeadline, updatedAt: at })
+    },
+
 
     get(actor: AccountActor, itemId: number): ItemView {
       return viewOf(actor, loadVisible(actor, itemId).record)
@@ -327,9 +431,9 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       filters: ItemListFilters & { view?: V | undefined },
     ): { items: V extends 'full' ? ItemView[] : ItemSummaryView[]; nextCursor: string | null; total: number } {
       const limit = filters.limit ?? 50
-      const afterId = filters.cursor !== undefined ? decodeCursor(filters.cursor) : undefined
       const scope = itemScope(actor)
       const now = clock.now()
+      const full = filters.view === 'full'
       const query: ItemListQuery = {
         planId: filters.planId,
         status: filters.status,
@@ -337,35 +441,22 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
         unitId: filters.unitId,
         category: filters.category,
         q: filters.q?.trim(),
-        afterId,
-        limit: limit + 1,
+        overdue: filters.overdue,
+        lagging: filters.lagging,
+        afterId: filters.cursor !== undefined ? decodeCursor(filters.cursor) : undefined,
+        now: now.toISOString(),
+        limit,
         reportsSince: earliestLaggingPeriod(now),
+        full,
       }
-      if (filters.overdue !== undefined) {
-        query.overdue = {
-          value: filters.overdue,
-          todayByPlan: planZones().map(({ zone, planIds }) => ({ planIds, today: localDate(now, zone) })),
-        }
-      }
-      if (filters.lagging !== undefined) {
-        query.lagging = {
-          value: filters.lagging,
-          windows: planZones().map(({ zone, planIds }) => {
-            const window = laggingWindow(now, zone)
-            return { planIds, periods: window.periods, listedBefore: window.listedBeforeIso }
-          }),
-        }
-      }
-      const scopeUnitId = scope.kind === 'unit' ? scope.unitId : null
       const facts = zoneFacts(now)
-      const { records, total } = repo.list(query, scopeUnitId)
-      const page = records.slice(0, limit)
-      const last = page[page.length - 1]
-      const views =
-        filters.view === 'full' ? page.map((r) => toView(r, actor, facts(r.timezone))) : page.map((r) => toSummary(r, actor, facts(r.timezone)))
+      const { records, nextAfterId, total } = repo.list(query, scope.kind === 'unit' ? scope.unitId : null)
+      const views = full
+        ? (records as ItemRecord[]).map((r) => toView(r, actor, facts(r.timezone)))
+        : records.map((r) => toSummary(r, actor, facts(r.timezone)))
       return {
         items: views as V extends 'full' ? ItemView[] : ItemSummaryView[],
-        nextCursor: records.length > limit && last ? encodeCursor(last.id) : null,
+        nextCursor: nextAfterId !== null ? encodeCursor(nextAfterId) : null,
         total,
       }
     },
@@ -437,17 +528,6 @@ export function createItemsService({ repo, eventsRepo, unitsRepo, plansRepo, clo
       loadVisible(actor, itemId)
       return eventsRepo.listForItem(itemId)
     },
-  }
-
-  /** Plans grouped by time zone, for filters that compare with "today" or "last month" in each plan's zone. */
-  function planZones(): { zone: string; planIds: number[] }[] {
-    const byZone = new Map<string, number[]>()
-    for (const plan of plansRepo.timezones()) {
-      const list = byZone.get(plan.timezone) ?? []
-      list.push(plan.id)
-      byZone.set(plan.timezone, list)
-    }
-    return [...byZone].map(([zone, planIds]) => ({ zone, planIds }))
   }
 }
 

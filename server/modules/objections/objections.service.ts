@@ -5,9 +5,7 @@ import { conflict, notFound, unprocessable } from '../../errors.ts'
 import type { Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import type { AccountActor } from '../auth/permissions.ts'
-import type { CloseoutService } from '../closeout/closeout.service.ts'
 import type { EventsRepo } from '../events/events.repo.ts'
-import type { ItemsRepo } from '../items/items.repo.ts'
 import type { ItemsService } from '../items/items.service.ts'
 
 export type ObjectionRow = typeof objections.$inferSelect
@@ -16,14 +14,12 @@ export type ObjectionStatus = ObjectionRow['status']
 interface Deps {
   db: Db
   items: ItemsService
-  itemsRepo: ItemsRepo
-  closeout: CloseoutService
   eventsRepo: EventsRepo
   clock: Clock
   transact: Transact
 }
 
-export function createObjectionsService({ db, items, itemsRepo, closeout, eventsRepo, clock, transact }: Deps) {
+export function createObjectionsService({ db, items, eventsRepo, clock, transact }: Deps) {
   const byId = (id: number) => db.select().from(objections).where(eq(objections.id, id)).get()
 
   return {
@@ -36,7 +32,7 @@ export function createObjectionsService({ db, items, itemsRepo, closeout, events
 
     /** Anyone may object while an item's notice runs; the objection holds the close until a supervisor decides. */
     file(itemId: number, input: { contact: string; content: string }): ObjectionRow {
-      const record = itemsRepo.findRecord(itemId)
+      const record = items.record(itemId)
       if (!record) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
       const now = clock.now()
       if (record.status !== 'in_public_notice' || !record.noticeEndsAt || now.getTime() >= new Date(record.noticeEndsAt).getTime()) {
@@ -73,7 +69,7 @@ export function createObjectionsService({ db, items, itemsRepo, closeout, events
           .where(and(eq(objections.id, objectionId), eq(objections.status, 'pending')))
           .run()
       if (input.decision === 'uphold') {
-        closeout.apply(
+        items.applyTransition(
           actor,
           record,
           responsible.map((u) => u.id),

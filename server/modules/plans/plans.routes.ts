@@ -13,6 +13,8 @@ export const PlanSchema = Type.Object(
     categories: Type.Array(Type.String()),
     noticeWorkingDays: Type.Integer(),
     jointSupervisionAfterDays: Type.Integer(),
+    reminderDays: Type.Integer({ description: 'A lead unit is reminded when a deadline is this many working days away' }),
+    reportDueDay: Type.Integer({ description: 'Monthly progress reports are due by this day of the month' }),
     createdAt: Instant,
     createdBy: Nullable(Type.Integer()),
   },
@@ -58,6 +60,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService }> = a
             jointSupervisionAfterDays: Type.Optional(
               Type.Integer({ minimum: 1, maximum: 365, description: 'Days overdue before joint supervision, default 15' }),
             ),
+            reminderDays: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: 30, description: 'Working days before a deadline that its lead unit is reminded, default 3' }),
+            ),
+            reportDueDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 28, description: 'Day of the month progress reports are due by, default 25' })),
           },
           { additionalProperties: false },
         ),

@@ -10,6 +10,8 @@ export interface CreatePlanInput {
   categories: string[]
   noticeWorkingDays?: number | undefined
   jointSupervisionAfterDays?: number | undefined
+  reminderDays?: number | undefined
+  reportDueDay?: number | undefined
 }
 
 export function createPlansService({ repo, clock, defaultTimezone }: { repo: PlansRepo; clock: Clock; defaultTimezone: string }) {
@@ -36,6 +38,8 @@ export function createPlansService({ repo, clock, defaultTimezone }: { repo: Pla
         categories,
         noticeWorkingDays: input.noticeWorkingDays ?? 5,
         jointSupervisionAfterDays: input.jointSupervisionAfterDays ?? 15,
+        reminderDays: input.reminderDays ?? 3,
+        reportDueDay: input.reportDueDay ?? 25,
         createdAt: clock.now().toISOString(),
         createdBy: actor.accountId,
       })

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { accounts, progressReports, units } from '../../../db/schema/index.ts'
 import { AppError, forbidden, unprocessable } from '../../errors.ts'
@@ -22,6 +22,10 @@ export interface ProgressReportView {
 
 export function createProgressService({ db, items, eventsRepo, clock, transact }: { db: Db; items: ItemsService; eventsRepo: EventsRepo; clock: Clock; transact: Transact }) {
   function list(itemId: number): ProgressReportView[] {
+    return reports(eq(progressReports.itemId, itemId))
+  }
+
+  function reports(where: SQL): ProgressReportView[] {
     return db
       .select({
         id: progressReports.id,
@@ -38,7 +42,7 @@ export function createProgressService({ db, items, eventsRepo, clock, transact }
       .from(progressReports)
       .innerJoin(units, eq(units.id, progressReports.unitId))
       .innerJoin(accounts, eq(accounts.id, progressReports.createdBy))
-      .where(eq(progressReports.itemId, itemId))
+      .where(where)
       .orderBy(asc(progressReports.id))
       .all()
       .map(({ unitId, unitName, ...r }) => ({ ...r, unit: { id: unitId, name: unitName } }))
@@ -104,7 +108,8 @@ export function createProgressService({ db, items, eventsRepo, clock, transact }
         })
         return row.id
       })
-      return list(itemId).find((r) => r.id === id)!
+      // The report as a list shows it, read alone: an item's list of reports only grows.
+      return reports(eq(progressReports.id, id))[0]!
     },
 
     /**

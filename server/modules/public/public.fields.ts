@@ -4,7 +4,7 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { Instant, Nullable } from '../../lib/schemas.ts'
 import { ACCOUNTABILITY_KINDS } from '../case-leads/state-machine.ts'
-import { STATUSES } from '../closeout/state-machine.ts'
+import { STATUSES } from '../../domain/items.ts'
 
 const DateOnly = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 

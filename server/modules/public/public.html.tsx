@@ -3,7 +3,7 @@
 // A4. Rendered by the service's one renderer (@kitajs/html): text goes in with `safe`, checked by xss-scan.
 import { Html, type PropsWithChildren } from '@kitajs/html'
 import { readFileSync } from 'node:fs'
-import { STATUS_LABELS } from '../closeout/state-machine.ts'
+import { STATUS_LABELS } from '../../domain/items.ts'
 import { attr } from '../../web/components.tsx'
 import { deadlineText, longDate, longPeriod } from '../../web/format.ts'
 import type { PublicBulletin, PublicCaseLead, PublicItem, PublicPlan } from './public.fields.ts'

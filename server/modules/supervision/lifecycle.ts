@@ -1,6 +1,6 @@
 // The life of a joint supervision (联合督办), as data and pure functions: no fastify, no drizzle.
 import { localDate } from '../../lib/time.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import type { Actor } from '../../domain/actors.ts'
 
 export type SupervisionStatus = 'open' | 'acknowledged' | 'replied' | 'resolved'
 export type SupervisionRule = 'overdue' | 'lagging' | 'manual'

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { localDate } from '../../lib/time.ts'
 import { chineseDate } from '../escalation/rules.ts'
 import { REPLY_STATUS_LABELS } from './lifecycle.ts'
-import type { SupervisionView } from './supervision.service.ts'
+import type { SupervisionView } from './supervision.types.ts'
 
 // `safe…`: a file of ours, not text anyone typed; style content is raw text in HTML and must not be entity-escaped.
 const safeStyle = readFileSync(new URL('./supervision-notice.css', import.meta.url), 'utf8')

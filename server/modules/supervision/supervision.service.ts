@@ -3,13 +3,12 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
 import { addDays, localDate, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { canSeeItem, itemScope, type AccountActor } from '../auth/permissions.ts'
-import { RECTIFYING_STATUSES } from '../closeout/deadlines.ts'
-import { laggingWindow } from '../closeout/lagging.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import { RECTIFYING_STATUSES } from '../../domain/items.ts'
+import { laggingWindow } from '../items/facts.ts'
+import type { Actor } from '../../domain/actors.ts'
 import { DEFAULT_JOINT_SUPERVISION_AFTER_DAYS, firingTriggers, ruleLabel, type EscalationItem } from '../escalation/rules.ts'
 import type { EventsRepo } from '../events/events.repo.ts'
-import type { ItemRecord, ItemsRepo } from '../items/items.repo.ts'
-import type { UnitRef } from '../items/items.service.ts'
+import type { ItemRecord, ItemsService } from '../items/items.service.ts'
 import type { PlansRepo } from '../plans/plans.repo.ts'
 import {
   DEFAULT_REPLY_DUE_DAYS,
@@ -28,44 +27,9 @@ import {
 } from './lifecycle.ts'
 import { renderSupervisionNotice } from './supervision.html.tsx'
 import type { SupervisionListQuery, SupervisionRecord, SupervisionRepo, SupervisionRow } from './supervision.repo.ts'
+import type { SupervisionView } from './supervision.types.ts'
 
-export interface SupervisionView {
-  id: number
-  /** 督办〔2018〕第12号 */
-  number: string
-  year: number
-  seq: number
-  planId: number
-  itemId: number
-  status: SupervisionStatus
-  statusLabel: string
-  rule: SupervisionRule
-  /** The rule that fired, or that a supervisor opened it, in the notice's words. */
-  ruleLabel: string
-  reason: string
-  /** The item as it stood when the notice was issued. */
-  item: { code: string; problem: string; target: string; deadlineKind: 'immediate' | 'date' | 'long_term'; deadline: string | null }
-  leadUnit: UnitRef
-  responsibleUnits: UnitRef[]
-  issuedOn: string
-  replyDueOn: string
-  openedAt: string
-  /** The supervisor who opened it (or ran the sweep that did); null for the scheduled sweep. */
-  openedBy: { accountId: number; name: string } | null
-  acknowledgedAt: string | null
-  acknowledgedBy: string | null
-  reply: { text: string; at: string; by: string; evidence: { id: number; fileName: string }[] } | null
-  /** The latest reply came after the reply deadline. */
-  replyOverdue: boolean
-  replyStatus: ReplyStatus
-  sentBackCount: number
-  resolvedAt: string | null
-  resolvedBy: string | null
-  resolutionComment: string | null
-  allowedActions: SupervisionAction[]
-  /** Every step, oldest first (one supervision only). */
-  steps?: { at: string; action: string; actor: string; comment: string | null }[]
-}
+export type { SupervisionView } from './supervision.types.ts'
 
 export interface SupervisionListFilters {
   planId?: number | undefined
@@ -98,14 +62,14 @@ export interface OpenSupervisionInput {
 
 interface Deps {
   repo: SupervisionRepo
-  itemsRepo: ItemsRepo
+  items: Pick<ItemsService, 'record' | 'responsibleUnits' | 'reportedPeriods'>
   plansRepo: PlansRepo
   eventsRepo: EventsRepo
   clock: Clock
   transact: Transact
 }
 
-export function createSupervisionService({ repo, itemsRepo, plansRepo, eventsRepo, clock, transact }: Deps) {
+export function createSupervisionService({ repo, items, plansRepo, eventsRepo, clock, transact }: Deps) {
   /** What the escalation rules read about an item now: its facts with its plan's threshold, and its recent reports. */
   function ruleFacts(record: ItemRecord, now: Date): { item: EscalationItem; reportedPeriods: Set<string> } {
     const item: EscalationItem = {
@@ -117,7 +81,7 @@ export function createSupervisionService({ repo, itemsRepo, plansRepo, eventsRep
       jointSupervisionAfterDays: plansRepo.findById(record.planId)?.jointSupervisionAfterDays ?? DEFAULT_JOINT_SUPERVISION_AFTER_DAYS,
     }
     const periods = laggingWindow(now, record.timezone).periods
-    return { item, reportedPeriods: itemsRepo.reportedPeriods([record.id], periods).get(record.id) ?? new Set() }
+    return { item, reportedPeriods: items.reportedPeriods([record.id], periods).get(record.id) ?? new Set() }
   }
 
   /**
@@ -131,7 +95,7 @@ export function createSupervisionService({ repo, itemsRepo, plansRepo, eventsRep
     const year = Number(issuedOn.slice(0, 4))
     const seq = repo.nextSeq(year)
     const replyDueOn = addDays(issuedOn, input.replyDueDays)
-    const responsible = itemsRepo.responsibleUnits(record.id)
+    const responsible = items.responsibleUnits(record.id)
     const row = repo.insert({
       planId: record.planId,
       itemId: record.id,
@@ -172,7 +136,7 @@ export function createSupervisionService({ repo, itemsRepo, plansRepo, eventsRep
     const record = repo.findRecord(id)
     const missing = () => notFound(`Supervision ${id}`, 'SUPERVISION_NOT_FOUND')
     if (!record) throw missing()
-    const responsibleUnitIds = itemsRepo.responsibleUnits(record.row.itemId).map((u) => u.id)
+    const responsibleUnitIds = items.responsibleUnits(record.row.itemId).map((u) => u.id)
     if (!canSeeItem(actor, { leadUnitId: record.itemLeadUnitId, responsibleUnitIds })) throw missing()
     return record
   }
@@ -311,7 +275,7 @@ export function createSupervisionService({ repo, itemsRepo, plansRepo, eventsRep
     open(actor: AccountActor, itemId: number, input: { reason: string; replyDueDays?: number | undefined }): SupervisionView {
       const now = clock.now()
       const id = transact(() => {
-        const record = itemsRepo.findRecord(itemId)
+        const record = items.record(itemId)
         if (!record) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
         if (!RECTIFYING_STATUSES.includes(record.status)) {
           throw conflict('ITEM_NOT_OPEN', `Joint supervision is for items still being rectified; this one is ${record.status}`)

@@ -1,4 +1,5 @@
-import { ACTION_LABELS, TRANSITIONS, type ItemAction } from '../../modules/closeout/state-machine.ts'
+import { ACTION_LABELS, type ItemAction } from '../../domain/items.ts'
+import { TRANSITIONS } from '../../modules/closeout/state-machine.ts'
 import type { ItemView } from '../../modules/items/items.service.ts'
 import type { ItemEventRow } from '../../modules/events/events.repo.ts'
 import type { EvidenceView } from '../../modules/evidence/evidence.service.ts'

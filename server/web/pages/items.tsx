@@ -1,4 +1,4 @@
-import { STATUS_LABELS, STATUSES, type ItemStatus } from '../../modules/closeout/state-machine.ts'
+import { STATUS_LABELS, STATUSES, type ItemStatus } from '../../domain/items.ts'
 import type { ItemSummaryView } from '../../modules/items/items.service.ts'
 import { Layout, Select, StatusBadge, Table, TextField, type Column, type Flash, type Viewer } from '../components.tsx'
 import { deadlineText } from '../format.ts'
