@@ -14,6 +14,7 @@ import { requestLogPlugin } from './plugins/request-log.ts'
 import { overloadPlugin } from './plugins/overload.ts'
 import { AccountSchema, accountsRoutes } from './modules/accounts/accounts.routes.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
+import { faviconRoutes } from './plugins/favicon.ts'
 import { ItemEvent, ItemList, ItemListEntry, ItemView } from './modules/items/items.schemas.ts'
 import { itemsRoutes } from './modules/items/items.routes.ts'
 import { PlanSchema, plansRoutes } from './modules/plans/plans.routes.ts'
@@ -183,6 +184,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   await app.register(async (apiFallback) => setApiNotFoundHandler(apiFallback, routeNotFound), { prefix: '/api' })
   await app.register(docsPlugin)
   await app.register(healthRoutes, { sqlite: database.sqlite })
+  await app.register(faviconRoutes)
 
   await app.register(
     async (api) => {

@@ -40,7 +40,7 @@ export function Document({ title, children }: PropsWithChildren<{ title: string 
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{`${title} - ${SITE_NAME}`}</title>
-          <link rel="icon" href="data:," />
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/workbench.css" />
         </head>
         <body>{children}</body>

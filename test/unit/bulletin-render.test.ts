@@ -157,9 +157,21 @@ describe('the charts', () => {
     expect(html).toContain('完成率—')
   })
 
+  it('are images to assistive technology, named in Chinese by what they show', () => {
+    const label = (svg: string) => /^<svg role="img" aria-label="([^"]*)"/.exec(svg)?.[1]
+    expect(label(charts.status)).toBe('任务状态分布图：共45项任务，已交办2项，整改中21项，申请销号3项，公示中2项，已销号17项')
+    expect(label(charts.byLeadUnit)).toMatch(/^各牵头单位任务销号情况图：鲁谷街道办事处牵头1项、已销号1项；/)
+    expect(label(charts.byLeadUnit)).toContain('北京市规划和自然资源委员会石景山分局牵头2项、已销号0项')
+    expect(label(charts.trend)).toBe('整改完成率趋势图：2018年9月0.0%，2018年10月6.7%，2018年11月11.1%，2018年12月20.0%，2019年1月31.1%，2019年2月37.8%')
+    // The page keeps them when it drops the SVG's namespace declarations.
+    expect(renderBulletinHtml(sampleBulletin).match(/<svg role="img" aria-label="[^"]+"/g)).toHaveLength(3)
+  })
+
   it('escape a unit name', () => {
     const hostile = copy()
     hostile.byLeadUnit[0]!.leadUnit = '<script>x</script>'
     expect(renderBulletinCharts(hostile).byLeadUnit).not.toContain('<script>')
+    hostile.byLeadUnit[0]!.leadUnit = '区"水务"局'
+    expect(renderBulletinCharts(hostile).byLeadUnit).toContain('aria-label="各牵头单位任务销号情况图：区&#34;水务&#34;局')
   })
 })

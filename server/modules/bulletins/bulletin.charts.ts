@@ -1,5 +1,6 @@
 // The bulletin's charts, rendered on the server as SVG strings (echarts SSR): no DOM, no canvas, no network.
 // Sizes are CSS pixels chosen for the 186 mm text width of an A4 page with 12 mm side margins (≈ 703 px).
+import { escapeHtml } from '@kitajs/html'
 import * as echarts from 'echarts/core'
 import { BarChart, LineChart, PieChart } from 'echarts/charts'
 import { GraphicComponent, GridComponent, TitleComponent } from 'echarts/components'
@@ -39,8 +40,11 @@ export interface BulletinCharts {
   trend: string
 }
 
-/** Renders one option to a standalone SVG document and always releases the chart, even when rendering throws. */
-function renderSvg(option: EChartsCoreOption, width: number, height: number): string {
+/**
+ * Renders one option to a standalone SVG document and always releases the chart, even when rendering throws. The
+ * SVG is an image to assistive technology (role="img"), named by `label`: what the chart shows, in words.
+ */
+function renderSvg(option: EChartsCoreOption, width: number, height: number, label: string): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {
     chart.setOption({
@@ -48,7 +52,7 @@ function renderSvg(option: EChartsCoreOption, width: number, height: number): st
       textStyle: { fontFamily: CHART_FONT_FAMILY, color: INK },
       ...option,
     })
-    return chart.renderToSVGString()
+    return chart.renderToSVGString().replace(/^<svg\b/, `<svg role="img" aria-label="${escapeHtml(label)}"`)
   } finally {
     chart.dispose()
   }
@@ -81,6 +85,7 @@ export function renderStatusChart(bulletin: BulletinContent): string {
   })
   const centerX = width / 2
   const centerY = 140
+  const counts = STATUSES.filter((status) => (bulletin.totals.byStatus[status] ?? 0) > 0).map((status) => `，${STATUS_LABELS[status]}${bulletin.totals.byStatus[status]}项`).join('')
   return renderSvg(
     {
       title: chartTitle('任务状态分布'),
@@ -122,6 +127,7 @@ export function renderStatusChart(bulletin: BulletinContent): string {
     },
     width,
     height,
+    `任务状态分布图：共${total}项任务${counts}`,
   )
 }
 
@@ -187,6 +193,7 @@ export function renderLeadUnitChart(bulletin: BulletinContent): string {
     },
     PAGE_CHART_WIDTH,
     height,
+    `各牵头单位任务销号情况图：${units.map((u) => `${u.leadUnit}牵头${u.items}项、已销号${u.closed}项`).join('；') || '无'}`,
   )
 }
 
@@ -255,6 +262,7 @@ export function renderTrendChart(bulletin: BulletinContent): string {
     },
     HALF_CHART_WIDTH,
     250,
+    `整改完成率趋势图：${points.map((p) => `${p.period.replace(/^(\d{4})-0?(\d+)$/, '$1年$2月')}${percentLabel(p.completionRate)}`).join('，') || '无'}`,
   )
 }
 

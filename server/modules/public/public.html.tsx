@@ -61,7 +61,7 @@ function Layout({ title, section, children }: PropsWithChildren<{ title: string;
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <link rel="icon" href="data:," />
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <title safe>{`${title} - ${SITE_TITLE}`}</title>
           <style>{safeStyles}</style>
         </head>

@@ -48,6 +48,7 @@ export function renderSupervisionNotice(view: SupervisionView, plan: { title: st
         <style>{safeStyle}</style>
       </head>
       <body>
+        <main>
         <h1>联合督办单</h1>
         <p class="number" safe>
           {view.number}
@@ -111,14 +112,19 @@ export function renderSupervisionNotice(view: SupervisionView, plan: { title: st
               <p class="blank">（督查人员审核后填写）</p>
             )}
           </Row>
+          {/* The signature block is the table's last row: printing keeps a row with the one above it, never a block
+              after a table, so the issuing office and date cannot fall alone onto a page of their own. */}
+          <tr class="sign">
+            <td colspan="2">
+              <p>整改工作领导小组办公室</p>
+              <p safe>{chineseDate(view.issuedOn)}</p>
+            </td>
+          </tr>
         </table>
         <p class="status" safe>
           {`当前状态：${view.statusLabel}`}
         </p>
-        <div class="sign">
-          <p>整改工作领导小组办公室</p>
-          <p safe>{chineseDate(view.issuedOn)}</p>
-        </div>
+        </main>
       </body>
     </html>
   )

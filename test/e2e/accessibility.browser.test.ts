@@ -1,0 +1,118 @@
+import type { BrowserContext, Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { as, createTestApp, type TestApp } from '../helpers/app.ts'
+import { CHROMIUM, haveChromium, launchChromium, seriousViolations } from '../helpers/browser.ts'
+import { PASSWORD, webAccount } from '../helpers/web.ts'
+import { workflowWorld } from '../helpers/workflow.ts'
+
+// axe-core in Chromium on every page the product serves: the public pages, the printable bulletin, the supervision
+// notice and the workbench. No violation of impact serious or critical may remain; a failure lists them. Every page
+// must also load without a console error (a missing favicon is one).
+
+if (!haveChromium) console.warn(`accessibility.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
+
+let t: TestApp
+let w: ReturnType<typeof workflowWorld>
+let browser: Browser
+let baseUrl: string
+let login: string
+let itemId: number
+let noticeItemId: number
+let supervisionId: number
+
+function watchConsole(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url}`)
+  })
+  page.on('pageerror', (e) => errors.push(e.message))
+  return errors
+}
+
+/** Opens each path in turn; returns, per path, what axe found and any console error (the favicon request included). */
+async function audit(context: BrowserContext, paths: readonly string[]): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = {}
+  const page = await context.newPage()
+  const errors = watchConsole(page)
+  for (const path of paths) {
+    const response = await page.goto(`${baseUrl}${path}`)
+    expect(response?.status(), path).toBe(200)
+    // The favicon is fetched after the page loads; give it the moment it needs to fail, if it would.
+    await page.waitForLoadState('networkidle')
+    const problems = [...(await seriousViolations(page)), ...errors.splice(0)]
+    if (problems.length > 0) found[path] = problems
+  }
+  await page.close()
+  return found
+}
+
+describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the product serves', () => {
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
+    w = workflowWorld(t.app)
+    itemId = (await w.itemIn('in_progress', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，渣土车未密闭运输，扬尘污染问题突出', deadline: '2018-10-20' })).id
+    noticeItemId = (await w.itemIn('in_public_notice', { code: '2-4', problem: '部分餐饮单位油烟净化设施未正常运行', target: '餐饮油烟达标排放' })).id
+    await w.itemIn('assigned', { code: '3-1', category: '加强城市治理能力建设', problem: '城市精细化管理水平不高', deadlineKind: 'long_term', deadline: null })
+    const opened = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${itemId}/supervisions`, { reason: '进展缓慢，整改措施落实不力' })
+    expect(opened.statusCode).toBe(201)
+    supervisionId = opened.json().id
+    // A month later: October's bulletin is issued and published.
+    t.clock.set('2018-11-02T02:00:00.000Z')
+    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-10' })).statusCode).toBe(201)
+    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins/2018-10/publish`)).statusCode).toBe(200)
+    login = (await webAccount(t.app, 'unit', w.lead.id, '李经办')).login
+    await t.app.listen({ host: '127.0.0.1', port: 0 })
+    baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
+    browser = await launchChromium()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('the icon every page asks for is there, for anyone, under the content security policy', async () => {
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const response = await fetch(`${baseUrl}${path}`)
+      expect(response.status, path).toBe(200)
+      expect(response.headers.get('content-type')).toBe('image/svg+xml')
+      expect(await response.text()).toMatch(/^<svg\b[\s\S]*销[\s\S]*<\/svg>$/)
+    }
+  })
+
+  it('the public pages and the published bulletin', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
+    const found = await audit(context, [
+      '/public/',
+      `/public/plans/${w.plan.id}`,
+      '/public/notices',
+      `/public/items/${noticeItemId}`,
+      '/public/bulletins',
+      `/public/plans/${w.plan.id}/bulletins/2018-10`,
+      '/public/case-leads',
+    ])
+    await context.close()
+    expect(found).toEqual({})
+  }, 120_000)
+
+  it('the printable bulletin and the supervision notice, as the API serves them', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', extraHTTPHeaders: { authorization: `Bearer ${w.tokens.lead}` } })
+    const found = await audit(context, [`/api/v1/plans/${w.plan.id}/bulletins/2018-10?format=html`, `/api/v1/supervisions/${supervisionId}?format=html`])
+    await context.close()
+    expect(found).toEqual({})
+  }, 120_000)
+
+  it('the workbench: sign-in, home, items, an item, 月调度, the password page, a notice', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    const signedOut = await audit(context, ['/login'])
+    const page = await context.newPage()
+    await page.goto(`${baseUrl}/login`)
+    await page.getByLabel('用户名').fill(login)
+    await page.getByLabel('密码').fill(PASSWORD)
+    await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: '登录' }).click()])
+    await page.close()
+    const signedIn = await audit(context, ['/', '/items', `/items/${itemId}`, '/monthly', '/account/password', `/supervisions/${supervisionId}/notice`])
+    await context.close()
+    expect({ ...signedOut, ...signedIn }).toEqual({})
+  }, 120_000)
+})

@@ -1,0 +1,58 @@
+// What the browser tests share: Debian's Chromium (skipped, saying why, when it is absent), axe-core injected into
+// a page, and a PDF read back page by page with poppler's pdftotext.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+export const haveChromium = existsSync(CHROMIUM)
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+/** poppler-utils' pdftotext (CI installs it with Chromium). */
+export const havePdftotext = spawnSync('pdftotext', ['-v']).error === undefined
+
+/** The text of each page of a PDF, in reading order (pdftotext separates pages with a form feed). */
+export function pdfPages(pdf: Buffer): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'zhenggai-pdf-'))
+  try {
+    const file = join(dir, 'page.pdf')
+    writeFileSync(file, pdf)
+    const run = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, join(dir, 'page.txt')])
+    if (run.status !== 0) throw new Error(`pdftotext failed: ${String(run.stderr)}`)
+    const pages = readFileSync(join(dir, 'page.txt'), 'utf8').split('\f')
+    // The text ends with a form feed after the last page.
+    if (pages.at(-1)?.trim() === '') pages.pop()
+    return pages
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// axe-core's own browser build, evaluated in the page through the DevTools protocol, which the pages' content
+// security policy (script-src 'self') does not govern.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: { target: string[]; failureSummary?: string }[]
+}
+
+/** axe-core's serious and critical violations on the page as it is now, one readable line each (none: []). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE)
+  const violations = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[]
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`).join('; ')}`)
+}
