@@ -405,7 +405,9 @@ function checkBulkMatchesService(
       compare('items', a.item, b.item)
       if (!isDeepStrictEqual(a.responsible, b.responsible)) differences.push('item_responsible_units differ')
       if (a.events.length !== b.events.length) differences.push(`item_events: service wrote ${a.events.length}, bulk ${b.events.length}`)
-      a.events.forEach((e, i) => compare(`item_events[${i}]`, e, b.events[i]))
+      a.events.forEach((e, i) => {
+        compare(`item_events[${i}]`, e, b.events[i])
+      })
       throw new Rollback()
     })()
   } catch (err) {

@@ -58,23 +58,21 @@ interface Options {
   only: string[] | null
 }
 
+const BENCH_OPTIONS = {
+  duration: { type: 'string', default: '10' },
+  warmup: { type: 'string', default: '2' },
+  connections: { type: 'string', default: '50' },
+  items: { type: 'string', default: '100000' },
+  units: { type: 'string', default: '200' },
+  only: { type: 'string', multiple: true },
+  'bulletin-sizes': { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const
+
 function parseOptions(argv: string[]): Options {
-  let parsed
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof BENCH_OPTIONS; strict: true }>>
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        duration: { type: 'string', default: '10' },
-        warmup: { type: 'string', default: '2' },
-        connections: { type: 'string', default: '50' },
-        items: { type: 'string', default: '100000' },
-        units: { type: 'string', default: '200' },
-        only: { type: 'string', multiple: true },
-        'bulletin-sizes': { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    })
+    parsed = parseArgs({ args: argv, options: BENCH_OPTIONS, strict: true })
   } catch (err) {
     usage(err instanceof Error ? err.message : String(err))
   }

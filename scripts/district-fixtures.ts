@@ -299,7 +299,9 @@ async function buildQinghe(): Promise<Buffer> {
   sheet.getCell('A2').value = '清河区贯彻落实第二轮中央生态环境保护督察报告整改措施清单'
   sheet.getCell('A2').font = { name: '方正小标宋简体', size: 18 }
   sheet.getCell('A2').alignment = { horizontal: 'center' }
-  header.forEach((h, i) => (sheet.getRow(3).getCell(i + 1).value = h))
+  header.forEach((h, i) => {
+    sheet.getRow(3).getCell(i + 1).value = h
+  })
   styleRow(sheet, 3, header.length, true)
   let row = 3
   const numerals = ['一', '二', '三']
@@ -464,7 +466,9 @@ async function buildHexi(): Promise<Buffer> {
   sheet.getCell('A1').font = { size: 16, bold: true }
   sheet.getCell('A1').alignment = { horizontal: 'center' }
   const top = ['序号', '任务领域', '存在问题', '整改目标', '具体措施', '责任单位', null, '完成时间', '备注']
-  top.forEach((h, i) => h && (sheet.getRow(2).getCell(i + 1).value = h))
+  top.forEach((h, i) => {
+    if (h) sheet.getRow(2).getCell(i + 1).value = h
+  })
   sheet.getRow(3).getCell(6).value = '牵头部门'
   sheet.getRow(3).getCell(7).value = '配合部门'
   sheet.mergeCells('F2:G2')
@@ -584,7 +588,9 @@ async function buildNanshan(): Promise<Buffer> {
   sheet.getCell('A2').value = '南山镇生态环境问题整改清单'
   sheet.getCell('A2').font = { size: 16, bold: true }
   const header = ['序　号', '问  题', '整改目标', '整改措施', '牵头部门', '配合部门', '整改 时限']
-  header.forEach((h, i) => (sheet.getRow(4).getCell(i + 1).value = h))
+  header.forEach((h, i) => {
+    sheet.getRow(4).getCell(i + 1).value = h
+  })
   styleRow(sheet, 4, header.length, true)
   let row = 4
   for (const p of NANSHAN) {

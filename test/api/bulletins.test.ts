@@ -86,6 +86,7 @@ afterAll(async () => t.close())
 let issuedNovember: unknown
 
 describe('the November bulletin, issued on 5 December', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: the test reads the bulletin's JSON as a client would, by path
   let november: Record<string, any>
   beforeAll(async () => {
     const res = await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-11' })

@@ -216,9 +216,9 @@ describe('round trip', () => {
       { deadlineKind: 'long_term' as const, deadline: null },
       { deadlineKind: 'long_term' as const, deadline: '2018-12-31' },
     ]
-    cases.forEach((c, i) =>
-      f.item(source, lead.id, { code: `（一）${i + 1}`, category: i % 2 ? '环保主体责任落实' : '打好污染防治攻坚战', responsibleUnitIds: i % 2 ? [other.id] : [], ...c }),
-    )
+    cases.forEach((c, i) => {
+      f.item(source, lead.id, { code: `（一）${i + 1}`, category: i % 2 ? '环保主体责任落实' : '打好污染防治攻坚战', responsibleUnitIds: i % 2 ? [other.id] : [], ...c })
+    })
     const exported = await exportChecklist(t.app, admin, source)
     const target = f.plan({ categories: ['打好污染防治攻坚战', '环保主体责任落实'] }).id
     const again = await importChecklist(t.app, admin, target, exported.res.rawPayload)

@@ -11,7 +11,9 @@ function dataDir() {
   dirs.push(dir)
   return dir
 }
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 describe('the process', () => {
   it('a bad setting stops it with a message naming the variable', async () => {

@@ -69,7 +69,7 @@ async function deliveries(t: TestApp, token: string, status?: string) {
 
 describe('sending to channels', () => {
   it('DingTalk (signed), WeCom and e-mail each get the message once, with its link; the deliveries are sent', async () => {
-    const { t, w, dispatcher, requested } = await world({ NOTIFY_DIGEST_MINUTES: '0', SMTP_URL: smtp.url, MAIL_FROM: 'zhenggai@example.gov.cn' })
+    const { t, w, dispatcher } = await world({ NOTIFY_DIGEST_MINUTES: '0', SMTP_URL: smtp.url, MAIL_FROM: 'zhenggai@example.gov.cn' })
     await setChannels(t, w.tokens.admin, w.lead.id, [
       { kind: 'dingtalk', url: dingtalk.url('/robot/send?access_token=dt-token'), secret: SECRET },
       { kind: 'wecom', url: wecom.url('/cgi-bin/webhook/send?key=wc-key') },

@@ -13,7 +13,9 @@ import { as, createTestApp, factories } from '../helpers/app.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 describe('the escalation job', () => {
   it('with JOBS=on it sweeps at start, and is scheduled daily at ESCALATION_HOUR in the default time zone', async () => {

@@ -148,6 +148,7 @@ const edgeStrings = fc.constantFrom(
   '" or 1=1 --',
   '../../etc/passwd',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, meant literally
   '${jndi:ldap://x}',
   '{{7*7}}',
   'null',
@@ -443,7 +444,7 @@ describe('hostile input on every route of the OpenAPI document', () => {
       await fc.assert(
         fc.asyncProperty(requestFor(op), async (request) => {
           const before = fingerprint()
-          let res
+          let res: Awaited<ReturnType<typeof t.app.inject>>
           try {
             res = await t.app.inject(request)
           } catch (err) {

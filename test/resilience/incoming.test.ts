@@ -13,7 +13,9 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // never what a live one (the server, while `npm run token` opens the store beside it) is still receiving.
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 describe('evidence/.incoming', () => {
   it('a store sweeps the files of dead processes and of none that still run', () => {

@@ -279,10 +279,12 @@ function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
 
   next += 1
   heading('二、按任务领域')
-  const categoryTotal = b.byCategory.reduce(
-    (sum, c) => ({ ...sum, items: sum.items + c.items, closed: sum.closed + c.closed, overdue: sum.overdue + c.overdue }),
-    { category: '合计', items: 0, closed: 0, overdue: 0, completionRate: b.totals.completionRate },
-  )
+  const categoryTotal = { category: '合计', items: 0, closed: 0, overdue: 0, completionRate: b.totals.completionRate }
+  for (const c of b.byCategory) {
+    categoryTotal.items += c.items
+    categoryTotal.closed += c.closed
+    categoryTotal.overdue += c.overdue
+  }
   const end = writeTable(
     sheet,
     next,

@@ -18,7 +18,7 @@ import type { ItemContent, ItemListFilters, ItemView, ItemsService } from '../it
 import type { PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
 import { normalizeUnitName, type UnitsService } from '../units/units.service.ts'
-import { readChecklistWorkbook, type ChecklistSheet, type FieldLimits, type SheetError } from './checklist.sheet.ts'
+import { readChecklistWorkbook, type ChecklistSheet, type FieldLimits, type SheetError, type SheetGrid } from './checklist.sheet.ts'
 import type { ExportRow, ExportSection } from './checklist.workbook.ts'
 import { lazy } from '../../lib/lazy.ts'
 import { inspectXlsx, XlsxRejected } from './checklist.zip.ts'
@@ -460,7 +460,7 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
         if (err.reason === 'MERGES_TOO_LARGE') throw new AppError(413, 'MERGES_TOO_LARGE', err.message)
         throw new AppError(413, 'UNPACKED_TOO_LARGE', err.message)
       }
-      let grids
+      let grids: SheetGrid[]
       try {
         grids = await (await workbooks()).loadGrids(bytes)
       } catch {

@@ -243,12 +243,18 @@ export async function writeChecklistWorkbook(input: { title: string; note: strin
       if (sharedTarget) sheet.mergeCells(top, 3, bottom, 3)
       // The group's rows together must be as tall as its problem and target; the extra goes to its first row.
       const merged = [{ text: rows[0]!.problem, width: WIDTHS['问题'] }, ...(sharedTarget ? [{ text: rows[0]!.target, width: WIDTHS['整改目标'] }] : [])]
-      if (!sharedTarget) rows.forEach((r, k) => (heights[group.start + k] = Math.max(heights[group.start + k]!, rowHeight([{ text: r.target, width: WIDTHS['整改目标'] }]))))
+      if (!sharedTarget) {
+        rows.forEach((r, k) => {
+          heights[group.start + k] = Math.max(heights[group.start + k]!, rowHeight([{ text: r.target, width: WIDTHS['整改目标'] }]))
+        })
+      }
       const need = rowHeight(merged)
       const have = heights.slice(group.start, group.end + 1).reduce((a, b) => a + b, 0)
       if (need > have) heights[group.start] = heights[group.start]! + (need - have)
     }
-    heights.forEach((h, i) => (sheet.getRow(firstRow + i).height = Math.min(409, h)))
+    heights.forEach((h, i) => {
+      sheet.getRow(firstRow + i).height = Math.min(409, h)
+    })
   }
   sheet.pageSetup = {
     orientation: 'landscape',

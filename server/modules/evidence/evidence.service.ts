@@ -119,6 +119,7 @@ export function createEvidenceService({
       }
       await store.keep(received)
       const at = clock.now().toISOString()
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a stored file name must not keep
       const fileName = file.fileName.replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 200) || 'evidence'
       const { id, created } = transact(() => {
         const existing = db

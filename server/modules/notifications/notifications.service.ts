@@ -331,7 +331,10 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
     // An item put on the list after the due day owes nothing for that month.
     for (const row of repo.itemsWithoutLeadReport(plan.id, period, endOfLocalDay(dueOn, plan.timezone).toISOString())) {
       let gap = byUnit.get(row.unitId)
-      if (!gap) byUnit.set(row.unitId, (gap = { planId: plan.id, planTitle: plan.title, unitId: row.unitId, period, dueOn, items: [] }))
+      if (!gap) {
+        gap = { planId: plan.id, planTitle: plan.title, unitId: row.unitId, period, dueOn, items: [] }
+        byUnit.set(row.unitId, gap)
+      }
       gap.items.push({ code: row.code, problem: row.problem })
     }
     return [...byUnit.values()]

@@ -77,6 +77,7 @@ export function ItemsPage(data: ItemsPageData) {
   return (
     <Layout title="整改任务" viewer={data.viewer} section="items" flash={data.flash}>
       <h1>整改任务</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is announced by every screen reader; <search> is not yet */}
       <form class="card filters no-print" method="get" action="/items" role="search">
         <TextField label="关键词" name="q" type="search" value={filters.q} maxlength={100} />
         {data.plans.length > 1 ? (

@@ -39,7 +39,7 @@ export function MonthlyPage(data: MonthlyPageData) {
       ) : (
         <form class="card" method="post" action="/monthly">
           <CsrfField token={data.viewer.csrfToken} />
-          {data.rows.map(({ item, period, reported }) => (
+          {data.rows.map(({ item, reported }) => (
             <div class="monthly-row">
               <div>
                 <a href={`/items/${item.id}`} safe>
