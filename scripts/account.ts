@@ -14,7 +14,13 @@ const usage =
 let values: { login?: string; role?: string; name?: string; unit?: string; 'password-stdin'?: boolean }
 try {
   ;({ values } = parseArgs({
-    options: { login: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, unit: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    options: {
+      login: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      unit: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
   }))
 } catch (err) {
   fail(`${(err as Error).message}\n${usage}`)

@@ -41,7 +41,7 @@ export function isSafeEntryName(name: string): boolean {
 
 function octal(value: number, width: number): string {
   // width includes the terminating NUL
-  return value.toString(8).padStart(width - 1, '0') + '\0'
+  return `${value.toString(8).padStart(width - 1, '0')}\0`
 }
 
 function header(name: string, size: number, mtime: Date): Buffer {
@@ -58,7 +58,7 @@ function header(name: string, size: number, mtime: Date): Buffer {
   block.write('0', 156, 'ascii')
   block.write('ustar\0', 257, 'ascii')
   block.write('00', 263, 'ascii')
-  block.write(octal(checksum(block), 7) + ' ', 148, 'ascii')
+  block.write(`${octal(checksum(block), 7)} `, 148, 'ascii')
   return block
 }
 
@@ -72,7 +72,11 @@ function checksum(block: Buffer): number {
 const padding = (size: number) => Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK)
 
 /** Writes the entries, in order, as one .tar.gz at `file` (created or truncated). */
-export async function writeArchive(file: string, entries: Iterable<ArchiveSource> | AsyncIterable<ArchiveSource>, mtime = new Date()): Promise<void> {
+export async function writeArchive(
+  file: string,
+  entries: Iterable<ArchiveSource> | AsyncIterable<ArchiveSource>,
+  mtime = new Date(),
+): Promise<void> {
   async function* tar() {
     for await (const entry of entries) {
       yield header(entry.name, entry.size, mtime)

@@ -51,7 +51,9 @@ async function sha256OfFile(file: string): Promise<string> {
 
 function rowCounts(sqlite: Database.Database): Record<string, number> {
   const tables = sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '\\_\\_%' escape '\\' order by name")
+    .prepare(
+      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '\\_\\_%' escape '\\' order by name",
+    )
     .pluck()
     .all() as string[]
   return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`select count(*) from "${t}"`).pluck().get() as number]))
@@ -90,7 +92,9 @@ export async function createBackup(dataDir: string, file: string): Promise<Manif
       copy.pragma('journal_mode = DELETE')
       const check = copy.pragma('quick_check', { simple: true })
       if (check !== 'ok') throw new BackupFailed(`the database copy fails its check: ${String(check)}`)
-      referenced = copy.prepare('select sha256, max(size_bytes) as sizeBytes from evidence group by sha256 order by sha256').all() as typeof referenced
+      referenced = copy
+        .prepare('select sha256, max(size_bytes) as sizeBytes from evidence group by sha256 order by sha256')
+        .all() as typeof referenced
       rows = rowCounts(copy)
     } finally {
       copy.close()
@@ -103,7 +107,8 @@ export async function createBackup(dataDir: string, file: string): Promise<Manif
       if (size === null) problems.push(`${evidenceName(sha256)} is missing`)
       else if (size !== sizeBytes) problems.push(`${evidenceName(sha256)} has ${size} bytes, the database says ${sizeBytes}`)
     }
-    if (problems.length > 0) throw new BackupFailed(`evidence files the database references are not in the store:\n  ${problems.join('\n  ')}`)
+    if (problems.length > 0)
+      throw new BackupFailed(`evidence files the database references are not in the store:\n  ${problems.join('\n  ')}`)
 
     const manifest: Manifest = {
       format: FORMAT,
@@ -114,7 +119,7 @@ export async function createBackup(dataDir: string, file: string): Promise<Manif
       evidence: referenced.map(({ sha256, sizeBytes }) => ({ name: evidenceName(sha256), sizeBytes, sha256 })),
       rows,
     }
-    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8')
+    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')
 
     function hashed(name: string, path: string, sha256: string): ArchiveSource['content'] {
       return async function* () {
@@ -220,7 +225,8 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Mani
       } finally {
         await handle.close()
       }
-      if (hash.digest('hex') !== want.sha256) throw new BackupFailed(`${entry.name} does not match the hash in the manifest: the archive is damaged`)
+      if (hash.digest('hex') !== want.sha256)
+        throw new BackupFailed(`${entry.name} does not match the hash in the manifest: the archive is damaged`)
     }
     if (!manifest) throw new BackupFailed('the archive is empty')
     const missing = [...expected.keys()].filter((name) => !seen.has(name))

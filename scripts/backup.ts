@@ -13,8 +13,8 @@ try {
   const manifest = await createBackup(dataDir, file)
   const bytes = manifest.evidence.reduce((sum, e) => sum + e.sizeBytes, 0)
   console.log(
-    `backed up ${dataDir} to ${file}: database ${manifest.database.sizeBytes} bytes (${manifest.rows['items'] ?? 0} items, ` +
-      `${manifest.rows['item_events'] ?? 0} events), ${manifest.evidence.length} evidence files (${bytes} bytes) in ${Date.now() - started} ms`,
+    `backed up ${dataDir} to ${file}: database ${manifest.database.sizeBytes} bytes (${manifest.rows.items ?? 0} items, ` +
+      `${manifest.rows.item_events ?? 0} events), ${manifest.evidence.length} evidence files (${bytes} bytes) in ${Date.now() - started} ms`,
   )
 } catch (err) {
   if (err instanceof BackupRefused) fail(err.message)

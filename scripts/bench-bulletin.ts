@@ -42,7 +42,15 @@ export function addHistory(dataDir: string, now: Date): number {
   const setStatus = sqlite.prepare('update items set status = ?, version = version + ?, closed_at = ?, updated_at = ? where id = ?')
   let last = (sqlite.prepare('select hash from item_events order by id desc limit 1').pluck().get() as string | undefined) ?? GENESIS_HASH
   let events = 0
-  const event = (itemId: number, at: Date, action: string, from: string | null, to: string | null, comment: string | null, details: unknown) => {
+  const event = (
+    itemId: number,
+    at: Date,
+    action: string,
+    from: string | null,
+    to: string | null,
+    comment: string | null,
+    details: unknown,
+  ) => {
     const text = details === null ? null : JSON.stringify(details)
     const iso = at.toISOString()
     const hash = eventHash(last, {
@@ -82,7 +90,10 @@ export function addHistory(dataDir: string, now: Date): number {
           const when = new Date(at.getTime() + k * 2 * DAY)
           if (when.getTime() >= now.getTime()) break
           const report = insertReport.run(item.id, unitId, month, Math.round(rng() * 100), when.toISOString(), accountId)
-          event(item.id, when, 'progress_reported', null, null, '按计划推进整改，本月完成阶段任务。', { reportId: Number(report.lastInsertRowid), period: month })
+          event(item.id, when, 'progress_reported', null, null, '按计划推进整改，本月完成阶段任务。', {
+            reportId: Number(report.lastInsertRowid),
+            period: month,
+          })
         }
       }
       let status = 'in_progress'
@@ -92,7 +103,10 @@ export function addHistory(dataDir: string, now: Date): number {
         const t0 = started.getTime() + (0.3 + rng() * 0.6) * (now.getTime() - started.getTime())
         const files = 1 + Math.floor(rng() * 3)
         for (let k = 0; k < files; k++) {
-          event(item.id, new Date(t0 - k * DAY), 'evidence_added', null, null, null, { evidenceId: item.id * 4 + k, sha256: String(k).repeat(64) })
+          event(item.id, new Date(t0 - k * DAY), 'evidence_added', null, null, null, {
+            evidenceId: item.id * 4 + k,
+            sha256: String(k).repeat(64),
+          })
         }
         event(item.id, new Date(t0 + 3_600_000), 'request_closure', 'in_progress', 'closure_requested', '已完成自查', null)
         event(item.id, new Date(t0 + 3 * DAY), 'accept', 'closure_requested', 'in_public_notice', '验收合格', null)
@@ -110,7 +124,11 @@ export function addHistory(dataDir: string, now: Date): number {
         // An extension: requested, then approved; the approval moves the deadline (and records it as a change).
         const at = new Date(started.getTime() + (now.getTime() - started.getTime()) * rng())
         const newDeadline = addDays(item.deadline, 90)
-        event(item.id, at, 'extension_requested', null, null, '受汛期影响，工程需顺延', { oldDeadline: item.deadline, newDeadline, progress: '已完成60%' })
+        event(item.id, at, 'extension_requested', null, null, '受汛期影响，工程需顺延', {
+          oldDeadline: item.deadline,
+          newDeadline,
+          progress: '已完成60%',
+        })
         const approved = new Date(at.getTime() + 2 * DAY)
         if (approved.getTime() < now.getTime()) {
           event(item.id, approved, 'extension_approved', null, null, '同意延期', {

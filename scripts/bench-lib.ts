@@ -47,7 +47,18 @@ export function shuffled<T>(rng: Rng, list: readonly T[]): T[] {
 // Text in the register of a district 整改措施清单. Field lengths matter more than wording: they decide row size,
 // page count and JSON size, which is what the read paths pay for.
 
-const PLACES = ['八宝山街道', '老山街道', '八角街道', '古城街道', '苹果园街道', '金顶街街道', '广宁街道', '五里坨街道', '鲁谷街道', '永定河沿线']
+const PLACES = [
+  '八宝山街道',
+  '老山街道',
+  '八角街道',
+  '古城街道',
+  '苹果园街道',
+  '金顶街街道',
+  '广宁街道',
+  '五里坨街道',
+  '鲁谷街道',
+  '永定河沿线',
+]
 
 const PROBLEMS = [
   '部分建筑工地未严格落实“六个百分之百”扬尘控制措施',
@@ -114,13 +125,35 @@ function compose(rng: Rng, parts: readonly string[], min: number, max: number, n
     text += piece
     n++
   }
-  return text.slice(0, max - 1) + '。'
+  return `${text.slice(0, max - 1)}。`
 }
 
 const BUREAUS = [
-  '生态环境局', '住房城乡建设委', '城市管理委', '水务局', '农业农村局', '商务局', '市场监管局', '发展改革委',
-  '交通局', '园林绿化局', '规划和自然资源分局', '公安分局', '卫生健康委', '教育委员会', '财政局', '应急管理局',
-  '经济和信息化局', '文化和旅游局', '国资委', '城管执法局', '民政局', '科委', '统计局', '审计局', '司法局',
+  '生态环境局',
+  '住房城乡建设委',
+  '城市管理委',
+  '水务局',
+  '农业农村局',
+  '商务局',
+  '市场监管局',
+  '发展改革委',
+  '交通局',
+  '园林绿化局',
+  '规划和自然资源分局',
+  '公安分局',
+  '卫生健康委',
+  '教育委员会',
+  '财政局',
+  '应急管理局',
+  '经济和信息化局',
+  '文化和旅游局',
+  '国资委',
+  '城管执法局',
+  '民政局',
+  '科委',
+  '统计局',
+  '审计局',
+  '司法局',
 ]
 const DISTRICTS = ['石景山区', '门头沟区', '丰台区', '海淀区', '朝阳区', '房山区', '大兴区', '通州区', '昌平区', '顺义区']
 
@@ -131,7 +164,14 @@ export function unitNames(count: number): string[] {
   return names.slice(0, count)
 }
 
-export const PLAN_CATEGORIES = ['环保主体责任落实', '打好污染防治攻坚战', '加强城市治理能力建设', '大气污染防治', '水污染防治', '土壤和固体废物污染防治']
+export const PLAN_CATEGORIES = [
+  '环保主体责任落实',
+  '打好污染防治攻坚战',
+  '加强城市治理能力建设',
+  '大气污染防治',
+  '水污染防治',
+  '土壤和固体废物污染防治',
+]
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seeding
@@ -238,7 +278,9 @@ function generateContent(rng: Rng, seq: number, unitIds: readonly number[], lead
   const roll = rng()
   const deadlineKind: ItemContent['deadlineKind'] = roll < 0.6 ? 'date' : roll < 0.8 ? 'immediate' : 'long_term'
   const dated = deadlineKind === 'date' || rng() < 0.5
-  const deadline = dated ? addDays(today, randInt(rng, deadlineKind === 'immediate' ? -120 : -90, deadlineKind === 'immediate' ? 30 : 365)) : null
+  const deadline = dated
+    ? addDays(today, randInt(rng, deadlineKind === 'immediate' ? -120 : -90, deadlineKind === 'immediate' ? 30 : 365))
+    : null
   const place = rng() < 0.5 ? `${pick(rng, PLACES)}辖区内` : ''
   return {
     code: `${categoryIndex + 1}-${seq}`,
@@ -287,7 +329,9 @@ export async function seed(database: DatabaseHandle, services: Services, options
   const writer = bulkWriter(database, plan.id, supervisor)
   const today = localDate(options.now, options.timezone)
 
-  await timed(timings, 'bulk path checked against service', () => checkBulkMatchesService(database, services, writer, plan.id, supervisor, rng, unitIds, today))
+  await timed(timings, 'bulk path checked against service', () =>
+    checkBulkMatchesService(database, services, writer, plan.id, supervisor, rng, unitIds, today),
+  )
 
   await timed(timings, `${options.items.toLocaleString('en-US')} items + events (incl. fsync)`, () => {
     // Creation instants spread over the last 150 days in id order, as a plan filled in over time would have them.
@@ -329,7 +373,13 @@ export async function seed(database: DatabaseHandle, services: Services, options
     .all(focusUnitId, focusUnitId) as number[]
   const unit = services.accounts.create({ name: `${focusUnitName}联络员（压测）`, role: 'unit', unitId: focusUnitId })
   const password = 'bench-password-2018'
-  await services.signIn.setPassword({ login: 'bench-unit', password, role: 'unit', name: `${focusUnitName}经办人（压测）`, unitId: focusUnitId })
+  await services.signIn.setPassword({
+    login: 'bench-unit',
+    password,
+    role: 'unit',
+    name: `${focusUnitName}经办人（压测）`,
+    unitId: focusUnitId,
+  })
   const session = await services.signIn.signIn('bench-unit', password)
   if (!session.ok) throw new Error('the bench account could not sign in')
 
@@ -414,7 +464,9 @@ function checkBulkMatchesService(
     if (!(err instanceof Rollback)) throw err
   }
   if (differences.length > 0) {
-    throw new Error(`The bulk insert no longer writes what items.create() writes; update scripts/bench-lib.ts:\n  ${differences.join('\n  ')}`)
+    throw new Error(
+      `The bulk insert no longer writes what items.create() writes; update scripts/bench-lib.ts:\n  ${differences.join('\n  ')}`,
+    )
   }
 }
 

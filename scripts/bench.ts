@@ -86,10 +86,16 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isFinite(n) || n < min || n > max) usage(`--${flag} must be a number from ${min} to ${max}, got "${raw}"`)
     return n
   }
-  const only = values.only?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '') ?? null
+  const only =
+    values.only
+      ?.flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '') ?? null
   const sizesText = values['bulletin-sizes'] ?? '10000,100000'
   const bulletinSizes =
-    sizesText === 'none' || (only && !only.includes('bulletin')) ? [] : sizesText.split(',').map((v) => Math.round(bounded('bulletin-sizes', v, 100, 1_000_000)))
+    sizesText === 'none' || (only && !only.includes('bulletin'))
+      ? []
+      : sizesText.split(',').map((v) => Math.round(bounded('bulletin-sizes', v, 100, 1_000_000)))
   if (only) {
     const unknown = only.filter((name) => name !== 'bulletin' && !scenarios.some((s) => s.name === name))
     if (unknown.length > 0) usage(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`)
@@ -172,7 +178,8 @@ const scenarios: Scenario[] = [
     method: 'GET',
     token: (ctx) => ctx.seeded.unitToken,
     paths: (ctx) => shuffled(ctx.rng, ctx.seeded.focusVisibleIds).map((id) => `/api/v1/items/${id}`),
-    check: (status, body) => (status === 200 && typeof (body as { id?: unknown }).id === 'number' ? null : `expected an item, got ${status}`),
+    check: (status, body) =>
+      status === 200 && typeof (body as { id?: unknown }).id === 'number' ? null : `expected an item, got ${status}`,
     target: 0.3,
   },
   {
@@ -213,7 +220,9 @@ const scenarios: Scenario[] = [
     check: (status, body, ctx) => {
       if (status !== 200) return `expected 200, got ${status}`
       const rows = (String(body).match(/<tr>/g) ?? []).length - 1
-      return rows === Math.min(50, ctx.seeded.focusLeadCount) ? null : `expected ${Math.min(50, ctx.seeded.focusLeadCount)} rows, got ${rows}`
+      return rows === Math.min(50, ctx.seeded.focusLeadCount)
+        ? null
+        : `expected ${Math.min(50, ctx.seeded.focusLeadCount)} rows, got ${rows}`
     },
   },
   {
@@ -227,7 +236,8 @@ const scenarios: Scenario[] = [
     paths: (ctx) => [`/api/v1/items/${ctx.seeded.assignedIds[0]}/transitions`],
     body: () => ({ action: 'start', expectedVersion: 1 }),
     setupRequest: (ctx) => writeDistinctItemModule(ctx),
-    check: (status, body) => (status === 200 && (body as { status?: string }).status === 'in_progress' ? null : `expected the item started, got ${status}`),
+    check: (status, body) =>
+      status === 200 && (body as { status?: string }).status === 'in_progress' ? null : `expected the item started, got ${status}`,
     target: 0.05,
   },
   {
@@ -240,7 +250,8 @@ const scenarios: Scenario[] = [
     token: (ctx) => ctx.seeded.unitToken,
     paths: () => [],
     requests: (ctx) => mixedRequests(ctx),
-    check: (status, body) => (status === 200 && typeof (body as { id?: unknown }).id === 'number' ? null : `expected an item, got ${status}`),
+    check: (status, body) =>
+      status === 200 && typeof (body as { id?: unknown }).id === 'number' ? null : `expected an item, got ${status}`,
     target: 0.2,
     p99TargetMs: 25,
   },
@@ -316,7 +327,10 @@ interface Server {
 /** The same pino options for both servers (those of server/logger.ts off a terminal), each to its own file. */
 function benchLogger(file: string): Logger {
   return pino(
-    { level: 'info', redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' } },
+    {
+      level: 'info',
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' },
+    },
     // Synchronous, like pino's default stdout destination in production.
     pino.destination({ dest: file, sync: true }),
   )
@@ -334,7 +348,13 @@ async function startBare(logFile: string): Promise<FastifyInstance> {
   })
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, route: request.routeOptions.url, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request',
     )
   })
@@ -347,9 +367,7 @@ function serverPool(dir: string, config: Config, database: DatabaseHandle) {
   const start = async (name: ServerName): Promise<Server> => {
     const logFile = join(dir, `${name}.log`)
     const app =
-      name === 'bare'
-        ? await startBare(logFile)
-        : await buildApp({ config, database, clock: systemClock, logger: benchLogger(logFile) })
+      name === 'bare' ? await startBare(logFile) : await buildApp({ config, database, clock: systemClock, logger: benchLogger(logFile) })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
     return { url, logFile, completed: 0, close: () => app.close() }
   }
@@ -387,12 +405,22 @@ function requestsOf(scenario: Scenario, ctx: Context): LoadRequest[] {
   const token = scenario.token?.(ctx)
   const session = scenario.session?.(ctx)
   return scenario.paths(ctx).map((path, i) => {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : session ? { cookie: `zg_session=${session}` } : {}
+    const headers: Record<string, string> = token
+      ? { authorization: `Bearer ${token}` }
+      : session
+        ? { cookie: `zg_session=${session}` }
+        : {}
     const body = scenario.body?.(ctx, path, i)
     const setupRequest = scenario.setupRequest?.(ctx)
     const extra = setupRequest ? { setupRequest } : {}
     if (body === undefined) return { method: scenario.method, path, headers, ...extra }
-    return { method: scenario.method, path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), ...extra }
+    return {
+      method: scenario.method,
+      path,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      ...extra,
+    }
   })
 }
 
@@ -485,7 +513,9 @@ function report(outcomes: Outcome[], options: Options): boolean {
     )
     if (hasErrors(result)) {
       failed = true
-      const codes = Object.entries(result.statusCodes).map(([c, n]) => `${c}×${fmtInt(n)}`).join(' ')
+      const codes = Object.entries(result.statusCodes)
+        .map(([c, n]) => `${c}×${fmtInt(n)}`)
+        .join(' ')
       console.log(
         `  !!! ${scenario.title}: ${fmtInt(result.non2xx)} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts ` +
           `of ${fmtInt(result.completed)} (status codes ${codes}) — THESE FIGURES ARE NOT VALID`,
@@ -495,19 +525,28 @@ function report(outcomes: Outcome[], options: Options): boolean {
   if (bare && bare.runs.length > 1) {
     const rates = bare.runs.map((r) => r.reqPerSec)
     const spread = (Math.max(...rates) - Math.min(...rates)) / bare.reqPerSec
-    console.log(`  bare route mean: ${fmtInt(bare.reqPerSec)} req/s over ${rates.length} runs (spread ${fmtPct(spread)}); the ratios use it`)
+    console.log(
+      `  bare route mean: ${fmtInt(bare.reqPerSec)} req/s over ${rates.length} runs (spread ${fmtPct(spread)}); the ratios use it`,
+    )
   }
   for (const s of new Set(outcomes.map((o) => o.scenario))) console.log(`    ${s.title}: ${s.description}`)
-  console.log(`    ${options.connections} connections, ${options.warmup} s warm-up (not measured), ${options.duration} s measured, client in a worker thread`)
+  console.log(
+    `    ${options.connections} connections, ${options.warmup} s warm-up (not measured), ${options.duration} s measured, client in a worker thread`,
+  )
 
   console.log('\nTargets')
   for (const { scenario, result } of outcomes) {
     if (scenario.target === undefined) continue
     const ratio = result ? ratioOf(result) : null
-    console.log(`  ${scenario.title} ≥ ${targetPct(scenario.target)} of bare: ${ratio === null ? 'not measured' : fmtPct(ratio)} ${verdict(result, ratio, scenario.target)}`)
+    console.log(
+      `  ${scenario.title} ≥ ${targetPct(scenario.target)} of bare: ${ratio === null ? 'not measured' : fmtPct(ratio)} ${verdict(result, ratio, scenario.target)}`,
+    )
     if (scenario.p99TargetMs !== undefined) {
       const p99 = result ? result.p99Ms : null
-      const met = p99 === null ? 'not measured' : `${fmtMs(p99)} ms ${hasErrors(result) ? 'INVALID (errors)' : p99 <= scenario.p99TargetMs ? 'PASS' : 'ABOVE'}`
+      const met =
+        p99 === null
+          ? 'not measured'
+          : `${fmtMs(p99)} ms ${hasErrors(result) ? 'INVALID (errors)' : p99 <= scenario.p99TargetMs ? 'PASS' : 'ABOVE'}`
       console.log(`  ${scenario.title} p99 ≤ ${scenario.p99TargetMs} ms: ${met}`)
     }
   }
@@ -545,7 +584,12 @@ function printSummary(outcomes: Outcome[], options: Options): void {
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2))
-  const selected = scenarios.filter((s) => !options.only || options.only.includes(s.name) || (s.name === BASELINE && scenarios.some((t) => t.target !== undefined && options.only?.includes(t.name))))
+  const selected = scenarios.filter(
+    (s) =>
+      !options.only ||
+      options.only.includes(s.name) ||
+      (s.name === BASELINE && scenarios.some((t) => t.target !== undefined && options.only?.includes(t.name))),
+  )
   const runStart = performance.now()
 
   // A hung server or client must not keep a CI job or a terminal forever: setup grows with the item count.
@@ -584,7 +628,12 @@ async function main(): Promise<number> {
     const setupStart = performance.now()
     database = openDatabase(databaseFile(config.dataDir))
     const services = createServices({ database, clock: systemClock, config })
-    const seeded = await seed(database, services, { items: options.items, units: options.units, now: new Date(), timezone: 'Asia/Shanghai' })
+    const seeded = await seed(database, services, {
+      items: options.items,
+      units: options.units,
+      now: new Date(),
+      timezone: 'Asia/Shanghai',
+    })
     const setupMs = performance.now() - setupStart
     console.log(
       `setup ${(setupMs / 1000).toFixed(1)} s (${seeded.timings.map((t) => `${t.label} ${(t.ms / 1000).toFixed(1)} s`).join('; ')}); ` +
@@ -620,10 +669,14 @@ async function main(): Promise<number> {
     // The client may cancel in-flight requests at the end of a run that the server still logs, hence "~".
     for (const [name, server] of await servers.entries()) {
       const lines = await countRequestLines(server.logFile)
-      console.log(`  ${name}: ${fmtInt(lines)} lines / ${fmtInt(server.completed)} responses = ${(lines / Math.max(1, server.completed)).toFixed(2)}`)
+      console.log(
+        `  ${name}: ${fmtInt(lines)} lines / ${fmtInt(server.completed)} responses = ${(lines / Math.max(1, server.completed)).toFixed(2)}`,
+      )
     }
     const mem = process.memoryUsage()
-    console.log(`\nRSS after the runs: ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)}; includes the autocannon worker and SQLite's page cache)`)
+    console.log(
+      `\nRSS after the runs: ${mb(mem.rss)} (heap used ${mb(mem.heapUsed)}; includes the autocannon worker and SQLite's page cache)`,
+    )
     console.log(`total ${((performance.now() - runStart) / 1000).toFixed(0)} s, of which setup ${(setupMs / 1000).toFixed(1)} s\n`)
     printSummary(outcomes, options)
     if (options.bulletinSizes.length > 0) {

@@ -58,7 +58,8 @@ export interface Tally {
 async function evidenceFile(): Promise<{ content: Buffer; name: string }> {
   const nonce = randomBytes(8).toString('hex')
   const roll = Math.random()
-  if (roll < 0.6) return { content: pdf(`佐证 ${nonce} ${'整改台账'.repeat(Math.floor(Math.random() * 200_000))}`), name: `佐证材料-${nonce}.pdf` }
+  if (roll < 0.6)
+    return { content: pdf(`佐证 ${nonce} ${'整改台账'.repeat(Math.floor(Math.random() * 200_000))}`), name: `佐证材料-${nonce}.pdf` }
   if (roll < 0.8) return { content: await docx(`自查报告 ${nonce}`), name: `自查报告-${nonce}.docx` }
   // png(seed) differs only in one byte: append the nonce after the image data, which readers ignore.
   return { content: Buffer.concat([png(Math.floor(Math.random() * 256)), Buffer.from(nonce)]), name: `现场照片-${nonce}.png` }
@@ -103,7 +104,8 @@ export async function driveWrites(server: { url: string }, world: World, tally: 
       let token = supervisor
       let comment: string | undefined
       if (item.status === 'assigned') [action, token] = ['start', lead]
-      else if (item.status === 'in_progress' && item.evidenceCount > 0) [action, token, comment] = ['request_closure', lead, '已完成自查自验，整改到位']
+      else if (item.status === 'in_progress' && item.evidenceCount > 0)
+        [action, token, comment] = ['request_closure', lead, '已完成自查自验，整改到位']
       else if (item.status === 'closure_requested' && Math.random() < 0.8) [action, comment] = ['reject', '佐证材料不充分，请补充现场照片']
       else if (item.status === 'closure_requested') [action, comment] = ['accept', '经现场验收，整改到位']
       else continue
@@ -161,7 +163,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
       const restartedAt = Date.now()
       server = await startServer({ dataDir })
       const startupErrors = server.errorLines()
-      if (startupErrors.length > 0) problems.push(`round ${round}: the restarted server logged errors: ${startupErrors.slice(0, 3).join(' | ')}`)
+      if (startupErrors.length > 0)
+        problems.push(`round ${round}: the restarted server logged errors: ${startupErrors.slice(0, 3).join(' | ')}`)
       const report = await checkInvariants(dataDir, tally.acknowledged, { itemIds: world.itemIds, incomingMustBeEmpty: true })
       problems.push(...report.problems.map((p) => `round ${round}: ${p}`))
       last = report
@@ -214,7 +217,9 @@ export interface OutboxCrashSummary {
  * `robotDelayMs`; it is killed (SIGKILL) with sends in flight and others not yet tried, and restarted with the robot
  * answering at once. Every message an acknowledged transition caused must be sent within a minute of the restart.
  */
-export async function runOutboxCrash(options: { items?: number; robotDelayMs?: number; log?: (line: string) => void } = {}): Promise<OutboxCrashSummary> {
+export async function runOutboxCrash(
+  options: { items?: number; robotDelayMs?: number; log?: (line: string) => void } = {},
+): Promise<OutboxCrashSummary> {
   const log = options.log ?? (() => {})
   const dataDir = mkdtempSync(join(tmpdir(), 'zhenggai-outbox-crash-'))
   const robot = await startRobot()
@@ -239,7 +244,9 @@ export async function runOutboxCrash(options: { items?: number; robotDelayMs?: n
     const world = seedWorld(dataDir, options.items ?? 6)
     server = await startServer({ dataDir, env })
     const { admin, lead, supervisor } = world.tokens
-    const put = await call(server.url, admin, 'PUT', `/api/v1/units/${world.leadUnitId}/channels`, { channels: [{ kind: 'wecom', url: robot.url('/send?key=k') }] })
+    const put = await call(server.url, admin, 'PUT', `/api/v1/units/${world.leadUnitId}/channels`, {
+      channels: [{ kind: 'wecom', url: robot.url('/send?key=k') }],
+    })
     if (put.status !== 200) throw new Error(`setting the channel: ${put.status} ${JSON.stringify(put.body)}`)
     // The robot holds each request: the sends below are in flight, or waiting their turn, when the process dies.
     robot.setDelay(options.robotDelayMs ?? 3000)
@@ -248,14 +255,37 @@ export async function runOutboxCrash(options: { items?: number; robotDelayMs?: n
       const url = server.url
       const version = async () => ((await call(url, supervisor, 'GET', `/api/v1/items/${itemId}`)).body as { version: number }).version
       const steps: [string, () => Promise<{ status: number; body: unknown }>][] = [
-        ['start', async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/transitions`, { action: 'start', expectedVersion: await version() })],
-        ['evidence', async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/evidence`, evidenceForm(pdf(`证据${itemId}`), '佐证.pdf'))],
-        ['request_closure', async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/transitions`, { action: 'request_closure', expectedVersion: await version(), comment: '已完成自查自验' })],
-        ['reject', async () => call(url, supervisor, 'POST', `/api/v1/items/${itemId}/transitions`, { action: 'reject', expectedVersion: await version(), comment: '材料不全' })],
+        [
+          'start',
+          async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/transitions`, { action: 'start', expectedVersion: await version() }),
+        ],
+        [
+          'evidence',
+          async () => call(url, lead, 'POST', `/api/v1/items/${itemId}/evidence`, evidenceForm(pdf(`证据${itemId}`), '佐证.pdf')),
+        ],
+        [
+          'request_closure',
+          async () =>
+            call(url, lead, 'POST', `/api/v1/items/${itemId}/transitions`, {
+              action: 'request_closure',
+              expectedVersion: await version(),
+              comment: '已完成自查自验',
+            }),
+        ],
+        [
+          'reject',
+          async () =>
+            call(url, supervisor, 'POST', `/api/v1/items/${itemId}/transitions`, {
+              action: 'reject',
+              expectedVersion: await version(),
+              comment: '材料不全',
+            }),
+        ],
       ]
       for (const [name, step] of steps) {
         const res = await step()
-        if (res.status !== 200 && res.status !== 201) throw new Error(`${name} on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)
+        if (res.status !== 200 && res.status !== 201)
+          throw new Error(`${name} on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)
       }
       rejected.push(itemId)
     }
@@ -265,7 +295,12 @@ export async function runOutboxCrash(options: { items?: number; robotDelayMs?: n
     const atKill = deliveries()
     summary.messages = atKill.length
     summary.unsentAtKill = atKill.filter((d) => d.status !== 'sent').length
-    if (atKill.map((d) => d.itemId).sort().join() !== [...rejected].sort().join()) {
+    if (
+      atKill
+        .map((d) => d.itemId)
+        .sort()
+        .join() !== [...rejected].sort().join()
+    ) {
       problems.push(`acknowledged rejects ${rejected.join(',')} but messages for ${atKill.map((d) => d.itemId).join(',')}`)
     }
 
@@ -289,7 +324,10 @@ export async function runOutboxCrash(options: { items?: number; robotDelayMs?: n
     const code = await server.kill('SIGTERM')
     server = null
     summary.cleanShutdown = code === 0
-    if (!summary.cleanShutdown) problems.push(`the server did not stop cleanly on SIGTERM (exit ${code} after ${Date.now() - stopStarted} ms): ${last.output().slice(-1500)}`)
+    if (!summary.cleanShutdown)
+      problems.push(
+        `the server did not stop cleanly on SIGTERM (exit ${code} after ${Date.now() - stopStarted} ms): ${last.output().slice(-1500)}`,
+      )
     log(
       `outbox: ${summary.messages} messages written with their events, ${summary.unsentAtKill} unsent at the SIGKILL; ` +
         `${summary.allSentAfterMs === null ? 'NOT all sent' : `all sent ${summary.allSentAfterMs} ms after the restart began`}; ` +

@@ -44,7 +44,11 @@ console.log(
     `SIGTERM at the end ${summary.cleanShutdown ? 'stopped it cleanly' : 'did NOT stop it cleanly'}`,
 )
 const outbox = await runOutboxCrash({ log: (line) => console.log(line) })
-const failures = [...summary.unexpected.map((u) => `unexpected response: ${u}`), ...summary.problems, ...outbox.problems.map((p) => `outbox: ${p}`)]
+const failures = [
+  ...summary.unexpected.map((u) => `unexpected response: ${u}`),
+  ...summary.problems,
+  ...outbox.problems.map((p) => `outbox: ${p}`),
+]
 if (failures.length > 0) {
   console.error(`\nFAILED:\n  ${failures.slice(0, 50).join('\n  ')}${failures.length > 50 ? `\n  … and ${failures.length - 50} more` : ''}`)
   process.exit(1)

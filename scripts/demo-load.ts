@@ -69,7 +69,10 @@ export async function loadDemo(services: Services, clock: Clock & { set(to: Date
   const sheet = await services.checklist.readWorkbook(readFileSync(DEMO_CHECKLIST_FILE))
   const rows = sheet.rows.map((row) => ({
     ...row,
-    deadline: row.deadline && { ...row.deadline, deadline: row.deadline.deadline === null ? null : shiftDate(row.deadline.deadline, shift) },
+    deadline: row.deadline && {
+      ...row.deadline,
+      deadline: row.deadline.deadline === null ? null : shiftDate(row.deadline.deadline, shift),
+    },
   }))
   services.checklist.importSheet(adminActor, plan.id, { ...sheet, rows })
   await playDemoHistory(services, clock, plan.id, unitIds, DEMO_SUPERVISION_OFFICE, now)

@@ -67,17 +67,30 @@ export async function playDemoHistory(
 
   // Monthly reports for the first two months; three units file none (their items become lagging).
   const silent = new Set(['2-5', '2-15', '3-10', ...notStarted])
-  for (const [offset, month] of [[25, firstMonth], [55, addMonths(firstMonth, 1)]] as const) {
+  for (const [offset, month] of [
+    [25, firstMonth],
+    [55, addMonths(firstMonth, 1)],
+  ] as const) {
     clock.set(at(offset))
     for (const code of byCode.keys()) {
       if (silent.has(code)) continue
-      report(code, month, `${month}：按整改措施推进，已完成阶段任务，下月继续推进。`, Math.min(90, (offset / 55) * 50 + (code.length % 3) * 10))
+      report(
+        code,
+        month,
+        `${month}：按整改措施推进，已完成阶段任务，下月继续推进。`,
+        Math.min(90, (offset / 55) * 50 + (code.length % 3) * 10),
+      )
     }
   }
 
   // Immediate items close first; 1-5 and 1-7 file the same inspection record (flagged as reuse).
   const shared = demoPdf('全区环境执法检查记录汇总')
-  for (const [code, day] of [['1-5', 20], ['1-7', 21], ['2-19', 22], ['2-10', 23]] as const) {
+  for (const [code, day] of [
+    ['1-5', 20],
+    ['1-7', 21],
+    ['2-19', 22],
+    ['2-10', 23],
+  ] as const) {
     clock.set(at(day))
     await evidence(code, `${code} 整改完成情况报告`, code === '1-5' || code === '1-7' ? shared : undefined)
     act(leadOf(code), code, 'request_closure', '已完成自查自验，问题整改到位，佐证材料已上传。')

@@ -163,7 +163,11 @@ const QINGHE: Problem[] = [
         lead: '区发展改革委（牵头）\n区住房城乡建设委',
         responsible: '区交通局，区水务局，区农业农村局',
         deadline: '2026年第三季度',
-        expect: { leadUnit: '区发展改革委', responsibleUnits: ['区住房城乡建设委', '区交通局', '区水务局', '区农业农村局'], ...date('2026-09-30') },
+        expect: {
+          leadUnit: '区发展改革委',
+          responsibleUnits: ['区住房城乡建设委', '区交通局', '区水务局', '区农业农村局'],
+          ...date('2026-09-30'),
+        },
       },
       {
         measures: '将行业部门整改情况纳入年度绩效考核，对履职不力的依规依纪追责问责。',

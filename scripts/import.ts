@@ -61,7 +61,9 @@ const { database, services } = openForScript()
 try {
   const name = operatorName()
   const operator = (): AccountActor => {
-    const account = services.accounts.list().find((a) => a.name === name && a.role === 'admin') ?? services.accounts.create({ name, role: 'admin' }).account
+    const account =
+      services.accounts.list().find((a) => a.name === name && a.role === 'admin') ??
+      services.accounts.create({ name, role: 'admin' }).account
     return { kind: 'account', accountId: account.id, name: account.name, role: 'admin', unitId: null }
   }
   const plan = services.plans.get(planId)
@@ -81,7 +83,9 @@ try {
     console.log(`dry run of ${file} into plan ${plan.id} (${plan.title}), sheet "${sheet.sheetName}": nothing was written`)
     for (const r of preview.rows) {
       const deadline = r.deadlineKind === null ? '?' : `${r.deadlineKind}${r.deadline ? ` ${r.deadline}` : ''}`
-      console.log(`  row ${r.row}\t${r.code}\t${r.category || '-'}\t${r.leadUnit}\t${deadline}\t${r.deadlineText}${r.outcome ? `\t${r.outcome}` : ''}`)
+      console.log(
+        `  row ${r.row}\t${r.code}\t${r.category || '-'}\t${r.leadUnit}\t${deadline}\t${r.deadlineText}${r.outcome ? `\t${r.outcome}` : ''}`,
+      )
     }
     if (preview.ok) {
       console.log(`  would create ${preview.created}, update ${preview.updated}, leave ${preview.unchanged} unchanged`)
@@ -102,7 +106,7 @@ try {
   }
 } catch (err) {
   if (!(err instanceof AppError)) throw err
-  const errors = (err.details?.['errors'] as { row: number | null; column: string | null; message: string }[] | undefined) ?? []
+  const errors = (err.details?.errors as { row: number | null; column: string | null; message: string }[] | undefined) ?? []
   if (errors.length === 0) {
     console.error(`Nothing was imported: ${err.code}: ${err.message}`)
   } else {

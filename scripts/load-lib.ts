@@ -75,7 +75,10 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   const { url, world } = options
   const { lead, supervisor } = world.tokens
   const runItems = await createItems(url, world, options.items, options.label)
-  const allItems = options.database.sqlite.prepare('select id from items where plan_id = ? order by id').pluck().all(world.planId) as number[]
+  const allItems = options.database.sqlite
+    .prepare('select id from items where plan_id = ? order by id')
+    .pluck()
+    .all(world.planId) as number[]
   const latencies: number[] = []
   const result = { reads: 0, transitionsOk: 0, uploadsOk: 0, conflicts: 0, errors: 0, errorSamples: [] as string[] }
   const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
@@ -119,7 +122,12 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
         const item = read.body as { status: string; version: number; evidenceCount: number }
         if (item.status === 'in_progress' && item.evidenceCount === 0) {
           const nonce = randomBytes(8).toString('hex')
-          const res = await timed(lead, 'POST', `/api/v1/items/${itemId}/evidence`, evidenceForm(pdf(`现场核查记录 ${nonce}`), `核查记录-${nonce}.pdf`))
+          const res = await timed(
+            lead,
+            'POST',
+            `/api/v1/items/${itemId}/evidence`,
+            evidenceForm(pdf(`现场核查记录 ${nonce}`), `核查记录-${nonce}.pdf`),
+          )
           if (res.status === 201 || res.status === 200) result.uploadsOk++
           else error(`evidence on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)
           continue
@@ -132,7 +140,11 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
         else if (item.status === 'closure_requested' && Math.random() < 0.85) [action, comment] = ['reject', '请补充整改前后对比照片']
         else if (item.status === 'closure_requested') [action, comment] = ['accept', '经现场验收，整改到位']
         else continue
-        const res = await timed(token, 'POST', `/api/v1/items/${itemId}/transitions`, { action, expectedVersion: item.version, ...(comment ? { comment } : {}) })
+        const res = await timed(token, 'POST', `/api/v1/items/${itemId}/transitions`, {
+          action,
+          expectedVersion: item.version,
+          ...(comment ? { comment } : {}),
+        })
         if (res.status === 200) result.transitionsOk++
         else if (res.status === 409) result.conflicts++
         else error(`${action} on item ${itemId}: ${res.status} ${JSON.stringify(res.body)}`)

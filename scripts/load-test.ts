@@ -74,7 +74,10 @@ function ask<T>(server: ServerProcess, type: 'memory' | 'sample'): Promise<T> {
 const memoryOf = (server: ServerProcess) => ask<Memory>(server, 'memory')
 
 /** Samples what under-pressure sees once a second while `during` runs; the worst of each. */
-async function watched<T>(server: ServerProcess, during: Promise<T>): Promise<{ value: T; maxEventLoopDelay: number; maxRss: number; pressured: number }> {
+async function watched<T>(
+  server: ServerProcess,
+  during: Promise<T>,
+): Promise<{ value: T; maxEventLoopDelay: number; maxRss: number; pressured: number }> {
   let done = false
   const worst = { maxEventLoopDelay: 0, maxRss: 0, pressured: 0 }
   const sampler = (async () => {
@@ -105,14 +108,22 @@ try {
   const world = seedWorld(dataDir, 0)
   server = await startServer({ dataDir, entry: 'scripts/load-server.ts', ipc: true, env: { LOG_LEVEL: 'info' } })
   const database = openDatabase(databaseFile(dataDir), { migrate: false })
-  console.log(`server pid ${server.pid} on ${server.url}; ${connections} connections, ${duration} s per run, ${items} fresh items per run\n`)
+  console.log(
+    `server pid ${server.pid} on ${server.url}; ${connections} connections, ${duration} s per run, ${items} fresh items per run\n`,
+  )
   const baseline = await memoryOf(server)
   console.log(`at start: RSS ${mb(baseline.rss)}, heap ${mb(baseline.heapUsed)}`)
 
   const results: { label: string; result: RunResult; memory: Memory; maxEventLoopDelay: number }[] = []
-  const plan = [...(warmup > 0 ? [{ label: 'warm-up', seconds: warmup }] : []), ...Array.from({ length: runs }, (_, i) => ({ label: `run ${i + 1}`, seconds: duration }))]
+  const plan = [
+    ...(warmup > 0 ? [{ label: 'warm-up', seconds: warmup }] : []),
+    ...Array.from({ length: runs }, (_, i) => ({ label: `run ${i + 1}`, seconds: duration })),
+  ]
   for (const [index, step] of plan.entries()) {
-    const watch = await watched(server, runLoad({ url: server.url, world, database, connections, durationS: step.seconds, items, label: `L${index}` }))
+    const watch = await watched(
+      server,
+      runLoad({ url: server.url, world, database, connections, durationS: step.seconds, items, label: `L${index}` }),
+    )
     const result = watch.value
     const memory = await memoryOf(server)
     results.push({ label: step.label, result, memory, maxEventLoopDelay: watch.maxEventLoopDelay })
@@ -132,7 +143,20 @@ try {
   console.log(
     '\n' +
       markdownTable(
-        ['run', 'requests', 'req/s', 'p99 ms', 'transitions ok', '409', 'errors', 'lost updates', 'max loop delay', 'RSS', 'heap', 'heap Δ'],
+        [
+          'run',
+          'requests',
+          'req/s',
+          'p99 ms',
+          'transitions ok',
+          '409',
+          'errors',
+          'lost updates',
+          'max loop delay',
+          'RSS',
+          'heap',
+          'heap Δ',
+        ],
         measured.map((r, i) => [
           r.label,
           fmtInt(r.result.requests),

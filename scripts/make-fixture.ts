@@ -109,7 +109,8 @@ export function fixtureSections(): { category: string; rows: (FixtureItem & { gr
     GROUPS.forEach((group, g) => {
       if (group.after !== item.code) return
       const target = sections.find((s) => s.category === group.category)!
-      for (const m of group.measures) target.rows.push({ ...m, category: group.category, problem: group.problem, target: group.target, group: g })
+      for (const m of group.measures)
+        target.rows.push({ ...m, category: group.category, problem: group.problem, target: group.target, group: g })
     })
   }
   return sections
@@ -155,7 +156,15 @@ export async function buildChecklistFixture(): Promise<Buffer> {
       row++
       index++
       const inGroupContinuation = item.group !== undefined && groupStart?.group === item.group
-      const values = [item.code, item.problem, item.target, item.measures, item.leadUnit, joinUnits(item.responsibleUnits, index), item.deadlinePhrase]
+      const values = [
+        item.code,
+        item.problem,
+        item.target,
+        item.measures,
+        item.leadUnit,
+        joinUnits(item.responsibleUnits, index),
+        item.deadlinePhrase,
+      ]
       values.forEach((value, i) => {
         const cell = sheet.getRow(row).getCell(i + 1)
         // The continuation rows of a merged problem leave 问题 and 整改目标 to the merge.

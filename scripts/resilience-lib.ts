@@ -69,8 +69,8 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   const port = await freePort()
   const env = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? '',
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
     DATA_DIR: options.dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -198,24 +198,41 @@ export function seedWith(services: Services, items: number): World {
   const supervisor = services.accounts.create({ name: '督查员', role: 'supervisor', unitId: office.id })
   const leadAccount = services.accounts.create({ name: '牵头单位经办人', role: 'unit', unitId: lead.id })
   const adminActor: AccountActor = { kind: 'account', accountId: admin.account.id, name: admin.account.name, role: 'admin', unitId: null }
-  const supervisorActor: AccountActor = { kind: 'account', accountId: supervisor.account.id, name: supervisor.account.name, role: 'supervisor', unitId: office.id }
-  const plan = services.plans.create(adminActor, { title: '韧性测试整改方案', issuedBy: '区委、区政府', categories: ['打好污染防治攻坚战'] })
+  const supervisorActor: AccountActor = {
+    kind: 'account',
+    accountId: supervisor.account.id,
+    name: supervisor.account.name,
+    role: 'supervisor',
+    unitId: office.id,
+  }
+  const plan = services.plans.create(adminActor, {
+    title: '韧性测试整改方案',
+    issuedBy: '区委、区政府',
+    categories: ['打好污染防治攻坚战'],
+  })
   const itemIds = services.transact(() =>
-    Array.from({ length: items }, (_, i) =>
-      services.items.create(supervisorActor, plan.id, {
-        code: `9-${i + 1}`,
-        category: '打好污染防治攻坚战',
-        problem: PROBLEMS[i % PROBLEMS.length]!,
-        target: '问题全部整改到位',
-        measures: '1. 开展专项检查；2. 建立台账；3. 逐项销号',
-        leadUnitId: lead.id,
-        responsibleUnitIds: [partner.id],
-        deadlineKind: 'date',
-        deadline: '2099-12-31',
-      }).id,
+    Array.from(
+      { length: items },
+      (_, i) =>
+        services.items.create(supervisorActor, plan.id, {
+          code: `9-${i + 1}`,
+          category: '打好污染防治攻坚战',
+          problem: PROBLEMS[i % PROBLEMS.length]!,
+          target: '问题全部整改到位',
+          measures: '1. 开展专项检查；2. 建立台账；3. 逐项销号',
+          leadUnitId: lead.id,
+          responsibleUnitIds: [partner.id],
+          deadlineKind: 'date',
+          deadline: '2099-12-31',
+        }).id,
     ),
   )
-  return { planId: plan.id, itemIds, leadUnitId: lead.id, tokens: { lead: leadAccount.token, supervisor: supervisor.token, admin: admin.token } }
+  return {
+    planId: plan.id,
+    itemIds,
+    leadUnitId: lead.id,
+    tokens: { lead: leadAccount.token, supervisor: supervisor.token, admin: admin.token },
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -235,7 +252,12 @@ export async function call(base: string, token: string, method: string, path: st
     headers['content-type'] = 'application/json'
     payload = JSON.stringify(body)
   }
-  const res = await fetch(base + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}), signal: AbortSignal.timeout(timeoutMs) })
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    ...(payload !== undefined ? { body: payload } : {}),
+    signal: AbortSignal.timeout(timeoutMs),
+  })
   const text = await res.text()
   let parsed: unknown = text
   try {
@@ -297,7 +319,9 @@ export async function checkInvariants(
 
     const itemIds = options.itemIds ?? (sqlite.prepare('select id from items order by id').pluck().all() as number[])
     const itemRow = sqlite.prepare('select status, version from items where id = ?')
-    const statusEvents = sqlite.prepare('select id, action, to_status as toStatus from item_events where item_id = ? and to_status is not null order by id')
+    const statusEvents = sqlite.prepare(
+      'select id, action, to_status as toStatus from item_events where item_id = ? and to_status is not null order by id',
+    )
     const eventsByItem = new Map<number, { action: string; toStatus: string }[]>()
     let statusEventCount = 0
     for (const id of itemIds) {
@@ -310,7 +334,8 @@ export async function checkInvariants(
       eventsByItem.set(id, events)
       statusEventCount += events.length
       const last = events.at(-1)
-      if (last?.toStatus !== item.status) problems.push(`item ${id}: status ${item.status}, but its last event says ${last?.toStatus ?? 'nothing'}`)
+      if (last?.toStatus !== item.status)
+        problems.push(`item ${id}: status ${item.status}, but its last event says ${last?.toStatus ?? 'nothing'}`)
       if (events.length !== item.version) problems.push(`item ${id}: version ${item.version}, but ${events.length} status events`)
     }
 
@@ -329,11 +354,15 @@ export async function checkInvariants(
         if (row?.itemId !== ack.itemId) problems.push(`acknowledged progress report ${ack.id} on item ${ack.itemId} is missing`)
       } else {
         const row = evidenceRow.get(ack.id) as { itemId: number; sha256: string } | undefined
-        if (row?.itemId !== ack.itemId || row.sha256 !== ack.sha256) problems.push(`acknowledged evidence ${ack.id} on item ${ack.itemId} is missing`)
+        if (row?.itemId !== ack.itemId || row.sha256 !== ack.sha256)
+          problems.push(`acknowledged evidence ${ack.id} on item ${ack.itemId} is missing`)
       }
     }
 
-    const files = sqlite.prepare('select sha256, size_bytes as sizeBytes from evidence group by sha256, size_bytes').all() as { sha256: string; sizeBytes: number }[]
+    const files = sqlite.prepare('select sha256, size_bytes as sizeBytes from evidence group by sha256, size_bytes').all() as {
+      sha256: string
+      sizeBytes: number
+    }[]
     const referenced = new Set<string>()
     for (const { sha256, sizeBytes } of files) {
       referenced.add(sha256)

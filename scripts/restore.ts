@@ -11,8 +11,8 @@ const dataDir = configForScript().dataDir
 try {
   const manifest = await restoreBackup(file, dataDir)
   console.log(
-    `restored ${file} (taken ${manifest.createdAt}) into ${dataDir}: ${manifest.rows['items'] ?? 0} items, ` +
-      `${manifest.rows['item_events'] ?? 0} events, ${manifest.evidence.length} evidence files; integrity check ok`,
+    `restored ${file} (taken ${manifest.createdAt}) into ${dataDir}: ${manifest.rows.items ?? 0} items, ` +
+      `${manifest.rows.item_events ?? 0} events, ${manifest.evidence.length} evidence files; integrity check ok`,
   )
 } catch (err) {
   if (err instanceof BackupRefused) fail(err.message)

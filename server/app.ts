@@ -79,7 +79,11 @@ const buildAjvValidator = AjvCompiler()
  */
 const strictBodyValidation: ValidatorFactory = (externalSchemas, options) => {
   const coercing = buildAjvValidator(externalSchemas, options)
-  const strict = buildAjvValidator(externalSchemas, { ...options, mode: undefined, customOptions: { ...(options?.customOptions as object), coerceTypes: false } })
+  const strict = buildAjvValidator(externalSchemas, {
+    ...options,
+    mode: undefined,
+    customOptions: { ...(options?.customOptions as object), coerceTypes: false },
+  })
   return (route) => {
     // Fastify names the media type of a body schema declared per content type (body.content[type].schema).
     const contentType = (route as { contentType?: string }).contentType
@@ -245,7 +249,13 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
 
   if (config.jobs) {
     const senders = createSenders({ smtpUrl: config.notify.smtpUrl, mailFrom: config.notify.mailFrom })
-    await app.register(schedulerPlugin, { services, clock, timezone: config.defaultTimezone, escalationHour: config.escalationHour, senders })
+    await app.register(schedulerPlugin, {
+      services,
+      clock,
+      timezone: config.defaultTimezone,
+      escalationHour: config.escalationHour,
+      senders,
+    })
   }
 
   return app as unknown as FastifyInstance

@@ -73,18 +73,41 @@ export interface Config {
   readonly sessionMaxHours: number
   /** Limits past which the service sheds load with 503 rather than fall over; 0 turns a check off. */
   /** Reminders and where messages go. */
-  readonly notify: { readonly smtpUrl: string | null; readonly mailFrom: string; readonly digestMinutes: number; readonly publicBaseUrl: string | null }
+  readonly notify: {
+    readonly smtpUrl: string | null
+    readonly mailFrom: string
+    readonly digestMinutes: number
+    readonly publicBaseUrl: string | null
+  }
   readonly underPressure: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number; readonly maxRssBytes: number }
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`)
     this.name = 'ConfigError'
   }
 }
 
-const INTEGER_VARS = new Set(['PORT', 'BODY_LIMIT_BYTES', 'EVIDENCE_MAX_BYTES', 'IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'OBJECTIONS_PER_HOUR', 'PUBLIC_REQUESTS_PER_MINUTE', 'ESCALATION_HOUR', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES', 'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS', 'NOTIFY_DIGEST_MINUTES'])
+const INTEGER_VARS = new Set([
+  'PORT',
+  'BODY_LIMIT_BYTES',
+  'EVIDENCE_MAX_BYTES',
+  'IMPORT_MAX_BYTES',
+  'IMPORT_MAX_ROWS',
+  'OBJECTIONS_PER_HOUR',
+  'PUBLIC_REQUESTS_PER_MINUTE',
+  'ESCALATION_HOUR',
+  'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS',
+  'UNDER_PRESSURE_MAX_HEAP_USED_BYTES',
+  'UNDER_PRESSURE_MAX_RSS_BYTES',
+  'SESSION_IDLE_MINUTES',
+  'SESSION_MAX_HOURS',
+  'NOTIFY_DIGEST_MINUTES',
+])
 
 /** Reads and checks the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

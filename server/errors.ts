@@ -35,12 +35,9 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(400, code, message, details)
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) => new AppError(400, code, message, details)
 export const unauthorized = (message = 'A valid bearer token is required') => new AppError(401, 'UNAUTHORIZED', message)
 export const forbidden = (message: string, code = 'FORBIDDEN') => new AppError(403, code, message)
 export const notFound = (what: string, code = 'NOT_FOUND') => new AppError(404, code, `${what} not found`)
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(409, code, message, details)
-export const unprocessable = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(422, code, message, details)
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new AppError(409, code, message, details)
+export const unprocessable = (code: string, message: string, details?: Record<string, unknown>) => new AppError(422, code, message, details)

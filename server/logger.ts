@@ -6,7 +6,18 @@ export function createLogger(level: string): Logger {
     level,
     // Channel secrets and robot webhooks (their URL carries the robot's token) are never written either.
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'secret', '*.secret', 'channels[*].secret', 'channels[*].url', 'smtpUrl', '*.smtpUrl'],
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'authorization',
+        'token',
+        'secret',
+        '*.secret',
+        'channels[*].secret',
+        'channels[*].url',
+        'smtpUrl',
+        '*.smtpUrl',
+      ],
       censor: '[redacted]',
     },
     ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),

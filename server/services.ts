@@ -48,7 +48,11 @@ export function createServices({ database, clock, config }: { database: Database
     transact,
     // Called only when reminders run, after everything below exists.
     calendarOverrides: () => closeout.calendarOverrides(),
-    settings: { digestMinutes: config.notify.digestMinutes, publicBaseUrl: config.notify.publicBaseUrl, emailConfigured: config.notify.smtpUrl !== null },
+    settings: {
+      digestMinutes: config.notify.digestMinutes,
+      publicBaseUrl: config.notify.publicBaseUrl,
+      emailConfigured: config.notify.smtpUrl !== null,
+    },
   })
   // Every audited item event passes here, so the messages it causes commit (or roll back) with it.
   const eventsRepo = createEventsRepo(db, notifications.onItemEvent)
@@ -97,7 +101,28 @@ export function createServices({ database, clock, config }: { database: Database
   const evidence = createEvidenceService({ db, items, eventsRepo, store: createEvidenceStore(config.dataDir), clock, transact })
 
   const bulk = createBulkService({ items, supervision, eventsRepo, clock, transact })
-  return { bulk, adminEvents: createAdminEventsService({ repo: adminEvents, clock }), units, accounts, signIn, plans, items, closeout, progress, extensions, objections, evidence, bulletins, supervision, escalation, checklist, caseLeads, publicData, notifications, transact }
+  return {
+    bulk,
+    adminEvents: createAdminEventsService({ repo: adminEvents, clock }),
+    units,
+    accounts,
+    signIn,
+    plans,
+    items,
+    closeout,
+    progress,
+    extensions,
+    objections,
+    evidence,
+    bulletins,
+    supervision,
+    escalation,
+    checklist,
+    caseLeads,
+    publicData,
+    notifications,
+    transact,
+  }
 }
 
 export type Services = ReturnType<typeof createServices>

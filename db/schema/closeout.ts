@@ -71,10 +71,7 @@ export const extensions = sqliteTable(
     decidedBy: integer('decided_by').references(() => accounts.id),
     decisionComment: text('decision_comment'),
   },
-  (t) => [
-    index('extensions_item_idx').on(t.itemId),
-    uniqueIndex('extensions_one_pending_uq').on(t.itemId).where(sql`status = 'pending'`),
-  ],
+  (t) => [index('extensions_item_idx').on(t.itemId), uniqueIndex('extensions_one_pending_uq').on(t.itemId).where(sql`status = 'pending'`)],
 )
 
 /** Objections (异议) filed by the public while an item is in public notice. */

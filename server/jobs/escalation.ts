@@ -8,7 +8,13 @@ import type { Services } from '../services.ts'
 export function runEscalation({ services, now, log }: { services: Services; now: Date; log: Logger }) {
   const run = services.escalation.sweep(now)
   log.info(
-    { job: 'escalation', checked: run.checked, urged: run.urged.map((u) => u.itemId), escalated: run.escalated.map((s) => s.supervisionId), skipped: run.skipped.length },
+    {
+      job: 'escalation',
+      checked: run.checked,
+      urged: run.urged.map((u) => u.itemId),
+      escalated: run.escalated.map((s) => s.supervisionId),
+      skipped: run.skipped.length,
+    },
     'escalation sweep',
   )
   return run

@@ -8,6 +8,7 @@ import type { Services } from '../services.ts'
  */
 export function runReminders({ services, now, log }: { services: Services; now: Date; log: Logger }) {
   const run = services.notifications.runReminders(now)
-  if (run.written.length > 0) log.info({ job: 'reminders', written: run.written.length, kinds: [...new Set(run.written.map((w) => w.kind))] }, 'reminders written')
+  if (run.written.length > 0)
+    log.info({ job: 'reminders', written: run.written.length, kinds: [...new Set(run.written.map((w) => w.kind))] }, 'reminders written')
   return run
 }

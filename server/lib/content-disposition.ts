@@ -11,9 +11,7 @@ function encodeExtValue(name: string): string {
 
 /** A token-safe ASCII name: letters, digits, dot, dash and underscore; runs of anything else become one dash. */
 export function asciiFileName(name: string): string {
-  const safe = name
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[-.]+|-+$/g, '')
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '')
   return safe === '' ? 'download' : safe
 }
 

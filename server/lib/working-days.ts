@@ -76,9 +76,7 @@ const officialWorkdays = new Set(Object.keys(official.workdays))
 // Every year the State Council publishes an arrangement has at least 元旦 in it, so "the year
 // appears in the table" is what "official data covers the year" means. A year appears in full
 // or not at all, because each year's arrangement is published in one notice.
-const officialYears: ReadonlySet<number> = new Set(
-  [...officialHolidays, ...officialWorkdays].map((d) => Number(d.slice(0, 4))),
-)
+const officialYears: ReadonlySet<number> = new Set([...officialHolidays, ...officialWorkdays].map((d) => Number(d.slice(0, 4))))
 
 /** The first and last year with official data in the installed chinese-days (2004–2026 as of 1.5.7). */
 export const OFFICIAL_DATA_YEARS: { readonly first: number; readonly last: number } = Object.freeze({

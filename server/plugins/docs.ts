@@ -19,7 +19,8 @@ type Schema = Record<string, unknown>
 
 /** What an error status means on this API; the body is always { statusCode, code, error, message }. */
 const ERROR_DESCRIPTIONS: Record<string, string> = {
-  '400': 'The request is malformed: a path, query or body field fails its schema, or the body cannot be read (code VALIDATION_FAILED or a more specific one).',
+  '400':
+    'The request is malformed: a path, query or body field fails its schema, or the body cannot be read (code VALIDATION_FAILED or a more specific one).',
   '401': 'No bearer token, or one that is unknown or belongs to a disabled account.',
   '403': 'Signed in, but not allowed to do this: the role lacks the permission, or the unit has no part in it.',
   '404': 'No such resource, or one this account may not see (a unit sees only the items it leads or shares).',
@@ -51,7 +52,8 @@ function describeResponses(responses: Schema | undefined, summary: string | unde
         : (ERROR_DESCRIPTIONS[status] ?? `${SUCCESS_PREFIX[status] ?? `Status ${status}`}${summary ? `: ${summary}` : ''}`)
     // A $ref or a content map takes the description beside it (Swagger drops $ref siblings from the schema); a plain
     // schema takes it as x-response-description, which Swagger removes before the schema goes into the document.
-    described[status] = '$ref' in response || 'content' in response ? { ...response, description } : { ...response, 'x-response-description': description }
+    described[status] =
+      '$ref' in response || 'content' in response ? { ...response, description } : { ...response, 'x-response-description': description }
   }
   return described
 }
@@ -88,7 +90,7 @@ export const docsPlugin = fp(async function docs(app: FastifyInstance) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     // Only the document changes here; the route's own schema (what Fastify validates and serializes with) is untouched.
     transform: ({ schema, url, route }) => {
       if (!schema || (schema as Schema).hide === true) return { schema, url }

@@ -13,11 +13,15 @@ interface ValidationIssue {
 function describeValidation(issues: readonly ValidationIssue[], context: string | undefined) {
   const fields = issues.map((issue) => {
     const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
-    const extra = issue.params?.['additionalProperty']
-    const missing = issue.params?.['missingProperty']
+    const extra = issue.params?.additionalProperty
+    const missing = issue.params?.missingProperty
     const name = [context, path, extra ?? missing].filter((s) => s !== undefined && s !== '').join('.')
     const message =
-      issue.keyword === 'additionalProperties' ? 'is not allowed' : issue.keyword === 'required' ? 'is required' : issue.message ?? 'is invalid'
+      issue.keyword === 'additionalProperties'
+        ? 'is not allowed'
+        : issue.keyword === 'required'
+          ? 'is required'
+          : (issue.message ?? 'is invalid')
     return { field: name || context || 'request', message }
   })
   return { fields, message: fields.map((f) => `${f.field} ${f.message}`).join('; ') }

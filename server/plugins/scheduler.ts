@@ -55,43 +55,42 @@ const JOBS: Job[] = [
  * The scheduled jobs (only when JOBS=on): each runs at start to catch up, then on its cron schedule, never
  * overlapping itself. Jobs are idempotent on their own, so a second instance or a retry changes nothing.
  */
-export const schedulerPlugin = fp<{ services: Services; clock: Clock; timezone: string; senders: Senders } & JobSettings>(async function scheduler(
-  app: FastifyInstance,
-  { services, clock, timezone, senders, ...settings },
-) {
-  const tasks: ScheduledTask[] = []
-  const log = app.log.child({ component: 'scheduler' }) as unknown as Logger
-  const notify = notificationJobs(services, senders, log)
-  const jobs = [...JOBS, ...notify.jobs]
+export const schedulerPlugin = fp<{ services: Services; clock: Clock; timezone: string; senders: Senders } & JobSettings>(
+  async function scheduler(app: FastifyInstance, { services, clock, timezone, senders, ...settings }) {
+    const tasks: ScheduledTask[] = []
+    const log = app.log.child({ component: 'scheduler' }) as unknown as Logger
+    const notify = notificationJobs(services, senders, log)
+    const jobs = [...JOBS, ...notify.jobs]
 
-  const runJob = (job: Job) => {
-    const failed = (err: unknown) => {
-      log.error({ err, job: job.name }, 'job failed')
-      return undefined
+    const runJob = (job: Job) => {
+      const failed = (err: unknown) => {
+        log.error({ err, job: job.name }, 'job failed')
+        return undefined
+      }
+      try {
+        const result = job.run({ services, now: clock.now(), log })
+        return result instanceof Promise ? result.catch(failed) : result
+      } catch (err) {
+        return failed(err)
+      }
     }
-    try {
-      const result = job.run({ services, now: clock.now(), log })
-      return result instanceof Promise ? result.catch(failed) : result
-    } catch (err) {
-      return failed(err)
-    }
-  }
-  const deliveriesJob = notify.jobs.find((j) => j.name === 'deliveries')!
-  let unsubscribe = () => {}
+    const deliveriesJob = notify.jobs.find((j) => j.name === 'deliveries')!
+    let unsubscribe = () => {}
 
-  app.addHook('onReady', async () => {
-    unsubscribe = services.notifications.onDeliveriesQueued(() => void runJob(deliveriesJob))
-    for (const job of jobs) {
-      if (job.atStart) runJob(job)
-      const schedule = typeof job.schedule === 'string' ? job.schedule : job.schedule(settings)
-      tasks.push(cron.schedule(schedule, () => runJob(job), { name: job.name, timezone, noOverlap: true }))
-    }
-    log.info({ jobs: jobs.map((j) => j.name) }, 'scheduler started')
-  })
-  app.addHook('onClose', async () => {
-    unsubscribe()
-    await Promise.all(tasks.map((t) => t.stop()))
-    await notify.dispatcher.idle()
-    senders.close()
-  })
-})
+    app.addHook('onReady', async () => {
+      unsubscribe = services.notifications.onDeliveriesQueued(() => void runJob(deliveriesJob))
+      for (const job of jobs) {
+        if (job.atStart) runJob(job)
+        const schedule = typeof job.schedule === 'string' ? job.schedule : job.schedule(settings)
+        tasks.push(cron.schedule(schedule, () => runJob(job), { name: job.name, timezone, noOverlap: true }))
+      }
+      log.info({ jobs: jobs.map((j) => j.name) }, 'scheduler started')
+    })
+    app.addHook('onClose', async () => {
+      unsubscribe()
+      await Promise.all(tasks.map((t) => t.stop()))
+      await notify.dispatcher.idle()
+      senders.close()
+    })
+  },
+)

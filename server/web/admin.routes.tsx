@@ -13,7 +13,19 @@ import type { ImportOptions, ImportPreview } from '../modules/checklist/checklis
 import { ROLES, type Role } from '../modules/closeout/state-machine.ts'
 import type { Services } from '../services.ts'
 import { Layout, type Flash } from './components.tsx'
-import { AccountPage, AccountsPage, AdminHomePage, AuditPage, CalendarPage, PlansPage, ImportPage, UnitPage, UnitsPage, type FieldErrors, type FieldValues } from './pages/admin.tsx'
+import {
+  AccountPage,
+  AccountsPage,
+  AdminHomePage,
+  AuditPage,
+  CalendarPage,
+  PlansPage,
+  ImportPage,
+  UnitPage,
+  UnitsPage,
+  type FieldErrors,
+  type FieldValues,
+} from './pages/admin.tsx'
 import { DashboardPage, labelledSvg } from './pages/dashboard.tsx'
 import { renderLeadUnitChart, renderTrendChart } from '../modules/bulletins/bulletin.charts.ts'
 import { beijingDateTime } from '../modules/bulletins/bulletin.format.ts'
@@ -60,9 +72,9 @@ const ADMIN_FLASHES: Record<string, string> = {
 }
 
 function adminFlash(query: unknown): Flash | null {
-  const key = (query as Record<string, unknown> | undefined)?.['msg']
+  const key = (query as Record<string, unknown> | undefined)?.msg
   if (typeof key !== 'string' || !Object.hasOwn(ADMIN_FLASHES, key)) return null
-  const n = Number((query as Record<string, unknown>)['n'])
+  const n = Number((query as Record<string, unknown>).n)
   const count = Number.isInteger(n) && n >= 0 && n < 100_000 ? `（${n}项）` : ''
   return { kind: 'ok', text: `${ADMIN_FLASHES[key]}${count}` }
 }
@@ -77,7 +89,10 @@ interface PendingImport {
   expiresAt: number
 }
 
-export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (app, { services, config, clock }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (
+  app,
+  { services, config, clock },
+) => {
   const { units, accounts, signIn, plans, checklist, adminEvents } = services
   // An uploaded checklist between its preview and 确认导入: kept here (not in the browser), for its uploader only.
   // Lost on a restart, which only means uploading it again.
@@ -98,7 +113,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     sendHtml(
       reply,
       200,
-      <AdminHomePage viewer={viewerOf(request)} units={units.list()} accounts={accounts.listForAdmin()} events={recent()} flash={adminFlash(request.query)} calendarWarning={calendarWarning()} />,
+      <AdminHomePage
+        viewer={viewerOf(request)}
+        units={units.list()}
+        accounts={accounts.listForAdmin()}
+        events={recent()}
+        flash={adminFlash(request.query)}
+        calendarWarning={calendarWarning()}
+      />,
     ),
   )
 
@@ -121,8 +143,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       />,
     )
 
-  app.get('/admin/calendar', { config: { permission: 'calendar:edit' }, schema: { ...hidden, querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })) }) } }, async (request, reply) =>
-    calendarPage(request, reply, 200, request.query.year ?? comingYear()),
+  app.get(
+    '/admin/calendar',
+    {
+      config: { permission: 'calendar:edit' },
+      schema: { ...hidden, querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })) }) },
+    },
+    async (request, reply) => calendarPage(request, reply, 200, request.query.year ?? comingYear()),
   )
 
   app.post('/admin/calendar', { config: { permission: 'calendar:edit' }, schema: hidden }, async (request, reply) => {
@@ -149,7 +176,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
   // ── units ─────────────────────────────────────────────────────────────
 
   const unitsPage = (request: FastifyRequest, reply: FastifyReply, status: number, values?: FieldValues, errors?: FieldErrors) =>
-    sendHtml(reply, status, <UnitsPage viewer={viewerOf(request)} units={units.list()} values={values} errors={errors} flash={adminFlash(request.query)} />)
+    sendHtml(
+      reply,
+      status,
+      <UnitsPage viewer={viewerOf(request)} units={units.list()} values={values} errors={errors} flash={adminFlash(request.query)} />,
+    )
 
   app.get('/admin/units', { config: { permission: 'admin:use' }, schema: hidden }, async (request, reply) => unitsPage(request, reply, 200))
 
@@ -164,7 +195,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     }
   })
 
-  const unitPage = (request: FastifyRequest, reply: FastifyReply, unitId: number, status: number, values?: FieldValues, errors?: FieldErrors) =>
+  const unitPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    unitId: number,
+    status: number,
+    values?: FieldValues,
+    errors?: FieldErrors,
+  ) =>
     sendHtml(
       reply,
       status,
@@ -180,49 +218,72 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       />,
     )
 
-  app.get('/admin/units/:unitId', { config: { permission: 'units:edit' }, schema: { ...hidden, params: UnitParams } }, async (request, reply) =>
-    unitPage(request, reply, request.params.unitId, 200),
+  app.get(
+    '/admin/units/:unitId',
+    { config: { permission: 'units:edit' }, schema: { ...hidden, params: UnitParams } },
+    async (request, reply) => unitPage(request, reply, request.params.unitId, 200),
   )
 
-  app.post('/admin/units/:unitId/rename', { config: { permission: 'units:edit' }, schema: { ...hidden, params: UnitParams } }, async (request, reply) => {
-    const { unitId } = request.params
-    const name = field(request.body, 'name')
-    try {
-      units.rename(webActorOf(request), unitId, name)
-    } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode >= 500 || err.statusCode === 404) throw err
-      return unitPage(request, reply, unitId, err.statusCode, { name }, { name: adminMessage(err) })
-    }
-    return reply.redirect(`/admin/units/${unitId}?msg=renamed`, 303)
-  })
-
-  app.post('/admin/units/:unitId/merge', { config: { permission: 'units:merge' }, schema: { ...hidden, params: UnitParams } }, async (request, reply) => {
-    const { unitId } = request.params
-    const into = field(request.body, 'intoUnitId')
-    const values = { intoUnitId: into }
-    if (!/^[1-9]\d{0,9}$/.test(into)) return unitPage(request, reply, unitId, 400, values, { intoUnitId: '请选择存续单位' })
-    if (field(request.body, 'confirm') !== 'yes') return unitPage(request, reply, unitId, 400, values, { confirm: '请勾选“确认合并”' })
-    let moved: number
-    try {
-      moved = new Set(units.merge(webActorOf(request), unitId, Number(into)).items.map((i) => i.itemId)).size
-    } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode >= 500) throw err
-      if (err.statusCode === 404 && err.code === 'UNIT_NOT_FOUND' && units.list().some((u) => u.id === unitId)) {
-        return unitPage(request, reply, unitId, 400, values, { intoUnitId: '请选择存续单位' })
+  app.post(
+    '/admin/units/:unitId/rename',
+    { config: { permission: 'units:edit' }, schema: { ...hidden, params: UnitParams } },
+    async (request, reply) => {
+      const { unitId } = request.params
+      const name = field(request.body, 'name')
+      try {
+        units.rename(webActorOf(request), unitId, name)
+      } catch (err) {
+        if (!(err instanceof AppError) || err.statusCode >= 500 || err.statusCode === 404) throw err
+        return unitPage(request, reply, unitId, err.statusCode, { name }, { name: adminMessage(err) })
       }
-      if (err.statusCode === 404) throw err
-      return unitPage(request, reply, unitId, err.statusCode, values, { intoUnitId: adminMessage(err) })
-    }
-    request.log.info({ unitId, intoUnitId: Number(into), items: moved }, 'unit merged')
-    return reply.redirect(`/admin/units/${into}?msg=merged&n=${moved}`, 303)
-  })
+      return reply.redirect(`/admin/units/${unitId}?msg=renamed`, 303)
+    },
+  )
+
+  app.post(
+    '/admin/units/:unitId/merge',
+    { config: { permission: 'units:merge' }, schema: { ...hidden, params: UnitParams } },
+    async (request, reply) => {
+      const { unitId } = request.params
+      const into = field(request.body, 'intoUnitId')
+      const values = { intoUnitId: into }
+      if (!/^[1-9]\d{0,9}$/.test(into)) return unitPage(request, reply, unitId, 400, values, { intoUnitId: '请选择存续单位' })
+      if (field(request.body, 'confirm') !== 'yes') return unitPage(request, reply, unitId, 400, values, { confirm: '请勾选“确认合并”' })
+      let moved: number
+      try {
+        moved = new Set(units.merge(webActorOf(request), unitId, Number(into)).items.map((i) => i.itemId)).size
+      } catch (err) {
+        if (!(err instanceof AppError) || err.statusCode >= 500) throw err
+        if (err.statusCode === 404 && err.code === 'UNIT_NOT_FOUND' && units.list().some((u) => u.id === unitId)) {
+          return unitPage(request, reply, unitId, 400, values, { intoUnitId: '请选择存续单位' })
+        }
+        if (err.statusCode === 404) throw err
+        return unitPage(request, reply, unitId, err.statusCode, values, { intoUnitId: adminMessage(err) })
+      }
+      request.log.info({ unitId, intoUnitId: Number(into), items: moved }, 'unit merged')
+      return reply.redirect(`/admin/units/${into}?msg=merged&n=${moved}`, 303)
+    },
+  )
 
   // ── accounts ──────────────────────────────────────────────────────────
 
   const accountsPage = (request: FastifyRequest, reply: FastifyReply, status: number, values?: FieldValues, errors?: FieldErrors) =>
-    sendHtml(reply, status, <AccountsPage viewer={viewerOf(request)} accounts={accounts.listForAdmin()} units={units.list()} values={values} errors={errors} flash={adminFlash(request.query)} />)
+    sendHtml(
+      reply,
+      status,
+      <AccountsPage
+        viewer={viewerOf(request)}
+        accounts={accounts.listForAdmin()}
+        units={units.list()}
+        values={values}
+        errors={errors}
+        flash={adminFlash(request.query)}
+      />,
+    )
 
-  app.get('/admin/accounts', { config: { permission: 'accounts:list' }, schema: hidden }, async (request, reply) => accountsPage(request, reply, 200))
+  app.get('/admin/accounts', { config: { permission: 'accounts:list' }, schema: hidden }, async (request, reply) =>
+    accountsPage(request, reply, 200),
+  )
 
   app.post('/admin/accounts', { config: { permission: 'accounts:create' }, schema: hidden }, async (request, reply) => {
     const values: FieldValues = {
@@ -232,20 +293,28 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       unitId: field(request.body, 'unitId'),
     }
     const password = field(request.body, 'password').slice(0, 200)
-    if (!(ROLES as readonly string[]).includes(values['role']!)) return accountsPage(request, reply, 400, values, { role: '请选择角色' })
-    if (values['unitId'] !== '' && !/^[1-9]\d{0,9}$/.test(values['unitId']!)) return accountsPage(request, reply, 400, values, { unitId: '请选择单位' })
+    if (!(ROLES as readonly string[]).includes(values.role!)) return accountsPage(request, reply, 400, values, { role: '请选择角色' })
+    if (values.unitId !== '' && !/^[1-9]\d{0,9}$/.test(values.unitId!))
+      return accountsPage(request, reply, 400, values, { unitId: '请选择单位' })
     const result = await signIn.createWithPassword(webActorOf(request), {
-      login: values['login']!,
-      name: values['name']!,
-      role: values['role'] as Role,
-      unitId: values['unitId'] === '' ? null : Number(values['unitId']),
+      login: values.login!,
+      name: values.name!,
+      role: values.role as Role,
+      unitId: values.unitId === '' ? null : Number(values.unitId),
       password,
     })
-    if (!result.ok) return accountsPage(request, reply, result.message === '该用户名已被使用' ? 409 : 422, values, { [result.field]: result.message })
+    if (!result.ok)
+      return accountsPage(request, reply, result.message === '该用户名已被使用' ? 409 : 422, values, { [result.field]: result.message })
     return reply.redirect(`/admin/accounts/${result.account.id}?msg=account-created`, 303)
   })
 
-  const accountPage = (request: FastifyRequest, reply: FastifyReply, accountId: number, status: number, extra: { token?: string; errors?: FieldErrors; flash?: Flash } = {}) =>
+  const accountPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    accountId: number,
+    status: number,
+    extra: { token?: string; errors?: FieldErrors; flash?: Flash } = {},
+  ) =>
     sendHtml(
       reply,
       status,
@@ -259,57 +328,87 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       />,
     )
 
-  app.get('/admin/accounts/:accountId', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) =>
-    accountPage(request, reply, request.params.accountId, 200),
+  app.get(
+    '/admin/accounts/:accountId',
+    { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } },
+    async (request, reply) => accountPage(request, reply, request.params.accountId, 200),
   )
 
-  for (const [path, disabled] of [['disable', true], ['enable', false]] as const) {
-    app.post(`/admin/accounts/:accountId/${path}`, { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
-      const { accountId } = request.params
-      try {
-        accounts.setDisabled(webActorOf(request), accountId, disabled)
-      } catch (err) {
-        if (!(err instanceof AppError) || err.statusCode !== 409) throw err
-        return accountPage(request, reply, accountId, 409, { flash: { kind: 'error', text: adminMessage(err) } })
-      }
-      return reply.redirect(`/admin/accounts/${accountId}?msg=${disabled ? 'disabled' : 'enabled'}`, 303)
-    })
+  for (const [path, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post(
+      `/admin/accounts/:accountId/${path}`,
+      { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } },
+      async (request, reply) => {
+        const { accountId } = request.params
+        try {
+          accounts.setDisabled(webActorOf(request), accountId, disabled)
+        } catch (err) {
+          if (!(err instanceof AppError) || err.statusCode !== 409) throw err
+          return accountPage(request, reply, accountId, 409, { flash: { kind: 'error', text: adminMessage(err) } })
+        }
+        return reply.redirect(`/admin/accounts/${accountId}?msg=${disabled ? 'disabled' : 'enabled'}`, 303)
+      },
+    )
   }
 
-  app.post('/admin/accounts/:accountId/password', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
-    const { accountId } = request.params
-    const result = await signIn.resetPassword(webActorOf(request), accountId, field(request.body, 'password').slice(0, 200))
-    if (!result.ok) return accountPage(request, reply, accountId, 422, { errors: { password: result.message } })
-    return reply.redirect(`/admin/accounts/${accountId}?msg=password-reset`, 303)
-  })
+  app.post(
+    '/admin/accounts/:accountId/password',
+    { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } },
+    async (request, reply) => {
+      const { accountId } = request.params
+      const result = await signIn.resetPassword(webActorOf(request), accountId, field(request.body, 'password').slice(0, 200))
+      if (!result.ok) return accountPage(request, reply, accountId, 422, { errors: { password: result.message } })
+      return reply.redirect(`/admin/accounts/${accountId}?msg=password-reset`, 303)
+    },
+  )
 
   // The new token is shown on this answer only (no redirect: it must not sit in a URL or be shown again).
-  app.post('/admin/accounts/:accountId/token', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
-    const { accountId } = request.params
-    const { token } = accounts.issueToken(webActorOf(request), accountId)
-    return accountPage(request, reply, accountId, 200, { token, flash: { kind: 'ok', text: '已签发新的接口令牌' } })
-  })
+  app.post(
+    '/admin/accounts/:accountId/token',
+    { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } },
+    async (request, reply) => {
+      const { accountId } = request.params
+      const { token } = accounts.issueToken(webActorOf(request), accountId)
+      return accountPage(request, reply, accountId, 200, { token, flash: { kind: 'ok', text: '已签发新的接口令牌' } })
+    },
+  )
 
-  app.post('/admin/accounts/:accountId/token/revoke', { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } }, async (request, reply) => {
-    const { accountId } = request.params
-    accounts.revokeToken(webActorOf(request), accountId)
-    return reply.redirect(`/admin/accounts/${accountId}?msg=token-revoked`, 303)
-  })
+  app.post(
+    '/admin/accounts/:accountId/token/revoke',
+    { config: { permission: 'accounts:edit' }, schema: { ...hidden, params: AccountParams } },
+    async (request, reply) => {
+      const { accountId } = request.params
+      accounts.revokeToken(webActorOf(request), accountId)
+      return reply.redirect(`/admin/accounts/${accountId}?msg=token-revoked`, 303)
+    },
+  )
 
   // ── plans (create; editing a plan is not built yet) ─────────────────────
 
   const plansPage = (request: FastifyRequest, reply: FastifyReply, status: number, values?: FieldValues, errors?: FieldErrors) =>
-    sendHtml(reply, status, <PlansPage viewer={viewerOf(request)} plans={plans.list()} values={values} errors={errors} flash={adminFlash(request.query)} />)
+    sendHtml(
+      reply,
+      status,
+      <PlansPage viewer={viewerOf(request)} plans={plans.list()} values={values} errors={errors} flash={adminFlash(request.query)} />,
+    )
 
-  app.get('/admin/plans', { config: { permission: 'plans:create' }, schema: hidden }, async (request, reply) => plansPage(request, reply, 200))
+  app.get('/admin/plans', { config: { permission: 'plans:create' }, schema: hidden }, async (request, reply) =>
+    plansPage(request, reply, 200),
+  )
 
   app.post('/admin/plans', { config: { permission: 'plans:create' }, schema: hidden }, async (request, reply) => {
     const values: FieldValues = Object.fromEntries(
-      ['title', 'issuedBy', 'timezone', 'noticeWorkingDays', 'jointSupervisionAfterDays', 'categories'].map((k) => [k, field(request.body, k).slice(0, k === 'categories' ? 4000 : 200)]),
+      ['title', 'issuedBy', 'timezone', 'noticeWorkingDays', 'jointSupervisionAfterDays', 'categories'].map((k) => [
+        k,
+        field(request.body, k).slice(0, k === 'categories' ? 4000 : 200),
+      ]),
     )
     const errors: FieldErrors = {}
-    if (values['title']!.trim() === '') errors['title'] = '请填写方案名称'
-    if (values['issuedBy']!.trim() === '') errors['issuedBy'] = '请填写印发单位'
+    if (values.title!.trim() === '') errors.title = '请填写方案名称'
+    if (values.issuedBy!.trim() === '') errors.issuedBy = '请填写印发单位'
     const days = (k: string, max: number) => {
       const v = values[k]!.trim()
       if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > max) errors[k] = `须为1至${max}的整数`
@@ -317,18 +416,36 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     }
     const noticeWorkingDays = days('noticeWorkingDays', 60)
     const jointSupervisionAfterDays = days('jointSupervisionAfterDays', 365)
-    const categories = values['categories']!.split(/\r?\n/).map((c) => c.trim()).filter((c) => c !== '')
+    const categories = values
+      .categories!.split(/\r?\n/)
+      .map((c) => c.trim())
+      .filter((c) => c !== '')
     if (Object.keys(errors).length > 0) return plansPage(request, reply, 400, values, errors)
     const actor = webActorOf(request)
     try {
       services.transact(() => {
-        const plan = plans.create(actor, { title: values['title']!, issuedBy: values['issuedBy']!, timezone: values['timezone']!.trim() || undefined, categories, noticeWorkingDays, jointSupervisionAfterDays })
-        adminEvents.record({ actor, action: 'plan.create', subjectKind: 'plan', subjectId: plan.id, summary: `新建整改方案“${plan.title}”` })
+        const plan = plans.create(actor, {
+          title: values.title!,
+          issuedBy: values.issuedBy!,
+          timezone: values.timezone!.trim() || undefined,
+          categories,
+          noticeWorkingDays,
+          jointSupervisionAfterDays,
+        })
+        adminEvents.record({
+          actor,
+          action: 'plan.create',
+          subjectKind: 'plan',
+          subjectId: plan.id,
+          summary: `新建整改方案“${plan.title}”`,
+        })
       })
     } catch (err) {
       if (!(err instanceof AppError) || err.statusCode !== 400) throw err
       const key = err.code === 'INVALID_TIMEZONE' ? 'timezone' : 'categories'
-      return plansPage(request, reply, 400, values, { [key]: err.code === 'INVALID_TIMEZONE' ? '未知的时区，请填写如 Asia/Shanghai' : '任务类别不能重复' })
+      return plansPage(request, reply, 400, values, {
+        [key]: err.code === 'INVALID_TIMEZONE' ? '未知的时区，请填写如 Asia/Shanghai' : '任务类别不能重复',
+      })
     }
     return reply.redirect('/admin/plans?msg=plan-created', 303)
   })
@@ -349,7 +466,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
   app.post('/admin/import', { config: { permission: 'checklist:import', multipartCsrf: true }, schema: hidden }, async (request, reply) => {
     const actor = webActorOf(request)
     const values: FieldValues = {}
-    const again = (status: number, error: string) => sendHtml(reply, status, <ImportPage viewer={viewerOf(request)} plans={planOptions()} values={values} error={error} />)
+    const again = (status: number, error: string) =>
+      sendHtml(reply, status, <ImportPage viewer={viewerOf(request)} plans={planOptions()} values={values} error={error} />)
     if (!request.isMultipart()) return again(400, '请通过页面上的表单选择文件上传')
     let token: string | undefined
     let file: { name: string; bytes: Buffer } | null = null
@@ -373,16 +491,22 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       }
     }
     checkMultipartCsrf(request, token)
-    const planId = Number(values['planId'])
+    const planId = Number(values.planId)
     if (!Number.isInteger(planId) || !plans.list().some((p) => p.id === planId)) return again(400, '请选择整改方案')
     if (!file || file.bytes.length === 0) return again(400, '请选择清单文件')
-    const options: ImportOptions = { mode: values['mode'] === 'update' ? 'update' : 'create', createUnits: values['createUnits'] === 'true' }
+    const options: ImportOptions = {
+      mode: values.mode === 'update' ? 'update' : 'create',
+      createUnits: values.createUnits === 'true',
+    }
     let preview: ImportPreview
     try {
       preview = checklist.previewImport(actor, planId, await checklist.readWorkbook(file.bytes), options)
     } catch (err) {
       if (!(err instanceof AppError) || err.statusCode >= 500 || err.statusCode === 403) throw err
-      return again(err.statusCode === 413 ? 413 : 422, err.statusCode === 413 ? '文件超过大小限制' : '无法读取该文件，请上传 .xlsx 格式的整改清单')
+      return again(
+        err.statusCode === 413 ? 413 : 422,
+        err.statusCode === 413 ? '文件超过大小限制' : '无法读取该文件，请上传 .xlsx 格式的整改清单',
+      )
     }
     const now = clock.now().getTime()
     prune(now)
@@ -402,7 +526,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     return sendHtml(
       reply,
       preview.ok ? 200 : 422,
-      <ImportPage viewer={viewerOf(request)} plans={planOptions()} values={values} preview={{ token: key, fileName: file.name, result: preview }} />,
+      <ImportPage
+        viewer={viewerOf(request)}
+        plans={planOptions()}
+        values={values}
+        preview={{ token: key, fileName: file.name, result: preview }}
+      />,
     )
   })
 
@@ -411,7 +540,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     const key = field(request.body, 'token')
     const held = pending.get(key)
     if (!held || held.accountId !== actor.accountId || held.expiresAt <= clock.now().getTime()) {
-      return sendHtml(reply, 409, <ImportPage viewer={viewerOf(request)} plans={planOptions()} error="预览已过期或已导入，请重新上传文件" />)
+      return sendHtml(
+        reply,
+        409,
+        <ImportPage viewer={viewerOf(request)} plans={planOptions()} error="预览已过期或已导入，请重新上传文件" />,
+      )
     }
     pending.delete(key)
     const sheet = await checklist.readWorkbook(held.bytes)
@@ -419,11 +552,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       const result = services.transact(() => {
         const imported = checklist.importSheet(actor, held.planId, sheet, held.options)
         adminEvents.record({
-        actor,
-        action: 'checklist.import',
-        subjectKind: 'plan',
-        subjectId: held.planId,
-        summary: `导入整改清单“${held.fileName}”：新增${imported.created}项，更新${imported.updated}项`,
+          actor,
+          action: 'checklist.import',
+          subjectKind: 'plan',
+          subjectId: held.planId,
+          summary: `导入整改清单“${held.fileName}”：新增${imported.created}项，更新${imported.updated}项`,
           details: { fileName: held.fileName, sha256: held.sha256, created: imported.created, updated: imported.updated },
         })
         return imported
@@ -434,33 +567,58 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       if (!(err instanceof AppError) || err.statusCode >= 500) throw err
       // The data changed between the preview and the confirmation: show the preview as it stands now.
       const preview = checklist.previewImport(actor, held.planId, sheet, held.options)
-      return sendHtml(reply, 409, <ImportPage viewer={viewerOf(request)} plans={planOptions()} preview={{ token: '', fileName: held.fileName, result: { ...preview, ok: false } }} error="导入前数据已变化，未保存任何内容，请核对后重新上传" />)
+      return sendHtml(
+        reply,
+        409,
+        <ImportPage
+          viewer={viewerOf(request)}
+          plans={planOptions()}
+          preview={{ token: '', fileName: held.fileName, result: { ...preview, ok: false } }}
+          error="导入前数据已变化，未保存任何内容，请核对后重新上传"
+        />,
+      )
     }
   })
 
   // ── the leadership's dashboard (read only; the leader's home) ───────────────
 
-  app.get('/dashboard', { config: { permission: 'dashboard:read' }, schema: { ...hidden, querystring: Type.Object({ planId: Type.Optional(IdParam) }) } }, async (request, reply) =>
-    renderDashboard(request, reply, request.query.planId),
+  app.get(
+    '/dashboard',
+    { config: { permission: 'dashboard:read' }, schema: { ...hidden, querystring: Type.Object({ planId: Type.Optional(IdParam) }) } },
+    async (request, reply) => renderDashboard(request, reply, request.query.planId),
   )
 
   // ── the admin trail ───────────────────────────────────────────────────
 
-  app.get('/admin/audit', { config: { permission: 'admin:use' }, schema: { ...hidden, querystring: Type.Object({ before: Type.Optional(IdParam) }) } }, async (request, reply) => {
-    const events = adminEvents.list({ limit: AUDIT_PAGE + 1, before: request.query.before })
-    const more = events.length > AUDIT_PAGE
-    const shown = events.slice(0, AUDIT_PAGE)
-    return sendHtml(reply, 200, <AuditPage viewer={viewerOf(request)} events={shown} nextBefore={more ? shown[shown.length - 1]!.id : null} />)
-  })
+  app.get(
+    '/admin/audit',
+    { config: { permission: 'admin:use' }, schema: { ...hidden, querystring: Type.Object({ before: Type.Optional(IdParam) }) } },
+    async (request, reply) => {
+      const events = adminEvents.list({ limit: AUDIT_PAGE + 1, before: request.query.before })
+      const more = events.length > AUDIT_PAGE
+      const shown = events.slice(0, AUDIT_PAGE)
+      return sendHtml(
+        reply,
+        200,
+        <AuditPage viewer={viewerOf(request)} events={shown} nextBefore={more ? shown[shown.length - 1]!.id : null} />,
+      )
+    },
+  )
 }
 
 /**
  * A pasted list of a year's days: one per line, `DATE` or `DATE~DATE`, then 休 (holiday) or 班 (make-up workday),
  * then an optional note. Every line must be right and in the year, or nothing is taken.
  */
-export function parseCalendarLines(text: string, year: number): { entries: { date: string; kind: 'holiday' | 'workday'; note?: string }[] } | { error: string } {
+export function parseCalendarLines(
+  text: string,
+  year: number,
+): { entries: { date: string; kind: 'holiday' | 'workday'; note?: string }[] } | { error: string } {
   const entries = new Map<string, { date: string; kind: 'holiday' | 'workday'; note?: string }>()
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
   if (lines.length === 0) return { error: '请至少填写一行' }
   for (const [i, line] of lines.entries()) {
     const m = /^(\d{4}-\d{2}-\d{2})(?:\s*[~～至-]\s*(\d{4}-\d{2}-\d{2}))?\s+(休|班|放假|上班|holiday|workday)(?:\s+(.{1,200}))?$/.exec(line)
@@ -498,7 +656,13 @@ export function dashboardRenderer(services: Services, clock: Clock) {
       return { total: page.total, items: page.items }
     }
     const charts = {
-      byLeadUnit: labelledSvg(renderLeadUnitChart(live), `牵头单位完成率排名图：${live.byLeadUnit.slice(0, 5).map((u) => `第${u.rank}名${u.leadUnit}`).join('，')}`),
+      byLeadUnit: labelledSvg(
+        renderLeadUnitChart(live),
+        `牵头单位完成率排名图：${live.byLeadUnit
+          .slice(0, 5)
+          .map((u) => `第${u.rank}名${u.leadUnit}`)
+          .join('，')}`,
+      ),
       trend: labelledSvg(renderTrendChart(live), `逐月完成率趋势图，共${live.trend.length}个月`),
     }
     return sendHtml(

@@ -9,7 +9,12 @@ import type { AccountRow } from '../modules/accounts/accounts.repo.ts'
 
 export const SITE_NAME = '整改销号工作台'
 
-export const ROLE_LABELS: Record<Role, string> = { admin: '系统管理员', supervisor: '整改办（督查室）', leader: '领导小组', unit: '责任单位' }
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '系统管理员',
+  supervisor: '整改办（督查室）',
+  leader: '领导小组',
+  unit: '责任单位',
+}
 
 export type Section = 'home' | 'items' | 'monthly' | 'office' | 'supervisions' | 'bulletins' | 'password' | 'admin' | 'dashboard' | null
 
@@ -50,7 +55,13 @@ export function Document({ title, children }: PropsWithChildren<{ title: string 
 }
 
 /** A page of the workbench: the header with what the person's role may open, a message, the content. */
-export function Layout({ title, viewer, section, flash, children }: PropsWithChildren<{ title: string; viewer: Viewer; section: Section; flash?: Flash | null | undefined }>) {
+export function Layout({
+  title,
+  viewer,
+  section,
+  flash,
+  children,
+}: PropsWithChildren<{ title: string; viewer: Viewer; section: Section; flash?: Flash | null | undefined }>) {
   const { account } = viewer
   return (
     <Document title={title}>
@@ -111,7 +122,13 @@ export function CsrfField({ token }: { token: string }) {
 }
 
 /** A labelled form control with its hint and its error beside it. `children` is the control, id `f-<name>`. */
-export function Field({ label, name, error, hint, children }: PropsWithChildren<{ label: string; name: string; error?: string | undefined; hint?: string | undefined }>) {
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  children,
+}: PropsWithChildren<{ label: string; name: string; error?: string | undefined; hint?: string | undefined }>) {
   return (
     <div class={error ? 'field has-error' : 'field'}>
       <label for={`f-${name}`} safe>
@@ -136,7 +153,17 @@ export function Field({ label, name, error, hint, children }: PropsWithChildren<
   )
 }
 
-export function TextField(props: { label: string; name: string; value?: string | undefined; error?: string | undefined; hint?: string | undefined; type?: string; required?: boolean; autocomplete?: string; maxlength?: number }) {
+export function TextField(props: {
+  label: string
+  name: string
+  value?: string | undefined
+  error?: string | undefined
+  hint?: string | undefined
+  type?: string
+  required?: boolean
+  autocomplete?: string
+  maxlength?: number
+}) {
   return (
     <Field label={props.label} name={props.name} error={props.error} hint={props.hint}>
       <input
@@ -154,7 +181,16 @@ export function TextField(props: { label: string; name: string; value?: string |
   )
 }
 
-export function TextArea(props: { label: string; name: string; value?: string | undefined; error?: string | undefined; hint?: string | undefined; required?: boolean; maxlength?: number; rows?: number }) {
+export function TextArea(props: {
+  label: string
+  name: string
+  value?: string | undefined
+  error?: string | undefined
+  hint?: string | undefined
+  required?: boolean
+  maxlength?: number
+  rows?: number
+}) {
   return (
     <Field label={props.label} name={props.name} error={props.error} hint={props.hint}>
       <textarea
@@ -173,7 +209,13 @@ export function TextArea(props: { label: string; name: string; value?: string | 
   )
 }
 
-export function Select(props: { label: string; name: string; value?: string | undefined; options: { value: string; label: string }[]; error?: string | undefined }) {
+export function Select(props: {
+  label: string
+  name: string
+  value?: string | undefined
+  options: { value: string; label: string }[]
+  error?: string | undefined
+}) {
   return (
     <Field label={props.label} name={props.name} error={props.error}>
       <select id={`f-${props.name}`} name={props.name}>
@@ -240,7 +282,13 @@ export function Table<R>({ columns, rows, empty }: { columns: Column<R>[]; rows:
 }
 
 /** One entry of an item's timeline: when, what, who, and what was written with it. */
-export function TimelineEntry({ at, title, actor, text, children }: PropsWithChildren<{ at: string; title: string; actor?: string | null | undefined; text?: string | null | undefined }>) {
+export function TimelineEntry({
+  at,
+  title,
+  actor,
+  text,
+  children,
+}: PropsWithChildren<{ at: string; title: string; actor?: string | null | undefined; text?: string | null | undefined }>) {
   return (
     <li>
       <div class="when" safe>

@@ -17,7 +17,14 @@ import type { Services } from '../services.ts'
 import type { FormState } from './pages/item.tsx'
 import type { Flash } from './components.tsx'
 import { BulletinPage, BulletinsPage, type BulletinMonth } from './pages/bulletins.tsx'
-import { BulkResultPage, OfficePage, SupervisionPage, SupervisionsPage, type OfficeQueues, type SupervisionFilterValues } from './pages/office.tsx'
+import {
+  BulkResultPage,
+  OfficePage,
+  SupervisionPage,
+  SupervisionsPage,
+  type OfficeQueues,
+  type SupervisionFilterValues,
+} from './pages/office.tsx'
 import { ErrorPage } from './pages/sign-in.tsx'
 import { webActorOf } from './web-auth.ts'
 import { field, fieldAll, flashFrom, messageOf, sendHtml, viewerOf } from './workbench.routes.tsx'
@@ -99,18 +106,45 @@ export function officeQueues(services: Services, allItems: OfficeDeps['allItems'
   }
 }
 
-export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, { services, clock, readFilters, allItems, defaultTimezone }) => {
+export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
+  app,
+  { services, clock, readFilters, allItems, defaultTimezone },
+) => {
   const { items, extensions, objections, supervision, bulk, bulletins, plans, units, checklist } = services
 
   const queuesOf = (actor: AccountActor) => officeQueues(services, allItems, actor)
   const allSupervisions = (actor: AccountActor, filters: SupervisionFilters) => supervisionsOf(services, actor, filters)
 
-  function renderOffice(request: FastifyRequest, reply: FastifyReply, statusCode: number, state: FormState | null, flash: Flash | null = null) {
-    return sendHtml(reply, statusCode, <OfficePage viewer={viewerOf(request)} queues={queuesOf(webActorOf(request))} state={state} flash={flash ?? flashFrom(request.query)} timezone={defaultTimezone} />)
+  function renderOffice(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    statusCode: number,
+    state: FormState | null,
+    flash: Flash | null = null,
+  ) {
+    return sendHtml(
+      reply,
+      statusCode,
+      <OfficePage
+        viewer={viewerOf(request)}
+        queues={queuesOf(webActorOf(request))}
+        state={state}
+        flash={flash ?? flashFrom(request.query)}
+        timezone={defaultTimezone}
+      />,
+    )
   }
 
   /** A decision form of the office: the service call, then back to the queue; a refusal shows the page again with it. */
-  async function decide(request: FastifyRequest, reply: FastifyReply, form: string, comment: string, action: () => unknown, done: string, back: string) {
+  async function decide(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: string,
+    comment: string,
+    action: () => unknown,
+    done: string,
+    back: string,
+  ) {
     try {
       await action()
     } catch (err) {
@@ -119,7 +153,8 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, {
       const onField = err.code === 'COMMENT_REQUIRED'
       const state: FormState = { form, values: { comment }, errors: onField ? { comment: messageOf(err) } : {} }
       const flash: Flash | null = onField ? null : { kind: 'error', text: messageOf(err) }
-      if (back.startsWith('/supervisions/')) return renderSupervision(request, reply, Number(back.split('/')[2]), err.statusCode, state, flash)
+      if (back.startsWith('/supervisions/'))
+        return renderSupervision(request, reply, Number(back.split('/')[2]), err.statusCode, state, flash)
       return renderOffice(request, reply, err.statusCode, state, flash)
     }
     return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}msg=${done}`, 303)
@@ -127,41 +162,82 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, {
 
   const decision = (request: FastifyRequest) => field(request.body, 'decision')
 
-  app.get('/office', { config: { permission: 'extensions:decide' }, schema: hidden }, async (request, reply) => renderOffice(request, reply, 200, null))
+  app.get('/office', { config: { permission: 'extensions:decide' }, schema: hidden }, async (request, reply) =>
+    renderOffice(request, reply, 200, null),
+  )
 
-  app.post('/extensions/:extensionId/decision', { config: { permission: 'extensions:decide' }, schema: { ...hidden, params: Id('extensionId') } }, async (request, reply) => {
-    const id = (request.params as { extensionId: number }).extensionId
-    const comment = field(request.body, `extension-${id}`).slice(0, 2000)
-    const choice = decision(request)
-    if (choice !== 'approve' && choice !== 'reject') return renderOffice(request, reply, 400, { form: `extension-${id}`, values: { comment }, errors: { _form: '请选择同意或不同意延期' } })
-    return decide(request, reply, `extension-${id}`, comment, () => extensions.decide(webActorOf(request), id, { decision: choice, comment }), `extension-${choice === 'approve' ? 'approved' : 'rejected'}`, '/office')
-  })
+  app.post(
+    '/extensions/:extensionId/decision',
+    { config: { permission: 'extensions:decide' }, schema: { ...hidden, params: Id('extensionId') } },
+    async (request, reply) => {
+      const id = (request.params as { extensionId: number }).extensionId
+      const comment = field(request.body, `extension-${id}`).slice(0, 2000)
+      const choice = decision(request)
+      if (choice !== 'approve' && choice !== 'reject')
+        return renderOffice(request, reply, 400, {
+          form: `extension-${id}`,
+          values: { comment },
+          errors: { _form: '请选择同意或不同意延期' },
+        })
+      return decide(
+        request,
+        reply,
+        `extension-${id}`,
+        comment,
+        () => extensions.decide(webActorOf(request), id, { decision: choice, comment }),
+        `extension-${choice === 'approve' ? 'approved' : 'rejected'}`,
+        '/office',
+      )
+    },
+  )
 
-  app.post('/objections/:objectionId/decision', { config: { permission: 'objections:decide' }, schema: { ...hidden, params: Id('objectionId') } }, async (request, reply) => {
-    const id = (request.params as { objectionId: number }).objectionId
-    const comment = field(request.body, `objection-${id}`).slice(0, 2000)
-    const choice = decision(request)
-    if (choice !== 'uphold' && choice !== 'dismiss') return renderOffice(request, reply, 400, { form: `objection-${id}`, values: { comment }, errors: { _form: '请选择异议成立或不成立' } })
-    return decide(request, reply, `objection-${id}`, comment, () => objections.decide(webActorOf(request), id, { decision: choice, comment }), `objection-${choice === 'uphold' ? 'upheld' : 'dismissed'}`, '/office')
-  })
+  app.post(
+    '/objections/:objectionId/decision',
+    { config: { permission: 'objections:decide' }, schema: { ...hidden, params: Id('objectionId') } },
+    async (request, reply) => {
+      const id = (request.params as { objectionId: number }).objectionId
+      const comment = field(request.body, `objection-${id}`).slice(0, 2000)
+      const choice = decision(request)
+      if (choice !== 'uphold' && choice !== 'dismiss')
+        return renderOffice(request, reply, 400, {
+          form: `objection-${id}`,
+          values: { comment },
+          errors: { _form: '请选择异议成立或不成立' },
+        })
+      return decide(
+        request,
+        reply,
+        `objection-${id}`,
+        comment,
+        () => objections.decide(webActorOf(request), id, { decision: choice, comment }),
+        `objection-${choice === 'uphold' ? 'upheld' : 'dismissed'}`,
+        '/office',
+      )
+    },
+  )
 
-  app.post('/supervisions/:supervisionId/decision', { config: { permission: 'supervisions:decide' }, schema: { ...hidden, params: Id('supervisionId') } }, async (request, reply) => {
-    const id = (request.params as { supervisionId: number }).supervisionId
-    const comment = field(request.body, `supervision-${id}`).slice(0, 2000)
-    const choice = decision(request)
-    const back = field(request.body, 'back') === 'supervision' ? `/supervisions/${id}` : '/office'
-    const actor = webActorOf(request)
-    if (choice !== 'resolve' && choice !== 'send_back') return renderOffice(request, reply, 400, { form: `supervision-${id}`, values: { comment }, errors: { _form: '请选择办结或退回' } })
-    return decide(
-      request,
-      reply,
-      `supervision-${id}`,
-      comment,
-      () => (choice === 'resolve' ? supervision.resolve(actor, id, { comment }) : supervision.sendBack(actor, id, { comment })),
-      choice === 'resolve' ? 'supervision-resolved' : 'supervision-sent-back',
-      back,
-    )
-  })
+  app.post(
+    '/supervisions/:supervisionId/decision',
+    { config: { permission: 'supervisions:decide' }, schema: { ...hidden, params: Id('supervisionId') } },
+    async (request, reply) => {
+      const id = (request.params as { supervisionId: number }).supervisionId
+      const comment = field(request.body, `supervision-${id}`).slice(0, 2000)
+      const choice = decision(request)
+      const back = field(request.body, 'back') === 'supervision' ? `/supervisions/${id}` : '/office'
+      const actor = webActorOf(request)
+      if (choice !== 'resolve' && choice !== 'send_back')
+        return renderOffice(request, reply, 400, { form: `supervision-${id}`, values: { comment }, errors: { _form: '请选择办结或退回' } })
+      return decide(
+        request,
+        reply,
+        `supervision-${id}`,
+        comment,
+        () => (choice === 'resolve' ? supervision.resolve(actor, id, { comment }) : supervision.sendBack(actor, id, { comment })),
+        choice === 'resolve' ? 'supervision-resolved' : 'supervision-sent-back',
+        back,
+      )
+    },
+  )
 
   // ── bulk actions on the item list ─────────────────────────────────────
 
@@ -171,10 +247,13 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, {
     const filterQuery = field(request.body, 'filter').slice(0, 4000)
     const back = `/items${filterQuery.startsWith('?') ? filterQuery : ''}`
     const read = readFilters(Object.fromEntries(new URLSearchParams(filterQuery.replace(/^\?/, ''))))
-    const refuse = (statusCode: number, message: string) => sendHtml(reply, statusCode, <ErrorPage viewer={viewerOf(request)} title="无法完成批量操作" message={message} />)
+    const refuse = (statusCode: number, message: string) =>
+      sendHtml(reply, statusCode, <ErrorPage viewer={viewerOf(request)} title="无法完成批量操作" message={message} />)
     if (!read) return refuse(400, '筛选条件有误，请返回任务列表重新筛选。')
     const all = field(request.body, 'scope') === 'all'
-    const ids = fieldAll(request.body, 'itemIds').map(Number).filter((n) => Number.isInteger(n) && n > 0)
+    const ids = fieldAll(request.body, 'itemIds')
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0)
     const target: BulkTarget = all ? { filter: read.service } : { itemIds: ids }
     if (!all && ids.length === 0) return refuse(400, '请先勾选要处理的任务，或选择「全部符合筛选条件的任务」。')
     const { planId: _p, ...withoutPlan } = read.service
@@ -182,9 +261,18 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, {
       if (!roleMay(actor.role, 'checklist:export')) return refuse(403, '您无权进行此操作')
       const chosen = all ? allItems(actor, read.service) : ids.map((id) => items.get(actor, id))
       const planIds = [...new Set(chosen.map((i) => i.planId))]
-      if (planIds.length !== 1) return refuse(400, planIds.length === 0 ? '请至少选择一项任务。' : '所选任务属于不同的整改方案，请按方案分别导出。')
-      const { fileName, bytes } = await checklist.exportWorkbook(actor, planIds[0]!, all ? { ...withoutPlan, itemIds: chosen.map((i) => i.id) } : { itemIds: chosen.map((i) => i.id) })
-      return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(fileName, `checklist-plan${planIds[0]}.xlsx`)).header('cache-control', 'no-store').send(bytes)
+      if (planIds.length !== 1)
+        return refuse(400, planIds.length === 0 ? '请至少选择一项任务。' : '所选任务属于不同的整改方案，请按方案分别导出。')
+      const { fileName, bytes } = await checklist.exportWorkbook(
+        actor,
+        planIds[0]!,
+        all ? { ...withoutPlan, itemIds: chosen.map((i) => i.id) } : { itemIds: chosen.map((i) => i.id) },
+      )
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentDisposition(fileName, `checklist-plan${planIds[0]}.xlsx`))
+        .header('cache-control', 'no-store')
+        .send(bytes)
     }
     const note = field(request.body, 'note').slice(0, 2000)
     let result: BulkResult
@@ -228,22 +316,43 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, {
       .filter((s) => (filters.state === 'open' || filters.state === 'reply-overdue' ? s.status !== 'resolved' : true))
       .filter((s) => filters.year === '' || s.year === Number(filters.year))
       .sort((a, b) => b.year - a.year || b.seq - a.seq)
-    return sendHtml(reply, 200, <SupervisionsPage viewer={viewerOf(request)} filters={filters} rows={rows} units={units.list()} years={years} />)
+    return sendHtml(
+      reply,
+      200,
+      <SupervisionsPage viewer={viewerOf(request)} filters={filters} rows={rows} units={units.list()} years={years} />,
+    )
   })
 
-  function renderSupervision(request: FastifyRequest, reply: FastifyReply, id: number, statusCode: number, state: FormState | null, flash: Flash | null = null) {
+  function renderSupervision(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    statusCode: number,
+    state: FormState | null,
+    flash: Flash | null = null,
+  ) {
     const actor = webActorOf(request)
     const view = supervision.get(actor, id)
-    const canDecide = roleMay(actor.role, 'supervisions:decide') && (view.allowedActions.includes('resolve') || view.allowedActions.includes('send_back'))
+    const canDecide =
+      roleMay(actor.role, 'supervisions:decide') && (view.allowedActions.includes('resolve') || view.allowedActions.includes('send_back'))
     return sendHtml(
       reply,
       statusCode,
-      <SupervisionPage viewer={viewerOf(request)} supervision={view} timezone={plans.get(view.planId).timezone} canDecide={canDecide} state={state} flash={flash ?? flashFrom(request.query)} />,
+      <SupervisionPage
+        viewer={viewerOf(request)}
+        supervision={view}
+        timezone={plans.get(view.planId).timezone}
+        canDecide={canDecide}
+        state={state}
+        flash={flash ?? flashFrom(request.query)}
+      />,
     )
   }
 
-  app.get('/supervisions/:supervisionId', { config: { permission: 'supervisions:read' }, schema: { ...hidden, params: Id('supervisionId') } }, async (request, reply) =>
-    renderSupervision(request, reply, (request.params as { supervisionId: number }).supervisionId, 200, null),
+  app.get(
+    '/supervisions/:supervisionId',
+    { config: { permission: 'supervisions:read' }, schema: { ...hidden, params: Id('supervisionId') } },
+    async (request, reply) => renderSupervision(request, reply, (request.params as { supervisionId: number }).supervisionId, 200, null),
   )
 
   // ── monthly bulletins (月度通报) ───────────────────────────────────────
@@ -255,7 +364,7 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, {
     const now = clock.now()
     const months: { plan: { id: number; title: string }; months: BulletinMonth[] }[] = []
     for (const plan of plans.list()) {
-      let issued
+      let issued: ReturnType<typeof bulletins.list>
       try {
         issued = bulletins.list(actor, plan.id)
       } catch (err) {
@@ -265,55 +374,91 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (app, {
       const byPeriod = new Map(issued.map((b) => [b.period, b]))
       const lastFinished = addMonths(localPeriod(now, plan.timezone), -1)
       const list: BulletinMonth[] = []
-      for (let p = lastFinished; p >= firstPeriodOf(plan) && list.length < 120; p = addMonths(p, -1)) list.push({ period: p, summary: byPeriod.get(p) ?? null })
+      for (let p = lastFinished; p >= firstPeriodOf(plan) && list.length < 120; p = addMonths(p, -1))
+        list.push({ period: p, summary: byPeriod.get(p) ?? null })
       months.push({ plan: { id: plan.id, title: plan.title }, months: list })
     }
-    return sendHtml(reply, 200, <BulletinsPage viewer={viewerOf(request)} plans={months} canIssue={roleMay(actor.role, 'bulletins:issue')} canPublish={roleMay(actor.role, 'bulletins:publish')} flash={flashFrom(request.query)} />)
-  })
-
-  app.get('/bulletins/:planId/:period', { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
-    const actor = webActorOf(request)
-    const { planId, period } = request.params
-    const bulletin = bulletins.get(actor, planId, period)
     return sendHtml(
       reply,
       200,
-      <BulletinPage viewer={viewerOf(request)} bulletin={bulletin} canPublish={roleMay(actor.role, 'bulletins:publish')} flash={flashFrom(request.query)} />,
+      <BulletinsPage
+        viewer={viewerOf(request)}
+        plans={months}
+        canIssue={roleMay(actor.role, 'bulletins:issue')}
+        canPublish={roleMay(actor.role, 'bulletins:publish')}
+        flash={flashFrom(request.query)}
+      />,
     )
   })
 
-  app.get('/bulletins/:planId/:period/print', { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
-    const bulletin = bulletins.get(webActorOf(request), request.params.planId, request.params.period)
-    const { renderBulletinHtml } = await import('../modules/bulletins/bulletin.html.ts')
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderBulletinHtml(bulletin))
-  })
+  app.get(
+    '/bulletins/:planId/:period',
+    { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } },
+    async (request, reply) => {
+      const actor = webActorOf(request)
+      const { planId, period } = request.params
+      const bulletin = bulletins.get(actor, planId, period)
+      return sendHtml(
+        reply,
+        200,
+        <BulletinPage
+          viewer={viewerOf(request)}
+          bulletin={bulletin}
+          canPublish={roleMay(actor.role, 'bulletins:publish')}
+          flash={flashFrom(request.query)}
+        />,
+      )
+    },
+  )
 
-  app.get('/bulletins/:planId/:period/workbook', { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
-    const bulletin = bulletins.get(webActorOf(request), request.params.planId, request.params.period)
-    const { renderBulletinXlsx } = await import('../modules/bulletins/bulletin.xlsx.ts')
-    const fileName = `${bulletin.planTitle}-${bulletin.period}-月通报.xlsx`
-    return reply
-      .type(XLSX_TYPE)
-      .header('content-disposition', attachmentDisposition(fileName, `bulletin-plan${bulletin.planId}-${bulletin.period}.xlsx`))
-      .header('cache-control', 'no-store')
-      .send(await renderBulletinXlsx(bulletin))
-  })
+  app.get(
+    '/bulletins/:planId/:period/print',
+    { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } },
+    async (request, reply) => {
+      const bulletin = bulletins.get(webActorOf(request), request.params.planId, request.params.period)
+      const { renderBulletinHtml } = await import('../modules/bulletins/bulletin.html.ts')
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderBulletinHtml(bulletin))
+    },
+  )
 
-  app.post('/bulletins/:planId/:period/issue', { config: { permission: 'bulletins:issue' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
-    const { planId, period } = request.params
-    if (!isValidPeriod(period)) throw new AppError(404, 'BULLETIN_NOT_FOUND', 'No such month')
-    try {
-      bulletins.issue(webActorOf(request), planId, period)
-    } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode === 404 || err.statusCode >= 500) throw err
-      return sendHtml(reply, err.statusCode, <ErrorPage viewer={viewerOf(request)} title="无法生成通报" message={messageOf(err)} />)
-    }
-    return reply.redirect(`/bulletins/${planId}/${period}?msg=bulletin-issued`, 303)
-  })
+  app.get(
+    '/bulletins/:planId/:period/workbook',
+    { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } },
+    async (request, reply) => {
+      const bulletin = bulletins.get(webActorOf(request), request.params.planId, request.params.period)
+      const { renderBulletinXlsx } = await import('../modules/bulletins/bulletin.xlsx.ts')
+      const fileName = `${bulletin.planTitle}-${bulletin.period}-月通报.xlsx`
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentDisposition(fileName, `bulletin-plan${bulletin.planId}-${bulletin.period}.xlsx`))
+        .header('cache-control', 'no-store')
+        .send(await renderBulletinXlsx(bulletin))
+    },
+  )
 
-  app.post('/bulletins/:planId/:period/publish', { config: { permission: 'bulletins:publish' }, schema: { ...hidden, params: PeriodParams } }, async (request, reply) => {
-    const { planId, period } = request.params
-    bulletins.publish(webActorOf(request), planId, period)
-    return reply.redirect(`/bulletins/${planId}/${period}?msg=bulletin-published`, 303)
-  })
+  app.post(
+    '/bulletins/:planId/:period/issue',
+    { config: { permission: 'bulletins:issue' }, schema: { ...hidden, params: PeriodParams } },
+    async (request, reply) => {
+      const { planId, period } = request.params
+      if (!isValidPeriod(period)) throw new AppError(404, 'BULLETIN_NOT_FOUND', 'No such month')
+      try {
+        bulletins.issue(webActorOf(request), planId, period)
+      } catch (err) {
+        if (!(err instanceof AppError) || err.statusCode === 404 || err.statusCode >= 500) throw err
+        return sendHtml(reply, err.statusCode, <ErrorPage viewer={viewerOf(request)} title="无法生成通报" message={messageOf(err)} />)
+      }
+      return reply.redirect(`/bulletins/${planId}/${period}?msg=bulletin-issued`, 303)
+    },
+  )
+
+  app.post(
+    '/bulletins/:planId/:period/publish',
+    { config: { permission: 'bulletins:publish' }, schema: { ...hidden, params: PeriodParams } },
+    async (request, reply) => {
+      const { planId, period } = request.params
+      bulletins.publish(webActorOf(request), planId, period)
+      return reply.redirect(`/bulletins/${planId}/${period}?msg=bulletin-published`, 303)
+    },
+  )
 }

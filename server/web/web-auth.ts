@@ -114,7 +114,7 @@ export const webAuthPlugin = fp<{ signIn: SignInService }>(async function webAut
     if (!fromThisSite(request)) throw new WebRefusal(403, 'origin')
     const config = request.routeOptions.config
     if (config.multipartCsrf) return
-    const sent = (request.body as Record<string, unknown> | null | undefined)?.['_csrf']
+    const sent = (request.body as Record<string, unknown> | null | undefined)?._csrf
     const expected = config.signedOut ? request.cookies[LOGIN_CSRF_COOKIE] : request.webSession?.csrfToken
     if (!sameToken(typeof sent === 'string' ? sent : undefined, expected)) throw new WebRefusal(403, 'csrf')
   })

@@ -21,13 +21,23 @@ import type { Services } from '../services.ts'
 import type { Flash, Viewer } from './components.tsx'
 import { HomePage, type TodoList } from './pages/home.tsx'
 import { ItemPage, type FormState, type ItemForms } from './pages/item.tsx'
-import { EMPTY_FILTERS, ItemsPage, listQuery, type ListFilters } from './pages/items.tsx'
+import { EMPTY_FILTERS, ItemsPage, type ListFilters } from './pages/items.tsx'
 import { MonthlyPage, type MonthlyRow } from './pages/monthly.tsx'
 import { ErrorPage, LoginPage, PasswordPage } from './pages/sign-in.tsx'
 import { adminRoutes, dashboardRenderer } from './admin.routes.tsx'
 import { OFFICE_FLASHES, OFFICE_MESSAGES, officeQueues, officeRoutes } from './office.routes.tsx'
 import { queueCounts } from './pages/office.tsx'
-import { checkMultipartCsrf, clearSessionCookie, issueLoginCsrf, LOGIN_CSRF_COOKIE, sessionOf, setSessionCookie, WebRefusal, webActorOf, webAuthPlugin } from './web-auth.ts'
+import {
+  checkMultipartCsrf,
+  clearSessionCookie,
+  issueLoginCsrf,
+  LOGIN_CSRF_COOKIE,
+  sessionOf,
+  setSessionCookie,
+  WebRefusal,
+  webActorOf,
+  webAuthPlugin,
+} from './web-auth.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/workbench.css', import.meta.url), 'utf8')
 const PAGE_SIZE = 50
@@ -89,7 +99,10 @@ const MESSAGES: Record<string, string> = {
 }
 
 export function messageOf(err: AppError): string {
-  return MESSAGES[err.code] ?? (err.statusCode === 404 ? '未找到' : err.statusCode === 403 ? '您无权进行此操作' : '操作未能完成，请检查填写的内容')
+  return (
+    MESSAGES[err.code] ??
+    (err.statusCode === 404 ? '未找到' : err.statusCode === 403 ? '您无权进行此操作' : '操作未能完成，请检查填写的内容')
+  )
 }
 
 /** The message a redirect announces, by key: only these texts can appear, whatever the URL says. */
@@ -108,9 +121,9 @@ const FLASHES: Record<string, string> = {
 }
 
 export function flashFrom(query: unknown): Flash | null {
-  const key = (query as Record<string, unknown> | undefined)?.['msg']
+  const key = (query as Record<string, unknown> | undefined)?.msg
   if (typeof key !== 'string' || !Object.hasOwn(FLASHES, key)) return null
-  const n = Number((query as Record<string, unknown>)['n'])
+  const n = Number((query as Record<string, unknown>).n)
   const count = Number.isInteger(n) && n > 0 && n < 10_000 ? `（${n}项）` : ''
   return { kind: 'ok', text: `${FLASHES[key]}${count}` }
 }
@@ -133,7 +146,10 @@ const ItemParams = Type.Object({ itemId: IdParam })
 const SupervisionParams = Type.Object({ supervisionId: IdParam })
 const hidden = { hide: true }
 
-export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (app, { services, config, clock }) => {
+export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (
+  app,
+  { services, config, clock },
+) => {
   const { signIn, items, plans, units, progress, evidence, extensions, supervision, closeout, checklist } = services
   const secure = config.cookieSecure
 
@@ -141,23 +157,41 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
   await app.register(multipart, {
     limits: { fileSize: config.evidenceMaxBytes, files: 20, fields: 10, parts: 30, fieldSize: 4096, headerPairs: 100 },
   })
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    done(null, parseForm(body as string))
-  })
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => {
+      done(null, parseForm(body as string))
+    },
+  )
 
   app.setErrorHandler((err: FastifyError | AppError | WebRefusal, request, reply) => {
     const viewer = request.webSession ? viewerOf(request) : null
     if (err instanceof WebRefusal) {
       const message =
-        err.reason === 'role' ? '您的账号无权使用此页面或进行此操作。' : '该表单已失效或不是从本系统页面提交的，未作任何更改。请返回刷新页面后重试。'
+        err.reason === 'role'
+          ? '您的账号无权使用此页面或进行此操作。'
+          : '该表单已失效或不是从本系统页面提交的，未作任何更改。请返回刷新页面后重试。'
       return sendHtml(reply, 403, <ErrorPage viewer={viewer} title="无法完成操作" message={message} />)
     }
     if (err instanceof AppError) {
-      return sendHtml(reply, err.statusCode, <ErrorPage viewer={viewer} title={err.statusCode === 404 ? '未找到' : '无法完成操作'} message={messageOf(err)} />)
+      return sendHtml(
+        reply,
+        err.statusCode,
+        <ErrorPage viewer={viewer} title={err.statusCode === 404 ? '未找到' : '无法完成操作'} message={messageOf(err)} />,
+      )
     }
     if ('validation' in err && err.validation) {
       const notFound = err.validationContext === 'params'
-      return sendHtml(reply, notFound ? 404 : 400, <ErrorPage viewer={viewer} title={notFound ? '未找到' : '提交的内容有误'} message={notFound ? '请检查网址。' : '请检查填写的内容。'} />)
+      return sendHtml(
+        reply,
+        notFound ? 404 : 400,
+        <ErrorPage
+          viewer={viewer}
+          title={notFound ? '未找到' : '提交的内容有误'}
+          message={notFound ? '请检查网址。' : '请检查填写的内容。'}
+        />,
+      )
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       const message = err.statusCode === 413 ? '提交的内容或文件超过大小限制。' : '请求有误，请返回后重试。'
@@ -173,11 +207,24 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
 
   // ── signing in and out ────────────────────────────────────────────────
 
-  app.get('/login', { config: { signedOut: true }, schema: { ...hidden, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })), msg: Type.Optional(Type.String({ maxLength: 40 })) }) } }, async (request, reply) => {
-    const next = safeNext(request.query.next ?? '/')
-    if (request.webSession) return reply.redirect(next, 303)
-    return sendHtml(reply, 200, <LoginPage csrfToken={issueLoginCsrf(reply, secure)} next={next} message={flashFrom(request.query)} />)
-  })
+  app.get(
+    '/login',
+    {
+      config: { signedOut: true },
+      schema: {
+        ...hidden,
+        querystring: Type.Object({
+          next: Type.Optional(Type.String({ maxLength: 2000 })),
+          msg: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const next = safeNext(request.query.next ?? '/')
+      if (request.webSession) return reply.redirect(next, 303)
+      return sendHtml(reply, 200, <LoginPage csrfToken={issueLoginCsrf(reply, secure)} next={next} message={flashFrom(request.query)} />)
+    },
+  )
 
   app.post('/login', { config: { signedOut: true }, schema: hidden }, async (request, reply) => {
     const login = field(request.body, 'login').slice(0, 64)
@@ -193,10 +240,17 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     if (result.reason === 'blocked') {
       void reply.header('retry-after', String(result.retryAfterSeconds))
       const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60))
-      const text = result.retryAfterSeconds < 60 ? `登录失败次数较多，请${result.retryAfterSeconds}秒后再试。` : `登录失败次数过多，请${minutes}分钟后再试。`
+      const text =
+        result.retryAfterSeconds < 60
+          ? `登录失败次数较多，请${result.retryAfterSeconds}秒后再试。`
+          : `登录失败次数过多，请${minutes}分钟后再试。`
       return sendHtml(reply, 429, <LoginPage csrfToken={csrfToken} next={next} login={login} message={{ kind: 'error', text }} />)
     }
-    return sendHtml(reply, 401, <LoginPage csrfToken={csrfToken} next={next} login={login} message={{ kind: 'error', text: '用户名或密码不正确。' }} />)
+    return sendHtml(
+      reply,
+      401,
+      <LoginPage csrfToken={csrfToken} next={next} login={login} message={{ kind: 'error', text: '用户名或密码不正确。' }} />,
+    )
   })
 
   app.post('/logout', { config: { permission: 'workbench:use' }, schema: hidden }, async (request, reply) => {
@@ -252,7 +306,9 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         { key: 'closure', label: '申请销号待审核', count: count({ status: 'closure_requested' }), href: '/items?status=closure_requested' },
         { key: 'notice', label: '公示中', count: count({ status: 'in_public_notice' }), href: '/items?status=in_public_notice' },
         { key: 'all', label: '全部整改任务', count: count({}), href: '/items' },
-        ...(roleMay(actor.role, 'extensions:decide') ? queueCounts(officeQueues(services, allItems, actor)).filter((q) => q.key !== 'closure') : []),
+        ...(roleMay(actor.role, 'extensions:decide')
+          ? queueCounts(officeQueues(services, allItems, actor)).filter((q) => q.key !== 'closure')
+          : []),
       ]
       return sendHtml(reply, 200, <HomePage viewer={viewer} period={period} todos={todos} flash={flash} />)
     }
@@ -262,7 +318,12 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const periodOf = (i: ItemSummaryView) => localPeriod(now, timezoneOf(i.planId))
     const reported = new Set<number>()
     for (const p of new Set(rectifying.map(periodOf))) {
-      for (const id of progress.reportedIn(rectifying.filter((i) => periodOf(i) === p).map((i) => i.id), unitId, p)) reported.add(id)
+      for (const id of progress.reportedIn(
+        rectifying.filter((i) => periodOf(i) === p).map((i) => i.id),
+        unitId,
+        p,
+      ))
+        reported.add(id)
     }
     const dueSoon = rectifying.filter((i) => {
       if (i.overdue || i.deadline === null || i.deadlineKind === 'long_term') return false
@@ -272,7 +333,10 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     // Sent back: being rectified again after a close-out request was rejected (the latest status change was a reject).
     const sentBack = led.filter((i) => {
       if (i.status !== 'in_progress') return false
-      const lastChange = items.events(actor, i.id).filter((e) => e.toStatus !== null).at(-1)
+      const lastChange = items
+        .events(actor, i.id)
+        .filter((e) => e.toStatus !== null)
+        .at(-1)
       return lastChange?.action === 'reject'
     })
     const toAnswer = supervision
@@ -282,7 +346,8 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const extensionRows: { item: { id: number; code: string }; extension: ExtensionRow }[] = []
     for (const i of led.filter((i) => i.deadlineKind !== 'long_term')) {
       for (const e of extensions.list(actor, i.id)) {
-        if (e.status === 'pending' || (e.decidedAt !== null && e.decidedAt.slice(0, 10) >= recent)) extensionRows.push({ item: { id: i.id, code: i.code }, extension: e })
+        if (e.status === 'pending' || (e.decidedAt !== null && e.decidedAt.slice(0, 10) >= recent))
+          extensionRows.push({ item: { id: i.id, code: i.code }, extension: e })
       }
     }
     const todos: TodoList[] = [
@@ -291,7 +356,11 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       { key: 'unreported', label: '本月未报送进展', count: 0, items: rectifying.filter((i) => !reported.has(i.id)), urgent: true },
       { key: 'sent-back', label: '销号申请被退回', count: 0, items: sentBack, urgent: true },
     ].map((t) => ({ ...t, count: t.items.length }))
-    return sendHtml(reply, 200, <HomePage viewer={viewer} period={period} todos={todos} supervisions={toAnswer} extensions={extensionRows} flash={flash} />)
+    return sendHtml(
+      reply,
+      200,
+      <HomePage viewer={viewer} period={period} todos={todos} supervisions={toAnswer} extensions={extensionRows} flash={flash} />,
+    )
   })
 
   // ── the item list ─────────────────────────────────────────────────────
@@ -347,7 +416,9 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         plans={planList}
         units={units.list()}
         exportPlanId={exportPlanId}
-        bulk={roleMay(viewer.account.role, 'items:urge') ? { urge: true, supervise: roleMay(viewer.account.role, 'supervisions:open') } : null}
+        bulk={
+          roleMay(viewer.account.role, 'items:urge') ? { urge: true, supervise: roleMay(viewer.account.role, 'supervisions:open') } : null
+        }
         flash={flashFrom(request.query)}
       />,
     )
@@ -376,7 +447,9 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const units = { leadUnitId: item.leadUnitId, responsibleUnitIds: item.responsibleUnitIds }
     const open = item.status !== 'closed'
     return {
-      transitions: roleMay(actor.role, 'items:transition') ? item.allowedActions.filter((a) => a !== 'close' || item.noticeEndsAt !== null) : [],
+      transitions: roleMay(actor.role, 'items:transition')
+        ? item.allowedActions.filter((a) => a !== 'close' || item.noticeEndsAt !== null)
+        : [],
       report: open && roleMay(actor.role, 'reports:create') && isItemUnit(actor, units),
       evidence: open && roleMay(actor.role, 'evidence:create') && isItemUnit(actor, units),
       extension:
@@ -389,7 +462,14 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     }
   }
 
-  function renderItem(request: FastifyRequest, reply: FastifyReply, itemId: number, statusCode: number, state: FormState | null, flash: Flash | null) {
+  function renderItem(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    itemId: number,
+    statusCode: number,
+    state: FormState | null,
+    flash: Flash | null,
+  ) {
     const actor = webActorOf(request)
     const item = items.get(actor, itemId)
     const plan = plans.get(item.planId)
@@ -437,42 +517,71 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     renderItem(request, reply, request.params.itemId, 200, null, flashFrom(request.query)),
   )
 
-  app.post('/items/:itemId/transitions', { config: { permission: 'items:transition' }, schema: { ...hidden, params: ItemParams } }, async (request, reply) => {
-    const { itemId } = request.params
-    const action = field(request.body, 'action')
-    const item = items.get(webActorOf(request), itemId)
-    if (!item.allowedActions.includes(action as never)) {
-      return renderItem(request, reply, itemId, 409, { form: `transition-${action}`, values: {}, errors: { _form: MESSAGES['ILLEGAL_TRANSITION']! } }, { kind: 'error', text: MESSAGES['ILLEGAL_TRANSITION']! })
-    }
-    const comment = field(request.body, `comment-${action}`).slice(0, 4000)
-    const expectedVersion = Number(field(request.body, 'expectedVersion'))
-    return itemForm(
-      request,
-      reply,
-      itemId,
-      `transition-${action}`,
-      { comment },
-      () => closeout.transition(webActorOf(request), itemId, { action: item.allowedActions.find((a) => a === action)!, expectedVersion: Number.isInteger(expectedVersion) ? expectedVersion : 0, comment }),
-      action === 'start' ? 'started' : 'transition',
-      (code) => (code === 'COMMENT_REQUIRED' ? 'comment' : '_form'),
-    )
-  })
+  app.post(
+    '/items/:itemId/transitions',
+    { config: { permission: 'items:transition' }, schema: { ...hidden, params: ItemParams } },
+    async (request, reply) => {
+      const { itemId } = request.params
+      const action = field(request.body, 'action')
+      const item = items.get(webActorOf(request), itemId)
+      if (!item.allowedActions.includes(action as never)) {
+        return renderItem(
+          request,
+          reply,
+          itemId,
+          409,
+          { form: `transition-${action}`, values: {}, errors: { _form: MESSAGES.ILLEGAL_TRANSITION! } },
+          { kind: 'error', text: MESSAGES.ILLEGAL_TRANSITION! },
+        )
+      }
+      const comment = field(request.body, `comment-${action}`).slice(0, 4000)
+      const expectedVersion = Number(field(request.body, 'expectedVersion'))
+      return itemForm(
+        request,
+        reply,
+        itemId,
+        `transition-${action}`,
+        { comment },
+        () =>
+          closeout.transition(webActorOf(request), itemId, {
+            action: item.allowedActions.find((a) => a === action)!,
+            expectedVersion: Number.isInteger(expectedVersion) ? expectedVersion : 0,
+            comment,
+          }),
+        action === 'start' ? 'started' : 'transition',
+        (code) => (code === 'COMMENT_REQUIRED' ? 'comment' : '_form'),
+      )
+    },
+  )
 
-  app.post('/items/:itemId/reports', { config: { permission: 'reports:create' }, schema: { ...hidden, params: ItemParams } }, async (request, reply) => {
-    const { itemId } = request.params
-    const text = field(request.body, 'text')
-    const percentText = field(request.body, 'percent').trim()
-    const values = { text, percent: percentText }
-    const percent = percentProblem(percentText)
-    if (typeof percent === 'string') return renderItem(request, reply, itemId, 400, { form: 'report', values, errors: { percent } }, null)
-    if (text.trim() === '') return renderItem(request, reply, itemId, 400, { form: 'report', values, errors: { text: '请填写本月整改进展' } }, null)
-    if (text.length > 4000) return renderItem(request, reply, itemId, 400, { form: 'report', values, errors: { text: '进展不超过4000字' } }, null)
-    const actor = webActorOf(request)
-    const period = localPeriod(clock.now(), plans.get(items.get(actor, itemId).planId).timezone)
-    return itemForm(request, reply, itemId, 'report', values, () => progress.file(actor, itemId, { period, text, percent: percent ?? undefined }), 'report', (code) =>
-      code === 'TEXT_REQUIRED' ? 'text' : '_form',
-    )
-  })
+  app.post(
+    '/items/:itemId/reports',
+    { config: { permission: 'reports:create' }, schema: { ...hidden, params: ItemParams } },
+    async (request, reply) => {
+      const { itemId } = request.params
+      const text = field(request.body, 'text')
+      const percentText = field(request.body, 'percent').trim()
+      const values = { text, percent: percentText }
+      const percent = percentProblem(percentText)
+      if (typeof percent === 'string') return renderItem(request, reply, itemId, 400, { form: 'report', values, errors: { percent } }, null)
+      if (text.trim() === '')
+        return renderItem(request, reply, itemId, 400, { form: 'report', values, errors: { text: '请填写本月整改进展' } }, null)
+      if (text.length > 4000)
+        return renderItem(request, reply, itemId, 400, { form: 'report', values, errors: { text: '进展不超过4000字' } }, null)
+      const actor = webActorOf(request)
+      const period = localPeriod(clock.now(), plans.get(items.get(actor, itemId).planId).timezone)
+      return itemForm(
+        request,
+        reply,
+        itemId,
+        'report',
+        values,
+        () => progress.file(actor, itemId, { period, text, percent: percent ?? undefined }),
+        'report',
+        (code) => (code === 'TEXT_REQUIRED' ? 'text' : '_form'),
+      )
+    },
+  )
 
   app.post(
     '/items/:itemId/evidence',
@@ -482,7 +591,14 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       const actor = webActorOf(request)
       // Nothing can be uploaded without a multipart body, so nothing changes: say how to send it.
       if (!request.isMultipart()) {
-        return renderItem(request, reply, itemId, 400, { form: 'evidence', values: {}, errors: { files: '请通过页面上的表单选择文件上传' } }, null)
+        return renderItem(
+          request,
+          reply,
+          itemId,
+          400,
+          { form: 'evidence', values: {}, errors: { files: '请通过页面上的表单选择文件上传' } },
+          null,
+        )
       }
       let token: string | undefined
       let checked = false
@@ -513,67 +629,132 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       }
       if (!checked) checkMultipartCsrf(request, token)
       if (refused.length > 0 || added === 0) {
-        const message = refused.length > 0 ? `${added > 0 ? `已上传${added}份；` : ''}未能上传：${refused.join('；')}` : '请选择要上传的文件'
-        return renderItem(request, reply, itemId, refused.length > 0 ? 422 : 400, { form: 'evidence', values: {}, errors: { files: message } }, null)
+        const message =
+          refused.length > 0 ? `${added > 0 ? `已上传${added}份；` : ''}未能上传：${refused.join('；')}` : '请选择要上传的文件'
+        return renderItem(
+          request,
+          reply,
+          itemId,
+          refused.length > 0 ? 422 : 400,
+          { form: 'evidence', values: {}, errors: { files: message } },
+          null,
+        )
       }
       return reply.redirect(`/items/${itemId}?msg=evidence&n=${added}`, 303)
     },
   )
 
-  app.post('/items/:itemId/extensions', { config: { permission: 'extensions:request' }, schema: { ...hidden, params: ItemParams } }, async (request, reply) => {
-    const { itemId } = request.params
-    const values = { newDeadline: field(request.body, 'newDeadline').trim(), reason: field(request.body, 'reason'), progress: field(request.body, 'progress') }
-    const errors: Record<string, string> = {}
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.newDeadline) || !isValidDate(values.newDeadline)) errors['newDeadline'] = '请选择新的完成时限'
-    if (values.reason.trim() === '') errors['reason'] = '请填写延期理由'
-    else if (values.reason.length > 2000) errors['reason'] = '延期理由不超过2000字'
-    if (values.progress.trim() === '') errors['progress'] = '请填写目前进展'
-    else if (values.progress.length > 4000) errors['progress'] = '目前进展不超过4000字'
-    if (Object.keys(errors).length > 0) return renderItem(request, reply, itemId, 400, { form: 'extension', values, errors }, null)
-    return itemForm(request, reply, itemId, 'extension', values, () => extensions.request(webActorOf(request), itemId, values), 'extension', (code) =>
-      code === 'EXTENSION_NOT_LATER' ? 'newDeadline' : '_form',
-    )
-  })
+  app.post(
+    '/items/:itemId/extensions',
+    { config: { permission: 'extensions:request' }, schema: { ...hidden, params: ItemParams } },
+    async (request, reply) => {
+      const { itemId } = request.params
+      const values = {
+        newDeadline: field(request.body, 'newDeadline').trim(),
+        reason: field(request.body, 'reason'),
+        progress: field(request.body, 'progress'),
+      }
+      const errors: Record<string, string> = {}
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(values.newDeadline) || !isValidDate(values.newDeadline)) errors.newDeadline = '请选择新的完成时限'
+      if (values.reason.trim() === '') errors.reason = '请填写延期理由'
+      else if (values.reason.length > 2000) errors.reason = '延期理由不超过2000字'
+      if (values.progress.trim() === '') errors.progress = '请填写目前进展'
+      else if (values.progress.length > 4000) errors.progress = '目前进展不超过4000字'
+      if (Object.keys(errors).length > 0) return renderItem(request, reply, itemId, 400, { form: 'extension', values, errors }, null)
+      return itemForm(
+        request,
+        reply,
+        itemId,
+        'extension',
+        values,
+        () => extensions.request(webActorOf(request), itemId, values),
+        'extension',
+        (code) => (code === 'EXTENSION_NOT_LATER' ? 'newDeadline' : '_form'),
+      )
+    },
+  )
 
   // ── supervision notices ───────────────────────────────────────────────
 
-  app.post('/supervisions/:supervisionId/acknowledge', { config: { permission: 'supervisions:answer' }, schema: { ...hidden, params: SupervisionParams } }, async (request, reply) => {
-    const id = request.params.supervisionId
-    const actor = webActorOf(request)
-    const { itemId } = supervision.get(actor, id)
-    const comment = field(request.body, `ack-${id}`).slice(0, 2000)
-    return itemForm(request, reply, itemId, `supervision-${id}`, { comment }, () => supervision.acknowledge(actor, id, { comment }), 'acknowledged')
-  })
-
-  app.post('/supervisions/:supervisionId/reply', { config: { permission: 'supervisions:answer' }, schema: { ...hidden, params: SupervisionParams } }, async (request, reply) => {
-    const id = request.params.supervisionId
-    const actor = webActorOf(request)
-    const { itemId } = supervision.get(actor, id)
-    const text = field(request.body, `reply-${id}`)
-    const evidenceIds = fieldAll(request.body, 'evidenceIds').map(Number).filter((n) => Number.isInteger(n) && n > 0)
-    if (text.trim() === '' || text.length > 4000) {
-      return renderItem(request, reply, itemId, 400, { form: `supervision-${id}`, values: { text }, errors: { text: text.trim() === '' ? '请填写回复内容' : '回复不超过4000字' } }, null)
-    }
-    return itemForm(request, reply, itemId, `supervision-${id}`, { text }, () => supervision.reply(actor, id, { text, evidenceIds }), 'replied', (code) =>
-      code === 'TEXT_REQUIRED' ? 'text' : '_form',
-    )
-  })
-
-  app.get('/supervisions/:supervisionId/notice', { config: { permission: 'supervisions:read' }, schema: { ...hidden, params: SupervisionParams } }, async (request, reply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(supervision.renderNotice(webActorOf(request), request.params.supervisionId)),
+  app.post(
+    '/supervisions/:supervisionId/acknowledge',
+    { config: { permission: 'supervisions:answer' }, schema: { ...hidden, params: SupervisionParams } },
+    async (request, reply) => {
+      const id = request.params.supervisionId
+      const actor = webActorOf(request)
+      const { itemId } = supervision.get(actor, id)
+      const comment = field(request.body, `ack-${id}`).slice(0, 2000)
+      return itemForm(
+        request,
+        reply,
+        itemId,
+        `supervision-${id}`,
+        { comment },
+        () => supervision.acknowledge(actor, id, { comment }),
+        'acknowledged',
+      )
+    },
   )
 
-  app.get('/evidence/:evidenceId', { config: { permission: 'evidence:read' }, schema: { ...hidden, params: Type.Object({ evidenceId: IdParam }) } }, async (request, reply) => {
-    const { row, stream } = evidence.open(webActorOf(request), request.params.evidenceId)
-    const extension = Object.entries(ALLOWED_TYPES).find(([, t]) => t.fileType === row.fileType)?.[0] ?? 'bin'
-    return reply
-      .type(row.mediaType)
-      .header('content-length', String(row.sizeBytes))
-      .header('content-disposition', attachmentDisposition(row.fileName, `evidence-${row.id}.${extension}`))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'no-store')
-      .send(stream)
-  })
+  app.post(
+    '/supervisions/:supervisionId/reply',
+    { config: { permission: 'supervisions:answer' }, schema: { ...hidden, params: SupervisionParams } },
+    async (request, reply) => {
+      const id = request.params.supervisionId
+      const actor = webActorOf(request)
+      const { itemId } = supervision.get(actor, id)
+      const text = field(request.body, `reply-${id}`)
+      const evidenceIds = fieldAll(request.body, 'evidenceIds')
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0)
+      if (text.trim() === '' || text.length > 4000) {
+        return renderItem(
+          request,
+          reply,
+          itemId,
+          400,
+          { form: `supervision-${id}`, values: { text }, errors: { text: text.trim() === '' ? '请填写回复内容' : '回复不超过4000字' } },
+          null,
+        )
+      }
+      return itemForm(
+        request,
+        reply,
+        itemId,
+        `supervision-${id}`,
+        { text },
+        () => supervision.reply(actor, id, { text, evidenceIds }),
+        'replied',
+        (code) => (code === 'TEXT_REQUIRED' ? 'text' : '_form'),
+      )
+    },
+  )
+
+  app.get(
+    '/supervisions/:supervisionId/notice',
+    { config: { permission: 'supervisions:read' }, schema: { ...hidden, params: SupervisionParams } },
+    async (request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(supervision.renderNotice(webActorOf(request), request.params.supervisionId)),
+  )
+
+  app.get(
+    '/evidence/:evidenceId',
+    { config: { permission: 'evidence:read' }, schema: { ...hidden, params: Type.Object({ evidenceId: IdParam }) } },
+    async (request, reply) => {
+      const { row, stream } = evidence.open(webActorOf(request), request.params.evidenceId)
+      const extension = Object.entries(ALLOWED_TYPES).find(([, t]) => t.fileType === row.fileType)?.[0] ?? 'bin'
+      return reply
+        .type(row.mediaType)
+        .header('content-length', String(row.sizeBytes))
+        .header('content-disposition', attachmentDisposition(row.fileName, `evidence-${row.id}.${extension}`))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .send(stream)
+    },
+  )
 
   // ── the monthly report (月调度) ───────────────────────────────────────
 
@@ -584,13 +765,22 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const withPeriod = open.map((item) => ({ item, period: localPeriod(now, timezoneOf(item.planId)) }))
     const reported = new Set<number>()
     for (const p of new Set(withPeriod.map((r) => r.period))) {
-      for (const id of progress.reportedIn(withPeriod.filter((r) => r.period === p).map((r) => r.item.id), actor.unitId, p)) reported.add(id)
+      for (const id of progress.reportedIn(
+        withPeriod.filter((r) => r.period === p).map((r) => r.item.id),
+        actor.unitId,
+        p,
+      ))
+        reported.add(id)
     }
     return withPeriod.map((r) => ({ ...r, reported: reported.has(r.item.id) }))
   }
 
   app.get('/monthly', { config: { permission: 'reports:create' }, schema: hidden }, async (request, reply) =>
-    sendHtml(reply, 200, <MonthlyPage viewer={viewerOf(request)} rows={monthlyRows(webActorOf(request))} flash={flashFrom(request.query)} />),
+    sendHtml(
+      reply,
+      200,
+      <MonthlyPage viewer={viewerOf(request)} rows={monthlyRows(webActorOf(request))} flash={flashFrom(request.query)} />,
+    ),
   )
 
   app.post('/monthly', { config: { permission: 'reports:create' }, schema: hidden }, async (request, reply) => {
@@ -614,14 +804,18 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       entries.push({ itemId: item.id, period, text, percent: typeof percent === 'number' ? percent : undefined })
     }
     const again = (statusCode: number, formError?: string) =>
-      sendHtml(reply, statusCode, <MonthlyPage viewer={viewerOf(request)} rows={rows} values={values} errors={errors} formError={formError} />)
+      sendHtml(
+        reply,
+        statusCode,
+        <MonthlyPage viewer={viewerOf(request)} rows={rows} values={values} errors={errors} formError={formError} />,
+      )
     if (Object.keys(errors).length > 0) return again(400, '有填写错误的项目，请按提示修改；本次未保存任何进展。')
     if (entries.length === 0) return again(400, '请至少填写一项任务的本月进展。')
     try {
       progress.fileMany(actor, entries)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      const itemId = err.details?.['itemId']
+      const itemId = err.details?.itemId
       if (typeof itemId === 'number') errors[`text-${itemId}`] = messageOf(err)
       return again(err.statusCode, '未能保存，本次未保存任何进展。')
     }

@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 const eventsOf = async (itemId: number) =>
-  (await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${itemId}/events`)).json() as { action: string; comment: string | null; actor: unknown }[]
+  (await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${itemId}/events`)).json() as {
+    action: string
+    comment: string | null
+    actor: unknown
+  }[]
 
 const count = (sql: string) => (t.database.sqlite.prepare(sql).get() as { n: number }).n
 
@@ -22,15 +26,27 @@ describe('POST /api/v1/items/bulk/urge', () => {
     const b = await w.itemIn('assigned', { deadline: '2018-07-31' })
     const notice = await w.itemIn('in_public_notice')
     const before = count('select count(*) n from item_events')
-    const res = await as(t.app, w.tokens.supervisor).post('/api/v1/items/bulk/urge', { itemIds: [a.id, notice.id, b.id, 999999, a.id], note: '请于本周内报送整改进展' })
+    const res = await as(t.app, w.tokens.supervisor).post('/api/v1/items/bulk/urge', {
+      itemIds: [a.id, notice.id, b.id, 999999, a.id],
+      note: '请于本周内报送整改进展',
+    })
     expect(res.statusCode, res.body).toBe(200)
     const body = res.json()
     expect(body).toMatchObject({ action: 'urge', succeeded: 2, refused: 2 })
     expect(body.outcomes).toEqual([
       expect.objectContaining({ itemId: a.id, code: a.code, ok: true, eventId: expect.any(Number) }),
-      expect.objectContaining({ itemId: notice.id, ok: false, error: expect.objectContaining({ code: 'ITEM_NOT_OPEN', reason: expect.stringContaining('不在整改中') }) }),
+      expect.objectContaining({
+        itemId: notice.id,
+        ok: false,
+        error: expect.objectContaining({ code: 'ITEM_NOT_OPEN', reason: expect.stringContaining('不在整改中') }),
+      }),
       expect.objectContaining({ itemId: b.id, ok: true }),
-      expect.objectContaining({ itemId: 999999, code: null, ok: false, error: expect.objectContaining({ code: 'ITEM_NOT_FOUND', reason: '未找到该整改任务' }) }),
+      expect.objectContaining({
+        itemId: 999999,
+        code: null,
+        ok: false,
+        error: expect.objectContaining({ code: 'ITEM_NOT_FOUND', reason: '未找到该整改任务' }),
+      }),
     ])
     expect(count('select count(*) n from item_events') - before).toBe(2)
     expect((await eventsOf(a.id)).filter((e) => e.action === 'urge').map((e) => e.comment)).toEqual(['请于本周内报送整改进展'])
@@ -72,7 +88,10 @@ describe('POST /api/v1/items/bulk/supervisions', () => {
     const first = await as(t.app, w.tokens.supervisor).post('/api/v1/items/bulk/supervisions', { itemIds: [a.id], reason: '整改进度滞后' })
     expect(first.json()).toMatchObject({ succeeded: 1, refused: 0 })
     const supervisionsBefore = count('select count(*) n from supervisions')
-    const res = await as(t.app, w.tokens.supervisor).post('/api/v1/items/bulk/supervisions', { itemIds: [a.id, b.id, closing.id], reason: '逾期未完成整改' })
+    const res = await as(t.app, w.tokens.supervisor).post('/api/v1/items/bulk/supervisions', {
+      itemIds: [a.id, b.id, closing.id],
+      reason: '逾期未完成整改',
+    })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ action: 'supervise', succeeded: 1, refused: 2 })
     const [oa, ob, oc] = res.json().outcomes
@@ -86,6 +105,8 @@ describe('POST /api/v1/items/bulk/supervisions', () => {
 
   it('is for the supervision office only', async () => {
     const a = await w.itemIn('in_progress')
-    expect((await as(t.app, w.tokens.lead).post('/api/v1/items/bulk/supervisions', { itemIds: [a.id], reason: '督办' })).statusCode).toBe(403)
+    expect((await as(t.app, w.tokens.lead).post('/api/v1/items/bulk/supervisions', { itemIds: [a.id], reason: '督办' })).statusCode).toBe(
+      403,
+    )
   })
 })

@@ -15,15 +15,22 @@ describe('joint supervision in the monthly bulletin', () => {
     const resolvedItem = await w.itemIn('in_progress', { code: 'S-1' })
     const openItem = await w.itemIn('in_progress', { code: 'S-2' })
     t.clock.set('2018-11-06T02:00:00.000Z')
-    const first = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${resolvedItem.id}/supervisions`, { reason: '进展缓慢，群众反映强烈' })
+    const first = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${resolvedItem.id}/supervisions`, {
+      reason: '进展缓慢，群众反映强烈',
+    })
     expect(first.statusCode, first.body).toBe(201)
-    const second = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${openItem.id}/supervisions`, { reason: '整改措施落实不力', replyDueDays: 10 })
+    const second = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${openItem.id}/supervisions`, {
+      reason: '整改措施落实不力',
+      replyDueDays: 10,
+    })
     expect(second.statusCode).toBe(201)
     const s1 = first.json().id
     await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${s1}/acknowledge`, {})
     await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${s1}/reply`, { text: '已完成整改并上传佐证' })
     t.clock.set('2018-11-20T02:00:00.000Z')
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${s1}/resolve`, { comment: '整改到位，办结' })).statusCode).toBe(200)
+    expect(
+      (await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${s1}/resolve`, { comment: '整改到位，办结' })).statusCode,
+    ).toBe(200)
 
     t.clock.set('2018-12-02T02:00:00.000Z')
     const bulletin = (await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-11' })).json()
@@ -43,7 +50,15 @@ describe('case leads in the monthly bulletin', () => {
     t.clock.set('2018-12-05T02:00:00.000Z')
     const sup = as(t.app, w.tokens.supervisor)
     const record = async (number: string) =>
-      (await sup.post('/api/v1/case-leads', { planId: w.plan.id, number, summary: '群众反映工地夜间违规施工', handlingUnitId: w.lead.id, receivedOn: '2018-12-04' })).json().id as number
+      (
+        await sup.post('/api/v1/case-leads', {
+          planId: w.plan.id,
+          number,
+          summary: '群众反映工地夜间违规施工',
+          handlingUnitId: w.lead.id,
+          receivedOn: '2018-12-04',
+        })
+      ).json().id as number
     const a = await record('线索〔2018〕1号')
     const b = await record('线索〔2018〕2号')
     await record('线索〔2018〕3号')
@@ -58,6 +73,8 @@ describe('case leads in the monthly bulletin', () => {
     expect((await sup.post(`/api/v1/case-leads/${b}/transitions`, { action: 'disclose' })).statusCode).toBe(200)
     const december = (await sup.post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-12' })).json()
     expect(december.caseLeads).toEqual({ received: 1, under_investigation: 1, handled: 1, disclosed: 0 })
-    expect((await as(t.app, w.tokens.leader).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-12?format=html`)).body).toContain('问题线索办理')
+    expect((await as(t.app, w.tokens.leader).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-12?format=html`)).body).toContain(
+      '问题线索办理',
+    )
   })
 })

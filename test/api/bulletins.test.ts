@@ -46,8 +46,12 @@ beforeAll(async () => {
   ids.closedAt0001 = (await w.itemIn('in_public_notice', { code: '1-3', deadline: '2018-12-31' })).id
   ids.editedDeadline = (await w.itemIn('in_progress', { code: '2-1', deadline: '2018-11-15', category: '打好污染防治攻坚战' })).id
   ids.extendedInDecember = (await w.itemIn('in_progress', { code: '2-2', deadline: '2018-12-10', category: '打好污染防治攻坚战' })).id
-  ids.lagging = (await w.itemIn('in_progress', { code: '3-1', deadlineKind: 'long_term', deadline: null, category: '加强城市治理能力建设' })).id
-  ids.reported = (await w.itemIn('assigned', { code: '3-2', deadlineKind: 'long_term', deadline: null, category: '加强城市治理能力建设' })).id
+  ids.lagging = (
+    await w.itemIn('in_progress', { code: '3-1', deadlineKind: 'long_term', deadline: null, category: '加强城市治理能力建设' })
+  ).id
+  ids.reported = (
+    await w.itemIn('assigned', { code: '3-2', deadlineKind: 'long_term', deadline: null, category: '加强城市治理能力建设' })
+  ).id
   ids.reopened = (await w.itemIn('in_public_notice', { code: '3-3', deadline: '2018-12-31', category: '加强城市治理能力建设' })).id
   for (const id of [ids.closedAt2359, ids.closedAt0001, ids.reopened]) holdNotice(id)
 
@@ -61,7 +65,10 @@ beforeAll(async () => {
   t.clock.set('2018-11-12T02:00:00.000Z')
   await w.transition(w.tokens.supervisor, ids.noticeThroughMonthEnd, 'accept', '验收合格')
   holdNotice(ids.noticeThroughMonthEnd)
-  expect((await as(t.app, w.tokens.lead).post(`/api/v1/items/${ids.reported}/progress-reports`, { period: '2018-11', text: '按计划推进' })).statusCode).toBe(201)
+  expect(
+    (await as(t.app, w.tokens.lead).post(`/api/v1/items/${ids.reported}/progress-reports`, { period: '2018-11', text: '按计划推进' }))
+      .statusCode,
+  ).toBe(201)
   t.clock.set('2018-11-20T02:00:00.000Z')
   await w.transition(w.tokens.supervisor, ids.reopened, 'reopen', '回头看发现反弹')
 
@@ -71,12 +78,22 @@ beforeAll(async () => {
 
   // December: 1-1 closes, a deadline is edited, an extension approved, an item created.
   t.clock.set('2018-12-01T02:00:00.000Z')
-  const ext = await as(t.app, w.tokens.lead).post(`/api/v1/items/${ids.extendedInDecember}/extensions`, { newDeadline: '2019-01-31', reason: '冬季停工', progress: '完成60%' })
+  const ext = await as(t.app, w.tokens.lead).post(`/api/v1/items/${ids.extendedInDecember}/extensions`, {
+    newDeadline: '2019-01-31',
+    reason: '冬季停工',
+    progress: '完成60%',
+  })
   await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${ext.json().id}/decision`, { decision: 'approve', comment: '同意' })
   await closeBySystemAt('2018-12-03T02:00:00.000Z', ids.noticeThroughMonthEnd)
   const edited = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${ids.editedDeadline}`)).json()
   expect(
-    (await as(t.app, w.tokens.supervisor).patch(`/api/v1/items/${ids.editedDeadline}`, { deadline: '2018-12-31' }, { 'if-match': `"${edited.version}"` })).statusCode,
+    (
+      await as(t.app, w.tokens.supervisor).patch(
+        `/api/v1/items/${ids.editedDeadline}`,
+        { deadline: '2018-12-31' },
+        { 'if-match': `"${edited.version}"` },
+      )
+    ).statusCode,
   ).toBe(200)
   ids.createdInDecember = w.f.item(w.plan.id, w.lead.id, { code: '9-9' }).id
   t.clock.set('2018-12-05T02:00:00.000Z')
@@ -120,7 +137,15 @@ describe('the November bulletin, issued on 5 December', () => {
   it('a deadline changed in December counts with its November value', () => {
     // 2-1 was due 15 November, edited to 31 December on 1 December: 15 days overdue at the end of November.
     expect(november.overdue).toEqual([
-      { itemId: ids.editedDeadline, code: '2-1', problem: expect.any(String), leadUnit: '区生态环境局', deadline: '2018-11-15', daysOverdue: 15, status: 'in_progress' },
+      {
+        itemId: ids.editedDeadline,
+        code: '2-1',
+        problem: expect.any(String),
+        leadUnit: '区生态环境局',
+        deadline: '2018-11-15',
+        daysOverdue: 15,
+        status: 'in_progress',
+      },
     ])
     // 2-2 was extended in December: in November it was still due on 10 December.
     expect(november.dueNextMonth.map((i: { code: string; deadline: string }) => [i.code, i.deadline])).toEqual([
@@ -189,22 +214,34 @@ describe('issued once, kept forever', () => {
         code: 'PERIOD_NOT_ENDED',
       })
     }
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-08' })).json().code).toBe('PERIOD_BEFORE_PLAN')
+    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-08' })).json().code).toBe(
+      'PERIOD_BEFORE_PLAN',
+    )
     expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-13' })).statusCode).toBe(400)
-    expect((await as(t.app, w.tokens.supervisor).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-12`)).json().code).toBe('BULLETIN_NOT_FOUND')
+    expect((await as(t.app, w.tokens.supervisor).get(`/api/v1/plans/${w.plan.id}/bulletins/2018-12`)).json().code).toBe(
+      'BULLETIN_NOT_FOUND',
+    )
   })
 
   it('the database refuses to change or delete a bulletin; the stored hash matches the content', () => {
     const sqlite = t.database.sqlite
     expect(() => sqlite.prepare("update bulletins set content = '{}'").run()).toThrow(/immutable/)
     expect(() => sqlite.prepare('delete from bulletins').run()).toThrow(/immutable/)
-    const row = sqlite.prepare("select content, content_hash from bulletins where period = '2018-11'").get() as { content: string; content_hash: string }
+    const row = sqlite.prepare("select content, content_hash from bulletins where period = '2018-11'").get() as {
+      content: string
+      content_hash: string
+    }
     expect(createHash('sha256').update(row.content).digest('hex')).toBe(row.content_hash)
   })
 
   it('no route edits or deletes a bulletin', async () => {
     for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
-      const res = await t.app.inject({ method, url: `/api/v1/plans/${w.plan.id}/bulletins/2018-11`, headers: { authorization: `Bearer ${w.tokens.admin}` }, payload: {} })
+      const res = await t.app.inject({
+        method,
+        url: `/api/v1/plans/${w.plan.id}/bulletins/2018-11`,
+        headers: { authorization: `Bearer ${w.tokens.admin}` },
+        payload: {},
+      })
       expect(res.statusCode, method).toBe(404)
     }
   })

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
-import { CASE_LEAD_ACTIONS, CASE_LEAD_STAGES, caseLeadActionsFrom, type CaseLeadStage } from '../../server/modules/case-leads/state-machine.ts'
+import {
+  CASE_LEAD_ACTIONS,
+  CASE_LEAD_STAGES,
+  caseLeadActionsFrom,
+  type CaseLeadStage,
+} from '../../server/modules/case-leads/state-machine.ts'
 
 let t: TestApp
 let f: ReturnType<typeof factories>
@@ -54,11 +59,7 @@ async function leadIn(stage: CaseLeadStage, overrides: Record<string, unknown> =
   const created = await record(overrides)
   expect(created.statusCode, created.body).toBe(201)
   const id = created.json().id as number
-  const steps = [
-    { action: 'start_investigation' },
-    { action: 'record_outcome', outcome: OUTCOME },
-    { action: 'disclose' },
-  ]
+  const steps = [{ action: 'start_investigation' }, { action: 'record_outcome', outcome: OUTCOME }, { action: 'disclose' }]
   for (let i = 0; i < CASE_LEAD_STAGES.indexOf(stage); i++) {
     const res = await sup().post(`/api/v1/case-leads/${id}/transitions`, steps[i])
     expect(res.statusCode, res.body).toBe(200)
@@ -108,7 +109,10 @@ describe('the workflow over the API', () => {
   const pairs = CASE_LEAD_STAGES.flatMap((stage) => CASE_LEAD_ACTIONS.map((action) => [stage, action] as const))
   it.each(pairs)('%s + %s', async (stage, action) => {
     const id = await leadIn(stage)
-    const res = await sup().post(`/api/v1/case-leads/${id}/transitions`, { action, ...(action === 'record_outcome' ? { outcome: OUTCOME } : {}) })
+    const res = await sup().post(`/api/v1/case-leads/${id}/transitions`, {
+      action,
+      ...(action === 'record_outcome' ? { outcome: OUTCOME } : {}),
+    })
     if (caseLeadActionsFrom(stage).includes(action)) {
       expect(res.statusCode, res.body).toBe(200)
       expect(res.json().stage).toBe(CASE_LEAD_STAGES[CASE_LEAD_STAGES.indexOf(stage) + 1])
@@ -142,7 +146,10 @@ describe('the workflow over the API', () => {
 
   it('an investigation that held no one accountable can still be handled, with its summary', async () => {
     const id = await leadIn('under_investigation')
-    const res = await sup().post(`/api/v1/case-leads/${id}/transitions`, { action: 'record_outcome', outcome: { summary: '经查，反映问题不属实。', measures: [] } })
+    const res = await sup().post(`/api/v1/case-leads/${id}/transitions`, {
+      action: 'record_outcome',
+      outcome: { summary: '经查，反映问题不属实。', measures: [] },
+    })
     expect(res.statusCode, res.body).toBe(200)
   })
 
@@ -175,7 +182,14 @@ describe('audit trail', () => {
     await sup().post(`/api/v1/case-leads/${id}/transitions`, { action: 'record_outcome', outcome: OUTCOME })
     await sup().post(`/api/v1/case-leads/${id}/transitions`, { action: 'disclose', comment: '区政府网站公开' })
     const events = (await as(t.app, tokens.leader).get(`/api/v1/case-leads/${id}/events`)).json()
-    expect(events.map((e: { action: string; fromStage: string | null; toStage: string; comment: string | null }) => [e.action, e.fromStage, e.toStage, e.comment])).toEqual([
+    expect(
+      events.map((e: { action: string; fromStage: string | null; toStage: string; comment: string | null }) => [
+        e.action,
+        e.fromStage,
+        e.toStage,
+        e.comment,
+      ]),
+    ).toEqual([
       ['record', null, 'received', '第一批'],
       ['start_investigation', 'received', 'under_investigation', '转区纪委监委调查'],
       ['record_outcome', 'under_investigation', 'handled', null],
@@ -223,7 +237,10 @@ describe('who sees and who moves a lead', () => {
 
   it('filters by plan, stage and handling unit', async () => {
     const id = await leadIn('handled', { planId: otherPlanId, handlingUnitId: other.id })
-    const list = (url: string) => sup().get(url).then((r) => (r.json() as { id: number }[]).map((l) => l.id))
+    const list = (url: string) =>
+      sup()
+        .get(url)
+        .then((r) => (r.json() as { id: number }[]).map((l) => l.id))
     expect(await list(`/api/v1/case-leads?planId=${otherPlanId}&stage=handled`)).toEqual([id])
     expect(await list(`/api/v1/case-leads?handlingUnitId=${other.id}`)).toEqual([id])
     expect(await list(`/api/v1/case-leads?planId=${planId}&handlingUnitId=${other.id}`)).toEqual([])
@@ -246,7 +263,13 @@ describe('caseLeadStages: leads by stage as of an instant, from the audit trail'
       }
       const create = async (planId: number, number: string, at: string) => {
         fresh.clock.set(at)
-        const res = await api.post('/api/v1/case-leads', { planId, number, summary: '线索', handlingUnitId: unit.id, receivedOn: '2018-10-09' })
+        const res = await api.post('/api/v1/case-leads', {
+          planId,
+          number,
+          summary: '线索',
+          handlingUnitId: unit.id,
+          receivedOn: '2018-10-09',
+        })
         expect(res.statusCode, res.body).toBe(201)
         return res.json().id as number
       }
@@ -266,7 +289,12 @@ describe('caseLeadStages: leads by stage as of an instant, from the audit trail'
       expect(stages(plan, new Date(endOfOctober.getTime() + 1))).toEqual({ received: 0, under_investigation: 0, handled: 1, disclosed: 0 })
       expect(stages(plan, new Date('2018-11-30T16:00:00.000Z'))).toEqual({ received: 1, under_investigation: 0, handled: 0, disclosed: 1 })
       expect(stages(null, endOfOctober)).toEqual({ received: 1, under_investigation: 1, handled: 0, disclosed: 0 })
-      expect(stages(second, new Date('2030-01-01T00:00:00.000Z'))).toEqual({ received: 1, under_investigation: 0, handled: 0, disclosed: 0 })
+      expect(stages(second, new Date('2030-01-01T00:00:00.000Z'))).toEqual({
+        received: 1,
+        under_investigation: 0,
+        handled: 0,
+        disclosed: 0,
+      })
     } finally {
       await fresh.close()
     }

@@ -86,11 +86,15 @@ describe('the whole path to 销号', () => {
     expect(view).toMatchObject({ noticeEndsAt: '2099-10-07T16:00:00.000Z', noticeCalendarFallback: true })
 
     for (const date of ['2099-10-01', '2099-10-02', '2099-10-05']) {
-      expect((await as(t.app, w.tokens.admin).post('/api/v1/calendar/overrides', { date, kind: 'holiday', note: '国庆节' })).statusCode).toBe(201)
+      expect(
+        (await as(t.app, w.tokens.admin).post('/api/v1/calendar/overrides', { date, kind: 'holiday', note: '国庆节' })).statusCode,
+      ).toBe(201)
     }
     const again = await w.itemIn('in_public_notice', { deadline: null, deadlineKind: 'long_term' })
     expect((await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${again.id}`)).json().noticeEndsAt).toBe('2099-10-12T16:00:00.000Z')
-    expect((await as(t.app, w.tokens.supervisor).post('/api/v1/calendar/overrides', { date: '2099-10-08', kind: 'workday' })).statusCode).toBe(403)
+    expect(
+      (await as(t.app, w.tokens.supervisor).post('/api/v1/calendar/overrides', { date: '2099-10-08', kind: 'workday' })).statusCode,
+    ).toBe(403)
   })
 })
 
@@ -115,11 +119,17 @@ describe('refusals change nothing', () => {
   it('roles and units that may not: 403, and 404 for a unit that cannot see the item', async () => {
     const item = await w.itemIn('in_progress')
     const before = await snapshot(item.id)
-    expect((await w.transition(w.tokens.partner, item.id, 'request_closure', '自查')).json()).toMatchObject({ statusCode: 403, code: 'ACTION_NOT_PERMITTED' })
+    expect((await w.transition(w.tokens.partner, item.id, 'request_closure', '自查')).json()).toMatchObject({
+      statusCode: 403,
+      code: 'ACTION_NOT_PERMITTED',
+    })
     expect((await w.transition(w.tokens.supervisor, item.id, 'request_closure', '自查')).statusCode).toBe(403)
     expect((await w.transition(w.tokens.leader, item.id, 'request_closure', '自查')).statusCode).toBe(403)
     expect((await w.transition(w.tokens.admin, item.id, 'request_closure', '自查')).statusCode).toBe(403)
-    expect((await w.transition(w.tokens.outsider, item.id, 'request_closure', '自查')).json()).toMatchObject({ statusCode: 404, code: 'ITEM_NOT_FOUND' })
+    expect((await w.transition(w.tokens.outsider, item.id, 'request_closure', '自查')).json()).toMatchObject({
+      statusCode: 404,
+      code: 'ITEM_NOT_FOUND',
+    })
     expect(await snapshot(item.id)).toEqual(before)
   })
 
@@ -162,7 +172,11 @@ describe('overdue in the plan time zone', () => {
     const item = await w.itemIn('closure_requested', { deadline: '2018-10-31' })
     t.clock.set('2018-11-05T02:00:00.000Z')
     expect((await as(t.app, w.tokens.lead).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({ overdue: false })
-    expect((await as(t.app, w.tokens.supervisor).get(`/api/v1/items?overdue=true&planId=${w.plan.id}`)).json().items.map((i: { id: number }) => i.id)).not.toContain(item.id)
+    expect(
+      (await as(t.app, w.tokens.supervisor).get(`/api/v1/items?overdue=true&planId=${w.plan.id}`))
+        .json()
+        .items.map((i: { id: number }) => i.id),
+    ).not.toContain(item.id)
     const res = await w.transition(w.tokens.supervisor, item.id, 'reject', '佐证材料不足，请补充现场照片')
     expect(res.json()).toMatchObject({ status: 'in_progress', overdue: true, daysOverdue: 5 })
   })
@@ -179,7 +193,10 @@ describe('public notice and objections', () => {
   it('anyone may object while the notice runs; it holds the close until a supervisor decides', async () => {
     t.clock.set('2018-11-05T02:00:00.000Z')
     const item = await w.itemIn('in_public_notice')
-    const filed = await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: '13800000000', content: '工地夜间仍有扬尘' })
+    const filed = await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, {
+      contact: '13800000000',
+      content: '工地夜间仍有扬尘',
+    })
     expect(filed.statusCode, filed.body).toBe(201)
     expect(filed.json()).toMatchObject({ status: 'pending', message: expect.stringContaining('已收到') })
 
@@ -195,18 +212,29 @@ describe('public notice and objections', () => {
 
     const list = (await as(t.app, w.tokens.supervisor).get(`/api/v1/objections?itemId=${item.id}&status=pending`)).json()
     expect(list).toHaveLength(1)
-    const decided = await as(t.app, w.tokens.supervisor).post(`/api/v1/objections/${list[0].id}/decision`, { decision: 'dismiss', comment: '经核实，异议不成立' })
+    const decided = await as(t.app, w.tokens.supervisor).post(`/api/v1/objections/${list[0].id}/decision`, {
+      decision: 'dismiss',
+      comment: '经核实，异议不成立',
+    })
     expect(decided.json()).toMatchObject({ status: 'dismissed' })
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/objections/${list[0].id}/decision`, { decision: 'uphold', comment: 'x' })).statusCode).toBe(409)
+    expect(
+      (await as(t.app, w.tokens.supervisor).post(`/api/v1/objections/${list[0].id}/decision`, { decision: 'uphold', comment: 'x' }))
+        .statusCode,
+    ).toBe(409)
     expect(t.app.services.closeout.closeEndedNotices(t.clock.now()).closed).toContain(item.id)
   })
 
   it('an upheld objection sends the item back to rectification', async () => {
     t.clock.set('2018-11-05T02:00:00.000Z')
     const item = await w.itemIn('in_public_notice')
-    const filed = (await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: 'a@b.cn', content: '河道仍有黑臭' })).json()
+    const filed = (
+      await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: 'a@b.cn', content: '河道仍有黑臭' })
+    ).json()
     const second = (await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: 'c@d.cn', content: '同上' })).json()
-    const res = await as(t.app, w.tokens.supervisor).post(`/api/v1/objections/${filed.id}/decision`, { decision: 'uphold', comment: '经核实，异议成立' })
+    const res = await as(t.app, w.tokens.supervisor).post(`/api/v1/objections/${filed.id}/decision`, {
+      decision: 'uphold',
+      comment: '经核实，异议成立',
+    })
     expect(res.json()).toMatchObject({ status: 'upheld' })
     const view = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${item.id}`)).json()
     expect(view).toMatchObject({ status: 'in_progress', noticeEndsAt: null })
@@ -223,7 +251,9 @@ describe('public notice and objections', () => {
     expect((await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: 'x', content: 'y' })).statusCode).toBe(409)
     expect((await as(t.app).post('/api/v1/public/items/99999/objections', { contact: 'x', content: 'y' })).statusCode).toBe(404)
     expect((await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: 'x' })).statusCode).toBe(400)
-    expect((await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: 'x', content: 'y'.repeat(5000) })).statusCode).toBe(400)
+    expect(
+      (await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: 'x', content: 'y'.repeat(5000) })).statusCode,
+    ).toBe(400)
   })
 })
 
@@ -231,10 +261,17 @@ describe('progress reports and lagging', () => {
   it('the lead and responsible units report; never edited, a correction is a new report', async () => {
     t.clock.set('2018-10-15T02:00:00.000Z')
     const item = await w.itemIn('in_progress')
-    const first = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-10', text: '已完成排查', percent: 30 })
+    const first = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, {
+      period: '2018-10',
+      text: '已完成排查',
+      percent: 30,
+    })
     expect(first.statusCode, first.body).toBe(201)
     expect(first.json()).toMatchObject({ unit: { name: '区生态环境局' }, period: '2018-10', percent: 30 })
-    const part = await as(t.app, w.tokens.partner).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-10', text: '配合完成工地检查' })
+    const part = await as(t.app, w.tokens.partner).post(`/api/v1/items/${item.id}/progress-reports`, {
+      period: '2018-10',
+      text: '配合完成工地检查',
+    })
     expect(part.statusCode).toBe(201)
     const correction = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, {
       period: '2018-10',
@@ -246,10 +283,19 @@ describe('progress reports and lagging', () => {
     const list = (await as(t.app, w.tokens.leader).get(`/api/v1/items/${item.id}/progress-reports`)).json()
     expect(list.map((r: { percent: number | null }) => r.percent)).toEqual([30, null, 40])
 
-    expect((await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-11', text: 'x' })).json().code).toBe('PERIOD_IN_FUTURE')
-    expect((await as(t.app, w.tokens.outsider).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-10', text: 'x' })).statusCode).toBe(404)
-    expect((await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-13', text: 'x' })).statusCode).toBe(400)
-    expect((await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-10', text: 'x', percent: 120 })).statusCode).toBe(400)
+    expect(
+      (await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-11', text: 'x' })).json().code,
+    ).toBe('PERIOD_IN_FUTURE')
+    expect(
+      (await as(t.app, w.tokens.outsider).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-10', text: 'x' })).statusCode,
+    ).toBe(404)
+    expect(
+      (await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-13', text: 'x' })).statusCode,
+    ).toBe(400)
+    expect(
+      (await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/progress-reports`, { period: '2018-10', text: 'x', percent: 120 }))
+        .statusCode,
+    ).toBe(400)
   })
 
   it('an item with no report for either of the last two full months is lagging; a new item never is', async () => {
@@ -257,7 +303,10 @@ describe('progress reports and lagging', () => {
     const old = await w.itemIn('in_progress', { code: 'LAG-1' })
     const reported = await w.itemIn('in_progress', { code: 'LAG-2' })
     t.clock.set('2018-10-20T02:00:00.000Z')
-    expect((await as(t.app, w.tokens.lead).post(`/api/v1/items/${reported.id}/progress-reports`, { period: '2018-10', text: '推进中' })).statusCode).toBe(201)
+    expect(
+      (await as(t.app, w.tokens.lead).post(`/api/v1/items/${reported.id}/progress-reports`, { period: '2018-10', text: '推进中' }))
+        .statusCode,
+    ).toBe(201)
     // Listed in November: October does not count for it, so it cannot have missed two months yet.
     t.clock.set('2018-11-02T02:00:00.000Z')
     const recent = await w.itemIn('in_progress', { code: 'LAG-3' })
@@ -268,11 +317,15 @@ describe('progress reports and lagging', () => {
     expect(await view(old.id)).toBe(true)
     expect(await view(reported.id)).toBe(false)
     expect(await view(recent.id)).toBe(false)
-    const lagging = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items?lagging=true&planId=${w.plan.id}&limit=200`)).json().items.map((i: { code: string }) => i.code)
+    const lagging = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items?lagging=true&planId=${w.plan.id}&limit=200`))
+      .json()
+      .items.map((i: { code: string }) => i.code)
     expect(lagging).toContain('LAG-1')
     expect(lagging).not.toContain('LAG-2')
     expect(lagging).not.toContain('LAG-3')
-    const notLagging = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items?lagging=false&planId=${w.plan.id}&limit=200`)).json().items.map((i: { code: string }) => i.code)
+    const notLagging = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items?lagging=false&planId=${w.plan.id}&limit=200`))
+      .json()
+      .items.map((i: { code: string }) => i.code)
     expect(notLagging).toEqual(expect.arrayContaining(['LAG-2', 'LAG-3']))
     expect(notLagging).not.toContain('LAG-1')
   })
@@ -289,30 +342,60 @@ describe('extensions (延期)', () => {
     })
     expect(req.statusCode, req.body).toBe(201)
     expect(req.json()).toMatchObject({ status: 'pending', oldDeadline: '2018-12-31', newDeadline: '2019-03-31' })
-    const again = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2019-04-30', reason: 'x', progress: 'y' })
+    const again = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, {
+      newDeadline: '2019-04-30',
+      reason: 'x',
+      progress: 'y',
+    })
     expect(again.json()).toMatchObject({ statusCode: 409, code: 'EXTENSION_PENDING' })
 
-    expect((await as(t.app, w.tokens.lead).post(`/api/v1/extensions/${req.json().id}/decision`, { decision: 'approve', comment: 'x' })).statusCode).toBe(403)
-    const decided = await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${req.json().id}/decision`, { decision: 'approve', comment: '同意延期' })
+    expect(
+      (await as(t.app, w.tokens.lead).post(`/api/v1/extensions/${req.json().id}/decision`, { decision: 'approve', comment: 'x' }))
+        .statusCode,
+    ).toBe(403)
+    const decided = await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${req.json().id}/decision`, {
+      decision: 'approve',
+      comment: '同意延期',
+    })
     expect(decided.json()).toMatchObject({ status: 'approved', decisionComment: '同意延期' })
     const view = (await as(t.app, w.tokens.lead).get(`/api/v1/items/${item.id}`)).json()
     expect(view.deadline).toBe('2019-03-31')
     const events = (await as(t.app, w.tokens.lead).get(`/api/v1/items/${item.id}/events`)).json()
     expect(events.at(-1)).toMatchObject({ action: 'extension_approved', details: { oldDeadline: '2018-12-31', newDeadline: '2019-03-31' } })
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${req.json().id}/decision`, { decision: 'reject', comment: 'x' })).json().code).toBe(
-      'EXTENSION_ALREADY_DECIDED',
-    )
+    expect(
+      (
+        await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${req.json().id}/decision`, { decision: 'reject', comment: 'x' })
+      ).json().code,
+    ).toBe('EXTENSION_ALREADY_DECIDED')
   })
 
   it('after the deadline → 422 EXTENSION_TOO_LATE; only the lead unit asks; the new date must be later', async () => {
     t.clock.set('2018-12-20T02:00:00.000Z')
     const item = await w.itemIn('in_progress', { deadline: '2018-12-31' })
-    expect((await as(t.app, w.tokens.partner).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2019-03-31', reason: 'r', progress: 'p' })).statusCode).toBe(403)
-    expect((await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2018-12-30', reason: 'r', progress: 'p' })).json().code).toBe(
-      'EXTENSION_NOT_LATER',
-    )
+    expect(
+      (
+        await as(t.app, w.tokens.partner).post(`/api/v1/items/${item.id}/extensions`, {
+          newDeadline: '2019-03-31',
+          reason: 'r',
+          progress: 'p',
+        })
+      ).statusCode,
+    ).toBe(403)
+    expect(
+      (
+        await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, {
+          newDeadline: '2018-12-30',
+          reason: 'r',
+          progress: 'p',
+        })
+      ).json().code,
+    ).toBe('EXTENSION_NOT_LATER')
     t.clock.set('2018-12-31T16:00:00.000Z')
-    const late = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2019-03-31', reason: 'r', progress: 'p' })
+    const late = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, {
+      newDeadline: '2019-03-31',
+      reason: 'r',
+      progress: 'p',
+    })
     expect(late.json()).toMatchObject({ statusCode: 422, code: 'EXTENSION_TOO_LATE' })
     expect((await as(t.app, w.tokens.lead).get(`/api/v1/items/${item.id}/extensions`)).json()).toEqual([])
   })
@@ -320,7 +403,9 @@ describe('extensions (延期)', () => {
   it('a rejected request leaves the deadline', async () => {
     t.clock.set('2018-12-20T02:00:00.000Z')
     const item = await w.itemIn('in_progress', { deadline: '2018-12-31' })
-    const req = (await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2019-01-31', reason: 'r', progress: 'p' })).json()
+    const req = (
+      await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2019-01-31', reason: 'r', progress: 'p' })
+    ).json()
     await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${req.id}/decision`, { decision: 'reject', comment: '理由不充分' })
     expect((await as(t.app, w.tokens.lead).get(`/api/v1/items/${item.id}`)).json().deadline).toBe('2018-12-31')
   })

@@ -26,7 +26,9 @@ describe('concurrent transitions against a listening server', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(1)
     expect(statuses.filter((s) => s === 409)).toHaveLength(19)
     expect(new Set(results.filter((r) => r.status === 409).map((r) => r.body.code))).toEqual(new Set(['VERSION_CONFLICT']))
-    const starts = t.database.sqlite.prepare("select count(*) n from item_events where item_id = ? and action = 'start'").get(item.id) as { n: number }
+    const starts = t.database.sqlite.prepare("select count(*) n from item_events where item_id = ? and action = 'start'").get(item.id) as {
+      n: number
+    }
     expect(starts.n).toBe(1)
   })
 
@@ -45,7 +47,9 @@ describe('concurrent transitions against a listening server', () => {
     )
     expect(results.filter((s) => s === 200)).toHaveLength(1)
     expect(results.filter((s) => s === 409)).toHaveLength(19)
-    const accepts = t.database.sqlite.prepare("select count(*) n from item_events where item_id = ? and action = 'accept'").get(item.id) as { n: number }
+    const accepts = t.database.sqlite
+      .prepare("select count(*) n from item_events where item_id = ? and action = 'accept'")
+      .get(item.id) as { n: number }
     expect(accepts.n).toBe(1)
   })
 })

@@ -50,14 +50,23 @@ describe('the demo plan', () => {
       overdue: boolean
       evidenceReused: boolean
     }[]
-    expect(new Set(all.map((i) => i.status))).toEqual(new Set(['assigned', 'in_progress', 'closure_requested', 'in_public_notice', 'closed']))
+    expect(new Set(all.map((i) => i.status))).toEqual(
+      new Set(['assigned', 'in_progress', 'closure_requested', 'in_public_notice', 'closed']),
+    )
     expect(all.filter((i) => i.rebound).map((i) => i.code)).toEqual(['2-10'])
-    expect(all.filter((i) => i.evidenceReused).map((i) => i.code).sort()).toEqual(['1-5', '1-7'])
+    expect(
+      all
+        .filter((i) => i.evidenceReused)
+        .map((i) => i.code)
+        .sort(),
+    ).toEqual(['1-5', '1-7'])
     expect(all.filter((i) => i.lagging).length).toBeGreaterThanOrEqual(3)
     expect(all.filter((i) => i.overdue).length).toBeGreaterThanOrEqual(1)
     const inNotice = all.find((i) => i.status === 'in_public_notice')!
     expect(t.app.services.objections.list({ itemId: inNotice.id, status: 'pending' })).toHaveLength(1)
-    const extensionStates = all.flatMap((i) => t.app.services.extensions.list({ kind: 'account', accountId: 0, name: '', role: 'admin', unitId: null }, i.id).map((e) => e.status))
+    const extensionStates = all.flatMap((i) =>
+      t.app.services.extensions.list({ kind: 'account', accountId: 0, name: '', role: 'admin', unitId: null }, i.id).map((e) => e.status),
+    )
     expect(extensionStates.sort()).toEqual(['approved', 'pending'])
     const reports = t.database.sqlite.prepare('select count(*) n from progress_reports').get() as { n: number }
     expect(reports.n).toBeGreaterThan(50)
@@ -101,17 +110,20 @@ describe('escalation in the demo', () => {
 })
 
 describe('the demo on other days', () => {
-  it.each(['2027-02-14T02:00:00.000Z', '2027-08-20T02:00:00.000Z', '2028-01-02T02:00:00.000Z'])('loads with its history on %s', async (now) => {
-    const other = await createTestApp({ now })
-    try {
-      const demo = await loadDemo(other.app.services, other.clock, other.clock.now())
-      expect(demo.created).toBe(true)
-      const statuses = other.database.sqlite.prepare('select distinct status from items').all() as { status: string }[]
-      expect(statuses.map((s) => s.status)).toContain('in_public_notice')
-      const future = other.database.sqlite.prepare('select count(*) n from item_events where at > ?').get(now) as { n: number }
-      expect(future.n).toBe(0)
-    } finally {
-      await other.close()
-    }
-  })
+  it.each(['2027-02-14T02:00:00.000Z', '2027-08-20T02:00:00.000Z', '2028-01-02T02:00:00.000Z'])(
+    'loads with its history on %s',
+    async (now) => {
+      const other = await createTestApp({ now })
+      try {
+        const demo = await loadDemo(other.app.services, other.clock, other.clock.now())
+        expect(demo.created).toBe(true)
+        const statuses = other.database.sqlite.prepare('select distinct status from items').all() as { status: string }[]
+        expect(statuses.map((s) => s.status)).toContain('in_public_notice')
+        const future = other.database.sqlite.prepare('select count(*) n from item_events where at > ?').get(now) as { n: number }
+        expect(future.n).toBe(0)
+      } finally {
+        await other.close()
+      }
+    },
+  )
 })

@@ -24,27 +24,41 @@ describe('evidence (佐证材料)', () => {
     ['jpeg', () => jpeg(), 'image/jpeg'],
     ['docx', () => docx(), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
     ['xlsx', () => xlsx(), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-  ] as const)('accepts %s by its content, whatever the file is called, and serves the same bytes back', async (fileType, make, mediaType) => {
-    const item = await w.itemIn('in_progress')
-    const bytes = await make()
-    const res = await w.upload(w.tokens.lead, item.id, bytes, '现场照片.bin')
-    expect(res.statusCode, res.body).toBe(201)
-    expect(res.json()).toMatchObject({ fileType, mediaType, sizeBytes: bytes.length, fileName: '现场照片.bin', reused: false, uploaderUnit: '区生态环境局' })
-    const download = await as(t.app, w.tokens.partner).get(`/api/v1/evidence/${res.json().id}/content`)
-    expect(download.statusCode).toBe(200)
-    expect(download.headers['content-type']).toContain(mediaType)
-    // A client that reads only `filename` gets a name that says what the file is, with the extension of its content.
-    const ext = fileType === 'jpeg' ? 'jpg' : fileType
-    expect(download.headers['content-disposition']).toBe(
-      `attachment; filename="evidence-${res.json().id}.${ext}"; filename*=UTF-8''${encodeURIComponent('现场照片.bin')}`,
-    )
-    expect(Buffer.compare(download.rawPayload, bytes)).toBe(0)
-  })
+  ] as const)(
+    'accepts %s by its content, whatever the file is called, and serves the same bytes back',
+    async (fileType, make, mediaType) => {
+      const item = await w.itemIn('in_progress')
+      const bytes = await make()
+      const res = await w.upload(w.tokens.lead, item.id, bytes, '现场照片.bin')
+      expect(res.statusCode, res.body).toBe(201)
+      expect(res.json()).toMatchObject({
+        fileType,
+        mediaType,
+        sizeBytes: bytes.length,
+        fileName: '现场照片.bin',
+        reused: false,
+        uploaderUnit: '区生态环境局',
+      })
+      const download = await as(t.app, w.tokens.partner).get(`/api/v1/evidence/${res.json().id}/content`)
+      expect(download.statusCode).toBe(200)
+      expect(download.headers['content-type']).toContain(mediaType)
+      // A client that reads only `filename` gets a name that says what the file is, with the extension of its content.
+      const ext = fileType === 'jpeg' ? 'jpg' : fileType
+      expect(download.headers['content-disposition']).toBe(
+        `attachment; filename="evidence-${res.json().id}.${ext}"; filename*=UTF-8''${encodeURIComponent('现场照片.bin')}`,
+      )
+      expect(Buffer.compare(download.rawPayload, bytes)).toBe(0)
+    },
+  )
 
   it('refuses what is not on the list, even when named .pdf (415), and keeps nothing', async () => {
     const item = await w.itemIn('in_progress')
     const before = rowCount()
-    for (const content of [Buffer.from('#!/bin/sh\nrm -rf /\n'), Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'binary'), Buffer.from('<html><script>alert(1)</script></html>')]) {
+    for (const content of [
+      Buffer.from('#!/bin/sh\nrm -rf /\n'),
+      Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'binary'),
+      Buffer.from('<html><script>alert(1)</script></html>'),
+    ]) {
       const res = await w.upload(w.tokens.lead, item.id, content, '验收报告.pdf')
       expect(res.statusCode).toBe(415)
       expect(res.json().code).toBe('UNSUPPORTED_FILE_TYPE')
@@ -76,7 +90,10 @@ describe('evidence (佐证材料)', () => {
     const staffView = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${first.id}/evidence`)).json()
     expect(staffView[0]).toMatchObject({ reused: true, reusedOnItems: [{ itemId: second.id }] })
     for (const id of [first.id, second.id]) {
-      expect((await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${id}`)).json()).toMatchObject({ evidenceReused: true, evidenceCount: 1 })
+      expect((await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${id}`)).json()).toMatchObject({
+        evidenceReused: true,
+        evidenceCount: 1,
+      })
     }
     const event = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${second.id}/events`)).json().at(-1)
     expect(event).toMatchObject({ action: 'evidence_added', details: { reusedOnItemIds: [first.id] } })

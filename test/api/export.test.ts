@@ -6,7 +6,21 @@ import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
 import { exportChecklist, importChecklist } from '../helpers/spreadsheets.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
-const HEADERS = ['序号', '问题', '整改目标', '整改措施', '牵头单位', '责任单位', '完成时限', '备注', '当前状态', '是否逾期', '逾期天数', '最近进展', '销号日期']
+const HEADERS = [
+  '序号',
+  '问题',
+  '整改目标',
+  '整改措施',
+  '牵头单位',
+  '责任单位',
+  '完成时限',
+  '备注',
+  '当前状态',
+  '是否逾期',
+  '逾期天数',
+  '最近进展',
+  '销号日期',
+]
 
 let t: TestApp
 beforeAll(async () => {
@@ -57,18 +71,28 @@ describe('the exported checklist', () => {
     w.f.item(w.plan.id, w.lead.id, { code: '1-1', deadline: '2018-09-30', category: '环保主体责任落实' })
     const reported = await w.itemIn('in_progress', { code: '2-1', deadlineKind: 'long_term', deadline: null })
     const closing = await w.itemIn('in_public_notice', { code: '2-2', deadlineKind: 'immediate', deadline: null })
-    const report = await as(t.app, w.tokens.lead).post(`/api/v1/items/${reported.id}/progress-reports`, { period: '2018-10', text: '已完成排查，正在整改。' })
+    const report = await as(t.app, w.tokens.lead).post(`/api/v1/items/${reported.id}/progress-reports`, {
+      period: '2018-10',
+      text: '已完成排查，正在整改。',
+    })
     expect(report.statusCode, report.body).toBe(201)
-    const later = await as(t.app, w.tokens.lead).post(`/api/v1/items/${reported.id}/progress-reports`, { period: '2018-10', text: '更正：已完成排查和一半整改。' })
+    const later = await as(t.app, w.tokens.lead).post(`/api/v1/items/${reported.id}/progress-reports`, {
+      period: '2018-10',
+      text: '更正：已完成排查和一半整改。',
+    })
     expect(later.statusCode).toBe(201)
     t.clock.set('2018-11-20T02:00:00.000Z')
     t.app.services.closeout.closeEndedNotices(t.clock.now())
-    expect(t.app.services.items.get({ kind: 'account', accountId: 0, name: '', role: 'admin', unitId: null }, closing.id).status).toBe('closed')
+    expect(t.app.services.items.get({ kind: 'account', accountId: 0, name: '', role: 'admin', unitId: null }, closing.id).status).toBe(
+      'closed',
+    )
 
     const { res, sheet } = await exportChecklist(t.app, w.tokens.admin, w.plan.id)
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`整改措施清单-${w.plan.id}-2018-11-20.xlsx`)}`)
+    expect(res.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent(`整改措施清单-${w.plan.id}-2018-11-20.xlsx`)}`,
+    )
     // Clients that do not read filename* get a name that still says what the file is.
     expect(res.headers['content-disposition']).toContain(`filename="checklist-plan${w.plan.id}-2018-11-20.xlsx"`)
     expect(sheet!.getCell('A1').text).toBe(w.plan.title)
@@ -151,7 +175,7 @@ describe('printing', () => {
     const widths = HEADERS.map((_, i) => ws.getColumn(i + 1).width!)
     let checked = 0
     ws.eachRow((row, n) => {
-      if (n <= 3 || row.getCell(1).isMerged && row.getCell(HEADERS.length).isMerged) return // title, header, headings
+      if (n <= 3 || (row.getCell(1).isMerged && row.getCell(HEADERS.length).isMerged)) return // title, header, headings
       for (const column of ['整改措施', '责任单位', '完成时限', '最近进展']) {
         const i = HEADERS.indexOf(column)
         const text = row.getCell(i + 1).text
@@ -168,10 +192,19 @@ describe('printing', () => {
       const [top, bottom] = ref.split(':').map((a) => Number(a.slice(1))) as [number, number]
       let height = 0
       for (let r = top; r <= bottom; r++) height += ws.getRow(r).height!
-      expect(height).toBeGreaterThanOrEqual(linesAtLeast(ws.getRow(top).getCell(problemColumn).text, widths[problemColumn - 1]!) * MIN_LINE_PT)
+      expect(height).toBeGreaterThanOrEqual(
+        linesAtLeast(ws.getRow(top).getCell(problemColumn).text, widths[problemColumn - 1]!) * MIN_LINE_PT,
+      )
     }
 
-    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' })
+    expect(ws.pageSetup).toMatchObject({
+      orientation: 'landscape',
+      paperSize: 9,
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '3:3',
+    })
     // Fit to the page's width, the table prints at 80% or more even where the default font is measured wide: 9.3 px a
     // unit, padding included, as LibreOffice measured it with DejaVu Sans in place of a missing Calibri (its PDF of
     // this export prints a 10 pt character 8.2 pt wide).
@@ -217,7 +250,12 @@ describe('round trip', () => {
       { deadlineKind: 'long_term' as const, deadline: '2018-12-31' },
     ]
     cases.forEach((c, i) => {
-      f.item(source, lead.id, { code: `（一）${i + 1}`, category: i % 2 ? '环保主体责任落实' : '打好污染防治攻坚战', responsibleUnitIds: i % 2 ? [other.id] : [], ...c })
+      f.item(source, lead.id, {
+        code: `（一）${i + 1}`,
+        category: i % 2 ? '环保主体责任落实' : '打好污染防治攻坚战',
+        responsibleUnitIds: i % 2 ? [other.id] : [],
+        ...c,
+      })
     })
     const exported = await exportChecklist(t.app, admin, source)
     const target = f.plan({ categories: ['打好污染防治攻坚战', '环保主体责任落实'] }).id

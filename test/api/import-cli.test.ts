@@ -40,7 +40,15 @@ describe('npm run import', () => {
     const bad = join(dataDir, 'bad.xlsx')
     writeFileSync(
       bad,
-      await sheetXlsx([CHECKLIST_HEADER, ['一、环保主体责任落实'], ['1', 'p', 't', 'm', '区生态环境局', '', '尽快'], ['2', 'p', 't', 'm', '区生态环境局', '', '立行立改']], ['A2:G2']),
+      await sheetXlsx(
+        [
+          CHECKLIST_HEADER,
+          ['一、环保主体责任落实'],
+          ['1', 'p', 't', 'm', '区生态环境局', '', '尽快'],
+          ['2', 'p', 't', 'm', '区生态环境局', '', '立行立改'],
+        ],
+        ['A2:G2'],
+      ),
     )
     const { code, stderr } = await run('--plan', String(planId), bad)
     expect(code).toBe(1)
@@ -54,7 +62,10 @@ describe('npm run import', () => {
 
   it('--dry-run prints every row as it would be imported, and writes nothing (not even the operator account)', async () => {
     const database = openDatabase(databaseFile(dataDir))
-    const count = () => database.sqlite.prepare('select (select count(*) from items) + (select count(*) from units) + (select count(*) from accounts) n').get()
+    const count = () =>
+      database.sqlite
+        .prepare('select (select count(*) from items) + (select count(*) from units) + (select count(*) from accounts) n')
+        .get()
     const before = count()
     const dry = await run('--plan', String(planId), FIXTURE_PATH, '--create-units', '--dry-run')
     expect(dry.code, dry.stderr).toBe(0)

@@ -69,10 +69,12 @@ describe.each(DISTRICT_FIXTURES.map((fixture) => [fixture.file, fixture] as cons
     expect(res.statusCode, res.body).toBe(200)
     const preview = res.json()
     expect(preview).toMatchObject({ ok: true, created: fixture.items.length, updated: 0, unchanged: 0, errors: [] })
-    expect(preview.rows.map((r: Record<string, unknown>) => ({ ...r, responsibleUnits: [...(r['responsibleUnits'] as string[])].sort() }))).toEqual(
-      expectedOf(fixture).map((item) => expect.objectContaining({ ...item, outcome: 'created' })),
+    expect(
+      preview.rows.map((r: Record<string, unknown>) => ({ ...r, responsibleUnits: [...(r.responsibleUnits as string[])].sort() })),
+    ).toEqual(expectedOf(fixture).map((item) => expect.objectContaining({ ...item, outcome: 'created' })))
+    expect([...preview.createdUnits].sort()).toEqual(
+      fixture.units.filter((u) => !t.app.services.units.list().some((x) => x.name === u)).sort(),
     )
-    expect([...preview.createdUnits].sort()).toEqual(fixture.units.filter((u) => !t.app.services.units.list().some((x) => x.name === u)).sort())
     expect(databaseSnapshot(t.database.sqlite)).toEqual(before)
     expect(await contentOf(planId)).toEqual([])
   })
@@ -165,7 +167,9 @@ describe('task areas', () => {
     // The dry run lists the same error, and the rows it read.
     const preview = (await importChecklist(t.app, admin, planId, bytes, { query: 'createUnits=true&dryRun=true' })).json()
     expect(preview).toMatchObject({ ok: false, created: 0, createdUnits: [], errors })
-    expect(preview.rows.map((r: { code: string; outcome: unknown }) => [r.code, r.outcome])).toEqual(nanshan.items.map((i) => [i.code, null]))
+    expect(preview.rows.map((r: { code: string; outcome: unknown }) => [r.code, r.outcome])).toEqual(
+      nanshan.items.map((i) => [i.code, null]),
+    )
     expect(databaseSnapshot(t.database.sqlite)).toEqual(before)
   })
 

@@ -50,7 +50,11 @@ async function itemsOf(planId: number) {
 }
 
 async function eventsOf(itemId: number) {
-  return (await as(t.app, admin).get(`/api/v1/items/${itemId}/events`)).json() as { action: string; actor: { name: string; role: string }; details: Record<string, unknown> | null }[]
+  return (await as(t.app, admin).get(`/api/v1/items/${itemId}/events`)).json() as {
+    action: string
+    actor: { name: string; role: string }
+    details: Record<string, unknown> | null
+  }[]
 }
 
 function unitCount(): number {
@@ -74,7 +78,12 @@ describe('importing the sample checklist', () => {
     expect(byCode.get('1-1')).toMatchObject({ category: '环保主体责任落实', deadlineKind: 'long_term', deadline: null })
     expect(byCode.get('1-2')).toMatchObject({ deadlineKind: 'long_term', deadline: '2018-12-31' })
     expect(byCode.get('1-3')).toMatchObject({ leadUnit: { name: '区城市管理委' }, deadlineKind: 'date', deadline: '2018-12-31' })
-    expect(byCode.get('1-3')!.responsibleUnits.map((u) => u.name)).toEqual(['区生态环境局', '五里坨街道办事处', '鲁谷街道办事处', '苹果园街道办事处'])
+    expect(byCode.get('1-3')!.responsibleUnits.map((u) => u.name)).toEqual([
+      '区生态环境局',
+      '五里坨街道办事处',
+      '鲁谷街道办事处',
+      '苹果园街道办事处',
+    ])
     // One problem printed over four measure rows: four items sharing it, each with its own measures and deadline.
     const group = ['2-20', '2-21', '2-22', '2-23'].map((c) => byCode.get(c)!)
     expect(new Set(group.map((i) => i.problem)).size).toBe(1)
@@ -100,7 +109,11 @@ describe('importing the sample checklist', () => {
     expect(body).toMatchObject({ statusCode: 422, code: 'IMPORT_FAILED', error: 'Unprocessable Entity' })
     expect(body.message).toContain('48 errors')
     expect(body.details.errors).toHaveLength(48)
-    expect(body.details.errors[0]).toEqual({ row: 5, column: '序号', message: expect.stringContaining('序号 "1-1" is already in this plan') })
+    expect(body.details.errors[0]).toEqual({
+      row: 5,
+      column: '序号',
+      message: expect.stringContaining('序号 "1-1" is already in this plan'),
+    })
     expect(body.details.errors[0].message).toContain('mode=update')
     expect(await itemsOf(planId)).toHaveLength(48)
     expect((t.database.sqlite.prepare('select count(*) n from item_events').get() as { n: number }).n).toBe(eventsBefore)
@@ -121,7 +134,14 @@ describe('updating through the edit path', () => {
     const before = new Map((await itemsOf(planId)).map((i) => [i.code, i]))
 
     const second = await sheetXlsx(
-      [HEADER, [POLLUTION], row('1'), row('2', { measures: '1.开展专项检查；2.建立台账；3.每月通报' }), row('3', { deadline: '长期坚持', units: '区水务局、区交通局' }), row('4')],
+      [
+        HEADER,
+        [POLLUTION],
+        row('1'),
+        row('2', { measures: '1.开展专项检查；2.建立台账；3.每月通报' }),
+        row('3', { deadline: '长期坚持', units: '区水务局、区交通局' }),
+        row('4'),
+      ],
       ['A2:G2'],
     )
     const res = await importChecklist(t.app, supervisor, planId, second, { fields: { mode: 'update' } })
@@ -137,14 +157,24 @@ describe('updating through the edit path', () => {
     const after = new Map((await itemsOf(planId)).map((i) => [i.code, i]))
     expect(after.get('2')!.version).toBe(before.get('2')!.version + 1)
     expect(after.get('3')).toMatchObject({ deadlineKind: 'long_term', deadline: null })
-    expect(after.get('3')!.responsibleUnits.map((u) => u.name).sort()).toEqual(['区交通局', '区水务局'])
+    expect(
+      after
+        .get('3')!
+        .responsibleUnits.map((u) => u.name)
+        .sort(),
+    ).toEqual(['区交通局', '区水务局'])
     expect((await eventsOf(before.get('1')!.id)).map((e) => e.action)).toEqual(['create'])
     const edits = await eventsOf(before.get('3')!.id)
     expect(edits.map((e) => [e.action, e.actor.role])).toEqual([
       ['create', 'admin'],
       ['edit', 'supervisor'],
     ])
-    expect(Object.keys(edits[1]!.details!['changes'] as object).sort()).toEqual(['deadline', 'deadlineKind', 'deadlineText', 'responsibleUnitIds'])
+    expect(Object.keys(edits[1]!.details!.changes as object).sort()).toEqual([
+      'deadline',
+      'deadlineKind',
+      'deadlineText',
+      'responsibleUnitIds',
+    ])
   })
 
   it('refuses an option given differently in the query and as a field', async () => {
@@ -185,8 +215,12 @@ describe('all or nothing', () => {
       [10, '序号'],
     ])
     expect(errors[0]!.message).toBe('cannot read deadline "2019年13月底前": month 13 does not exist')
-    expect(errors[1]!.message).toBe('unknown unit "区环保局" (also in row 7): no unit has this name; correct it, add the unit first, or import with createUnits=true')
-    expect(errors[2]!.message).toContain('"四、生态文明示范区创建" is not a task area of this plan (环保主体责任落实、打好污染防治攻坚战、加强城市治理能力建设)')
+    expect(errors[1]!.message).toBe(
+      'unknown unit "区环保局" (also in row 7): no unit has this name; correct it, add the unit first, or import with createUnits=true',
+    )
+    expect(errors[2]!.message).toContain(
+      '"四、生态文明示范区创建" is not a task area of this plan (环保主体责任落实、打好污染防治攻坚战、加强城市治理能力建设)',
+    )
     expect(errors[3]!.message).toContain('already used in row 4')
     expect(await itemsOf(planId)).toHaveLength(0)
     expect(unitCount()).toBe(units)
@@ -194,7 +228,10 @@ describe('all or nothing', () => {
 
   it('creates unknown units when asked to, and reports them', async () => {
     const planId = f.plan().id
-    const sheet = await sheetXlsx([HEADER, [POLLUTION], row('1', { lead: ' 区园林绿化局 ', units: '区生态环境局；区文化和旅游局\n区园林绿化局' })], ['A2:G2'])
+    const sheet = await sheetXlsx(
+      [HEADER, [POLLUTION], row('1', { lead: ' 区园林绿化局 ', units: '区生态环境局；区文化和旅游局\n区园林绿化局' })],
+      ['A2:G2'],
+    )
     const res = await importChecklist(t.app, admin, planId, sheet, { query: 'createUnits=true' })
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json().createdUnits.map((u: { name: string }) => u.name)).toEqual(['区园林绿化局', '区文化和旅游局'])
@@ -278,7 +315,11 @@ describe('limits', () => {
 
   it('refuses a file over the size limit', async () => {
     expect(FIXTURE.length).toBeGreaterThan(10_000)
-    expect(await refused(FIXTURE)).toMatchObject({ status: 413, code: 'FILE_TOO_LARGE', message: expect.stringContaining('IMPORT_MAX_BYTES') })
+    expect(await refused(FIXTURE)).toMatchObject({
+      status: 413,
+      code: 'FILE_TOO_LARGE',
+      message: expect.stringContaining('IMPORT_MAX_BYTES'),
+    })
   })
 
   it('refuses what is not an .xlsx', async () => {
@@ -298,7 +339,11 @@ describe('limits', () => {
     expect(huge.length).toBeLessThan(10_000)
     expect(await refused(huge)).toMatchObject({ status: 413, code: 'TOO_MANY_ROWS' })
     const justOver = await sheetXlsx([HEADER, [POLLUTION], ...Array.from({ length: 10 }, (_, i) => row(String(i + 1)))], ['A2:G2'])
-    expect(await refused(justOver)).toMatchObject({ status: 413, code: 'TOO_MANY_ROWS', message: expect.stringContaining('11 rows; at most 10') })
+    expect(await refused(justOver)).toMatchObject({
+      status: 413,
+      code: 'TOO_MANY_ROWS',
+      message: expect.stringContaining('11 rows; at most 10'),
+    })
     const atLimit = await sheetXlsx([HEADER, [POLLUTION], ...Array.from({ length: 9 }, (_, i) => row(String(i + 1)))], ['A2:G2'])
     expect((await importChecklist(small.app, token, planId, atLimit)).statusCode).toBe(201)
   })

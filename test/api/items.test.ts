@@ -56,7 +56,7 @@ describe('creating items', () => {
       responsibleUnits: [{ id: unitC.id, name: '区城市管理委' }],
       allowedActions: ['start'],
     })
-    expect(res.headers['etag']).toBe('"1"')
+    expect(res.headers.etag).toBe('"1"')
     const events = (await as(t.app, supervisor).get(`/api/v1/items/${item.id}/events`)).json()
     expect(events).toHaveLength(1)
     expect(events[0]).toMatchObject({ action: 'create', toStatus: 'assigned', actor: { role: 'supervisor' } })
@@ -80,9 +80,17 @@ describe('creating items', () => {
   })
 
   it('a unit listed twice, or the lead unit listed as responsible, is refused', async () => {
-    const twice = await as(t.app, supervisor).post(`/api/v1/plans/${planId}/items`, { ...validItem(), code: '2-98', responsibleUnitIds: [unitC.id, unitC.id] })
+    const twice = await as(t.app, supervisor).post(`/api/v1/plans/${planId}/items`, {
+      ...validItem(),
+      code: '2-98',
+      responsibleUnitIds: [unitC.id, unitC.id],
+    })
     expect(twice.json()).toMatchObject({ statusCode: 400, code: 'DUPLICATE_RESPONSIBLE_UNIT' })
-    const lead = await as(t.app, supervisor).post(`/api/v1/plans/${planId}/items`, { ...validItem(), code: '2-98', responsibleUnitIds: [unitA.id] })
+    const lead = await as(t.app, supervisor).post(`/api/v1/plans/${planId}/items`, {
+      ...validItem(),
+      code: '2-98',
+      responsibleUnitIds: [unitA.id],
+    })
     expect(lead.json()).toMatchObject({ statusCode: 400, code: 'LEAD_UNIT_ALSO_RESPONSIBLE' })
   })
 
@@ -117,7 +125,9 @@ describe('scoping: a unit sees only items it leads or shares', () => {
     expect(res.json().code).toBe('ITEM_NOT_FOUND')
     expect((await as(t.app, tokenA).get(`/api/v1/items/${itemOfB}/events`)).statusCode).toBe(404)
     // The same answer as for an item that does not exist at all.
-    expect((await as(t.app, tokenA).get('/api/v1/items/987654')).json()).toEqual(res.json().code === 'ITEM_NOT_FOUND' ? { ...res.json(), message: 'Item 987654 not found' } : {})
+    expect((await as(t.app, tokenA).get('/api/v1/items/987654')).json()).toEqual(
+      res.json().code === 'ITEM_NOT_FOUND' ? { ...res.json(), message: 'Item 987654 not found' } : {},
+    )
   })
 
   it('lists, counts and search never include another unit’s items, whatever the filters say', async () => {
@@ -147,7 +157,13 @@ describe('filters and search', () => {
   beforeAll(() => {
     f.item(planId, unitC.id, { code: 'F-1', problem: '施工扬尘污染', category: '打好污染防治攻坚战', deadline: '2018-10-14' })
     const other = { target: '水质达标', measures: '1. 清淤疏浚' }
-    f.item(planId, unitC.id, { ...other, code: 'F-2', problem: '黑臭水体治理滞后', category: '加强城市治理能力建设', deadline: '2018-10-15' })
+    f.item(planId, unitC.id, {
+      ...other,
+      code: 'F-2',
+      problem: '黑臭水体治理滞后',
+      category: '加强城市治理能力建设',
+      deadline: '2018-10-15',
+    })
     f.item(planId, unitC.id, { ...other, code: 'F-3', problem: '网格化监管不到位', deadlineKind: 'long_term', deadline: null })
   })
   const codes = async (query: string) =>
@@ -172,10 +188,21 @@ describe('filters and search', () => {
 
   it('a list gives summaries by default, and with view=full the items exactly as their own reads give them', async () => {
     const summary = (await as(t.app, tokenA).get(`/api/v1/items?leadUnitId=${unitC.id}&q=F-1`)).json().items
-    const full = (await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unitC.id}&view=full`)).json().items as { id: number; code: string }[]
+    const full = (await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unitC.id}&view=full`)).json().items as {
+      id: number
+      code: string
+    }[]
     expect(summary).toEqual([]) // unit A has no part in unit C's items, in either view
     const [entry] = (await as(t.app, admin).get(`/api/v1/items?leadUnitId=${unitC.id}&q=F-1`)).json().items
-    expect(entry).toMatchObject({ code: 'F-1', problem: '施工扬尘污染', leadUnit: { id: unitC.id }, overdue: true, daysOverdue: 1, lagging: false, version: 1 })
+    expect(entry).toMatchObject({
+      code: 'F-1',
+      problem: '施工扬尘污染',
+      leadUnit: { id: unitC.id },
+      overdue: true,
+      daysOverdue: 1,
+      lagging: false,
+      version: 1,
+    })
     expect(entry.allowedActions).toEqual([])
     for (const field of ['target', 'measures', 'responsibleUnits', 'responsibleUnitIds', 'evidenceCount', 'noticeEndsAt']) {
       expect(entry, field).not.toHaveProperty(field)
@@ -186,7 +213,16 @@ describe('filters and search', () => {
   })
 
   it('bad filter values are 400', async () => {
-    for (const q of ['status=done', 'overdue=perhaps', 'limit=0', 'limit=1000', 'planId=abc', 'cursor=%%%', 'cursor=bm9wZQ', 'nonsense=1']) {
+    for (const q of [
+      'status=done',
+      'overdue=perhaps',
+      'limit=0',
+      'limit=1000',
+      'planId=abc',
+      'cursor=%%%',
+      'cursor=bm9wZQ',
+      'nonsense=1',
+    ]) {
       const res = await as(t.app, admin).get(`/api/v1/items?${q}`)
       expect(res.statusCode, q).toBe(400)
     }
@@ -262,7 +298,12 @@ describe('another process editing an item', () => {
     } finally {
       other.close()
     }
-    expect((await as(t.app, admin).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({ problem: '新问题', target: '原目标', measures: '新措施', version: 2 })
+    expect((await as(t.app, admin).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({
+      problem: '新问题',
+      target: '原目标',
+      measures: '新措施',
+      version: 2,
+    })
     const listed = (await as(t.app, admin).get(`/api/v1/items?q=X-1&view=full`)).json().items
     expect(listed).toMatchObject([{ id: item.id, problem: '新问题', measures: '新措施', version: 2 }])
   })
@@ -303,7 +344,13 @@ describe('what another connection writes without touching the item row', () => {
     try {
       const services = createServices({ database: other, clock: t.clock, config: loadConfig({ DATA_DIR: t.dataDir, JOBS: 'off' }) })
       const script = { kind: 'account' as const, accountId: 1, name: 'script', role: 'admin' as const, unitId: null }
-      services.items.create(script, planId, { ...validItem(), deadlineKind: 'date', code: 'L-3', leadUnitId: unit.id, responsibleUnitIds: [] })
+      services.items.create(script, planId, {
+        ...validItem(),
+        deadlineKind: 'date',
+        code: 'L-3',
+        leadUnitId: unit.id,
+        responsibleUnitIds: [],
+      })
     } finally {
       other.close()
     }
@@ -345,7 +392,7 @@ describe('editing with If-Match', () => {
     )
     expect(ok.statusCode, ok.body).toBe(200)
     expect(ok.json()).toMatchObject({ version: 2, target: '新目标', deadline: '2019-02-28', responsibleUnitIds: [unitB.id] })
-    expect(ok.headers['etag']).toBe('"2"')
+    expect(ok.headers.etag).toBe('"2"')
     const events = (await as(t.app, supervisor).get(`/api/v1/items/${id}/events`)).json()
     expect(events.at(-1)).toMatchObject({
       action: 'edit',
@@ -432,7 +479,13 @@ describe('errors', () => {
   })
 
   it('ids out of range are 400, not 500', async () => {
-    for (const url of ['/api/v1/items/0', '/api/v1/items/-1', '/api/v1/items/99999999999999999999', '/api/v1/items/abc', '/api/v1/items/1.5']) {
+    for (const url of [
+      '/api/v1/items/0',
+      '/api/v1/items/-1',
+      '/api/v1/items/99999999999999999999',
+      '/api/v1/items/abc',
+      '/api/v1/items/1.5',
+    ]) {
       expect((await as(t.app, admin).get(url)).statusCode, url).toBe(400)
     }
   })

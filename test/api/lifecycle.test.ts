@@ -58,7 +58,9 @@ describe('the process', () => {
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
       const token = runTs('scripts/token.ts', ['--role', 'admin', '--name', '管理员'], { DATA_DIR: dir })
       expect(await token.exited).toBe(0)
-      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${token.stdout().trim().split('\n').at(-1)}` } })
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, {
+        headers: { authorization: `Bearer ${token.stdout().trim().split('\n').at(-1)}` },
+      })
       expect(await me.json()).toMatchObject({ name: '管理员', role: 'admin' })
       server.child.kill('SIGTERM')
       expect(await server.exited).toBe(0)

@@ -56,15 +56,17 @@ async function setChannels(t: TestApp, token: string, unitId: number, channels: 
 }
 
 async function deliveries(t: TestApp, token: string, status?: string) {
-  return ((await as(t.app, token).get(`/api/v1/notifications/deliveries${status ? `?status=${status}` : ''}`)).json().deliveries as {
-    id: number
-    status: string
-    attempts: number
-    lastError: string | null
-    nextAttemptAt: string | null
-    channel: { kind: string }
-    notification: { kind: string }
-  }[]).filter((d) => d.notification.kind === 'closure_rejected')
+  return (
+    (await as(t.app, token).get(`/api/v1/notifications/deliveries${status ? `?status=${status}` : ''}`)).json().deliveries as {
+      id: number
+      status: string
+      attempts: number
+      lastError: string | null
+      nextAttemptAt: string | null
+      channel: { kind: string }
+      notification: { kind: string }
+    }[]
+  ).filter((d) => d.notification.kind === 'closure_rejected')
 }
 
 describe('sending to channels', () => {
@@ -95,7 +97,11 @@ describe('sending to channels', () => {
     expect(wecom.received).toHaveLength(1)
     expect(wecom.received[0]!.body.markdown!.content).toContain('意见：材料不全')
     expect(smtp.mails).toHaveLength(1)
-    expect(smtp.mails[0]).toMatchObject({ from: 'zhenggai@example.gov.cn', to: ['hbj@example.gov.cn'], subject: '【退回整改】2-7的销号申请被退回' })
+    expect(smtp.mails[0]).toMatchObject({
+      from: 'zhenggai@example.gov.cn',
+      to: ['hbj@example.gov.cn'],
+      subject: '【退回整改】2-7的销号申请被退回',
+    })
     expect(smtp.mails[0]!.text).toContain(`https://zg.example.cn/items/${item.id}`)
     expect((await deliveries(t, w.tokens.admin, 'sent')).filter((d) => d.notification.kind === 'closure_rejected')).toHaveLength(3)
 
@@ -106,7 +112,9 @@ describe('sending to channels', () => {
 
   it('a wrong signing secret is a failure though the robot answered HTTP 200 (errcode ≠ 0)', async () => {
     const { t, w, dispatcher, requested } = await world({ NOTIFY_DIGEST_MINUTES: '0' })
-    await setChannels(t, w.tokens.admin, w.lead.id, [{ kind: 'dingtalk', url: dingtalk.url('/robot/send?access_token=x'), secret: 'SECwrong-secret' }])
+    await setChannels(t, w.tokens.admin, w.lead.id, [
+      { kind: 'dingtalk', url: dingtalk.url('/robot/send?access_token=x'), secret: 'SECwrong-secret' },
+    ])
     const item = await requested()
     await w.transition(w.tokens.supervisor, item.id, 'reject', '退回')
     const run = await dispatcher.dispatch()
@@ -205,7 +213,9 @@ describe('a robot’s rate', () => {
     const { t, w, dispatcher } = await world({ NOTIFY_DIGEST_MINUTES: '0' })
     await setChannels(t, w.tokens.admin, w.lead.id, [{ kind: 'wecom', url: wecom.url('/send?key=k') }])
     for (let i = 0; i < 25; i++) w.f.item(w.plan.id, w.lead.id, { deadline: '2018-10-17' })
-    expect(t.app.services.notifications.runReminders(t.clock.now()).written.filter((m) => m.kind === 'deadline_approaching')).toHaveLength(25)
+    expect(t.app.services.notifications.runReminders(t.clock.now()).written.filter((m) => m.kind === 'deadline_approaching')).toHaveLength(
+      25,
+    )
     expect((await dispatcher.dispatch()).sent).toHaveLength(5)
     for (let i = 0; i < 6; i++) await dispatcher.dispatch()
     expect(wecom.received).toHaveLength(18)

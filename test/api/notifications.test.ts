@@ -17,7 +17,9 @@ describe('messages written with the events that cause them', () => {
   it('a close-out request tells the office; sending it back tells the lead unit, naming the plan, code, problem, deadline and link', async () => {
     const item = await w.itemIn('closure_requested', { code: '3-2', problem: '施工扬尘污染问题突出', deadline: '2018-12-31' })
     const office = await inbox(w.tokens.supervisor)
-    const requested = office.notifications.find((n: { kind: string; itemId: number }) => n.kind === 'closure_requested' && n.itemId === item.id)
+    const requested = office.notifications.find(
+      (n: { kind: string; itemId: number }) => n.kind === 'closure_requested' && n.itemId === item.id,
+    )
     expect(requested.title).toContain('3-2')
     expect(requested.body).toContain('《测试整改方案》第3-2项「施工扬尘污染问题突出」')
     expect(requested.body).toContain('区生态环境局申请')
@@ -48,12 +50,19 @@ describe('messages written with the events that cause them', () => {
 
   it('an extension request goes to the office and its decision to the lead unit', async () => {
     const item = await w.itemIn('in_progress', { code: '5-1', deadline: '2018-12-31' })
-    const requested = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2019-03-31', reason: '冬季停工', progress: '已完成60%' })
+    const requested = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, {
+      newDeadline: '2019-03-31',
+      reason: '冬季停工',
+      progress: '已完成60%',
+    })
     expect(requested.statusCode).toBe(201)
     const officeMessage = (await inbox(w.tokens.supervisor)).notifications[0]
     expect(officeMessage).toMatchObject({ kind: 'extension_requested', itemId: item.id })
     expect(officeMessage.body).toContain('延至2019年3月31日。理由：冬季停工。请审核。')
-    const decided = await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${requested.json().id}/decision`, { decision: 'approve', comment: '同意' })
+    const decided = await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${requested.json().id}/decision`, {
+      decision: 'approve',
+      comment: '同意',
+    })
     expect(decided.statusCode).toBe(200)
     const leadMessage = (await inbox(w.tokens.lead)).notifications[0]
     expect(leadMessage.kind).toBe('extension_approved')
@@ -126,7 +135,13 @@ describe('channels', () => {
     const got = await as(t.app, w.tokens.admin).get(url)
     expect(got.statusCode).toBe(200)
     expect(got.json().channels).toEqual([
-      { id: expect.any(Number), kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=***', hasSecret: true, configured: true },
+      {
+        id: expect.any(Number),
+        kind: 'dingtalk',
+        url: 'https://oapi.dingtalk.com/robot/send?access_token=***',
+        hasSecret: true,
+        configured: true,
+      },
       { id: expect.any(Number), kind: 'wecom', url: 'http://10.1.2.3:8080/cgi-bin/webhook/send?key=***', configured: true },
       // No SMTP_URL in this app.
       { id: expect.any(Number), kind: 'email', address: 'hbj@example.gov.cn', configured: false },
@@ -165,7 +180,9 @@ describe('channels', () => {
     const mine = list.json().deliveries.filter((d: D) => d.notification.itemId === item.id && d.notification.kind === 'closure_rejected')
     expect(mine.map((d: D) => d.channel.kind).sort()).toEqual(['dingtalk', 'email', 'wecom'])
     // The office's messages go to the channels of the units its supervisors belong to (one is in the lead unit).
-    const officeCopies = list.json().deliveries.filter((d: D) => d.notification.itemId === item.id && d.notification.kind === 'closure_requested')
+    const officeCopies = list
+      .json()
+      .deliveries.filter((d: D) => d.notification.itemId === item.id && d.notification.kind === 'closure_requested')
     expect(officeCopies.length).toBe(3)
     expect(mine[0]).toMatchObject({ status: 'pending', attempts: 0, lastError: null, channel: { unitName: '区生态环境局' } })
     expect(list.body).not.toContain('tok-dingtalk-123456')
@@ -181,7 +198,10 @@ describe('per-plan reminder settings', () => {
     expect(plain.json()).toMatchObject({ reminderDays: 3, reportDueDay: 25 })
     const set = await as(t.app, w.tokens.admin).post('/api/v1/plans', { ...base, reminderDays: 5, reportDueDay: 20 })
     expect(set.json()).toMatchObject({ reminderDays: 5, reportDueDay: 20 })
-    expect((await as(t.app, w.tokens.admin).get(`/api/v1/plans/${set.json().id}`)).json()).toMatchObject({ reminderDays: 5, reportDueDay: 20 })
+    expect((await as(t.app, w.tokens.admin).get(`/api/v1/plans/${set.json().id}`)).json()).toMatchObject({
+      reminderDays: 5,
+      reportDueDay: 20,
+    })
     for (const bad of [{ reportDueDay: 31 }, { reportDueDay: 0 }, { reminderDays: 0 }, { reminderDays: 31 }]) {
       expect((await as(t.app, w.tokens.admin).post('/api/v1/plans', { ...base, ...bad })).statusCode, JSON.stringify(bad)).toBe(400)
     }

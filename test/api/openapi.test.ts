@@ -40,7 +40,9 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 const operations = () =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+  )
 const op = (method: string, path: string) => doc.paths[path]![method]!
 
 describe('the OpenAPI document', () => {
@@ -65,7 +67,11 @@ describe('the OpenAPI document', () => {
       for (const [status, response] of Object.entries(operation.responses)) {
         expect(response.description, `${method} ${path} ${status}`).not.toBe('Default Response')
       }
-      if (path !== '/healthz' && path !== '/readyz') expect(Object.keys(operation.responses).some((s) => s.startsWith('4')), `${method} ${path}`).toBe(true)
+      if (path !== '/healthz' && path !== '/readyz')
+        expect(
+          Object.keys(operation.responses).some((s) => s.startsWith('4')),
+          `${method} ${path}`,
+        ).toBe(true)
     }
     expect(op('get', '/api/v1/items/{itemId}').responses['404']!.description).toMatch(/may not see/)
     // Public routes ask for no token, so they neither declare bearer security nor a 401.
@@ -88,7 +94,13 @@ describe('the OpenAPI document', () => {
 
     const content = op('get', '/api/v1/evidence/{evidenceId}/content').responses
     expect(Object.keys(content['200']!.content!).sort()).toEqual(
-      ['application/pdf', 'image/jpeg', 'image/png', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', XLSX].sort(),
+      [
+        'application/pdf',
+        'image/jpeg',
+        'image/png',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        XLSX,
+      ].sort(),
     )
     for (const media of Object.values(content['200']!.content!)) expect(media.schema).toEqual({ type: 'string', format: 'binary' })
     expect(Object.keys(content['404']!.content!)).toEqual(['application/json'])
@@ -97,7 +109,10 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(exported['200']!.content!)).toEqual([XLSX])
     for (const status of ['400', '401', '403', '404']) expect(Object.keys(exported[status]!.content!), status).toEqual(['application/json'])
 
-    expect(Object.keys(op('get', '/api/v1/supervisions/{supervisionId}').responses['200']!.content!)).toEqual(['application/json', 'text/html'])
+    expect(Object.keys(op('get', '/api/v1/supervisions/{supervisionId}').responses['200']!.content!)).toEqual([
+      'application/json',
+      'text/html',
+    ])
   })
 
   it('refuses to start with a documented route that has no operationId', async () => {
@@ -154,7 +169,13 @@ export async function useTheApi(baseUrl: string, token: string, itemId: number, 
 `
 
 /** What the generated program's function returns (it is imported at run time, so the test spells its type out). */
-type UseTheApi = (baseUrl: string, token: string, itemId: number, planId: number, file: Blob) => Promise<{
+type UseTheApi = (
+  baseUrl: string,
+  token: string,
+  itemId: number,
+  planId: number,
+  file: Blob,
+) => Promise<{
   upload: { status: number; evidenceId: number | undefined; fileName: string | undefined }
   bulletin: { status: number; period: string | undefined }
   page: { status: number; type: string | null; html: string | undefined }
@@ -218,7 +239,16 @@ void client.POST('/api/v1/items/{itemId}/evidence', { params: { path: { itemId: 
     const w = workflowWorld(t.app)
     const item = await w.itemIn('in_progress', { code: '9-1', deadline: '2018-10-20' })
     t.clock.set('2018-11-03T02:00:00.000Z')
-    expect((await t.app.inject({ method: 'POST', url: `/api/v1/plans/${w.plan.id}/bulletins`, payload: { period: '2018-10' }, headers: { authorization: `Bearer ${w.tokens.supervisor}` } })).statusCode).toBe(201)
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/plans/${w.plan.id}/bulletins`,
+          payload: { period: '2018-10' },
+          headers: { authorization: `Bearer ${w.tokens.supervisor}` },
+        })
+      ).statusCode,
+    ).toBe(201)
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' })
 
     const { useTheApi } = (await import(pathToFileURL(join(dir, 'client.ts')).href)) as { useTheApi: UseTheApi }

@@ -164,14 +164,18 @@ describe('role × route', () => {
 
   it('without a token every authenticated route answers 401', async () => {
     for (const route of t.app.routeCatalog.filter((r) => r.permission !== null && r.url.startsWith('/api/'))) {
-      const res = await t.app.inject({ method: route.method as 'GET', url: fill(route.url), ...(['GET', 'DELETE'].includes(route.method) ? {} : { payload: {} }) })
+      const res = await t.app.inject({
+        method: route.method as 'GET',
+        url: fill(route.url),
+        ...(['GET', 'DELETE'].includes(route.method) ? {} : { payload: {} }),
+      })
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(401)
       expect(res.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' })
     }
   })
 
   it('with a bad token, 401', async () => {
-    for (const header of ['Bearer nope', 'Bearer ' + 'x'.repeat(43), 'Basic abc', 'Bearer']) {
+    for (const header of ['Bearer nope', `Bearer ${'x'.repeat(43)}`, 'Basic abc', 'Bearer']) {
       const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: header } })
       expect(res.statusCode, header).toBe(401)
     }

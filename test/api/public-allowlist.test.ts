@@ -42,13 +42,19 @@ beforeAll(async () => {
   expect((await w.transition(unitStaff.token, inNotice.id, 'request_closure', secret('自查报告'))).statusCode).toBe(200)
   const accepted = await w.transition(insiderToken, inNotice.id, 'accept', secret('验收意见'))
   expect(accepted.statusCode, accepted.body).toBe(200)
-  const objection = await as(t.app).post(`/api/v1/public/items/${inNotice.id}/objections`, { contact: secret('联系方式'), content: secret('异议内容') })
+  const objection = await as(t.app).post(`/api/v1/public/items/${inNotice.id}/objections`, {
+    contact: secret('联系方式'),
+    content: secret('异议内容'),
+  })
   expect(objection.statusCode).toBe(201)
 
   const rejected = await w.itemIn('closure_requested', { code: '1-2' })
   itemIds.push(rejected.id)
   expect((await w.transition(insiderToken, rejected.id, 'reject', secret('退回意见'))).statusCode).toBe(200)
-  const report = await as(t.app, unitStaff.token).post(`/api/v1/items/${rejected.id}/progress-reports`, { period: '2018-10', text: secret('进展报告') })
+  const report = await as(t.app, unitStaff.token).post(`/api/v1/items/${rejected.id}/progress-reports`, {
+    period: '2018-10',
+    text: secret('进展报告'),
+  })
   expect(report.statusCode, report.body).toBe(201)
 
   // Case leads: one disclosed (its outcome is public, its comments are not), one still under investigation.
@@ -69,9 +75,17 @@ beforeAll(async () => {
     comment: secret('办结备注'),
     outcome: { summary: '经查属实，已依纪依法处理', measures: [{ kind: '诫勉谈话', subject: '某街道办事处副主任', detail: '诫勉谈话' }] },
   })
-  expect((await leads.post(`/api/v1/case-leads/${disclosed.id}/transitions`, { action: 'disclose', comment: secret('公开备注') })).statusCode).toBe(200)
+  expect(
+    (await leads.post(`/api/v1/case-leads/${disclosed.id}/transitions`, { action: 'disclose', comment: secret('公开备注') })).statusCode,
+  ).toBe(200)
   const hidden = (
-    await leads.post('/api/v1/case-leads', { planId, number: '移交〔2018〕2号', summary: secret('未公开线索'), handlingUnitId: w.lead.id, receivedOn: '2018-10-11' })
+    await leads.post('/api/v1/case-leads', {
+      planId,
+      number: '移交〔2018〕2号',
+      summary: secret('未公开线索'),
+      handlingUnitId: w.lead.id,
+      receivedOn: '2018-10-11',
+    })
   ).json()
   await leads.post(`/api/v1/case-leads/${hidden.id}/transitions`, { action: 'start_investigation' })
 
@@ -92,7 +106,7 @@ describe('public JSON carries exactly the allow-listed fields', () => {
     const list = (await as(t.app).get(`/api/v1/public/plans/${planId}/items`)).json() as Record<string, unknown>[]
     expect(list).toHaveLength(3)
     const notices = (await as(t.app).get('/api/v1/public/notices')).json() as Record<string, unknown>[]
-    expect(notices.map((n) => n['code'])).toEqual(['2-1'])
+    expect(notices.map((n) => n.code)).toEqual(['2-1'])
     const one = (await as(t.app).get(`/api/v1/public/items/${itemIds[0]}`)).json() as Record<string, unknown>
     for (const item of [...list, ...notices, one]) expect(sorted(Object.keys(item))).toEqual(sorted(PUBLIC_ITEM_FIELDS))
   })
@@ -103,14 +117,17 @@ describe('public JSON carries exactly the allow-listed fields', () => {
     for (const p of plans) expect(sorted(Object.keys(p))).toEqual(sorted(PUBLIC_PLAN_FIELDS))
     for (const url of ['/api/v1/public/bulletins', `/api/v1/public/plans/${planId}/bulletins`]) {
       const bulletins = (await as(t.app).get(url)).json() as Record<string, unknown>[]
-      expect(bulletins.map((b) => b['period'])).toEqual(['2018-10'])
+      expect(bulletins.map((b) => b.period)).toEqual(['2018-10'])
       for (const b of bulletins) expect(sorted(Object.keys(b))).toEqual(sorted(PUBLIC_BULLETIN_FIELDS))
     }
     const leads = (await as(t.app).get('/api/v1/public/case-leads')).json() as Record<string, unknown>[]
-    expect(leads.map((l) => l['number'])).toEqual(['移交〔2018〕1号'])
+    expect(leads.map((l) => l.number)).toEqual(['移交〔2018〕1号'])
     for (const l of leads) {
       expect(sorted(Object.keys(l))).toEqual(sorted(PUBLIC_CASE_LEAD_FIELDS))
-      expect(l['outcome']).toEqual({ summary: '经查属实，已依纪依法处理', measures: [{ kind: '诫勉谈话', subject: '某街道办事处副主任', detail: '诫勉谈话' }] })
+      expect(l.outcome).toEqual({
+        summary: '经查属实，已依纪依法处理',
+        measures: [{ kind: '诫勉谈话', subject: '某街道办事处副主任', detail: '诫勉谈话' }],
+      })
     }
   })
 })
@@ -124,7 +141,9 @@ describe('no internal value appears on any public page or in any public JSON', (
   })
 
   it('every public GET route, for every item, plan and period', async () => {
-    const routes = t.app.routeCatalog.filter((r) => r.permission === null && r.method === 'GET' && /^\/(public|api\/v1\/public)(\/|$)/.test(r.url))
+    const routes = t.app.routeCatalog.filter(
+      (r) => r.permission === null && r.method === 'GET' && /^\/(public|api\/v1\/public)(\/|$)/.test(r.url),
+    )
     expect(routes.length).toBeGreaterThanOrEqual(15)
     const accountNames = (t.database.sqlite.prepare('select name from accounts').all() as { name: string }[]).map((a) => a.name)
     const forbidden = [...new Set([...secrets, ...accountNames])]

@@ -13,7 +13,9 @@ describe('objections are rate-limited per client', () => {
     const w = workflowWorld(t.app)
     const item = await w.itemIn('in_public_notice')
     for (let i = 0; i < 3; i++) {
-      expect((await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: `1380000000${i}`, content: '异议' })).statusCode).toBe(201)
+      expect(
+        (await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: `1380000000${i}`, content: '异议' })).statusCode,
+      ).toBe(201)
     }
     const limited = await as(t.app).post(`/api/v1/public/items/${item.id}/objections`, { contact: '13900000000', content: '异议' })
     expect(limited.statusCode).toBe(429)

@@ -26,14 +26,26 @@ beforeAll(async () => {
   t = await createTestApp({ now: '2018-10-15T02:00:00.000Z', env: { OBJECTIONS_PER_HOUR: '1000' } })
   w = workflowWorld(t.app)
   inNotice = await w.itemIn('in_public_notice', { code: '1-1' })
-  hostile = await w.itemIn('in_public_notice', { code: '<b>1-2</b>', problem: `扬尘${HOSTILE}`, target: `达标<img src=x onerror=alert(1)>` })
+  hostile = await w.itemIn('in_public_notice', {
+    code: '<b>1-2</b>',
+    problem: `扬尘${HOSTILE}`,
+    target: `达标<img src=x onerror=alert(1)>`,
+  })
   assigned = await w.itemIn('assigned', { code: '3-1', deadlineKind: 'long_term', deadline: null, category: '加强城市治理能力建设' })
 })
 afterAll(async () => t.close())
 
 describe('public pages', () => {
   it('render in Chinese without an account, with no script, under the content security policy', async () => {
-    for (const url of ['/public', '/public/', `/public/plans/${w.plan.id}`, '/public/notices', `/public/items/${inNotice.id}`, '/public/bulletins', '/public/case-leads']) {
+    for (const url of [
+      '/public',
+      '/public/',
+      `/public/plans/${w.plan.id}`,
+      '/public/notices',
+      `/public/items/${inNotice.id}`,
+      '/public/bulletins',
+      '/public/case-leads',
+    ]) {
       const res = await as(t.app).get(url)
       expect(res.statusCode, url).toBe(200)
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
@@ -176,7 +188,12 @@ describe("the notice ends on the last day in the plan's time zone", () => {
     expect((await w.transition(w.tokens.supervisor, item.id, 'accept', '验收通过')).statusCode).toBe(200)
     const view = (await as(t.app).get(`/api/v1/public/items/${item.id}`)).json()
     // 2018-10-15T02:00Z is 14 October in Los Angeles; five working days from the 15th end on the 19th, at 07:00Z on the 20th.
-    expect(view).toMatchObject({ noticeFirstDay: '2018-10-15', noticeLastDay: '2018-10-19', noticeEndsAt: '2018-10-20T07:00:00.000Z', objectionsOpen: true })
+    expect(view).toMatchObject({
+      noticeFirstDay: '2018-10-15',
+      noticeLastDay: '2018-10-19',
+      noticeEndsAt: '2018-10-20T07:00:00.000Z',
+      objectionsOpen: true,
+    })
     expect((await as(t.app).get('/public/notices')).body).toContain('2018年10月15日至2018年10月19日')
   })
 })
@@ -198,23 +215,58 @@ describe('bulletins and case leads on the public side', () => {
     expect(page.body).toContain('整改工作月通报')
     expect(page.body).toContain('2018年10月')
     expect(page.body).not.toContain('<script>')
-    expect((await as(t.app).get(`/api/v1/public/plans/${w.plan.id}/bulletins/2018-10`)).json()).toMatchObject({ period: '2018-10', publishedAt: expect.any(String) })
+    expect((await as(t.app).get(`/api/v1/public/plans/${w.plan.id}/bulletins/2018-10`)).json()).toMatchObject({
+      period: '2018-10',
+      publishedAt: expect.any(String),
+    })
   })
 
   it('shows a disclosed case lead with its outcome, and nothing of one not yet disclosed', async () => {
     const sup = as(t.app, w.tokens.supervisor)
-    const lead = (await sup.post('/api/v1/case-leads', { planId: w.plan.id, number: '移交〔2018〕7号', summary: `某镇违规填埋${HOSTILE}`, handlingUnitId: w.lead.id, receivedOn: '2018-10-20' })).json()
-    const pending = (await sup.post('/api/v1/case-leads', { planId: w.plan.id, number: '移交〔2018〕8号', summary: '尚在调查的线索', handlingUnitId: w.lead.id, receivedOn: '2018-10-20' })).json()
+    const lead = (
+      await sup.post('/api/v1/case-leads', {
+        planId: w.plan.id,
+        number: '移交〔2018〕7号',
+        summary: `某镇违规填埋${HOSTILE}`,
+        handlingUnitId: w.lead.id,
+        receivedOn: '2018-10-20',
+      })
+    ).json()
+    const pending = (
+      await sup.post('/api/v1/case-leads', {
+        planId: w.plan.id,
+        number: '移交〔2018〕8号',
+        summary: '尚在调查的线索',
+        handlingUnitId: w.lead.id,
+        receivedOn: '2018-10-20',
+      })
+    ).json()
     expect((await as(t.app).get('/public/case-leads')).body).toContain('暂无已公开的问题线索')
     await sup.post(`/api/v1/case-leads/${lead.id}/transitions`, { action: 'start_investigation' })
     await sup.post(`/api/v1/case-leads/${lead.id}/transitions`, {
       action: 'record_outcome',
-      outcome: { summary: '经查属实。', measures: [{ kind: '党纪处分', subject: '某镇副镇长刘某', detail: '党内严重警告' }, { kind: '立案处罚', subject: '某环卫公司', detail: '罚款20万元' }] },
+      outcome: {
+        summary: '经查属实。',
+        measures: [
+          { kind: '党纪处分', subject: '某镇副镇长刘某', detail: '党内严重警告' },
+          { kind: '立案处罚', subject: '某环卫公司', detail: '罚款20万元' },
+        ],
+      },
     })
     expect((await as(t.app).get('/api/v1/public/case-leads')).json()).toEqual([])
     await sup.post(`/api/v1/case-leads/${lead.id}/transitions`, { action: 'disclose' })
     const page = (await as(t.app).get('/public/case-leads')).body
-    for (const text of ['移交〔2018〕7号', '经查属实。', '党纪处分', '某镇副镇长刘某', '党内严重警告', '立案处罚', '罚款20万元', '2018年10月20日']) expect(page).toContain(text)
+    for (const text of [
+      '移交〔2018〕7号',
+      '经查属实。',
+      '党纪处分',
+      '某镇副镇长刘某',
+      '党内严重警告',
+      '立案处罚',
+      '罚款20万元',
+      '2018年10月20日',
+    ])
+      expect(page).toContain(text)
     expect(page).toContain(escapeHtml('某镇违规填埋<script>'))
     expect(page).not.toContain('尚在调查的线索')
     void pending
@@ -239,7 +291,9 @@ describe('errors on the public side', () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('swagger-initializer.js')
     const doc = (await as(t.app).get('/docs/json')).json()
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/public/notices', '/api/v1/public/case-leads', '/api/v1/case-leads/{caseLeadId}/transitions']))
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/public/notices', '/api/v1/public/case-leads', '/api/v1/case-leads/{caseLeadId}/transitions']),
+    )
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/public'))).toEqual([])
   })
 })
@@ -260,7 +314,8 @@ describe('rate limits', () => {
       const json = await as(limited.app).get('/api/v1/public/case-leads')
       expect(json.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' })
       // The form is limited apart, per hour.
-      for (let i = 0; i < 2; i++) expect((await postForm(limited.app, item.id, { contact: `138${i}`, content: '异议' })).statusCode).toBe(201)
+      for (let i = 0; i < 2; i++)
+        expect((await postForm(limited.app, item.id, { contact: `138${i}`, content: '异议' })).statusCode).toBe(201)
       const third = await postForm(limited.app, item.id, { contact: '1383', content: '异议' })
       expect(third.statusCode).toBe(429)
       expect(third.body).toContain('过于频繁')

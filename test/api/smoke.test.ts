@@ -30,7 +30,11 @@ describe('smoke', () => {
   it('API answers are never stored by a cache nor run as documents; pages keep their own policy', async () => {
     const f = factories(t.app)
     const token = f.token('admin')
-    for (const res of [await as(t.app, token).get('/api/v1/me'), await as(t.app).get('/api/v1/me'), await as(t.app).get('/api/v1/no-such-route')]) {
+    for (const res of [
+      await as(t.app, token).get('/api/v1/me'),
+      await as(t.app).get('/api/v1/me'),
+      await as(t.app).get('/api/v1/no-such-route'),
+    ]) {
       expect(res.headers['cache-control'], res.body).toBe('no-store')
       expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'")
       expect(res.headers['x-content-type-options']).toBe('nosniff')

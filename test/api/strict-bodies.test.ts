@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 function resolve(schema: Schema): Schema {
-  const ref = schema['$ref']
+  const ref = schema.$ref
   if (typeof ref !== 'string') return schema
   const found = t.app.getSchema(ref.replace(/#$/, '')) as Schema | undefined
   if (!found) throw new Error(`unresolved schema ${ref}`)
@@ -31,55 +31,69 @@ function resolve(schema: Schema): Schema {
 }
 
 /** The branches of a union (anyOf/oneOf), or the schema itself. */
-const branches = (schema: Schema): Schema[] => ((schema['anyOf'] ?? schema['oneOf']) as Schema[] | undefined)?.map(resolve) ?? [schema]
-const isNull = (schema: Schema) => schema['type'] === 'null'
+const branches = (schema: Schema): Schema[] => ((schema.anyOf ?? schema.oneOf) as Schema[] | undefined)?.map(resolve) ?? [schema]
+const isNull = (schema: Schema) => schema.type === 'null'
 
 // Texts that match the patterns the API declares (months, days, codes); a pattern none of them matches fails below.
-const PATTERN_SAMPLES = ['2026-11', '2026-11-30', '2026-11-30T08:00:00+08:00', 'abc', 'A1', '1', '区生态环境局', 'https://example.org/hook', 'a@example.org']
+const PATTERN_SAMPLES = [
+  '2026-11',
+  '2026-11-30',
+  '2026-11-30T08:00:00+08:00',
+  'abc',
+  'A1',
+  '1',
+  '区生态环境局',
+  'https://example.org/hook',
+  'a@example.org',
+]
 
 /** A value the schema accepts. */
 function validValue(raw: Schema, path: string): unknown {
   const schema = resolve(raw)
-  if ('const' in schema) return schema['const']
-  if (Array.isArray(schema['enum'])) return schema['enum'][0]
+  if ('const' in schema) return schema.const
+  if (Array.isArray(schema.enum)) return schema.enum[0]
   const options = branches(schema).filter((b) => !isNull(b))
   if (options.length > 1 || options[0] !== schema) return validValue(options[0]!, path)
-  const type = Array.isArray(schema['type']) ? (schema['type'] as string[]).find((x) => x !== 'null') : schema['type']
+  const type = Array.isArray(schema.type) ? (schema.type as string[]).find((x) => x !== 'null') : schema.type
   switch (type) {
     case 'string': {
-      const format = schema['format']
+      const format = schema.format
       if (format === 'date') return '2026-11-30'
       if (format === 'date-time') return '2026-11-30T08:00:00+08:00'
       if (format === 'email') return 'a@example.org'
       if (format === 'uri' || format === 'url') return 'https://example.org/hook'
-      const min = (schema['minLength'] as number | undefined) ?? 1
-      if (typeof schema['pattern'] === 'string') {
-        const re = new RegExp(schema['pattern'], 'u')
+      const min = (schema.minLength as number | undefined) ?? 1
+      if (typeof schema.pattern === 'string') {
+        const re = new RegExp(schema.pattern, 'u')
         const sample = PATTERN_SAMPLES.find((s) => re.test(s) && s.length >= min)
-        if (sample === undefined) throw new Error(`no sample text for ${path} matches /${schema['pattern']}/`)
+        if (sample === undefined) throw new Error(`no sample text for ${path} matches /${schema.pattern}/`)
         return sample
       }
       return '测'.repeat(Math.max(1, min))
     }
     case 'integer':
     case 'number': {
-      const min = schema['minimum'] as number | undefined
-      const exclusive = schema['exclusiveMinimum'] as number | undefined
-      return exclusive !== undefined ? exclusive + 1 : Math.max(min ?? 1, 1) <= ((schema['maximum'] as number | undefined) ?? Infinity) ? Math.max(min ?? 1, 1) : min
+      const min = schema.minimum as number | undefined
+      const exclusive = schema.exclusiveMinimum as number | undefined
+      return exclusive !== undefined
+        ? exclusive + 1
+        : Math.max(min ?? 1, 1) <= ((schema.maximum as number | undefined) ?? Infinity)
+          ? Math.max(min ?? 1, 1)
+          : min
     }
     case 'boolean':
       return true
     case 'array': {
-      const count = (schema['minItems'] as number | undefined) ?? 0
+      const count = (schema.minItems as number | undefined) ?? 0
       return Array.from({ length: count }, (_, i) => {
-        const item = validValue((schema['items'] as Schema) ?? {}, `${path}[${i}]`)
+        const item = validValue((schema.items as Schema) ?? {}, `${path}[${i}]`)
         return typeof item === 'number' ? item + i : item
       })
     }
     case 'object': {
-      const properties = (schema['properties'] as Record<string, Schema> | undefined) ?? {}
-      const required = (schema['required'] as string[] | undefined) ?? []
-      const min = (schema['minProperties'] as number | undefined) ?? 0
+      const properties = (schema.properties as Record<string, Schema> | undefined) ?? {}
+      const required = (schema.required as string[] | undefined) ?? []
+      const min = (schema.minProperties as number | undefined) ?? 0
       const names = [...required, ...Object.keys(properties).filter((k) => !required.includes(k))].slice(0, Math.max(required.length, min))
       return Object.fromEntries(names.map((name) => [name, validValue(properties[name]!, `${path}.${name}`)]))
     }
@@ -93,9 +107,9 @@ function wrongTypeValue(raw: Schema): unknown {
   const schema = resolve(raw)
   const types = new Set<string>()
   for (const branch of branches(schema)) {
-    if ('const' in branch) types.add(typeof branch['const'] === 'number' ? 'number' : typeof branch['const'])
-    else if (Array.isArray(branch['enum'])) for (const v of branch['enum']) types.add(typeof v)
-    else for (const type of [branch['type']].flat()) if (typeof type === 'string') types.add(type)
+    if ('const' in branch) types.add(typeof branch.const === 'number' ? 'number' : typeof branch.const)
+    else if (Array.isArray(branch.enum)) for (const v of branch.enum) types.add(typeof v)
+    else for (const type of [branch.type].flat()) if (typeof type === 'string') types.add(type)
   }
   // Text where a number, a boolean, a list or an object is declared: the text a converting validator would accept.
   if (types.has('integer') || types.has('number')) return '1'
@@ -137,8 +151,8 @@ function cases(): Case[] {
   // JSON lives under /api/ (the contract); the pages' forms post text (application/x-www-form-urlencoded).
   for (const route of t.app.routeCatalog.filter((r) => r.url.startsWith('/api/'))) {
     const schema = jsonBodySchema(route.body)
-    if (!schema || schema['type'] !== 'object') continue
-    const properties = (schema['properties'] as Record<string, Schema> | undefined) ?? {}
+    if (schema?.type !== 'object') continue
+    const properties = (schema.properties as Record<string, Schema> | undefined) ?? {}
     const url = route.url.replace(/:(\w+)/g, (_m, name: string) => (name === 'period' ? '2026-10' : name === 'date' ? '2026-10-01' : '1'))
     const base = validValue(schema, `${route.method} ${route.url}`) as Record<string, unknown>
     for (const [field, fieldSchema] of Object.entries(properties)) {

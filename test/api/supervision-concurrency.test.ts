@@ -44,7 +44,9 @@ function post(base: string, path: string, token: string, body: unknown) {
 }
 
 function numbersOfYear(year: number): number[] {
-  return (t.database.sqlite.prepare('select seq from supervisions where year = ? order by seq').all(year) as { seq: number }[]).map((r) => r.seq)
+  return (t.database.sqlite.prepare('select seq from supervisions where year = ? order by seq').all(year) as { seq: number }[]).map(
+    (r) => r.seq,
+  )
 }
 
 describe('supervision numbers under concurrent opens, against two listening servers', () => {
@@ -63,17 +65,21 @@ describe('supervision numbers under concurrent opens, against two listening serv
 
     for (const r of openResults) expect([201, 409], JSON.stringify(r.body)).toContain(r.status)
     expect(openResults.slice(0, fresh.length).every((r) => r.status === 201)).toBe(true)
-    for (const r of openResults.filter((r) => r.status === 409)) expect(r.body['code']).toBe('SUPERVISION_ALREADY_OPEN')
+    for (const r of openResults.filter((r) => r.status === 409)) expect(r.body.code).toBe('SUPERVISION_ALREADY_OPEN')
     for (const r of sweepResults) expect(r.status).toBe(200)
 
-    const escalated = sweepResults.flatMap((r) => r.body['escalated'] as { itemId: number; number: string }[])
-    const manual = openResults.filter((r) => r.status === 201).map((r) => ({ itemId: r.body['itemId'] as number, number: r.body['number'] as string }))
+    const escalated = sweepResults.flatMap((r) => r.body.escalated as { itemId: number; number: string }[])
+    const manual = openResults
+      .filter((r) => r.status === 201)
+      .map((r) => ({ itemId: r.body.itemId as number, number: r.body.number as string }))
     const all = [...manual, ...escalated]
     // Every item got exactly one supervision, whoever got there first.
     expect(all.map((s) => s.itemId).sort((a, b) => a - b)).toEqual([...fresh, ...overdue].map((i) => i.id).sort((a, b) => a - b))
     expect(new Set(all.map((s) => s.number)).size).toBe(all.length)
     expect(numbersOfYear(year)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1))
-    const opened = t.database.sqlite.prepare("select count(*) n from item_events where action = 'supervision_opened'").get() as { n: number }
+    const opened = t.database.sqlite.prepare("select count(*) n from item_events where action = 'supervision_opened'").get() as {
+      n: number
+    }
     expect(opened.n).toBe(all.length)
   })
 
@@ -82,7 +88,9 @@ describe('supervision numbers under concurrent opens, against two listening serv
     const before = numbersOfYear(year).length
     const item = w.f.item(w.plan.id, w.lead.id)
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => post(i % 2 === 0 ? here : there, `/items/${item.id}/supervisions`, w.tokens.supervisor, { reason: '同一任务并发督办' })),
+      Array.from({ length: 20 }, (_, i) =>
+        post(i % 2 === 0 ? here : there, `/items/${item.id}/supervisions`, w.tokens.supervisor, { reason: '同一任务并发督办' }),
+      ),
     )
     expect(results.filter((r) => r.status === 201)).toHaveLength(1)
     expect(results.filter((r) => r.status === 409)).toHaveLength(19)

@@ -36,11 +36,20 @@ async function actions(itemId: number): Promise<string[]> {
 }
 
 const supervisionsOf = async (itemId: number, token = w.tokens.supervisor) =>
-  (await as(t.app, token).get(`/api/v1/supervisions?itemId=${itemId}`)).json().supervisions as { id: number; status: string; rule: string; number: string }[]
+  (await as(t.app, token).get(`/api/v1/supervisions?itemId=${itemId}`)).json().supervisions as {
+    id: number
+    status: string
+    rule: string
+    number: string
+  }[]
 
 function counts() {
   const n = (sql: string) => (t.database.sqlite.prepare(sql).get() as { n: number }).n
-  return { events: n('select count(*) n from item_events'), urges: n('select count(*) n from urges'), supervisions: n('select count(*) n from supervisions') }
+  return {
+    events: n('select count(*) n from item_events'),
+    urges: n('select count(*) n from urges'),
+    supervisions: n('select count(*) n from supervisions'),
+  }
 }
 
 describe('the sweep: lagging items', () => {
@@ -83,8 +92,15 @@ describe('the sweep: lagging items', () => {
     const [open] = await supervisionsOf(itemId)
     t.clock.set('2018-12-06T02:00:00.000Z')
     expect((await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${open!.id}/acknowledge`)).statusCode).toBe(200)
-    expect((await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${open!.id}/reply`, { text: '已补报整改进展，明确专人负责按月报送。' })).statusCode).toBe(200)
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${open!.id}/resolve`, { comment: '同意办结，请按月报送进展。' })).json()).toMatchObject({
+    expect(
+      (await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${open!.id}/reply`, { text: '已补报整改进展，明确专人负责按月报送。' }))
+        .statusCode,
+    ).toBe(200)
+    expect(
+      (
+        await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${open!.id}/resolve`, { comment: '同意办结，请按月报送进展。' })
+      ).json(),
+    ).toMatchObject({
       status: 'resolved',
       replyStatus: 'on_time',
     })
@@ -123,7 +139,12 @@ describe('the sweep: overdue items', () => {
     t.clock.set('2019-01-08T02:00:00.000Z')
     expect((await sweep(itemId)).urged).toEqual([])
 
-    const events = (await as(t.app, w.tokens.lead).get(`/api/v1/items/${itemId}/events`)).json() as { action: string; comment: string; details: unknown; actor: { role: string } }[]
+    const events = (await as(t.app, w.tokens.lead).get(`/api/v1/items/${itemId}/events`)).json() as {
+      action: string
+      comment: string
+      details: unknown
+      actor: { role: string }
+    }[]
     const urges = events.filter((e) => e.action === 'urge')
     expect(urges).toHaveLength(1)
     expect(urges[0]).toMatchObject({ actor: { role: 'supervisor' }, details: { deadline: '2018-12-31', daysOverdue: 1 } })
@@ -157,7 +178,11 @@ describe('the sweep: overdue items', () => {
     t.clock.set('2018-12-20T02:00:00.000Z')
     const item = await w.itemIn('in_progress', { deadline: '2018-12-31' })
     const extension = (
-      await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2019-03-31', reason: '冬季停工', progress: '已完成60%' })
+      await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, {
+        newDeadline: '2019-03-31',
+        reason: '冬季停工',
+        progress: '已完成60%',
+      })
     ).json()
     t.clock.set('2019-01-02T02:00:00.000Z')
     expect((await sweep(item.id)).urged).toEqual([expect.objectContaining({ deadline: '2018-12-31', daysOverdue: 2 })])
@@ -201,7 +226,10 @@ describe('opening by hand and the lifecycle of a notice', () => {
   it('a supervisor opens one with a reason; a second on the same item is 409; closed items and blank reasons are refused', async () => {
     t.clock.set('2019-03-01T02:00:00.000Z')
     const item = await w.itemIn('assigned', { deadline: '2019-12-31' })
-    const res = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '群众反映问题突出，整改推进缓慢。', replyDueDays: 10 })
+    const res = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, {
+      reason: '群众反映问题突出，整改推进缓慢。',
+      replyDueDays: 10,
+    })
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json()).toMatchObject({
       rule: 'manual',
@@ -218,11 +246,19 @@ describe('opening by hand and the lifecycle of a notice', () => {
     expect(again.json()).toMatchObject({ statusCode: 409, code: 'SUPERVISION_ALREADY_OPEN', details: { supervisionId: res.json().id } })
 
     const notice = await w.itemIn('in_public_notice')
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${notice.id}/supervisions`, { reason: 'x' })).json().code).toBe('ITEM_NOT_OPEN')
+    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${notice.id}/supervisions`, { reason: 'x' })).json().code).toBe(
+      'ITEM_NOT_OPEN',
+    )
     const other = await w.itemIn('in_progress')
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${other.id}/supervisions`, { reason: '   ' })).json().code).toBe('REASON_REQUIRED')
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${other.id}/supervisions`, { reason: 'x', extra: 1 })).statusCode).toBe(400)
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${other.id}/supervisions`, { reason: 'x', replyDueDays: 0 })).statusCode).toBe(400)
+    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${other.id}/supervisions`, { reason: '   ' })).json().code).toBe(
+      'REASON_REQUIRED',
+    )
+    expect(
+      (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${other.id}/supervisions`, { reason: 'x', extra: 1 })).statusCode,
+    ).toBe(400)
+    expect(
+      (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${other.id}/supervisions`, { reason: 'x', replyDueDays: 0 })).statusCode,
+    ).toBe(400)
     expect((await as(t.app, w.tokens.supervisor).post('/api/v1/items/99999/supervisions', { reason: 'x' })).statusCode).toBe(404)
   })
 
@@ -230,7 +266,9 @@ describe('opening by hand and the lifecycle of a notice', () => {
     t.clock.set('2019-03-01T02:00:00.000Z')
     const item = await w.itemIn('in_progress', { deadline: '2019-12-31' })
     const otherItem = await w.itemIn('in_progress', { deadline: '2019-12-31' })
-    const opened = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '整改措施落实不到位。' })).json()
+    const opened = (
+      await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '整改措施落实不到位。' })
+    ).json()
     const id = opened.id as number
     const lead = as(t.app, w.tokens.lead)
 
@@ -239,8 +277,14 @@ describe('opening by hand and the lifecycle of a notice', () => {
       code: 'SUPERVISION_ILLEGAL_TRANSITION',
       details: { allowedActions: ['acknowledge', 'resolve'] },
     })
-    expect((await as(t.app, w.tokens.partner).post(`/api/v1/supervisions/${id}/acknowledge`)).json()).toMatchObject({ statusCode: 403, code: 'NOT_LEAD_UNIT' })
-    expect((await as(t.app, w.tokens.outsider).post(`/api/v1/supervisions/${id}/acknowledge`)).json()).toMatchObject({ statusCode: 404, code: 'SUPERVISION_NOT_FOUND' })
+    expect((await as(t.app, w.tokens.partner).post(`/api/v1/supervisions/${id}/acknowledge`)).json()).toMatchObject({
+      statusCode: 403,
+      code: 'NOT_LEAD_UNIT',
+    })
+    expect((await as(t.app, w.tokens.outsider).post(`/api/v1/supervisions/${id}/acknowledge`)).json()).toMatchObject({
+      statusCode: 404,
+      code: 'SUPERVISION_NOT_FOUND',
+    })
 
     t.clock.set('2019-03-02T02:00:00.000Z')
     const acknowledged = (await lead.post(`/api/v1/supervisions/${id}/acknowledge`, { comment: '已签收' })).json()
@@ -258,7 +302,9 @@ describe('opening by hand and the lifecycle of a notice', () => {
     // Due 16 March (Beijing); 16:00 UTC on the 16th is already the 17th there.
     t.clock.set('2019-03-16T16:00:00.000Z')
     expect((await as(t.app, w.tokens.supervisor).get(`/api/v1/supervisions/${id}`)).json()).toMatchObject({ replyStatus: 'overdue' })
-    const replied = (await lead.post(`/api/v1/supervisions/${id}/reply`, { text: '已完成整改，现场照片见佐证材料。', evidenceIds: [mine.id] })).json()
+    const replied = (
+      await lead.post(`/api/v1/supervisions/${id}/reply`, { text: '已完成整改，现场照片见佐证材料。', evidenceIds: [mine.id] })
+    ).json()
     expect(replied).toMatchObject({
       status: 'replied',
       replyOverdue: true,
@@ -269,14 +315,28 @@ describe('opening by hand and the lifecycle of a notice', () => {
 
     t.clock.set('2019-03-18T02:00:00.000Z')
     expect((await lead.post(`/api/v1/supervisions/${id}/resolve`, { comment: 'x' })).statusCode).toBe(403)
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${id}/send-back`, { comment: ' ' })).json().code).toBe('COMMENT_REQUIRED')
-    const sentBack = (await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${id}/send-back`, { comment: '请补充长效机制。', replyDueDays: 7 })).json()
+    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${id}/send-back`, { comment: ' ' })).json().code).toBe(
+      'COMMENT_REQUIRED',
+    )
+    const sentBack = (
+      await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${id}/send-back`, { comment: '请补充长效机制。', replyDueDays: 7 })
+    ).json()
     expect(sentBack).toMatchObject({ status: 'acknowledged', replyDueOn: '2019-03-25', sentBackCount: 1, replyStatus: 'awaiting' })
 
     t.clock.set('2019-03-20T02:00:00.000Z')
-    expect((await lead.post(`/api/v1/supervisions/${id}/reply`, { text: '已建立长效管护机制。' })).json()).toMatchObject({ replyOverdue: false, replyStatus: 'on_time' })
-    const resolved = (await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${id}/resolve`, { comment: '整改到位，同意办结。' })).json()
-    expect(resolved).toMatchObject({ status: 'resolved', statusLabel: '已办结', resolutionComment: '整改到位，同意办结。', allowedActions: [] })
+    expect((await lead.post(`/api/v1/supervisions/${id}/reply`, { text: '已建立长效管护机制。' })).json()).toMatchObject({
+      replyOverdue: false,
+      replyStatus: 'on_time',
+    })
+    const resolved = (
+      await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${id}/resolve`, { comment: '整改到位，同意办结。' })
+    ).json()
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      statusLabel: '已办结',
+      resolutionComment: '整改到位，同意办结。',
+      allowedActions: [],
+    })
     expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/supervisions/${id}/resolve`, { comment: 'again' })).statusCode).toBe(409)
 
     expect((await actions(item.id)).filter((a) => a.startsWith('supervision_'))).toEqual([
@@ -292,7 +352,9 @@ describe('opening by hand and the lifecycle of a notice', () => {
     expect(one.steps[3]).toMatchObject({ action: 'supervision_sent_back', comment: '请补充长效机制。' })
 
     // Resolved: a new one may be opened on the item.
-    expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '回头看发现问题' })).statusCode).toBe(201)
+    expect(
+      (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '回头看发现问题' })).statusCode,
+    ).toBe(201)
   })
 })
 
@@ -300,21 +362,34 @@ describe('who sees and does what', () => {
   it('a unit sees the supervisions of its own items only; filters by plan, status, unit and overdue reply', async () => {
     t.clock.set('2019-06-01T02:00:00.000Z')
     const outsiderItem = w.f.item(w.plan.id, w.outsider.id, { deadline: '2019-12-31' })
-    const theirs = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${outsiderItem.id}/supervisions`, { reason: '推进缓慢', replyDueDays: 3 })).json()
+    const theirs = (
+      await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${outsiderItem.id}/supervisions`, { reason: '推进缓慢', replyDueDays: 3 })
+    ).json()
     const ours = await w.itemIn('in_progress', { deadline: '2019-12-31' })
-    const mine = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${ours.id}/supervisions`, { reason: '推进缓慢', replyDueDays: 30 })).json()
+    const mine = (
+      await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${ours.id}/supervisions`, { reason: '推进缓慢', replyDueDays: 30 })
+    ).json()
 
     const leadList = (await as(t.app, w.tokens.lead).get('/api/v1/supervisions?limit=200')).json()
     expect(leadList.supervisions.map((s: { id: number }) => s.id)).toContain(mine.id)
     expect(leadList.supervisions.map((s: { id: number }) => s.id)).not.toContain(theirs.id)
-    const partnerIds = (await as(t.app, w.tokens.partner).get('/api/v1/supervisions?limit=200')).json().supervisions.map((s: { id: number }) => s.id)
+    const partnerIds = (await as(t.app, w.tokens.partner).get('/api/v1/supervisions?limit=200'))
+      .json()
+      .supervisions.map((s: { id: number }) => s.id)
     expect(partnerIds).toContain(mine.id)
-    expect((await as(t.app, w.tokens.outsider).get('/api/v1/supervisions?limit=200')).json()).toMatchObject({ total: 1, supervisions: [{ id: theirs.id }] })
-    expect((await as(t.app, w.tokens.outsider).get(`/api/v1/supervisions/${mine.id}`)).json()).toMatchObject({ statusCode: 404, code: 'SUPERVISION_NOT_FOUND' })
+    expect((await as(t.app, w.tokens.outsider).get('/api/v1/supervisions?limit=200')).json()).toMatchObject({
+      total: 1,
+      supervisions: [{ id: theirs.id }],
+    })
+    expect((await as(t.app, w.tokens.outsider).get(`/api/v1/supervisions/${mine.id}`)).json()).toMatchObject({
+      statusCode: 404,
+      code: 'SUPERVISION_NOT_FOUND',
+    })
     expect((await as(t.app, w.tokens.outsider).get(`/api/v1/supervisions/${mine.id}?format=html`)).statusCode).toBe(404)
 
     const staff = as(t.app, w.tokens.leader)
-    const ids = async (query: string) => (await staff.get(`/api/v1/supervisions?limit=200&${query}`)).json().supervisions.map((s: { id: number }) => s.id)
+    const ids = async (query: string) =>
+      (await staff.get(`/api/v1/supervisions?limit=200&${query}`)).json().supervisions.map((s: { id: number }) => s.id)
     expect(await ids(`leadUnitId=${w.outsider.id}`)).toEqual([theirs.id])
     expect(await ids(`unitId=${w.partner.id}`)).toContain(mine.id)
     expect(await ids(`unitId=${w.partner.id}`)).not.toContain(theirs.id)
@@ -339,7 +414,10 @@ describe('who sees and does what', () => {
     t.clock.set('2019-06-10T02:00:00.000Z')
     const item = await w.itemIn('in_progress', { deadline: '2019-12-31' })
     for (const token of [w.tokens.admin, w.tokens.leader, w.tokens.lead]) {
-      expect((await as(t.app, token).post(`/api/v1/items/${item.id}/supervisions`, { reason: 'x' })).json()).toMatchObject({ statusCode: 403, code: 'ROLE_NOT_PERMITTED' })
+      expect((await as(t.app, token).post(`/api/v1/items/${item.id}/supervisions`, { reason: 'x' })).json()).toMatchObject({
+        statusCode: 403,
+        code: 'ROLE_NOT_PERMITTED',
+      })
     }
     const { id } = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '督办' })).json()
     for (const token of [w.tokens.admin, w.tokens.leader, w.tokens.supervisor]) {
@@ -366,7 +444,9 @@ describe('the printable notice (督办单)', () => {
   it('is a Chinese A4 page naming the item, units, reason, rule, dates; every value escaped', async () => {
     t.clock.set('2019-07-01T02:00:00.000Z')
     const item = await w.itemIn('in_progress', { deadline: '2019-12-31', problem: '<script>alert("x")</script>河道黑臭' })
-    const { id, number } = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '进展缓慢 & 落实不力 <b>' })).json()
+    const { id, number } = (
+      await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '进展缓慢 & 落实不力 <b>' })
+    ).json()
     const res = await as(t.app, w.tokens.lead).get(`/api/v1/supervisions/${id}?format=html`)
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toContain('text/html')
@@ -375,7 +455,8 @@ describe('the printable notice (督办单)', () => {
     expect(page).toContain('联合督办单')
     expect(page).toContain(number)
     expect(page).toContain('@page { size: A4')
-    for (const text of ['区生态环境局', '区住房城乡建设委', '督查人员提请联合督办', '2019年7月1日', '2019年7月16日前', '2019年12月31日前']) expect(page).toContain(text)
+    for (const text of ['区生态环境局', '区住房城乡建设委', '督查人员提请联合督办', '2019年7月1日', '2019年7月16日前', '2019年12月31日前'])
+      expect(page).toContain(text)
     expect(page).not.toContain('<script>')
     expect(page).toContain(escapeHtml('<script>alert("x")</script>河道黑臭'))
     expect(page).toContain(escapeHtml('进展缓慢 & 落实不力 <b>'))
@@ -418,8 +499,17 @@ describe('for the monthly bulletin', () => {
       await sup.post(`/api/v1/supervisions/${repliedLate.id}/resolve`, { comment: '办结' })
 
       // January 2019 in Beijing.
-      const january = fresh.app.services.supervision.supervisionActivity(world.plan.id, new Date('2018-12-31T16:00:00.000Z'), new Date('2019-01-31T16:00:00.000Z'))
-      expect(january.opened.map((s) => s.number)).toEqual([resolvedInJanuary.number, repliedLate.number, awaiting.number, openedLate.number])
+      const january = fresh.app.services.supervision.supervisionActivity(
+        world.plan.id,
+        new Date('2018-12-31T16:00:00.000Z'),
+        new Date('2019-01-31T16:00:00.000Z'),
+      )
+      expect(january.opened.map((s) => s.number)).toEqual([
+        resolvedInJanuary.number,
+        repliedLate.number,
+        awaiting.number,
+        openedLate.number,
+      ])
       expect(january.opened[0]).toEqual({
         supervisionId: resolvedInJanuary.id,
         number: '督办〔2019〕第1号',
@@ -435,14 +525,22 @@ describe('for the monthly bulletin', () => {
         expect.objectContaining({ supervisionId: openedLate.id, replyDueOn: '2019-02-04', replyStatus: 'awaiting' }),
       ])
 
-      const february = fresh.app.services.supervision.supervisionActivity(world.plan.id, new Date('2019-01-31T16:00:00.000Z'), new Date('2019-02-28T16:00:00.000Z'))
+      const february = fresh.app.services.supervision.supervisionActivity(
+        world.plan.id,
+        new Date('2019-01-31T16:00:00.000Z'),
+        new Date('2019-02-28T16:00:00.000Z'),
+      )
       expect(february.opened).toEqual([])
       expect(february.resolved.map((s) => s.supervisionId)).toEqual([repliedLate.id])
       expect(february.open.map((s) => [s.supervisionId, s.replyStatus])).toEqual([
         [awaiting.id, 'late'],
         [openedLate.id, 'overdue'],
       ])
-      expect(fresh.app.services.supervision.supervisionActivity(99999, new Date(0), new Date())).toEqual({ opened: [], resolved: [], open: [] })
+      expect(fresh.app.services.supervision.supervisionActivity(99999, new Date(0), new Date())).toEqual({
+        opened: [],
+        resolved: [],
+        open: [],
+      })
     } finally {
       await fresh.close()
     }

@@ -9,7 +9,8 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // notice and the workbench. No violation of impact serious or critical may remain; a failure lists them. Every page
 // must also load without a console error (a missing favicon is one).
 
-if (!haveChromium) console.warn(`accessibility.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
+if (!haveChromium)
+  console.warn(`accessibility.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
 
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
@@ -50,10 +51,26 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)
-    itemId = (await w.itemIn('in_progress', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，渣土车未密闭运输，扬尘污染问题突出', deadline: '2018-10-20' })).id
-    noticeItemId = (await w.itemIn('in_public_notice', { code: '2-4', problem: '部分餐饮单位油烟净化设施未正常运行', target: '餐饮油烟达标排放' })).id
-    await w.itemIn('assigned', { code: '3-1', category: '加强城市治理能力建设', problem: '城市精细化管理水平不高', deadlineKind: 'long_term', deadline: null })
-    const opened = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${itemId}/supervisions`, { reason: '进展缓慢，整改措施落实不力' })
+    itemId = (
+      await w.itemIn('in_progress', {
+        code: '2-3',
+        problem: '城区多处建筑工地裸土未覆盖，渣土车未密闭运输，扬尘污染问题突出',
+        deadline: '2018-10-20',
+      })
+    ).id
+    noticeItemId = (
+      await w.itemIn('in_public_notice', { code: '2-4', problem: '部分餐饮单位油烟净化设施未正常运行', target: '餐饮油烟达标排放' })
+    ).id
+    await w.itemIn('assigned', {
+      code: '3-1',
+      category: '加强城市治理能力建设',
+      problem: '城市精细化管理水平不高',
+      deadlineKind: 'long_term',
+      deadline: null,
+    })
+    const opened = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${itemId}/supervisions`, {
+      reason: '进展缓慢，整改措施落实不力',
+    })
     expect(opened.statusCode).toBe(201)
     supervisionId = opened.json().id
     // A month later: October's bulletin is issued and published.
@@ -96,8 +113,15 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
   }, 120_000)
 
   it('the printable bulletin and the supervision notice, as the API serves them', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', extraHTTPHeaders: { authorization: `Bearer ${w.tokens.lead}` } })
-    const found = await audit(context, [`/api/v1/plans/${w.plan.id}/bulletins/2018-10?format=html`, `/api/v1/supervisions/${supervisionId}?format=html`])
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-CN',
+      extraHTTPHeaders: { authorization: `Bearer ${w.tokens.lead}` },
+    })
+    const found = await audit(context, [
+      `/api/v1/plans/${w.plan.id}/bulletins/2018-10?format=html`,
+      `/api/v1/supervisions/${supervisionId}?format=html`,
+    ])
     await context.close()
     expect(found).toEqual({})
   }, 120_000)
@@ -111,7 +135,14 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     await page.getByLabel('密码').fill(PASSWORD)
     await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: '登录' }).click()])
     await page.close()
-    const signedIn = await audit(context, ['/', '/items', `/items/${itemId}`, '/monthly', '/account/password', `/supervisions/${supervisionId}/notice`])
+    const signedIn = await audit(context, [
+      '/',
+      '/items',
+      `/items/${itemId}`,
+      '/monthly',
+      '/account/password',
+      `/supervisions/${supervisionId}/notice`,
+    ])
     await context.close()
     expect({ ...signedOut, ...signedIn }).toEqual({})
   }, 120_000)

@@ -12,7 +12,7 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // account that then signs in. Each admin page (and the leader's dashboard) is photographed at 1366x768 and 375 px
 // into tmp/screenshots (git-ignored) for a person to look at.
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
 const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
 const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
@@ -45,7 +45,10 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    })
   }, 60_000)
 
   afterAll(async () => {
@@ -62,12 +65,20 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
 
     // Import: the preview lists the rows, nothing is saved until 确认导入.
     const file = join(tmpdir(), `admin-e2e-${process.pid}.xlsx`)
-    writeFileSync(file, await sheetXlsx([CHECKLIST_HEADER, ['二、打好污染防治攻坚战'], ['E-1', '河道黑臭', '消除黑臭', '清淤截污', '区水务局', '', '2019年6月底前']], ['A2:G2']))
+    writeFileSync(
+      file,
+      await sheetXlsx(
+        [CHECKLIST_HEADER, ['二、打好污染防治攻坚战'], ['E-1', '河道黑臭', '消除黑臭', '清淤截污', '区水务局', '', '2019年6月底前']],
+        ['A2:G2'],
+      ),
+    )
     await page.goto(`${baseUrl}/admin/import`)
     await page.getByLabel('清单文件（.xlsx）').setInputFiles(file)
     await page.getByRole('button', { name: '导入' }).click()
     expect(await page.locator('#preview').innerText()).toContain('河道黑臭')
-    expect(t.app.services.items.list({ kind: 'account', accountId: 0, name: 't', role: 'admin', unitId: null }, { q: '河道黑臭' }).total).toBe(0)
+    expect(
+      t.app.services.items.list({ kind: 'account', accountId: 0, name: 't', role: 'admin', unitId: null }, { q: '河道黑臭' }).total,
+    ).toBe(0)
     await page.getByRole('button', { name: '确认导入' }).click()
     expect(await page.locator('.flash').innerText()).toContain('整改清单已导入')
 
@@ -99,7 +110,20 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
   it('every admin page and the dashboard fit a desktop and a phone, photographed', async () => {
     for (const [name, options] of VIEWPORTS) {
       for (const [who, pages] of [
-        [adminLogin, ['/admin', '/admin/units', `/admin/units/${w.lead.id}`, '/admin/accounts', '/admin/accounts/1', '/admin/import', '/admin/audit', '/admin/plans', '/admin/calendar']],
+        [
+          adminLogin,
+          [
+            '/admin',
+            '/admin/units',
+            `/admin/units/${w.lead.id}`,
+            '/admin/accounts',
+            '/admin/accounts/1',
+            '/admin/import',
+            '/admin/audit',
+            '/admin/plans',
+            '/admin/calendar',
+          ],
+        ],
         [leaderLogin, ['/dashboard']],
       ] as const) {
         const context = await browser.newContext({ ...options, javaScriptEnabled: false, locale: 'zh-CN' })

@@ -10,7 +10,7 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // JavaScript switched off, as the form must work without it), and the supervisor then finds it through the API.
 // CI installs Debian's `chromium` and `fonts-noto-cjk`; without the browser the test is skipped, saying why.
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
 if (!haveChromium) console.warn(`objection.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
 
@@ -42,7 +42,9 @@ describe.skipIf(!haveChromium)('the public files an objection in a browser', () 
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)
-    itemId = (await w.itemIn('in_public_notice', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，渣土车未密闭运输，扬尘污染问题突出' })).id
+    itemId = (
+      await w.itemIn('in_public_notice', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，渣土车未密闭运输，扬尘污染问题突出' })
+    ).id
     await w.itemIn('in_progress', { code: '2-4', problem: '部分餐饮单位油烟净化设施未正常运行', target: '餐饮油烟达标排放' })
     await w.itemIn('assigned', { code: '3-1', category: '加强城市治理能力建设', deadlineKind: 'long_term', deadline: null })
     await t.app.listen({ host: '127.0.0.1', port: 0 })
@@ -51,7 +53,15 @@ describe.skipIf(!haveChromium)('the public files an objection in a browser', () 
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
   }, 60_000)
 
@@ -81,7 +91,9 @@ describe.skipIf(!haveChromium)('the public files an objection in a browser', () 
     expect(errors).toEqual([])
     await context.close()
 
-    const response = await fetch(`${baseUrl}/api/v1/objections?itemId=${itemId}`, { headers: { authorization: `Bearer ${w.tokens.supervisor}` } })
+    const response = await fetch(`${baseUrl}/api/v1/objections?itemId=${itemId}`, {
+      headers: { authorization: `Bearer ${w.tokens.supervisor}` },
+    })
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject([
       { itemId, contact: '13800001111', content: '东风路工地今天仍有裸土未覆盖，渣土车未密闭，整改未到位。', status: 'pending' },

@@ -11,7 +11,7 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // an objection, urge several overdue items at once. Each office page is photographed on a desktop and on a 375 px
 // phone, into tmp/ (git-ignored), for a person to look at.
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
 if (!haveChromium) console.warn(`office.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
 
@@ -50,24 +50,42 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)
-    ids['closing'] = (await w.itemIn('closure_requested', { code: '1-2', problem: '饮用水水源保护区内仍有违法建设项目未清理' })).id
-    ids['extending'] = (await w.itemIn('in_progress', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，扬尘污染问题突出', deadline: '2018-10-31' })).id
-    ids['noticed'] = (await w.itemIn('in_public_notice', { code: '2-5', problem: '部分河段黑臭水体整治不到位' })).id
-    ids['late1'] = (await w.itemIn('in_progress', { code: '3-1', problem: '部分餐饮单位油烟净化设施未正常运行', deadline: '2018-09-30' })).id
-    ids['late2'] = (await w.itemIn('assigned', { code: '3-2', problem: '工业园区污水处理厂超标排放', deadline: '2018-08-31' })).id
-    const ext = await as(t.app, w.tokens.lead).post(`/api/v1/items/${ids['extending']}/extensions`, { newDeadline: '2018-12-31', reason: '汛期影响施工', progress: '已完成70%' })
-    ids['extension'] = ext.json().id
+    ids.closing = (await w.itemIn('closure_requested', { code: '1-2', problem: '饮用水水源保护区内仍有违法建设项目未清理' })).id
+    ids.extending = (
+      await w.itemIn('in_progress', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，扬尘污染问题突出', deadline: '2018-10-31' })
+    ).id
+    ids.noticed = (await w.itemIn('in_public_notice', { code: '2-5', problem: '部分河段黑臭水体整治不到位' })).id
+    ids.late1 = (await w.itemIn('in_progress', { code: '3-1', problem: '部分餐饮单位油烟净化设施未正常运行', deadline: '2018-09-30' })).id
+    ids.late2 = (await w.itemIn('assigned', { code: '3-2', problem: '工业园区污水处理厂超标排放', deadline: '2018-08-31' })).id
+    const ext = await as(t.app, w.tokens.lead).post(`/api/v1/items/${ids.extending}/extensions`, {
+      newDeadline: '2018-12-31',
+      reason: '汛期影响施工',
+      progress: '已完成70%',
+    })
+    ids.extension = ext.json().id
     const supervised = (await w.itemIn('in_progress', { code: '4-1', problem: '畜禽养殖污染治理滞后' })).id
-    ids['supervision'] = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${supervised}/supervisions`, { reason: '整改进度明显滞后，连续两个月未报送进展' })).json().id
-    await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${ids['supervision']}/acknowledge`, {})
-    ids['objection'] = t.app.services.objections.file(ids['noticed']!, { contact: '13800000000', content: '河段仍有异味，整治不彻底' }).id
+    ids.supervision = (
+      await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${supervised}/supervisions`, {
+        reason: '整改进度明显滞后，连续两个月未报送进展',
+      })
+    ).json().id
+    await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${ids.supervision}/acknowledge`, {})
+    ids.objection = t.app.services.objections.file(ids.noticed!, { contact: '13800000000', content: '河段仍有异味，整治不彻底' }).id
     login = (await webAccount(t.app, 'supervisor', w.office.id, '王督查')).login
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
   }, 60_000)
 
@@ -87,7 +105,7 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
         ['office-queues', '/office'],
         ['office-items', '/items?overdue=true'],
         ['office-supervisions', '/supervisions'],
-        ['office-supervision', `/supervisions/${ids['supervision']}`],
+        ['office-supervision', `/supervisions/${ids.supervision}`],
         ['office-bulletins', '/bulletins'],
       ] as const) {
         await page.goto(`${baseUrl}${path}`)
@@ -108,38 +126,46 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     // The close-out: from the queue to the item page, its evidence there, accepted with an opinion.
     await page.getByRole('link', { name: '督办工作' }).click()
     await page.locator('#closure').getByRole('link', { name: '审核' }).click()
-    expect(page.url()).toBe(`${baseUrl}/items/${ids['closing']}`)
+    expect(page.url()).toBe(`${baseUrl}/items/${ids.closing}`)
     expect(await page.locator('a[href^="/evidence/"]').count()).toBeGreaterThan(0)
     await page.getByLabel('验收意见').fill('经现场核查，违法建设项目已全部清理')
     await Promise.all([page.waitForURL(/msg=transition/), page.getByRole('button', { name: '验收通过' }).click()])
-    expect(t.app.services.items.get(SYSTEM, ids['closing']!).status).toBe('in_public_notice')
+    expect(t.app.services.items.get(SYSTEM, ids.closing!).status).toBe('in_public_notice')
 
     // The extension: the new date against the old, approved.
     await page.goto(`${baseUrl}/office`)
-    const extension = page.locator(`#extension-${ids['extension']}`)
+    const extension = page.locator(`#extension-${ids.extension}`)
     expect(await extension.innerText()).toContain('2018年10月31日')
     expect(await extension.innerText()).toContain('2018年12月31日')
     await extension.getByLabel('审批意见').fill('同意延期至年底')
     await Promise.all([page.waitForURL(/msg=extension-approved/), extension.getByRole('button', { name: '同意延期', exact: true }).click()])
     expect(await page.locator('.flash').innerText()).toContain('已同意延期')
-    expect(t.app.services.items.get(SYSTEM, ids['extending']!).deadline).toBe('2018-12-31')
+    expect(t.app.services.items.get(SYSTEM, ids.extending!).deadline).toBe('2018-12-31')
 
     // The objection: dismissed.
-    const objection = page.locator(`#objection-${ids['objection']}`)
+    const objection = page.locator(`#objection-${ids.objection}`)
     await objection.getByLabel('处理意见').fill('经现场核查，异味来自上游，非本任务范围')
     await Promise.all([page.waitForURL(/msg=objection-dismissed/), objection.getByRole('button', { name: '异议不成立' }).click()])
-    expect(t.app.services.items.get(SYSTEM, ids['noticed']!).status).toBe('in_public_notice')
+    expect(t.app.services.items.get(SYSTEM, ids.noticed!).status).toBe('in_public_notice')
 
     // Two overdue items urged at once from the filtered list.
     await page.goto(`${baseUrl}/items?overdue=true`)
     await page.getByLabel('选择 3-1').check()
     await page.getByLabel('选择 3-2').check()
     await page.getByLabel('催办内容或督办事由（导出时不用填）').fill('请于10月20日前报送整改进展')
-    await Promise.all([page.waitForURL(`${baseUrl}/items/bulk`), page.locator('#bulk-form').getByRole('button', { name: '催办', exact: true }).click()])
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/items/bulk`),
+      page.locator('#bulk-form').getByRole('button', { name: '催办', exact: true }).click(),
+    ])
     expect(await page.locator('.flash').innerText()).toContain('已催办2项')
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'office-bulk-result-desktop.png'), fullPage: true })
-    for (const id of [ids['late1']!, ids['late2']!]) {
-      expect(t.app.services.items.events(SYSTEM, id).filter((e) => e.action === 'urge').map((e) => e.comment)).toEqual(['请于10月20日前报送整改进展'])
+    for (const id of [ids.late1!, ids.late2!]) {
+      expect(
+        t.app.services.items
+          .events(SYSTEM, id)
+          .filter((e) => e.action === 'urge')
+          .map((e) => e.comment),
+      ).toEqual(['请于10月20日前报送整改进展'])
     }
     expect(errors).toEqual([])
     await context.close()

@@ -55,7 +55,10 @@ describe.skipIf(!ready)('printed to PDF in Chromium', () => {
       expect(last, where).toContain(`内容校验码（SHA-256）：${sampleBulletin.contentHash}`)
       expect(last, where).toContain('本通报按2019年2月末（2019年2月28日24时）的整改台账自动生成')
       expect(last, where).toContain('十一、问题线索办理')
-      expect(pages.filter((p) => p.includes('内容校验码')), where).toHaveLength(1)
+      expect(
+        pages.filter((p) => p.includes('内容校验码')),
+        where,
+      ).toHaveLength(1)
     }
   }, 240_000)
 
@@ -74,11 +77,16 @@ describe.skipIf(!ready)('printed to PDF in Chromium', () => {
         target: '2019年底前完成五里坨、广宁地区污水管网建设，生活污水全部收集处理。',
         deadline: '2018-11-30',
       })
-      const opened = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '该任务已逾期41天，月调度连续两个月未报送进展，整改措施落实不力。' })
+      const opened = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, {
+        reason: '该任务已逾期41天，月调度连续两个月未报送进展，整改措施落实不力。',
+      })
       expect(opened.statusCode).toBe(201)
       const id = opened.json().id
       expect((await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${id}/acknowledge`, {})).statusCode).toBe(200)
-      expect((await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${id}/reply`, { text: '已召开专题会部署，正在开展管网设计。' })).statusCode).toBe(200)
+      expect(
+        (await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${id}/reply`, { text: '已召开专题会部署，正在开展管网设计。' }))
+          .statusCode,
+      ).toBe(200)
       view = (await as(t.app, w.tokens.lead).get(`/api/v1/supervisions/${id}`)).json()
       // As served: the printable page the API hands out for this notice is the page printed below.
       expect((await as(t.app, w.tokens.lead).get(`/api/v1/supervisions/${id}?format=html`)).body).toBe(renderSupervisionNotice(view, plan))
@@ -96,10 +104,12 @@ describe.skipIf(!ready)('printed to PDF in Chromium', () => {
         const where = `reply of ${text.length} characters, ${pages.length} pages`
         const last = pages.at(-1)!
         expect(last, where).toMatch(/办结意见[\s\S]*整改工作领导小组办公室\s+2019年1月10日\s*$/)
-        expect(pages.filter((p) => p.includes('整改工作领导小组办公室')), where).toHaveLength(1)
+        expect(
+          pages.filter((p) => p.includes('整改工作领导小组办公室')),
+          where,
+        ).toHaveLength(1)
         if (n === 0) expect(pages, 'a short notice is one page').toHaveLength(1)
       }
     }, 240_000)
   })
 })
-

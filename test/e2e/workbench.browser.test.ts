@@ -12,7 +12,7 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // month's reports on 月调度, upload evidence, request close-out, sign out. No console error on any page. Each page
 // is photographed on a desktop and on a 375 px phone, into tmp/ (git-ignored), for a person to look at.
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
 if (!haveChromium) console.warn(`workbench.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
 
@@ -51,16 +51,34 @@ describe.skipIf(!haveChromium)('a lead unit in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)
-    await w.itemIn('in_progress', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，渣土车未密闭运输，扬尘污染问题突出', deadline: '2018-10-20' })
+    await w.itemIn('in_progress', {
+      code: '2-3',
+      problem: '城区多处建筑工地裸土未覆盖，渣土车未密闭运输，扬尘污染问题突出',
+      deadline: '2018-10-20',
+    })
     await w.itemIn('in_progress', { code: '2-4', problem: '部分餐饮单位油烟净化设施未正常运行', deadline: '2018-09-30' })
-    await w.itemIn('assigned', { code: '3-1', category: '加强城市治理能力建设', problem: '城市精细化管理水平不高', deadlineKind: 'long_term', deadline: null })
+    await w.itemIn('assigned', {
+      code: '3-1',
+      category: '加强城市治理能力建设',
+      problem: '城市精细化管理水平不高',
+      deadlineKind: 'long_term',
+      deadline: null,
+    })
     login = (await webAccount(t.app, 'unit', w.lead.id, '李经办')).login
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
   }, 60_000)
 

@@ -29,7 +29,13 @@ export async function createTestApp(options: { now?: string; env?: Record<string
   const dataDir = mkdtempSync(join(tmpdir(), 'zhenggai-test-'))
   // Load shedding on event-loop delay is off unless a test asks for it: a busy CI machine must not turn a
   // functional test into a 503.
-  const config = loadConfig({ DATA_DIR: dataDir, JOBS: 'off', LOG_LEVEL: 'info', UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env })
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    JOBS: 'off',
+    LOG_LEVEL: 'info',
+    UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...options.env,
+  })
   const database = openDatabase(databaseFile(config.dataDir))
   const clock = fixedClock(options.now ?? DEFAULT_NOW)
   const logs: string[] = []

@@ -14,7 +14,9 @@ export function png(seed = 0): Buffer {
 }
 
 export function jpeg(): Buffer {
-  return Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9])
+  return Buffer.from([
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9,
+  ])
 }
 
 export async function docx(text = '自查报告'): Promise<Buffer> {
@@ -23,7 +25,10 @@ export async function docx(text = '自查报告'): Promise<Buffer> {
     '[Content_Types].xml',
     '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
   )
-  zip.file('word/document.xml', `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`)
+  zip.file(
+    'word/document.xml',
+    `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`,
+  )
   return zip.generateAsync({ type: 'nodebuffer' })
 }
 
@@ -35,7 +40,7 @@ export async function xlsx(): Promise<Buffer> {
 
 /** A multipart/form-data body with one file part, for app.inject. */
 export function multipart(fileName: string, content: Buffer, contentType = 'application/octet-stream', field = 'file') {
-  const boundary = '----zhenggai' + Math.random().toString(16).slice(2)
+  const boundary = `----zhenggai${Math.random().toString(16).slice(2)}`
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
     'utf8',

@@ -37,7 +37,7 @@ export function runJs(entry: string, args: string[], env: Record<string, string>
 function run(command: string, args: string[], env: Record<string, string>): Spawned {
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

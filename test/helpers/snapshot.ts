@@ -6,7 +6,9 @@ import type { Sqlite } from '../../db/client.ts'
  */
 export function databaseSnapshot(sqlite: Sqlite): Record<string, { rows: number; maxRowid: number | null; hash: string }> {
   const tables = sqlite
-    .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`)
+    .prepare(
+      `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
+    )
     .pluck()
     .all() as string[]
   const out: Record<string, { rows: number; maxRowid: number | null; hash: string }> = {}
@@ -19,7 +21,11 @@ export function databaseSnapshot(sqlite: Sqlite): Record<string, { rows: number;
     } catch {
       // WITHOUT ROWID tables
     }
-    out[table] = { rows: rows.length, maxRowid, hash: JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v)) }
+    out[table] = {
+      rows: rows.length,
+      maxRowid,
+      hash: JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v)),
+    }
   }
   return out
 }

@@ -52,7 +52,7 @@ export async function manyRows(rows: number): Promise<Buffer> {
 
 /** A multipart/form-data body with text fields first, then one file part. */
 export function multipartWithFields(fields: Record<string, string>, fileName: string, content: Buffer) {
-  const boundary = '----checklist' + Math.random().toString(16).slice(2)
+  const boundary = `----checklist${Math.random().toString(16).slice(2)}`
   const parts: Buffer[] = []
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, 'utf8'))
@@ -97,6 +97,9 @@ export async function exportChecklist(app: FastifyInstance, token: string, planI
 export async function withMergedRange(ref: string): Promise<Buffer> {
   const zip = await JSZip.loadAsync(await sheetXlsx([CHECKLIST_HEADER, ['1']]))
   const sheet = await zip.file('xl/worksheets/sheet1.xml')!.async('string')
-  zip.file('xl/worksheets/sheet1.xml', sheet.replace('</sheetData>', `</sheetData><mergeCells count="1"><mergeCell ref="${ref}"/></mergeCells>`))
+  zip.file(
+    'xl/worksheets/sheet1.xml',
+    sheet.replace('</sheetData>', `</sheetData><mergeCells count="1"><mergeCell ref="${ref}"/></mergeCells>`),
+  )
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
 }

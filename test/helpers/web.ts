@@ -68,7 +68,14 @@ export function browser(app: FastifyInstance) {
       )
     },
     async postRaw(url: string, payload: string | Buffer, headers: Record<string, string>) {
-      return keep(await app.inject({ method: 'POST', url, payload, headers: { cookie: cookieHeader(), host: 'localhost:80', origin: ORIGIN, ...headers } }))
+      return keep(
+        await app.inject({
+          method: 'POST',
+          url,
+          payload,
+          headers: { cookie: cookieHeader(), host: 'localhost:80', origin: ORIGIN, ...headers },
+        }),
+      )
     },
     async signIn(login: string, password: string) {
       await api.get('/login')
@@ -80,11 +87,17 @@ export function browser(app: FastifyInstance) {
 
 /** A multipart form body: fields first (the CSRF token), then files, as a browser sends the upload form. */
 export function multipartForm(fields: Record<string, string>, files: { name: string; content: Buffer; field?: string }[]) {
-  const boundary = '----workbench' + Math.random().toString(16).slice(2)
+  const boundary = `----workbench${Math.random().toString(16).slice(2)}`
   const chunks: Buffer[] = []
-  for (const [k, v] of Object.entries(fields)) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`, 'utf8'))
+  for (const [k, v] of Object.entries(fields))
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`, 'utf8'))
   for (const f of files) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field ?? 'files'}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8'))
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.field ?? 'files'}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        'utf8',
+      ),
+    )
     chunks.push(f.content, Buffer.from('\r\n'))
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`))

@@ -41,7 +41,10 @@ export function workflowWorld(app: FastifyInstance) {
   }
 
   /** Moves a fresh item to `status` along the ordinary path. */
-  async function itemIn(status: 'assigned' | 'in_progress' | 'closure_requested' | 'in_public_notice', overrides: Parameters<typeof f.item>[2] = {}) {
+  async function itemIn(
+    status: 'assigned' | 'in_progress' | 'closure_requested' | 'in_public_notice',
+    overrides: Parameters<typeof f.item>[2] = {},
+  ) {
     const item = f.item(plan.id, lead.id, { responsibleUnitIds: [partner.id], ...overrides })
     const steps: [string, string, string?][] = [
       ['start', tokens.lead],

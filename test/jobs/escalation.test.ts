@@ -69,7 +69,11 @@ describe('the escalation job', () => {
       t.clock.set('2019-01-16T02:00:00.000Z')
       const log = pino({ level: 'silent' })
       const first = runEscalation({ services: t.app.services, now: t.clock.now(), log })
-      expect(first).toMatchObject({ checked: 1, urged: [expect.objectContaining({ daysOverdue: 16 })], escalated: [expect.objectContaining({ rule: 'overdue' })] })
+      expect(first).toMatchObject({
+        checked: 1,
+        urged: [expect.objectContaining({ daysOverdue: 16 })],
+        escalated: [expect.objectContaining({ rule: 'overdue' })],
+      })
       const second = runEscalation({ services: t.app.services, now: t.clock.now(), log })
       expect(second).toMatchObject({ checked: 1, urged: [], escalated: [] })
       expect(second.skipped.map((s) => s.reason).sort()).toEqual(['already_urged', 'supervision_open'])

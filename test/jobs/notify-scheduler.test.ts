@@ -34,7 +34,13 @@ describe('the notification jobs', () => {
       await off.ready()
       const w = workflowWorld(off)
       const item = await w.itemIn('closure_requested', { code: '8-8', deadline: '2018-10-17' })
-      expect((await as(off, w.tokens.admin).put(`/api/v1/units/${w.lead.id}/channels`, { channels: [{ kind: 'wecom', url: robot.url('/send?key=k') }] })).statusCode).toBe(200)
+      expect(
+        (
+          await as(off, w.tokens.admin).put(`/api/v1/units/${w.lead.id}/channels`, {
+            channels: [{ kind: 'wecom', url: robot.url('/send?key=k') }],
+          })
+        ).statusCode,
+      ).toBe(200)
       await w.transition(w.tokens.supervisor, item.id, 'reject', '退回')
       await off.close()
 
@@ -56,7 +62,10 @@ describe('the notification jobs', () => {
         const inbox = (await as(on, w.tokens.lead).get('/api/v1/me/notifications')).json().notifications as { kind: string }[]
         expect(inbox.map((n) => n.kind)).toContain('closure_rejected')
         expect(inbox.map((n) => n.kind)).toContain('deadline_approaching')
-        const deliveries = (await as(on, w.tokens.admin).get('/api/v1/notifications/deliveries')).json().deliveries as { status: string; notification: { kind: string } }[]
+        const deliveries = (await as(on, w.tokens.admin).get('/api/v1/notifications/deliveries')).json().deliveries as {
+          status: string
+          notification: { kind: string }
+        }[]
         expect(deliveries.find((d) => d.notification.kind === 'closure_rejected')!.status).toBe('sent')
       } finally {
         await on.close()
@@ -80,7 +89,9 @@ describe('the notification jobs', () => {
     await app.ready()
     try {
       const w = workflowWorld(app)
-      await as(app, w.tokens.admin).put(`/api/v1/units/${w.lead.id}/channels`, { channels: [{ kind: 'wecom', url: robot.url('/send?key=k') }] })
+      await as(app, w.tokens.admin).put(`/api/v1/units/${w.lead.id}/channels`, {
+        channels: [{ kind: 'wecom', url: robot.url('/send?key=k') }],
+      })
       const item = await w.itemIn('closure_requested')
       await w.transition(w.tokens.supervisor, item.id, 'reject', '退回')
       // Well within the 15 s poll: the write itself wakes the dispatcher.

@@ -18,7 +18,12 @@ async function world() {
   /** The deadline reminders a run writes (the month's report reminders run too). */
   const deadlines = (instant: string) => run(instant).written.filter((m) => m.kind === 'deadline_approaching')
   const inbox = async (token: string) =>
-    (await as(t.app, token).get('/api/v1/me/notifications?limit=200')).json().notifications as { kind: string; title: string; body: string; itemId: number | null }[]
+    (await as(t.app, token).get('/api/v1/me/notifications?limit=200')).json().notifications as {
+      kind: string
+      title: string
+      body: string
+      itemId: number | null
+    }[]
   return { t, w, run, deadlines, inbox }
 }
 
@@ -34,7 +39,9 @@ describe('deadline approaching (N working days on the official calendar, default
     expect(deadlines(morning('2018-09-27'))).toEqual([])
     // Friday 9-28: 9-29 (Saturday, a workday), 9-30, 10-8: three.
     const first = deadlines(morning('2018-09-28'))
-    expect(first).toEqual([{ kind: 'deadline_approaching', dedupeKey: `deadline:${item.id}:2018-10-08:deadline_approaching:unit:${w.lead.id}` }])
+    expect(first).toEqual([
+      { kind: 'deadline_approaching', dedupeKey: `deadline:${item.id}:2018-10-08:deadline_approaching:unit:${w.lead.id}` },
+    ])
     const [message] = await inbox(w.tokens.lead)
     expect(message).toMatchObject({ kind: 'deadline_approaching', itemId: item.id, title: '【临期提醒】4-1将于2018年10月8日到期' })
     expect(message!.body).toContain('《测试整改方案》第4-1项「黑臭水体整治不到位」（完成时限：2018年10月8日）距完成时限还有3个工作日')
@@ -51,7 +58,9 @@ describe('deadline approaching (N working days on the official calendar, default
     const { w, deadlines } = await world()
     const item = w.f.item(w.plan.id, w.lead.id, { deadline: '2018-09-27' })
     expect(deadlines(morning('2018-09-20'))).toEqual([])
-    expect(deadlines(morning('2018-09-21')).map((m) => m.dedupeKey)).toEqual([`deadline:${item.id}:2018-09-27:deadline_approaching:unit:${w.lead.id}`])
+    expect(deadlines(morning('2018-09-21')).map((m) => m.dedupeKey)).toEqual([
+      `deadline:${item.id}:2018-09-27:deadline_approaching:unit:${w.lead.id}`,
+    ])
   })
 
   it('an ordinary week: on Monday for a Thursday deadline; a new deadline (an extension) is reminded again', async () => {
@@ -59,9 +68,16 @@ describe('deadline approaching (N working days on the official calendar, default
     const item = w.f.item(w.plan.id, w.lead.id, { deadline: '2018-11-22' })
     expect(deadlines(morning('2018-11-16'))).toEqual([])
     expect(deadlines(morning('2018-11-19'))).toHaveLength(1)
-    const extension = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, { newDeadline: '2018-12-20', reason: '施工期延长', progress: '已完成80%' })
+    const extension = await as(t.app, w.tokens.lead).post(`/api/v1/items/${item.id}/extensions`, {
+      newDeadline: '2018-12-20',
+      reason: '施工期延长',
+      progress: '已完成80%',
+    })
     expect(extension.statusCode).toBe(201)
-    await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${extension.json().id}/decision`, { decision: 'approve', comment: '同意' })
+    await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${extension.json().id}/decision`, {
+      decision: 'approve',
+      comment: '同意',
+    })
     expect(deadlines(morning('2018-12-14'))).toEqual([])
     expect(deadlines(morning('2018-12-17')).map((m) => m.kind)).toEqual(['deadline_approaching'])
   })
@@ -72,7 +88,9 @@ describe('deadline approaching (N working days on the official calendar, default
     const underReview = await w.itemIn('closure_requested', { deadline: '2018-11-22' })
     w.f.item(w.plan.id, w.outsider.id, { deadline: '2018-11-22' })
     const written = deadlines(morning('2018-11-19'))
-    expect(written.map((m) => m.dedupeKey)).toEqual([`deadline:${underReview.id + 1}:2018-11-22:deadline_approaching:unit:${w.outsider.id}`])
+    expect(written.map((m) => m.dedupeKey)).toEqual([
+      `deadline:${underReview.id + 1}:2018-11-22:deadline_approaching:unit:${w.outsider.id}`,
+    ])
     expect((await inbox(w.tokens.lead)).filter((m) => m.kind === 'deadline_approaching')).toEqual([])
     expect((await inbox(w.tokens.outsider)).filter((m) => m.kind === 'deadline_approaching')).toHaveLength(1)
   })
@@ -99,12 +117,18 @@ describe('the month’s progress report (due by the plan’s day, default the 25
     // The partner reports on its item; the lead unit does not.
     t.clock.set(morning('2018-10-10'))
     await w.transition(w.tokens.partner, b.id, 'start')
-    const report = await as(t.app, w.tokens.partner).post(`/api/v1/items/${b.id}/progress-reports`, { period: '2018-10', text: '已完成排查', percent: 30 })
+    const report = await as(t.app, w.tokens.partner).post(`/api/v1/items/${b.id}/progress-reports`, {
+      period: '2018-10',
+      text: '已完成排查',
+      percent: 30,
+    })
     expect(report.statusCode, report.body).toBe(201)
 
     // 2018-10-25 is a Thursday: reminded on Monday the 22nd.
     expect(run(morning('2018-10-19')).written).toEqual([])
-    expect(run(morning('2018-10-22')).written.map((m) => m.dedupeKey)).toEqual([`report_due:${w.plan.id}:2018-10:report_due:unit:${w.lead.id}`])
+    expect(run(morning('2018-10-22')).written.map((m) => m.dedupeKey)).toEqual([
+      `report_due:${w.plan.id}:2018-10:report_due:unit:${w.lead.id}`,
+    ])
     const due = (await inbox(w.tokens.lead)).find((m) => m.kind === 'report_due')!
     expect(due.title).toBe('【月调度】请于2018年10月25日前报送2018年10月整改进展')
     expect(due.body).toContain('《测试整改方案》2018年10月整改进展于2018年10月25日截止报送，请报送本月整改进展')
@@ -133,7 +157,9 @@ describe('the month’s progress report (due by the plan’s day, default the 25
     run('2018-10-19T00:00:00.000Z')
     // 23:30 on the 20th in London (BST, UTC+1) is 22:30Z: not late; 00:00 on the 21st there is 23:00Z.
     expect(run('2018-10-20T22:30:00.000Z').written.filter((m) => m.kind === 'report_overdue')).toEqual([])
-    expect(run('2018-10-20T23:00:00.000Z').written.map((m) => m.dedupeKey)).toContain(`report_overdue:${london.id}:2018-10:report_overdue:unit:${w.lead.id}`)
+    expect(run('2018-10-20T23:00:00.000Z').written.map((m) => m.dedupeKey)).toContain(
+      `report_overdue:${london.id}:2018-10:report_overdue:unit:${w.lead.id}`,
+    )
   })
 })
 
@@ -142,7 +168,10 @@ describe('supervision replies', () => {
     const { t, w, run, inbox } = await world()
     const item = await w.itemIn('in_progress', { code: '6-3' })
     t.clock.set(morning('2018-10-15'))
-    const opened = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, { reason: '进展缓慢', replyDueDays: 10 })
+    const opened = await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${item.id}/supervisions`, {
+      reason: '进展缓慢',
+      replyDueDays: 10,
+    })
     expect(opened.statusCode, opened.body).toBe(201)
     const { number, replyDueOn } = opened.json()
     expect(replyDueOn).toBe('2018-10-25')
@@ -150,7 +179,10 @@ describe('supervision replies', () => {
     expect(notice.body).toContain(`已列入联合督办（${number}）`)
     expect(notice.body).toContain('请及时签收，并于2018年10月25日前回复督办情况')
 
-    const dueKinds = (instant: string) => run(instant).written.filter((m) => m.kind.startsWith('supervision_')).map((m) => m.kind)
+    const dueKinds = (instant: string) =>
+      run(instant)
+        .written.filter((m) => m.kind.startsWith('supervision_'))
+        .map((m) => m.kind)
     expect(dueKinds(morning('2018-10-19'))).toEqual([])
     expect(dueKinds(morning('2018-10-22'))).toEqual(['supervision_reply_due'])
     expect(dueKinds(morning('2018-10-25'))).toEqual([])

@@ -55,7 +55,8 @@ afterAll(async () => {
 })
 
 type Row = Record<string, unknown>
-const rowsOf = (sqlite: ReturnType<typeof openDatabase>['sqlite'], table: string) => sqlite.prepare(`select * from "${table}" order by id`).all() as Row[]
+const rowsOf = (sqlite: ReturnType<typeof openDatabase>['sqlite'], table: string) =>
+  sqlite.prepare(`select * from "${table}" order by id`).all() as Row[]
 
 describe('backup under load, then restore', () => {
   it('npm run backup succeeds while the writes go on', () => {
@@ -84,7 +85,8 @@ describe('backup under load, then restore', () => {
       const liveEvents = rowsOf(t.database.sqlite, 'item_events').length
       expect(liveEvents, 'writes went on after the backup').toBeGreaterThan(restoredEvents)
       // Tables nothing wrote to during the stream are identical.
-      for (const table of ['units', 'accounts', 'plans']) expect(rowsOf(copy.sqlite, table), table).toEqual(rowsOf(t.database.sqlite, table))
+      for (const table of ['units', 'accounts', 'plans'])
+        expect(rowsOf(copy.sqlite, table), table).toEqual(rowsOf(t.database.sqlite, table))
 
       // Every write acknowledged before the backup began is in it; every item agrees with its restored history;
       // every evidence row's file is there with its size and hash.
@@ -152,6 +154,6 @@ describe('backup under load, then restore', () => {
     expect(manifest).toMatchObject({ format: 'zhenggai-backup', version: 1, database: { name: 'zhenggai.db' } })
     expect(manifest!.database.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(manifest!.evidence.length).toBeGreaterThan(0)
-    expect(manifest!.rows['items']).toBe(30)
+    expect(manifest!.rows.items).toBe(30)
   })
 })

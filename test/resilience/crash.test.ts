@@ -22,7 +22,10 @@ describe('crash safety', () => {
     try {
       const w = workflowWorld(t.app)
       const item = await w.itemIn('closure_requested')
-      const evidence = t.database.sqlite.prepare('select id, sha256 from evidence where item_id = ?').get(item.id) as { id: number; sha256: string }
+      const evidence = t.database.sqlite.prepare('select id, sha256 from evidence where item_id = ?').get(item.id) as {
+        id: number
+        sha256: string
+      }
       const intact = await checkInvariants(t.dataDir, [], { database: t.database, incomingMustBeEmpty: true })
       expect(intact.problems).toEqual([])
 

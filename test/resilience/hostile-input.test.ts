@@ -15,7 +15,7 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // runs, valid tokens of every role, so the input gets past authentication). Whatever comes in: never a 5xx,
 // and a 4xx leaves the database and the evidence store exactly as they were.
 
-const RUNS_PER_OPERATION = Number(process.env['HOSTILE_RUNS'] ?? 70)
+const RUNS_PER_OPERATION = Number(process.env.HOSTILE_RUNS ?? 70)
 
 interface Schema {
   type?: string
@@ -48,10 +48,17 @@ interface Operation {
   admitted: string[]
 }
 
-const HOLDERS: Record<string, Role> = { admin: 'admin', supervisor: 'supervisor', leader: 'leader', lead: 'unit', partner: 'unit', outsider: 'unit' }
+const HOLDERS: Record<string, Role> = {
+  admin: 'admin',
+  supervisor: 'supervisor',
+  leader: 'leader',
+  lead: 'unit',
+  partner: 'unit',
+  outsider: 'unit',
+}
 
 let t: TestApp
-let operations: Operation[] = []
+const operations: Operation[] = []
 let tokens: Record<string, string> = {}
 let tables: string[] = []
 let inputsTried = 0
@@ -75,7 +82,11 @@ beforeAll(async () => {
   const inNotice = await w.itemIn('in_public_notice')
   await w.upload(w.tokens.lead, inProgress.id)
   await as(t.app, w.tokens.lead).post(`/api/v1/items/${inProgress.id}/progress-reports`, { period: '2018-10', text: '已完成排查' })
-  await as(t.app, w.tokens.lead).post(`/api/v1/items/${inProgress.id}/extensions`, { newDeadline: '2019-03-31', reason: '工程量大', progress: '完成一半' })
+  await as(t.app, w.tokens.lead).post(`/api/v1/items/${inProgress.id}/extensions`, {
+    newDeadline: '2019-03-31',
+    reason: '工程量大',
+    progress: '完成一半',
+  })
   await as(t.app).post(`/api/v1/public/items/${inNotice.id}/objections`, { contact: '13800000000', content: '现场仍有扬尘' })
   await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${inProgress.id}/supervisions`, { reason: '进展缓慢' })
 
@@ -94,7 +105,13 @@ beforeAll(async () => {
       const json = op.requestBody?.content['application/json']?.schema
       const route = t.app.routeCatalog.find((r) => r.method === method.toUpperCase() && r.url.replace(/:(\w+)/g, '{$1}') === path)
       const admitted = Object.keys(HOLDERS).filter((holder) => !route?.permission || roleMay(HOLDERS[holder]!, route.permission))
-      operations.push({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], jsonBody: json ? resolve(json) : null, admitted })
+      operations.push({
+        method: method.toUpperCase(),
+        path,
+        parameters: op.parameters ?? [],
+        jsonBody: json ? resolve(json) : null,
+        admitted,
+      })
     }
   }
   tables = t.database.sqlite
@@ -104,7 +121,10 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  const byStatus = [...statusCounts].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')
+  const byStatus = [...statusCounts]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ')
   console.log(`hostile input: ${inputsTried} inputs tried on ${operations.length} operations (${byStatus})`)
   await t?.close()
 })
@@ -118,7 +138,9 @@ function fingerprint(): string {
   }
   const store = join(t.dataDir, 'evidence')
   const walk = (dir: string): string[] =>
-    existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)])) : []
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
+      : []
   hash.update(walk(store).sort().join('\n'))
   return hash.digest('hex')
 }
@@ -127,7 +149,12 @@ function fingerprint(): string {
 // Generators
 
 /** Percent-encodes every byte, so any string (lone surrogates too) makes a URL. */
-const encode = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0').toUpperCase()}`)).join('')
+const encode = (s: string) =>
+  [...Buffer.from(s, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0').toUpperCase()}`,
+    )
+    .join('')
 
 const edgeStrings = fc.constantFrom(
   '',
@@ -169,7 +196,12 @@ const hugeStrings = fc.oneof(
   fc.integer({ min: 4_001, max: 120_000 }).map((n) => 'x'.repeat(n)),
   fc.integer({ min: 1_000, max: 60_000 }).map((n) => '整改'.repeat(n)),
 )
-const strings = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), edgeStrings)
+const strings = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  edgeStrings,
+)
 const badScalars = fc.oneof(
   { weight: 4, arbitrary: strings },
   { weight: 1, arbitrary: hugeStrings },
@@ -186,11 +218,13 @@ function plausibleOf(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   if (depth > 3) return fc.constant(null)
   if (schema.anyOf) return fc.oneof(...schema.anyOf.map((s) => plausibleOf(s, depth + 1)))
   if (schema.enum) return fc.constantFrom(...schema.enum)
-  if (schema.type === 'integer' || schema.type === 'number') return fc.integer({ min: Math.max(schema.minimum ?? -5, -5), max: Math.min(schema.maximum ?? 20, 20) })
+  if (schema.type === 'integer' || schema.type === 'number')
+    return fc.integer({ min: Math.max(schema.minimum ?? -5, -5), max: Math.min(schema.maximum ?? 20, 20) })
   if (schema.type === 'boolean') return fc.boolean()
   if (schema.type === 'array') return fc.array(plausibleOf(schema.items ?? {}, depth + 1), { maxLength: 4 })
   if (schema.type === 'object') return bodyOf(schema, depth + 1)
-  if (schema.pattern?.includes('\\d{4}-\\d{2}-\\d{2}')) return fc.constantFrom('2018-12-31', '2019-02-28', '2018-10-15', '2018-02-30', '2100-01-01')
+  if (schema.pattern?.includes('\\d{4}-\\d{2}-\\d{2}'))
+    return fc.constantFrom('2018-12-31', '2019-02-28', '2018-10-15', '2018-02-30', '2100-01-01')
   if (schema.pattern) return fc.constantFrom('2018-11', '2018-10', '2018-09', '2019-01')
   const max = Math.min(schema.maxLength ?? 30, 30)
   return fc.oneof(fc.string({ minLength: 1, maxLength: max }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: max }), edgeStrings)
@@ -201,7 +235,12 @@ function bodyOf(schema: Schema, depth = 0): fc.Arbitrary<Record<string, unknown>
   const required = new Set(schema.required ?? [])
   const properties = Object.entries(schema.properties ?? {})
   const record = fc.record(
-    Object.fromEntries(properties.map(([name, s]) => [name, required.has(name) ? plausibleOf(s, depth) : fc.option(plausibleOf(s, depth), { nil: undefined })])),
+    Object.fromEntries(
+      properties.map(([name, s]) => [
+        name,
+        required.has(name) ? plausibleOf(s, depth) : fc.option(plausibleOf(s, depth), { nil: undefined }),
+      ]),
+    ),
   )
   return record.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)))
 }
@@ -210,7 +249,12 @@ function bodyOf(schema: Schema, depth = 0): fc.Arbitrary<Record<string, unknown>
 function spoilBody(schema: Schema | null, body: Record<string, unknown>): fc.Arbitrary<unknown> {
   const names = Object.keys(schema?.properties ?? {})
   const spoilers: fc.Arbitrary<unknown>[] = [
-    fc.tuple(fc.oneof(fc.constantFrom('id', 'status', 'version', 'role', 'accountId', 'createdAt', 'isAdmin'), fc.string({ maxLength: 12 })), badScalars).map(([k, v]) => ({ ...body, [k]: v })),
+    fc
+      .tuple(
+        fc.oneof(fc.constantFrom('id', 'status', 'version', 'role', 'accountId', 'createdAt', 'isAdmin'), fc.string({ maxLength: 12 })),
+        badScalars,
+      )
+      .map(([k, v]) => ({ ...body, [k]: v })),
     fc.jsonValue({ maxDepth: 3 }),
   ]
   if (names.length > 0) {
@@ -259,14 +303,34 @@ const pathValues = fc.oneof(
 )
 
 const rawQueryValues = fc.oneof(
-  badScalars.map((v) => encode(typeof v === 'string' ? v : JSON.stringify(v) ?? 'x')),
-  fc.constantFrom('%', '%FF', '%ED%A0%80', '%00', 'true', 'false', '1', '0', '-1', 'aTo1', 'aToxMjM', 'i:1', Buffer.from('i:99999999999999999999').toString('base64url'), Buffer.from('x:1').toString('base64url')),
+  badScalars.map((v) => encode(typeof v === 'string' ? v : (JSON.stringify(v) ?? 'x'))),
+  fc.constantFrom(
+    '%',
+    '%FF',
+    '%ED%A0%80',
+    '%00',
+    'true',
+    'false',
+    '1',
+    '0',
+    '-1',
+    'aTo1',
+    'aToxMjM',
+    'i:1',
+    Buffer.from('i:99999999999999999999').toString('base64url'),
+    Buffer.from('x:1').toString('base64url'),
+  ),
 )
 
 function queryOf(parameters: Parameter[]): fc.Arbitrary<string> {
   const names = parameters.filter((p) => p.in === 'query').map((p) => p.name)
-  const name = fc.oneof({ weight: 3, arbitrary: names.length > 0 ? fc.constantFrom(...names) : fc.constant('q') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }).map(encode) })
-  return fc.array(fc.tuple(name, rawQueryValues), { maxLength: 5 }).map((pairs) => (pairs.length === 0 ? '' : '?' + pairs.map(([k, v]) => `${k}=${v}`).join('&')))
+  const name = fc.oneof(
+    { weight: 3, arbitrary: names.length > 0 ? fc.constantFrom(...names) : fc.constant('q') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 10 }).map(encode) },
+  )
+  return fc
+    .array(fc.tuple(name, rawQueryValues), { maxLength: 5 })
+    .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`))
 }
 
 const rawJsonBodies = fc.constantFrom(
@@ -279,8 +343,8 @@ const rawJsonBodies = fc.constantFrom(
   'true',
   '\u0000',
   '{"a":1}{"b":2}',
-  '[' .repeat(3000) + ']'.repeat(3000),
-  '{"a":'.repeat(2000) + '1' + '}'.repeat(2000),
+  '['.repeat(3000) + ']'.repeat(3000),
+  `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`,
   '{"comment":"\\ud800"}',
   '\uFEFF{}',
   '{"expectedVersion":1e400}',
@@ -299,20 +363,38 @@ const brokenMultiparts = fc.constantFrom(
   `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n\r\n--${boundary}--\r\n`,
   `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="b.pdf"\r\n\r\n%PDF\r\n--${boundary}--\r\n`,
   `--other\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF\r\n--other--\r\n`,
-  `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n${'X-Long: ' + 'y'.repeat(20_000)}\r\n\r\n%PDF\r\n--${boundary}--\r\n`,
+  `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n${`X-Long: ${'y'.repeat(20_000)}`}\r\n\r\n%PDF\r\n--${boundary}--\r\n`,
   `--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\n${'z'.repeat(10_000)}\r\n--${boundary}--\r\n`,
   `--${boundary}--\r\n`,
   'garbage without any boundary',
 )
 
 const authorizations = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom('admin', 'supervisor', 'leader', 'lead', 'partner', 'outsider').map((role) => `Bearer ${tokens[role]}`) },
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom('admin', 'supervisor', 'leader', 'lead', 'partner', 'outsider').map((role) => `Bearer ${tokens[role]}`),
+  },
   {
     weight: 4,
     arbitrary: fc.oneof(
       fc.constant(undefined),
-      fc.constantFrom('Bearer', 'Bearer ', 'bearer x', 'Basic dXNlcjpwYXNz', 'Bearer ' + 'A'.repeat(5000), 'Token abc', 'Bearer null', 'Bearer ../../'),
-      fc.string({ minLength: 20, maxLength: 128, unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')) }).map((s) => `Bearer ${s}`),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        'bearer x',
+        'Basic dXNlcjpwYXNz',
+        `Bearer ${'A'.repeat(5000)}`,
+        'Token abc',
+        'Bearer null',
+        'Bearer ../../',
+      ),
+      fc
+        .string({
+          minLength: 20,
+          maxLength: 128,
+          unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')),
+        })
+        .map((s) => `Bearer ${s}`),
       fc.constantFrom('admin', 'supervisor', 'lead').map((role) => `Bearer ${tokens[role]}x`),
       fc.constantFrom('admin', 'supervisor', 'lead').map((role) => `Bearer  ${tokens[role]}`),
       fc.constantFrom('admin', 'supervisor', 'lead').map((role) => `bearer ${tokens[role]}`),
@@ -354,18 +436,39 @@ const json = (value: unknown) => ({ kind: 'json' as const, text: JSON.stringify(
 function requestFor(op: Operation): fc.Arbitrary<InjectOptions> {
   const pathParams = op.parameters.filter((p) => p.in === 'path')
   const fill = (values: string[]) => pathParams.reduce((url, p, i) => url.replace(`{${p.name}}`, values[i]!), op.path)
-  const plausiblePath = fc.tuple(...pathParams.map((p) => (p.schema.type === 'integer' ? fc.integer({ min: 1, max: 6 }).map(String) : plausibleOf(p.schema).map((v) => encode(String(v)))))).map(fill)
+  const plausiblePath = fc
+    .tuple(
+      ...pathParams.map((p) =>
+        p.schema.type === 'integer' ? fc.integer({ min: 1, max: 6 }).map(String) : plausibleOf(p.schema).map((v) => encode(String(v))),
+      ),
+    )
+    .map(fill)
   const badPath = fc.tuple(...pathParams.map(() => pathValues)).map(fill)
   const plausibleBody = op.jsonBody ? bodyOf(op.jsonBody) : fc.constant({})
   // Mostly a holder the route admits, so the request gets past the role check; sometimes anyone.
   const validToken = fc
-    .oneof({ weight: 3, arbitrary: fc.constantFrom(...(op.admitted.length > 0 ? op.admitted : Object.keys(HOLDERS))) }, { weight: 1, arbitrary: fc.constantFrom(...Object.keys(HOLDERS)) })
+    .oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...(op.admitted.length > 0 ? op.admitted : Object.keys(HOLDERS))) },
+      { weight: 1, arbitrary: fc.constantFrom(...Object.keys(HOLDERS)) },
+    )
     .map((holder) => `Bearer ${tokens[holder]}`)
 
   const nearlyValid: fc.Arbitrary<Shape> = fc
-    .record({ path: plausiblePath, body: plausibleBody, authorization: validToken, ifMatch: fc.option(fc.constantFrom('"1"', '"2"', '"3"'), { nil: undefined }) })
+    .record({
+      path: plausiblePath,
+      body: plausibleBody,
+      authorization: validToken,
+      ifMatch: fc.option(fc.constantFrom('"1"', '"2"', '"3"'), { nil: undefined }),
+    })
     .chain((base) => {
-      const shape: Shape = { path: base.path, query: '', payload: json(base.body), authorization: base.authorization, contentType: 'application/json', ifMatch: base.ifMatch }
+      const shape: Shape = {
+        path: base.path,
+        query: '',
+        payload: json(base.body),
+        authorization: base.authorization,
+        contentType: 'application/json',
+        ifMatch: base.ifMatch,
+      }
       const defects: fc.Arbitrary<Shape>[] = [
         fc.constant(shape),
         authorizations.map((authorization) => ({ ...shape, authorization })),
@@ -374,7 +477,11 @@ function requestFor(op: Operation): fc.Arbitrary<InjectOptions> {
         spoilBody(op.jsonBody, base.body).map((body) => ({ ...shape, payload: json(body) })),
         rawJsonBodies.map((text) => ({ ...shape, payload: { kind: 'json' as const, text } })),
         contentTypes.map((contentType) => ({ ...shape, contentType })),
-        brokenMultiparts.map((text) => ({ ...shape, payload: { kind: 'multipart' as const, text }, contentType: `multipart/form-data; boundary=${boundary}` })),
+        brokenMultiparts.map((text) => ({
+          ...shape,
+          payload: { kind: 'multipart' as const, text },
+          contentType: `multipart/form-data; boundary=${boundary}`,
+        })),
         ifMatches.map((ifMatch) => ({ ...shape, ifMatch })),
       ]
       return fc.oneof(...defects)
@@ -384,7 +491,15 @@ function requestFor(op: Operation): fc.Arbitrary<InjectOptions> {
     path: fc.oneof(plausiblePath, badPath),
     query: queryOf(op.parameters),
     payload: fc.oneof(
-      { weight: 4, arbitrary: fc.oneof(plausibleBody.chain((b) => spoilBody(op.jsonBody, b)), fc.jsonValue({ maxDepth: 3 })).map(json) },
+      {
+        weight: 4,
+        arbitrary: fc
+          .oneof(
+            plausibleBody.chain((b) => spoilBody(op.jsonBody, b)),
+            fc.jsonValue({ maxDepth: 3 }),
+          )
+          .map(json),
+      },
       { weight: 2, arbitrary: rawJsonBodies.map((text) => ({ kind: 'json' as const, text })) },
       { weight: op.jsonBody ? 1 : 3, arbitrary: brokenMultiparts.map((text) => ({ kind: 'multipart' as const, text })) },
       { weight: 1, arbitrary: fc.constant(null) },
@@ -396,7 +511,7 @@ function requestFor(op: Operation): fc.Arbitrary<InjectOptions> {
 
   return fc.oneof(nearlyValid, badAllOver).map(({ path, query, payload, authorization, contentType, ifMatch }) => {
     const headers: Record<string, string> = {}
-    if (authorization !== undefined) headers['authorization'] = authorization
+    if (authorization !== undefined) headers.authorization = authorization
     if (ifMatch !== undefined) headers['if-match'] = ifMatch
     const sendsBody = op.method !== 'GET' && op.method !== 'DELETE' && payload !== null
     if (sendsBody) {
@@ -422,14 +537,30 @@ describe('hostile input on every route of the OpenAPI document', () => {
   // What the walk found first, pinned: busboy's errors used to reach the client as 500s, and an evidence upload
   // whose body ended inside the file part never got an answer at all.
   it.each([
-    ['no boundary', 'multipart/form-data', `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF\r\n--${boundary}--\r\n`],
-    ['a body cut off inside the file', `multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 cut`],
+    [
+      'no boundary',
+      'multipart/form-data',
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF\r\n--${boundary}--\r\n`,
+    ],
+    [
+      'a body cut off inside the file',
+      `multipart/form-data; boundary=${boundary}`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 cut`,
+    ],
     ['a boundary too long to search for', `multipart/form-data; boundary=${'b'.repeat(300)}`, `--${'b'.repeat(300)}\r\n`],
   ])('a malformed multipart body (%s) is a 400 on both upload routes, and nothing is kept', async (_what, contentType, body) => {
     const before = fingerprint()
-    for (const [url, holder] of [['/api/v1/items/2/evidence', 'lead'], ['/api/v1/plans/1/import', 'admin']] as const) {
+    for (const [url, holder] of [
+      ['/api/v1/items/2/evidence', 'lead'],
+      ['/api/v1/plans/1/import', 'admin'],
+    ] as const) {
       const res = await Promise.race([
-        t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${tokens[holder]}`, 'content-type': contentType }, payload: Buffer.from(body, 'latin1') }),
+        t.app.inject({
+          method: 'POST',
+          url,
+          headers: { authorization: `Bearer ${tokens[holder]}`, 'content-type': contentType },
+          payload: Buffer.from(body, 'latin1'),
+        }),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer from ${url}`)), 5000)),
       ])
       expect(res.statusCode, `${url}: ${res.body}`).toBe(400)
@@ -441,33 +572,39 @@ describe('hostile input on every route of the OpenAPI document', () => {
   it('never a 5xx; a 4xx changes nothing; every JSON error has the one error shape', async () => {
     const failures: string[] = []
     for (const op of operations) {
-      await fc.assert(
-        fc.asyncProperty(requestFor(op), async (request) => {
-          const before = fingerprint()
-          let res: Awaited<ReturnType<typeof t.app.inject>>
-          try {
-            res = await t.app.inject(request)
-          } catch (err) {
-            // light-my-request refuses some header values itself (they could not be sent over HTTP anyway).
-            if (err instanceof TypeError && /header/i.test(err.message)) return true
-            throw err
-          }
-          inputsTried++
-          statusCounts.set(res.statusCode, (statusCounts.get(res.statusCode) ?? 0) + 1)
-          const where = `${request.method} ${String(request.url).slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`
-          if (res.statusCode >= 500) throw new Error(`5xx: ${where}`)
-          if (res.statusCode >= 400) {
-            if (fingerprint() !== before) throw new Error(`a ${res.statusCode} changed the database or the evidence store: ${where}`)
-            if (String(res.headers['content-type'] ?? '').startsWith('application/json')) {
-              const body = res.json() as Record<string, unknown>
-              const shaped = body['statusCode'] === res.statusCode && typeof body['code'] === 'string' && typeof body['error'] === 'string' && typeof body['message'] === 'string'
-              if (!shaped) throw new Error(`error not in the { statusCode, code, error, message } shape: ${where}`)
+      await fc
+        .assert(
+          fc.asyncProperty(requestFor(op), async (request) => {
+            const before = fingerprint()
+            let res: Awaited<ReturnType<typeof t.app.inject>>
+            try {
+              res = await t.app.inject(request)
+            } catch (err) {
+              // light-my-request refuses some header values itself (they could not be sent over HTTP anyway).
+              if (err instanceof TypeError && /header/i.test(err.message)) return true
+              throw err
             }
-          }
-          return true
-        }),
-        { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
-      ).catch((err: Error) => failures.push(`${op.method} ${op.path}: ${err.message.split("\n").slice(0, 6).join(" | ").slice(0, 1500)}`))
+            inputsTried++
+            statusCounts.set(res.statusCode, (statusCounts.get(res.statusCode) ?? 0) + 1)
+            const where = `${request.method} ${String(request.url).slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`
+            if (res.statusCode >= 500) throw new Error(`5xx: ${where}`)
+            if (res.statusCode >= 400) {
+              if (fingerprint() !== before) throw new Error(`a ${res.statusCode} changed the database or the evidence store: ${where}`)
+              if (String(res.headers['content-type'] ?? '').startsWith('application/json')) {
+                const body = res.json() as Record<string, unknown>
+                const shaped =
+                  body.statusCode === res.statusCode &&
+                  typeof body.code === 'string' &&
+                  typeof body.error === 'string' &&
+                  typeof body.message === 'string'
+                if (!shaped) throw new Error(`error not in the { statusCode, code, error, message } shape: ${where}`)
+              }
+            }
+            return true
+          }),
+          { numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+        )
+        .catch((err: Error) => failures.push(`${op.method} ${op.path}: ${err.message.split('\n').slice(0, 6).join(' | ').slice(0, 1500)}`))
     }
     expect(failures).toEqual([])
     expect(inputsTried).toBeGreaterThan(operations.length * RUNS_PER_OPERATION * 0.9)

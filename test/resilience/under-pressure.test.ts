@@ -20,7 +20,9 @@ afterEach(async () => {
 })
 
 function counts(app: TestApp) {
-  return app.database.sqlite.prepare('select (select count(*) from item_events) as events, (select sum(version) from items) as versions').get()
+  return app.database.sqlite
+    .prepare('select (select count(*) from item_events) as events, (select sum(version) from items) as versions')
+    .get()
 }
 
 describe('shedding load before falling over', () => {

@@ -5,7 +5,19 @@ import { renderBulletinCharts } from '../../server/modules/bulletins/bulletin.ch
 import type { Bulletin } from '../../server/modules/bulletins/bulletin.types.ts'
 import { sampleBulletin } from '../fixtures/bulletin-sample.ts'
 
-const SECTION_TITLES = ['总体情况', '按任务领域', '按牵头单位（排名）', '逾期清单', '本月销号', '下月到期', '进展缓慢事项', '未报送进展的单位', '联合督办', '延期', '反弹']
+const SECTION_TITLES = [
+  '总体情况',
+  '按任务领域',
+  '按牵头单位（排名）',
+  '逾期清单',
+  '本月销号',
+  '下月到期',
+  '进展缓慢事项',
+  '未报送进展的单位',
+  '联合督办',
+  '延期',
+  '反弹',
+]
 
 function copy(changes: Partial<Bulletin> = {}): Bulletin {
   return { ...structuredClone(sampleBulletin), ...changes }
@@ -147,7 +159,14 @@ describe('the charts', () => {
 
   it('draw an empty plan as an empty ring, not as equal slices', () => {
     const empty = copy({
-      totals: { items: 0, byStatus: { assigned: 0, in_progress: 0, closure_requested: 0, in_public_notice: 0, closed: 0 }, closed: 0, overdue: 0, lagging: 0, completionRate: null },
+      totals: {
+        items: 0,
+        byStatus: { assigned: 0, in_progress: 0, closure_requested: 0, in_public_notice: 0, closed: 0 },
+        closed: 0,
+        overdue: 0,
+        lagging: 0,
+        completionRate: null,
+      },
       byLeadUnit: [],
       trend: [{ period: '2019-02', items: 0, closed: 0, completionRate: null }],
     })
@@ -162,7 +181,9 @@ describe('the charts', () => {
     expect(label(charts.status)).toBe('任务状态分布图：共45项任务，已交办2项，整改中21项，申请销号3项，公示中2项，已销号17项')
     expect(label(charts.byLeadUnit)).toMatch(/^各牵头单位任务销号情况图：鲁谷街道办事处牵头1项、已销号1项；/)
     expect(label(charts.byLeadUnit)).toContain('北京市规划和自然资源委员会石景山分局牵头2项、已销号0项')
-    expect(label(charts.trend)).toBe('整改完成率趋势图：2018年9月0.0%，2018年10月6.7%，2018年11月11.1%，2018年12月20.0%，2019年1月31.1%，2019年2月37.8%')
+    expect(label(charts.trend)).toBe(
+      '整改完成率趋势图：2018年9月0.0%，2018年10月6.7%，2018年11月11.1%，2018年12月20.0%，2019年1月31.1%，2019年2月37.8%',
+    )
     // The page keeps them when it drops the SVG's namespace declarations.
     expect(renderBulletinHtml(sampleBulletin).match(/<svg role="img" aria-label="[^"]+"/g)).toHaveLength(3)
   })

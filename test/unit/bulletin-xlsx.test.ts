@@ -97,7 +97,8 @@ describe('the bulletin workbook', () => {
       const sheet = workbook.getWorksheet(name)!
       const problemColumn = tableOf(sheet)[0]!.indexOf('督察反馈问题') + 1
       const columnPx = (sheet.getColumn(problemColumn).width ?? 0) * 7
-      const rows = name === '进展缓慢' ? bulletin.lagging.length : name === '逾期清单' ? bulletin.overdue.length : bulletin.closedThisMonth.length
+      const rows =
+        name === '进展缓慢' ? bulletin.lagging.length : name === '逾期清单' ? bulletin.overdue.length : bulletin.closedThisMonth.length
       for (let r = HEADER_ROW + 1; r <= HEADER_ROW + rows; r++) {
         const text = String(sheet.getCell(r, problemColumn).value)
         // A CJK character of a 10-pt font is 13.3 px wide; a line of it needs at least 14 pt.
@@ -136,19 +137,43 @@ describe('the bulletin workbook', () => {
   it('lists the sample overdue items with their days', async () => {
     const workbook = await read(sampleBulletin)
     const rows = tableOf(workbook.getWorksheet('逾期清单')!).slice(1)
-    expect(rows.map((r) => [r[1], r[3], r[5], r[6]])).toEqual(sampleBulletin.overdue.map((o) => [o.code, o.leadUnit, o.daysOverdue, STATUS_LABELS[o.status]]))
+    expect(rows.map((r) => [r[1], r[3], r[5], r[6]])).toEqual(
+      sampleBulletin.overdue.map((o) => [o.code, o.leadUnit, o.daysOverdue, STATUS_LABELS[o.status]]),
+    )
   })
 
   it('has the ranking as in the bulletin, rates as percentages, and how it is ranked', async () => {
     const workbook = await read(sampleBulletin)
     const sheet = workbook.getWorksheet('按牵头单位')!
     const rows = tableOf(sheet)
-    expect(rows[0]).toEqual(['排名', '牵头单位', '牵头任务', '已销号', '逾期', '进展缓慢', '完成率', '按期销号率', '本月已报送', '本月应报送'])
+    expect(rows[0]).toEqual([
+      '排名',
+      '牵头单位',
+      '牵头任务',
+      '已销号',
+      '逾期',
+      '进展缓慢',
+      '完成率',
+      '按期销号率',
+      '本月已报送',
+      '本月应报送',
+    ])
     const units = rows.slice(1, 1 + sampleBulletin.byLeadUnit.length)
     expect(units).toEqual(
       sampleBulletin.byLeadUnit.map((u) => {
         const asFraction = (rate: number | null) => (rate === null ? undefined : Number((rate / 100).toFixed(3)))
-        return [u.rank, u.leadUnit, u.items, u.closed, u.overdue, u.lagging, asFraction(u.completionRate), asFraction(u.onTimeRate), u.reportsFiled, u.reportsExpected]
+        return [
+          u.rank,
+          u.leadUnit,
+          u.items,
+          u.closed,
+          u.overdue,
+          u.lagging,
+          asFraction(u.completionRate),
+          asFraction(u.onTimeRate),
+          u.reportsFiled,
+          u.reportsExpected,
+        ]
       }),
     )
     expect(sheet.getCell(`G${HEADER_ROW + 1}`).numFmt).toBe('0.0%')

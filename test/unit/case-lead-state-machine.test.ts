@@ -48,13 +48,22 @@ describe('case-lead transitions', () => {
       ok: false,
       refusal: { statusCode: 422, code: 'OUTCOME_REQUIRED' },
     })
-    for (const [stage, action] of [['received', 'start_investigation'], ['handled', 'disclose']] as [CaseLeadStage, CaseLeadAction][]) {
-      expect(decideCaseLeadTransition(stage, { action, hasOutcome: true })).toMatchObject({ ok: false, refusal: { statusCode: 422, code: 'OUTCOME_NOT_EXPECTED' } })
+    for (const [stage, action] of [
+      ['received', 'start_investigation'],
+      ['handled', 'disclose'],
+    ] as [CaseLeadStage, CaseLeadAction][]) {
+      expect(decideCaseLeadTransition(stage, { action, hasOutcome: true })).toMatchObject({
+        ok: false,
+        refusal: { statusCode: 422, code: 'OUTCOME_NOT_EXPECTED' },
+      })
     }
   })
 
   it('an illegal step is refused as illegal even when it brings the wrong outcome (409 before 422)', () => {
-    expect(decideCaseLeadTransition('received', { action: 'record_outcome', hasOutcome: false })).toMatchObject({ ok: false, refusal: { statusCode: 409 } })
+    expect(decideCaseLeadTransition('received', { action: 'record_outcome', hasOutcome: false })).toMatchObject({
+      ok: false,
+      refusal: { statusCode: 409 },
+    })
   })
 
   it('the database columns and the machine name the same stages and kinds; every stage has a Chinese label', () => {

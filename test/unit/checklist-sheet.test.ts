@@ -48,7 +48,15 @@ describe('the header', () => {
     expect(sheet.errors).toEqual([])
     expect(sheet.headerRow).toBe(4)
     expect(sheet.rows).toEqual([
-      expect.objectContaining({ row: 6, code: '1', problem: '问题1', target: '目标1', measures: '措施1', leadUnit: '区生态环境局', responsibleUnits: ['区住房城乡建设委'] }),
+      expect.objectContaining({
+        row: 6,
+        code: '1',
+        problem: '问题1',
+        target: '目标1',
+        measures: '措施1',
+        leadUnit: '区生态环境局',
+        responsibleUnits: ['区住房城乡建设委'],
+      }),
     ])
   })
 
@@ -65,8 +73,18 @@ describe('the header', () => {
           const items = rowsUnits.map(([names, separator], i) => item(`1-${i + 1}`, '2019年6月30日前', names.join(separator)))
           const sheet = readChecklistSheet(grid([...titles, reorder(HEADER), ...items.map(reorder)]))
           expect(sheet.errors).toEqual([])
-          expect(sheet.rows.map((r) => [r.code, r.problem, r.target, r.measures, r.leadUnit, r.responsibleUnits, r.deadline?.deadline])).toEqual(
-            rowsUnits.map(([names], i) => [`1-${i + 1}`, `问题1-${i + 1}`, `目标1-${i + 1}`, `措施1-${i + 1}`, '区生态环境局', names, '2019-06-30']),
+          expect(
+            sheet.rows.map((r) => [r.code, r.problem, r.target, r.measures, r.leadUnit, r.responsibleUnits, r.deadline?.deadline]),
+          ).toEqual(
+            rowsUnits.map(([names], i) => [
+              `1-${i + 1}`,
+              `问题1-${i + 1}`,
+              `目标1-${i + 1}`,
+              `措施1-${i + 1}`,
+              '区生态环境局',
+              names,
+              '2019-06-30',
+            ]),
           )
         },
       ),
@@ -102,7 +120,16 @@ describe('heading rows and merged cells', () => {
   it('a heading row sets the task area of the rows below it, merged across or numbered', () => {
     const sheet = readChecklistSheet(
       grid(
-        [HEADER, ['一、环保主体责任落实'], item('1-1'), item('1-2'), [null, '（二）打好污染防治攻坚战'], item('2-1'), ['加强城市治理能力建设'], item('3-1')],
+        [
+          HEADER,
+          ['一、环保主体责任落实'],
+          item('1-1'),
+          item('1-2'),
+          [null, '（二）打好污染防治攻坚战'],
+          item('2-1'),
+          ['加强城市治理能力建设'],
+          item('3-1'),
+        ],
         ['A2:G2', 'A7:G7'],
       ),
     )
@@ -121,7 +148,13 @@ describe('heading rows and merged cells', () => {
   })
 
   it('a problem merged over several measure rows belongs to each of them', () => {
-    const rows = [HEADER, ['一、打好污染防治攻坚战'], item('1-1'), ['1-2', null, null, '措施二', '区水务局', '区生态环境局', '2019.6.30'], ['1-3', null, null, '措施三', '区水务局', '', '长期坚持']]
+    const rows = [
+      HEADER,
+      ['一、打好污染防治攻坚战'],
+      item('1-1'),
+      ['1-2', null, null, '措施二', '区水务局', '区生态环境局', '2019.6.30'],
+      ['1-3', null, null, '措施三', '区水务局', '', '长期坚持'],
+    ]
     const sheet = readChecklistSheet(grid(rows, ['A2:G2', 'B3:B5', 'C3:C5']))
     expect(sheet.errors).toEqual([])
     expect(sheet.rows.map((r) => [r.code, r.problem, r.target, r.measures])).toEqual([
@@ -313,7 +346,11 @@ describe('the sample checklist (test/fixtures/checklist.xlsx)', () => {
     }
     const grids = await loadGrids(readFileSync(FIXTURE_PATH))
     const cells = grids[0]!.rows.flat().filter((v): v is string => typeof v === 'string')
-    for (const separator of ['、', '，', '；', '\n']) expect(cells.some((c) => c.includes(separator) && c.includes('局')), separator).toBe(true)
+    for (const separator of ['、', '，', '；', '\n'])
+      expect(
+        cells.some((c) => c.includes(separator) && c.includes('局')),
+        separator,
+      ).toBe(true)
     const sharedProblem = sheet.rows.filter((r) => r.problem.startsWith('永定河石景山段'))
     expect(sharedProblem.map((r) => r.code)).toEqual(['2-20', '2-21', '2-22', '2-23'])
     expect(grids[0]!.merges.some((m) => m.left === 2 && m.bottom - m.top === 3)).toBe(true)
@@ -333,20 +370,23 @@ describe('checklists as districts write them', () => {
 
   it('numbers the measure rows of one problem: 序号 merged, repeated, or left blank under it (a merge undone)', () => {
     const sheet = readChecklistSheet(
-      grid([
-        HEADER,
-        row(1, '甲', 'm1'),
-        row(null, null, 'm2'),
-        row(2, '乙', 'm3'),
-        row('3', '丙', 'm4'),
-        row('3', '丙', 'm5'),
-        row('3', null, 'm6'),
-        [],
-        row(4, '丁', 'm7'),
-        row(null, null, 'm8'),
-        row(5, '戊', 'm9'),
-        row(5, '己', 'm10'),
-      ], ['A2:A3', 'B2:B3', 'C2:C3']),
+      grid(
+        [
+          HEADER,
+          row(1, '甲', 'm1'),
+          row(null, null, 'm2'),
+          row(2, '乙', 'm3'),
+          row('3', '丙', 'm4'),
+          row('3', '丙', 'm5'),
+          row('3', null, 'm6'),
+          [],
+          row(4, '丁', 'm7'),
+          row(null, null, 'm8'),
+          row(5, '戊', 'm9'),
+          row(5, '己', 'm10'),
+        ],
+        ['A2:A3', 'B2:B3', 'C2:C3'],
+      ),
     )
     expect(sheet.errors).toEqual([])
     expect(sheet.rows.map((r) => [r.row, r.code, r.problem, r.target, r.measures])).toEqual([
@@ -365,7 +405,9 @@ describe('checklists as districts write them', () => {
   })
 
   it('still refuses a 序号 used again further down, and a code made twice', () => {
-    const sheet = readChecklistSheet(grid([HEADER, row('1', '甲', 'm1'), row('2', '乙', 'm2'), row('1', '丙', 'm3'), row('2-1', '丁', 'm4'), row('2', '乙', 'm5')]))
+    const sheet = readChecklistSheet(
+      grid([HEADER, row('1', '甲', 'm1'), row('2', '乙', 'm2'), row('1', '丙', 'm3'), row('2-1', '丁', 'm4'), row('2', '乙', 'm5')]),
+    )
     expect(sheet.errors.map((e) => [e.row, e.message])).toEqual([
       [4, '序号 "1" is already used in row 2; codes must be unique'],
       [6, '序号 "2" is already used in row 3; codes must be unique'],
@@ -398,11 +440,15 @@ describe('checklists as districts write them', () => {
   })
 
   it('ends the table at a note under it; an item below a note is an error, not a guess', () => {
-    const notes = readChecklistSheet(grid([HEADER, row('1', '甲', 'm'), [], ['注：1.牵头单位负责统筹。'], ['2.每月报送进展。'], ['联系人：王某']]))
+    const notes = readChecklistSheet(
+      grid([HEADER, row('1', '甲', 'm'), [], ['注：1.牵头单位负责统筹。'], ['2.每月报送进展。'], ['联系人：王某']]),
+    )
     expect(notes.errors).toEqual([])
     expect(notes.rows.map((r) => r.code)).toEqual(['1'])
     const after = readChecklistSheet(grid([HEADER, row('1', '甲', 'm'), ['备注：以下为补充任务'], row('2', '乙', 'm')]))
-    expect(after.errors).toEqual([{ row: 4, column: null, message: 'row 4 comes after the note in row 3; put the notes below the last item' }])
+    expect(after.errors).toEqual([
+      { row: 4, column: null, message: 'row 4 comes after the note in row 3; put the notes below the last item' },
+    ])
   })
 
   it('reads a task-area column (merged down), a 备注 column, and the deadline as worded', () => {

@@ -32,8 +32,16 @@ describe('configuration', () => {
   })
 
   it('reads the notification settings; a bad SMTP_URL is refused without echoing it (it may hold a password)', () => {
-    expect(loadConfig({}).notify).toEqual({ smtpUrl: null, mailFrom: '整改销号系统 <noreply@localhost>', digestMinutes: 10, publicBaseUrl: null })
-    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.cn:465', NOTIFY_DIGEST_MINUTES: '0', PUBLIC_BASE_URL: 'https://zg.example.cn/' }).notify).toMatchObject({
+    expect(loadConfig({}).notify).toEqual({
+      smtpUrl: null,
+      mailFrom: '整改销号系统 <noreply@localhost>',
+      digestMinutes: 10,
+      publicBaseUrl: null,
+    })
+    expect(
+      loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.cn:465', NOTIFY_DIGEST_MINUTES: '0', PUBLIC_BASE_URL: 'https://zg.example.cn/' })
+        .notify,
+    ).toMatchObject({
       smtpUrl: 'smtps://u:p@mail.example.cn:465',
       digestMinutes: 0,
       publicBaseUrl: 'https://zg.example.cn',

@@ -1,10 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import {
-  formatDeadlinePhrase,
-  parseDeadlinePhrase,
-  type ParsedDeadline,
-} from '../../server/modules/import/deadline-phrase.ts'
+import { formatDeadlinePhrase, parseDeadlinePhrase, type ParsedDeadline } from '../../server/modules/import/deadline-phrase.ts'
 import { daysInMonth, isValidDate } from '../../server/lib/time.ts'
 
 const date = (deadline: string, immediate = false): ParsedDeadline => ({
@@ -184,9 +180,54 @@ const consistentDeadline: fc.Arbitrary<ParsedDeadline> = fc.oneof(
 
 // Strings assembled from the parser's own vocabulary reach far more of its branches than random text does.
 const phraseFragment = fc.constantFrom(
-  '2018', '2019', '2020', '1999', '12', '2', '30', '31', '6', '13', '0', '年', '月', '日', '号', '底', '末', '前',
-  '以前', '之前', '完成', '基本完成', '起', '开始', '自', '于', '上半年', '下半年', '第', '季度', '四', '十二', '二〇一八',
-  '立行立改', '长期坚持', '持续推进', '长期', '，', ',', '、', '；', '。', ' ', '.', '-', '/', '２０１８', '并',
+  '2018',
+  '2019',
+  '2020',
+  '1999',
+  '12',
+  '2',
+  '30',
+  '31',
+  '6',
+  '13',
+  '0',
+  '年',
+  '月',
+  '日',
+  '号',
+  '底',
+  '末',
+  '前',
+  '以前',
+  '之前',
+  '完成',
+  '基本完成',
+  '起',
+  '开始',
+  '自',
+  '于',
+  '上半年',
+  '下半年',
+  '第',
+  '季度',
+  '四',
+  '十二',
+  '二〇一八',
+  '立行立改',
+  '长期坚持',
+  '持续推进',
+  '长期',
+  '，',
+  ',',
+  '、',
+  '；',
+  '。',
+  ' ',
+  '.',
+  '-',
+  '/',
+  '２０１８',
+  '并',
 )
 
 const quarterNames = ['一', '二', '三', '四']
@@ -213,21 +254,16 @@ const toFullWidth = (s: string) => s.replace(/[0-9]/g, (c) => String.fromCharCod
 const wellFormedPhrase: fc.Arbitrary<{ text: string; expected: ParsedDeadline }> = fc
   .record({
     immediate: fc.boolean(),
-    date: fc.option(
-      fc.record({ phrase: datePhrase, suffix: fc.constantFrom('', '前', '以前', '之前', '前完成', '前基本完成', '完成') }),
-      { nil: null },
-    ),
+    date: fc.option(fc.record({ phrase: datePhrase, suffix: fc.constantFrom('', '前', '以前', '之前', '前完成', '前基本完成', '完成') }), {
+      nil: null,
+    }),
     long: fc.option(fc.constantFrom('长期坚持', '持续推进', '长期', '长期推进'), { nil: null }),
     separator: fc.constantFrom('，', ',', '、', '；', ';', '', ' ', '并'),
     fullWidth: fc.boolean(),
   })
   .filter(({ immediate, date, long }) => immediate || date !== null || long !== null)
   .chain(({ immediate, date, long, separator, fullWidth }) => {
-    const parts = [
-      ...(immediate ? ['立行立改'] : []),
-      ...(date ? [date.phrase.text + date.suffix] : []),
-      ...(long ? [long] : []),
-    ]
+    const parts = [...(immediate ? ['立行立改'] : []), ...(date ? [date.phrase.text + date.suffix] : []), ...(long ? [long] : [])]
     const deadline = date?.phrase.deadline ?? null
     const expected: ParsedDeadline = {
       deadlineKind: long ? 'long_term' : deadline ? 'date' : 'immediate',
@@ -282,11 +318,7 @@ describe('parseDeadlinePhrase: properties', () => {
   it('refuses a day the month does not have', () => {
     const badDay = fc
       .record({ y: fc.integer({ min: 2000, max: 2099 }), m: fc.integer({ min: 1, max: 12 }) })
-      .chain(({ y, m }) =>
-        fc
-          .oneof(fc.integer({ min: daysInMonth(y, m) + 1, max: 99 }), fc.constant(0))
-          .map((d) => ({ y, m, d })),
-      )
+      .chain(({ y, m }) => fc.oneof(fc.integer({ min: daysInMonth(y, m) + 1, max: 99 }), fc.constant(0)).map((d) => ({ y, m, d })))
     fc.assert(
       fc.property(badDay, ({ y, m, d }) => {
         for (const text of [`${y}年${m}月${d}日前`, `${y}.${m}.${d}`, `${y}/${m}/${d}`, `${y}-${pad(m)}-${pad(d)}`]) {

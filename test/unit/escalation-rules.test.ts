@@ -53,7 +53,11 @@ describe('urge (催办)', () => {
   })
 
   it('a new deadline (an approved extension) is a new urge when it passes in turn', () => {
-    const decision = decideEscalation(item({ deadline: '2019-03-31' }), history({ urgedDeadlines: new Set(['2018-12-31']) }), on('2019-04-01'))
+    const decision = decideEscalation(
+      item({ deadline: '2019-03-31' }),
+      history({ urgedDeadlines: new Set(['2018-12-31']) }),
+      on('2019-04-01'),
+    )
     expect(decision.urge).toEqual({ deadline: '2019-03-31', daysOverdue: 1 })
   })
 
@@ -94,14 +98,26 @@ describe('joint supervision (联合督办)', () => {
   })
 
   it('lagging: no report for either of the last two full months', () => {
-    const decision = decideEscalation(item({ deadline: '2019-06-30' }), history({ reportedPeriods: new Set(['2018-09']) }), on('2018-12-05'))
+    const decision = decideEscalation(
+      item({ deadline: '2019-06-30' }),
+      history({ reportedPeriods: new Set(['2018-09']) }),
+      on('2018-12-05'),
+    )
     expect(decision.urge).toBeNull()
     expect(decision.supervise).toMatchObject({ trigger: { rule: 'lagging', key: 'lagging:2018-11', periods: ['2018-10', '2018-11'] } })
     expect(decision.supervise!.reason).toBe('该任务2018年10月、2018年11月均未报送整改进展，进展缓慢。')
     // One report in either month is progress.
-    expect(decideEscalation(item({ deadline: '2019-06-30' }), history({ reportedPeriods: new Set(['2018-10']) }), on('2018-12-05')).supervise).toBeNull()
+    expect(
+      decideEscalation(item({ deadline: '2019-06-30' }), history({ reportedPeriods: new Set(['2018-10']) }), on('2018-12-05')).supervise,
+    ).toBeNull()
     // Listed in November: October does not count for it, so it cannot have missed two months yet.
-    expect(decideEscalation(item({ deadline: '2019-06-30', createdAt: '2018-11-02T02:00:00.000Z' }), history({ reportedPeriods: new Set() }), on('2018-12-05')).supervise).toBeNull()
+    expect(
+      decideEscalation(
+        item({ deadline: '2019-06-30', createdAt: '2018-11-02T02:00:00.000Z' }),
+        history({ reportedPeriods: new Set() }),
+        on('2018-12-05'),
+      ).supervise,
+    ).toBeNull()
   })
 
   it('overdue and lagging at once: the overdue rule opens it, and it answers both', () => {
@@ -162,9 +178,17 @@ describe('the supervision lifecycle', () => {
   const supervisor: Actor = { kind: 'account', accountId: 3, name: '督查员', role: 'supervisor', unitId: 99 }
 
   it('open → acknowledged → replied → (sent back → acknowledged → replied) → resolved', () => {
-    expect(decideSupervisionAction('open', lead, 10, 'acknowledge')).toMatchObject({ ok: true, to: 'acknowledged', event: 'supervision_acknowledged' })
+    expect(decideSupervisionAction('open', lead, 10, 'acknowledge')).toMatchObject({
+      ok: true,
+      to: 'acknowledged',
+      event: 'supervision_acknowledged',
+    })
     expect(decideSupervisionAction('acknowledged', lead, 10, 'reply')).toMatchObject({ ok: true, to: 'replied' })
-    expect(decideSupervisionAction('replied', supervisor, 10, 'send_back')).toMatchObject({ ok: true, to: 'acknowledged', event: 'supervision_sent_back' })
+    expect(decideSupervisionAction('replied', supervisor, 10, 'send_back')).toMatchObject({
+      ok: true,
+      to: 'acknowledged',
+      event: 'supervision_sent_back',
+    })
     expect(decideSupervisionAction('replied', supervisor, 10, 'resolve')).toMatchObject({ ok: true, to: 'resolved' })
     expect(decideSupervisionAction('open', supervisor, 10, 'resolve')).toMatchObject({ ok: true })
   })
@@ -172,7 +196,11 @@ describe('the supervision lifecycle', () => {
   it('refuses the wrong taker with 403 and the wrong status with 409 naming what it allows', () => {
     expect(decideSupervisionAction('open', partner, 10, 'acknowledge')).toMatchObject({ ok: false, statusCode: 403, code: 'NOT_LEAD_UNIT' })
     expect(decideSupervisionAction('open', supervisor, 10, 'acknowledge')).toMatchObject({ ok: false, statusCode: 403 })
-    expect(decideSupervisionAction('replied', lead, 10, 'resolve')).toMatchObject({ ok: false, statusCode: 403, code: 'ACTION_NOT_PERMITTED' })
+    expect(decideSupervisionAction('replied', lead, 10, 'resolve')).toMatchObject({
+      ok: false,
+      statusCode: 403,
+      code: 'ACTION_NOT_PERMITTED',
+    })
     expect(decideSupervisionAction('open', lead, 10, 'reply')).toMatchObject({
       ok: false,
       statusCode: 409,
@@ -192,7 +220,9 @@ describe('the supervision lifecycle', () => {
   it('a reply is late when its date in the plan time zone is after the deadline', () => {
     expect(replyIsOverdue(new Date('2019-01-15T15:59:00.000Z'), '2019-01-15', TZ)).toBe(false)
     expect(replyIsOverdue(new Date('2019-01-15T16:00:00.000Z'), '2019-01-15', TZ)).toBe(true)
-    expect(replyStatusOn({ status: 'acknowledged', replyDueOn: '2019-01-15', replied: false, replyOverdue: false }, '2019-01-15')).toBe('awaiting')
+    expect(replyStatusOn({ status: 'acknowledged', replyDueOn: '2019-01-15', replied: false, replyOverdue: false }, '2019-01-15')).toBe(
+      'awaiting',
+    )
     expect(replyStatusOn({ status: 'open', replyDueOn: '2019-01-15', replied: false, replyOverdue: false }, '2019-01-16')).toBe('overdue')
     expect(replyStatusOn({ status: 'replied', replyDueOn: '2019-01-15', replied: true, replyOverdue: true }, '2019-01-16')).toBe('late')
     expect(replyStatusOn({ status: 'resolved', replyDueOn: '2019-01-15', replied: false, replyOverdue: false }, '2019-01-16')).toBe('none')
@@ -207,9 +237,22 @@ describe('the supervision lifecycle', () => {
       { action: 'supervision_resolved', at: '2019-02-12T02:00:00.000Z', details: { supervisionId: 1 } },
     ]
     expect(supervisionStateAt(events, new Date('2019-01-01T00:00:00.000Z'))).toBeNull()
-    expect(supervisionStateAt(events, new Date('2019-01-20T00:00:00.000Z'))).toEqual({ status: 'acknowledged', replyDueOn: '2019-01-20', replied: false, replyOverdue: false })
-    expect(supervisionStateAt(events, new Date('2019-02-01T00:00:00.000Z'))).toEqual({ status: 'replied', replyDueOn: '2019-01-20', replied: true, replyOverdue: true })
-    expect(supervisionStateAt(events, new Date('2019-02-05T00:00:00.000Z'))).toMatchObject({ status: 'acknowledged', replyDueOn: '2019-02-10' })
+    expect(supervisionStateAt(events, new Date('2019-01-20T00:00:00.000Z'))).toEqual({
+      status: 'acknowledged',
+      replyDueOn: '2019-01-20',
+      replied: false,
+      replyOverdue: false,
+    })
+    expect(supervisionStateAt(events, new Date('2019-02-01T00:00:00.000Z'))).toEqual({
+      status: 'replied',
+      replyDueOn: '2019-01-20',
+      replied: true,
+      replyOverdue: true,
+    })
+    expect(supervisionStateAt(events, new Date('2019-02-05T00:00:00.000Z'))).toMatchObject({
+      status: 'acknowledged',
+      replyDueOn: '2019-02-10',
+    })
     expect(supervisionStateAt(events, new Date('2019-03-01T00:00:00.000Z'))).toMatchObject({ status: 'resolved' })
   })
 })

@@ -16,7 +16,10 @@ function sourceFiles(dir: string): string[] {
 /** Every project file a file imports: static, type-only, re-exports and dynamic imports alike. */
 function importsOf(file: string): string[] {
   const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
-  return importedFiles.map((f) => f.fileName).filter((name) => name.startsWith('.')).map((name) => resolve(dirname(file), name))
+  return importedFiles
+    .map((f) => f.fileName)
+    .filter((name) => name.startsWith('.'))
+    .map((name) => resolve(dirname(file), name))
 }
 
 /** The cycles of the import graph, each once, as project-relative paths (Tarjan's strongly connected components). */

@@ -24,7 +24,9 @@ describe('DingTalk signing', () => {
   })
 
   it('a webhook is shown with its query values and user info hidden', () => {
-    expect(maskUrl('https://oapi.dingtalk.com/robot/send?access_token=abc123')).toBe('https://oapi.dingtalk.com/robot/send?access_token=***')
+    expect(maskUrl('https://oapi.dingtalk.com/robot/send?access_token=abc123')).toBe(
+      'https://oapi.dingtalk.com/robot/send?access_token=***',
+    )
     expect(maskUrl('http://u:p@10.0.0.1:8080/hook?key=k&x=1')).toBe('http://10.0.0.1:8080/hook?key=***&x=***')
     expect(maskUrl('http://10.0.0.1/机器人')).toBe('http://10.0.0.1/机器人')
   })
@@ -63,7 +65,8 @@ describe('robot answers', () => {
     const senders = createSenders({ smtpUrl: null, mailFrom: 'x@example.cn' })
     const message = { title: '标题', entries: [{ title: '标题', body: '正文', link: '/items/1' }] }
     const results = []
-    for (let i = 0; i < answers.length; i++) results.push(await senders.send({ kind: 'wecom', target: url, secret: null }, message, new Date()))
+    for (let i = 0; i < answers.length; i++)
+      results.push(await senders.send({ kind: 'wecom', target: url, secret: null }, message, new Date()))
     await new Promise<void>((r) => {
       server.close(() => r())
       server.closeAllConnections()
@@ -77,6 +80,10 @@ describe('robot answers', () => {
     ])
     const refused = await senders.send({ kind: 'wecom', target: url, secret: null }, message, new Date())
     // ECONNREFUSED, or the pooled keep-alive socket found closed: either is a failure to retry.
-    expect(refused).toMatchObject({ ok: false, rateLimited: false, error: expect.stringMatching(/^connection failed: (ECONNREFUSED|UND_ERR_SOCKET)$/) })
+    expect(refused).toMatchObject({
+      ok: false,
+      rateLimited: false,
+      error: expect.stringMatching(/^connection failed: (ECONNREFUSED|UND_ERR_SOCKET)$/),
+    })
   })
 })

@@ -108,7 +108,12 @@ describe('rules of the domain (422)', () => {
   })
 
   it('request_closure needs evidence', () => {
-    const decision = decideTransition(facts('in_progress', { evidenceCount: 0 }), actors.lead_unit, { action: 'request_closure', comment: '自查完成' }, NOW)
+    const decision = decideTransition(
+      facts('in_progress', { evidenceCount: 0 }),
+      actors.lead_unit,
+      { action: 'request_closure', comment: '自查完成' },
+      NOW,
+    )
     expect(decision).toMatchObject({ ok: false, refusal: { statusCode: 422, code: 'EVIDENCE_REQUIRED' } })
   })
 
@@ -125,10 +130,12 @@ describe('rules of the domain (422)', () => {
   it('close waits for the end of the notice, and for pending objections', () => {
     const endsAt = new Date('2018-11-01T00:00:00Z')
     const before = new Date(endsAt.getTime() - 1)
-    expect(decideTransition(facts('in_public_notice', { noticeEndsAt: endsAt }), actors.system, { action: 'close' }, before)).toMatchObject({
-      ok: false,
-      refusal: { code: 'NOTICE_NOT_ENDED' },
-    })
+    expect(decideTransition(facts('in_public_notice', { noticeEndsAt: endsAt }), actors.system, { action: 'close' }, before)).toMatchObject(
+      {
+        ok: false,
+        refusal: { code: 'NOTICE_NOT_ENDED' },
+      },
+    )
     expect(decideTransition(facts('in_public_notice', { noticeEndsAt: endsAt }), actors.system, { action: 'close' }, endsAt).ok).toBe(true)
     expect(
       decideTransition(facts('in_public_notice', { noticeEndsAt: endsAt, pendingObjections: 1 }), supervisor, { action: 'close' }, endsAt),

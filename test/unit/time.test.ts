@@ -31,21 +31,29 @@ describe('dates in the plan time zone', () => {
 
   it('addDays and daysBetween agree for any date and offset', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), fc.integer({ min: -2000, max: 2000 }), (d, n) => {
-        const date = d.toISOString().slice(0, 10)
-        expect(daysBetween(date, addDays(date, n))).toBe(n)
-      }),
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }),
+        fc.integer({ min: -2000, max: 2000 }),
+        (d, n) => {
+          const date = d.toISOString().slice(0, 10)
+          expect(daysBetween(date, addDays(date, n))).toBe(n)
+        },
+      ),
     )
   })
 
   it('the start of a local day is that day, and one millisecond earlier is the day before', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), fc.constantFrom(BJ, 'UTC', 'America/New_York', 'Europe/Berlin'), (d, zone) => {
-        const date = d.toISOString().slice(0, 10)
-        const start = startOfLocalDay(date, zone)
-        expect(localDate(start, zone)).toBe(date)
-        expect(localDate(new Date(start.getTime() - 1), zone)).toBe(addDays(date, -1))
-      }),
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }),
+        fc.constantFrom(BJ, 'UTC', 'America/New_York', 'Europe/Berlin'),
+        (d, zone) => {
+          const date = d.toISOString().slice(0, 10)
+          const start = startOfLocalDay(date, zone)
+          expect(localDate(start, zone)).toBe(date)
+          expect(localDate(new Date(start.getTime() - 1), zone)).toBe(addDays(date, -1))
+        },
+      ),
     )
   })
 })

@@ -1,11 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { addDays } from '../../server/lib/time.ts'
-import {
-  OFFICIAL_DATA_YEARS,
-  createWorkingCalendar,
-  noticePeriod,
-  type WorkingCalendar,
-} from '../../server/lib/working-days.ts'
+import { OFFICIAL_DATA_YEARS, createWorkingCalendar, noticePeriod, type WorkingCalendar } from '../../server/lib/working-days.ts'
 
 const official = createWorkingCalendar()
 

@@ -27,7 +27,17 @@ async function adminBrowser() {
 }
 
 describe('who may open the admin pages', () => {
-  const pages = ['/admin', '/admin/units', `/admin/units/1`, '/admin/accounts', '/admin/accounts/1', '/admin/audit', '/admin/import', '/admin/plans', '/admin/calendar']
+  const pages = [
+    '/admin',
+    '/admin/units',
+    `/admin/units/1`,
+    '/admin/accounts',
+    '/admin/accounts/1',
+    '/admin/audit',
+    '/admin/import',
+    '/admin/plans',
+    '/admin/calendar',
+  ]
   it.each(['supervisor', 'leader', 'unit'] as const)('a %s gets 403 on every admin page and form, and no 系统管理 link', async (role) => {
     const who = await webAccount(t.app, role, role === 'leader' ? null : w.f.unit(`单位-${role}`).id)
     const b = browser(t.app)
@@ -41,7 +51,9 @@ describe('who may open the admin pages', () => {
     }
     expect((await b.post('/admin/units', { name: '偷建单位' })).statusCode).toBe(403)
     expect((await b.post(`/admin/units/${w.lead.id}/rename`, { name: '偷改名' })).statusCode).toBe(403)
-    expect((await b.post('/admin/accounts', { login: 'sneaky', name: 'x', password: 'long-enough-pass', role: 'admin', unitId: '' })).statusCode).toBe(403)
+    expect(
+      (await b.post('/admin/accounts', { login: 'sneaky', name: 'x', password: 'long-enough-pass', role: 'admin', unitId: '' })).statusCode,
+    ).toBe(403)
     expect(t.app.services.units.list().some((u) => u.name === '偷建单位' || u.name === '偷改名')).toBe(false)
   })
 
@@ -129,7 +141,10 @@ describe('units', () => {
     expect(get(both.id).leadUnitId).toBe(survivor.id)
     expect(get(both.id).responsibleUnitIds).toEqual([])
     const events = t.app.services.items.events(SYSTEM, led.id)
-    expect(events.at(-1)).toMatchObject({ action: 'unit_merged', details: { fromUnitName: '区农业农村局', intoUnitName: '区农业农村和水利局', as: 'lead' } })
+    expect(events.at(-1)).toMatchObject({
+      action: 'unit_merged',
+      details: { fromUnitName: '区农业农村局', intoUnitName: '区农业农村和水利局', as: 'lead' },
+    })
     expect(t.app.services.items.events(SYSTEM, shared.id).filter((e) => e.action === 'unit_merged')).toHaveLength(1)
 
     // The old unit's people now work for the survivor: its items are theirs, with the history readable.
@@ -173,16 +188,34 @@ describe('accounts', () => {
     const b = await adminBrowser()
     const form = await b.get('/admin/accounts')
     for (const label of ['用户名', '姓名', '密码', '角色', '单位']) expect(form.body).toContain(`>${label}</label>`)
-    let res = await b.post('/admin/accounts', { login: 'zhou.li', name: '周丽', password: 'short', role: 'unit', unitId: String(w.lead.id) })
+    let res = await b.post('/admin/accounts', {
+      login: 'zhou.li',
+      name: '周丽',
+      password: 'short',
+      role: 'unit',
+      unitId: String(w.lead.id),
+    })
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('zhou.li')
     res = await b.post('/admin/accounts', { login: 'zhou.li', name: '周丽', password: 'a-long-first-password', role: 'unit', unitId: '' })
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('责任单位账号须选择单位')
-    res = await b.post('/admin/accounts', { login: 'zhou.li', name: '周丽', password: 'a-long-first-password', role: 'unit', unitId: String(w.lead.id) })
+    res = await b.post('/admin/accounts', {
+      login: 'zhou.li',
+      name: '周丽',
+      password: 'a-long-first-password',
+      role: 'unit',
+      unitId: String(w.lead.id),
+    })
     expect(res.statusCode).toBe(303)
     expect((await b.get(res.headers.location!)).body).toContain('账号已新建')
-    res = await b.post('/admin/accounts', { login: 'zhou.li', name: '另一人', password: 'a-long-first-password', role: 'leader', unitId: '' })
+    res = await b.post('/admin/accounts', {
+      login: 'zhou.li',
+      name: '另一人',
+      password: 'a-long-first-password',
+      role: 'leader',
+      unitId: '',
+    })
     expect(res.statusCode).toBe(409)
     expect(res.body).toContain('该用户名已被使用')
 
@@ -210,7 +243,10 @@ describe('accounts', () => {
     expect((await b.post(`/admin/accounts/${account.id}/token/revoke`)).statusCode).toBe(303)
     expect((await as(t.app, token).get('/api/v1/me')).statusCode).toBe(401)
 
-    const second = await as(t.app, (await b.post(`/admin/accounts/${account.id}/token`)).body.match(/<code class="token-value">([^<]+)</)![1]!).get('/api/v1/me')
+    const second = await as(
+      t.app,
+      (await b.post(`/admin/accounts/${account.id}/token`)).body.match(/<code class="token-value">([^<]+)</)![1]!,
+    ).get('/api/v1/me')
     expect(second.statusCode).toBe(200)
     await b.get(`/admin/accounts/${account.id}`)
     expect((await b.post(`/admin/accounts/${account.id}/disable`)).statusCode).toBe(303)
@@ -224,7 +260,13 @@ describe('accounts', () => {
     expect((await b.post(`/admin/accounts/${own.id}/disable`)).statusCode).toBe(409)
 
     const audit = (await b.get('/admin/audit')).body
-    for (const text of ['重置账号“钱督查”的密码', '为账号“钱督查”签发新的接口令牌', '吊销账号“钱督查”的接口令牌', '停用账号“钱督查”', '启用账号“钱督查”']) {
+    for (const text of [
+      '重置账号“钱督查”的密码',
+      '为账号“钱督查”签发新的接口令牌',
+      '吊销账号“钱督查”的接口令牌',
+      '停用账号“钱督查”',
+      '启用账号“钱督查”',
+    ]) {
       expect(audit).toContain(text)
     }
   })
@@ -236,7 +278,9 @@ describe('the checklist import', () => {
 
   async function upload(b: ReturnType<typeof browser>, file: Buffer, fields: Record<string, string> = {}) {
     await b.get('/admin/import')
-    const body = multipartForm({ _csrf: b.csrf, planId: String(w.plan.id), mode: 'create', ...fields }, [{ name: '清单.xlsx', content: file, field: 'file' }])
+    const body = multipartForm({ _csrf: b.csrf, planId: String(w.plan.id), mode: 'create', ...fields }, [
+      { name: '清单.xlsx', content: file, field: 'file' },
+    ])
     return b.postRaw('/admin/import', body.payload, body.headers)
   }
 
@@ -315,11 +359,25 @@ describe('plans', () => {
   it('creates a plan with its task areas and days, refusing bad numbers beside their fields', async () => {
     const b = await adminBrowser()
     await b.get('/admin/plans')
-    let res = await b.post('/admin/plans', { title: '第二轮督察整改方案', issuedBy: '区委办公室', timezone: 'Asia/Shanghai', noticeWorkingDays: '0', jointSupervisionAfterDays: '15', categories: '甲\n乙' })
+    let res = await b.post('/admin/plans', {
+      title: '第二轮督察整改方案',
+      issuedBy: '区委办公室',
+      timezone: 'Asia/Shanghai',
+      noticeWorkingDays: '0',
+      jointSupervisionAfterDays: '15',
+      categories: '甲\n乙',
+    })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('须为1至60的整数')
     expect(res.body).toContain('第二轮督察整改方案')
-    res = await b.post('/admin/plans', { title: '第二轮督察整改方案', issuedBy: '区委办公室', timezone: 'Asia/Shanghai', noticeWorkingDays: '7', jointSupervisionAfterDays: '20', categories: '甲\n乙' })
+    res = await b.post('/admin/plans', {
+      title: '第二轮督察整改方案',
+      issuedBy: '区委办公室',
+      timezone: 'Asia/Shanghai',
+      noticeWorkingDays: '7',
+      jointSupervisionAfterDays: '20',
+      categories: '甲\n乙',
+    })
     expect(res.statusCode).toBe(303)
     const plan = t.app.services.plans.list().find((p) => p.title === '第二轮督察整改方案')!
     expect(plan).toMatchObject({ issuedBy: '区委办公室', categories: ['甲', '乙'], noticeWorkingDays: 7, jointSupervisionAfterDays: 20 })
@@ -344,7 +402,12 @@ describe('the working-day calendar', () => {
       expect(c.app.services.closeout.calendarOverrides()).toHaveLength(0)
       res = await b.post('/admin/calendar', { year: '2027', lines: '2027-01-01~2027-01-03 休 元旦\n2027-02-06 班 春节调休' })
       expect(res.statusCode).toBe(303)
-      expect(c.app.services.closeout.calendarOverrides().map((o) => `${o.date}:${o.kind}`)).toEqual(['2027-01-01:holiday', '2027-01-02:holiday', '2027-01-03:holiday', '2027-02-06:workday'])
+      expect(c.app.services.closeout.calendarOverrides().map((o) => `${o.date}:${o.kind}`)).toEqual([
+        '2027-01-01:holiday',
+        '2027-01-02:holiday',
+        '2027-01-03:holiday',
+        '2027-02-06:workday',
+      ])
       expect((await b.get('/admin')).body).not.toContain('尚未录入')
       expect((await b.get('/admin/audit')).body).toContain('录入2027年工作日历：放假3天，调休上班1天')
 

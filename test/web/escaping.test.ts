@@ -93,7 +93,14 @@ describe('hostile text on every workbench page', () => {
         const upload = multipartForm({ _csrf: b.csrf }, [{ name: `${s.replace(/["\r\n]/g, '')}.pdf`, content: pdf(`escape-${n}`) }])
         expect((await b.postRaw(`/items/${item.id}/evidence`, upload.payload, upload.headers)).statusCode).toBe(303)
 
-        for (const url of ['/', '/items', `/items?q=${encodeURIComponent(s.trim().slice(0, 100))}`, `/items/${item.id}`, '/monthly', '/account/password']) {
+        for (const url of [
+          '/',
+          '/items',
+          `/items?q=${encodeURIComponent(s.trim().slice(0, 100))}`,
+          `/items/${item.id}`,
+          '/monthly',
+          '/account/password',
+        ]) {
           const res = await b.get(url)
           expect(res.statusCode, url).toBe(200)
           expectInert(res.body, url === '/account/password' ? s : url.startsWith('/items?q') ? s.trim().slice(0, 100) : s, url)

@@ -54,13 +54,21 @@ describe('the office queues', () => {
 
     const own = await signedIn(officeOfLeadLogin)
     await own.get(`/items/${closing.id}`)
-    const refused = await own.post(`/items/${closing.id}/transitions`, { action: 'accept', expectedVersion: String(item(closing.id).version), 'comment-accept': '验收合格' })
+    const refused = await own.post(`/items/${closing.id}/transitions`, {
+      action: 'accept',
+      expectedVersion: String(item(closing.id).version),
+      'comment-accept': '验收合格',
+    })
     expect(refused.statusCode).toBe(422)
     expect(refused.body).toContain('验收人员属于该任务的牵头或责任单位')
     expect(item(closing.id).status).toBe('closure_requested')
 
     await b.get(`/items/${closing.id}`)
-    const accepted = await b.post(`/items/${closing.id}/transitions`, { action: 'accept', expectedVersion: String(item(closing.id).version), 'comment-accept': '经现场核查，整改到位' })
+    const accepted = await b.post(`/items/${closing.id}/transitions`, {
+      action: 'accept',
+      expectedVersion: String(item(closing.id).version),
+      'comment-accept': '经现场核查，整改到位',
+    })
     expect(accepted.statusCode).toBe(303)
     expect(item(closing.id).status).toBe('in_public_notice')
     expect(section((await b.get('/office')).body, 'closure')).not.toContain(`href="/items/${closing.id}"`)
@@ -68,7 +76,11 @@ describe('the office queues', () => {
 
   it('an extension request shows the new date against the old; 同意延期 moves the deadline, a blank opinion is refused beside its field', async () => {
     const it1 = await w.itemIn('in_progress', { code: 'E-1', deadline: '2018-10-31' })
-    const res = await as(t.app, w.tokens.lead).post(`/api/v1/items/${it1.id}/extensions`, { newDeadline: '2018-12-31', reason: '<b>汛期</b>施工受阻', progress: '已完成主体工程' })
+    const res = await as(t.app, w.tokens.lead).post(`/api/v1/items/${it1.id}/extensions`, {
+      newDeadline: '2018-12-31',
+      reason: '<b>汛期</b>施工受阻',
+      progress: '已完成主体工程',
+    })
     expect(res.statusCode, res.body).toBe(201)
     const extensionId = res.json().id as number
     const b = await signedIn(officeLogin)
@@ -86,7 +98,10 @@ describe('the office queues', () => {
     expect(blank.body).toContain('请填写此项说明')
     expect(item(it1.id).deadline).toBe('2018-10-31')
 
-    const approved = await b.post(`/extensions/${extensionId}/decision`, { decision: 'approve', [`extension-${extensionId}`]: '同意延期至年底' })
+    const approved = await b.post(`/extensions/${extensionId}/decision`, {
+      decision: 'approve',
+      [`extension-${extensionId}`]: '同意延期至年底',
+    })
     expect(approved.statusCode).toBe(303)
     expect(approved.headers.location).toBe('/office?msg=extension-approved')
     expect(item(it1.id).deadline).toBe('2018-12-31')
@@ -108,8 +123,12 @@ describe('the office queues', () => {
     expect(block).not.toContain('<script>')
     expect(block).toContain('异议成立')
     expect(block).toContain('异议不成立')
-    expect((await b.post(`/objections/${o1.id}/decision`, { decision: 'uphold', [`objection-${o1.id}`]: '经核查异议属实' })).statusCode).toBe(303)
-    expect((await b.post(`/objections/${o2.id}/decision`, { decision: 'dismiss', [`objection-${o2.id}`]: '经核查异议不属实' })).statusCode).toBe(303)
+    expect(
+      (await b.post(`/objections/${o1.id}/decision`, { decision: 'uphold', [`objection-${o1.id}`]: '经核查异议属实' })).statusCode,
+    ).toBe(303)
+    expect(
+      (await b.post(`/objections/${o2.id}/decision`, { decision: 'dismiss', [`objection-${o2.id}`]: '经核查异议不属实' })).statusCode,
+    ).toBe(303)
     expect(item(upheld.id).status).toBe('in_progress')
     expect(item(dismissed.id).status).toBe('in_public_notice')
     expect(events(dismissed.id).at(-1)?.action).toBe('objection_dismissed')
@@ -134,7 +153,11 @@ describe('the office queues', () => {
     expect(page.body).toContain('请补充现场照片')
     expect(page.body).toMatch(/<li class="done"><span>回复<\/span>/)
     expect(page.body).not.toMatch(/<li class="done"><span>办结/)
-    const resolved = await b.post(`/supervisions/${id}/decision`, { decision: 'resolve', back: 'supervision', [`supervision-${id}`]: '整改到位，办结' })
+    const resolved = await b.post(`/supervisions/${id}/decision`, {
+      decision: 'resolve',
+      back: 'supervision',
+      [`supervision-${id}`]: '整改到位，办结',
+    })
     expect(resolved.statusCode).toBe(303)
     expect(resolved.headers.location).toBe(`/supervisions/${id}?msg=supervision-resolved`)
     expect(t.app.services.supervision.get(SYSTEM, id).status).toBe('resolved')
@@ -161,11 +184,19 @@ describe('the office queues', () => {
 
   it('decisions without the CSRF token change nothing', async () => {
     const a = await w.itemIn('in_progress', { code: 'C-1', deadline: '2018-11-30' })
-    const res = await as(t.app, w.tokens.lead).post(`/api/v1/items/${a.id}/extensions`, { newDeadline: '2019-01-31', reason: '理由', progress: '进展' })
+    const res = await as(t.app, w.tokens.lead).post(`/api/v1/items/${a.id}/extensions`, {
+      newDeadline: '2019-01-31',
+      reason: '理由',
+      progress: '进展',
+    })
     const extensionId = res.json().id as number
     const b = await signedIn(officeLogin)
     await b.get('/office')
-    const forged = await b.post(`/extensions/${extensionId}/decision`, { _csrf: 'forged', decision: 'approve', [`extension-${extensionId}`]: '同意' })
+    const forged = await b.post(`/extensions/${extensionId}/decision`, {
+      _csrf: 'forged',
+      decision: 'approve',
+      [`extension-${extensionId}`]: '同意',
+    })
     expect(forged.statusCode).toBe(403)
     expect(item(a.id).deadline).toBe('2018-11-30')
   })
@@ -181,7 +212,13 @@ describe('bulk actions on the item list', () => {
     expect(list.body).toContain(`name="itemIds" value="${late1.id}" form="bulk-form"`)
     expect(list.body).toContain('全部符合筛选条件的任务（3项）')
     const before = [late1, late2, noticed].map((i) => events(i.id).length)
-    const res = await b.post('/items/bulk', { filter: '?q=批量', scope: 'selected', action: 'urge', note: '请抓紧<整改>', itemIds: [String(late1.id), String(late2.id), String(noticed.id)] })
+    const res = await b.post('/items/bulk', {
+      filter: '?q=批量',
+      scope: 'selected',
+      action: 'urge',
+      note: '请抓紧<整改>',
+      itemIds: [String(late1.id), String(late2.id), String(noticed.id)],
+    })
     expect(res.statusCode).toBe(200)
     expect(res.body).toContain('已催办2项，1项未能催办')
     expect(res.body).toContain('该任务已不在整改中（已申请销号或在公示中）（ITEM_NOT_OPEN）')
@@ -211,14 +248,23 @@ describe('bulk actions on the item list', () => {
     const b = await signedIn(officeLogin)
     await b.get('/items')
     const n = events(z.id).length
-    expect((await b.post('/items/bulk', { filter: '', scope: 'selected', action: 'urge', note: ' ', itemIds: String(z.id) })).body).toContain('请填写催办内容')
+    expect(
+      (await b.post('/items/bulk', { filter: '', scope: 'selected', action: 'urge', note: ' ', itemIds: String(z.id) })).body,
+    ).toContain('请填写催办内容')
     expect((await b.post('/items/bulk', { filter: '', scope: 'selected', action: 'urge', note: '催' })).statusCode).toBe(400)
-    const exported = await b.post('/items/bulk', { filter: '', scope: 'selected', action: 'export', itemIds: [String(z.id), String(z2.id)] })
+    const exported = await b.post('/items/bulk', {
+      filter: '',
+      scope: 'selected',
+      action: 'export',
+      itemIds: [String(z.id), String(z2.id)],
+    })
     expect(exported.statusCode).toBe(200)
     expect(exported.headers['content-type']).toContain('spreadsheetml')
     const lead = await signedIn(leadLogin)
     await lead.get('/items')
-    expect((await lead.post('/items/bulk', { filter: '', scope: 'selected', action: 'urge', note: '催', itemIds: String(z.id) })).statusCode).toBe(403)
+    expect(
+      (await lead.post('/items/bulk', { filter: '', scope: 'selected', action: 'urge', note: '催', itemIds: String(z.id) })).statusCode,
+    ).toBe(403)
     expect(events(z.id).length).toBe(n)
   })
 })

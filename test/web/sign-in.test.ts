@@ -101,7 +101,7 @@ describe('sessions', () => {
     const { login } = await webAccount(t.app, 'leader')
     const b = browser(t.app)
     await b.signIn(login, PASSWORD)
-    const stolen = b.jar['zg_session']!
+    const stolen = b.jar.zg_session!
     await b.get('/')
     const out = await b.post('/logout', {})
     expect(out.statusCode).toBe(303)
@@ -140,7 +140,7 @@ describe('sessions', () => {
     const b = browser(t.app)
     await b.signIn(login, PASSWORD)
     const again = await buildApp({ config: t.config, database: t.database, clock: t.clock, logger: pino({ level: 'silent' }) })
-    const res = await again.inject({ method: 'GET', url: '/', headers: { cookie: `zg_session=${b.jar['zg_session']}` } })
+    const res = await again.inject({ method: 'GET', url: '/', headers: { cookie: `zg_session=${b.jar.zg_session}` } })
     expect(res.statusCode).toBe(200)
     await again.close()
   })
@@ -168,13 +168,21 @@ describe('changing the password', () => {
     await here.signIn(login, PASSWORD)
     await there.signIn(login, PASSWORD)
     await here.get('/account/password')
-    let res = await here.post('/account/password', { currentPassword: 'wrong-one-here', newPassword: 'a-new-long-password', confirmPassword: 'a-new-long-password' })
+    let res = await here.post('/account/password', {
+      currentPassword: 'wrong-one-here',
+      newPassword: 'a-new-long-password',
+      confirmPassword: 'a-new-long-password',
+    })
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('当前密码不正确')
     res = await here.post('/account/password', { currentPassword: PASSWORD, newPassword: 'short', confirmPassword: 'short' })
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('密码至少需要10个字符')
-    res = await here.post('/account/password', { currentPassword: PASSWORD, newPassword: 'a-new-long-password', confirmPassword: 'a-new-long-password' })
+    res = await here.post('/account/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'a-new-long-password',
+      confirmPassword: 'a-new-long-password',
+    })
     expect(res.statusCode).toBe(303)
     expect((await here.get('/')).statusCode).toBe(200)
     expect((await there.get('/')).statusCode).toBe(303)
@@ -191,7 +199,11 @@ describe('API tokens', () => {
     const { login } = await webAccount(t.app, 'leader')
     const b = browser(t.app)
     await b.signIn(login, PASSWORD)
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `zg_session=${b.jar['zg_session']}`, origin: ORIGIN } })
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { cookie: `zg_session=${b.jar.zg_session}`, origin: ORIGIN },
+    })
     expect(res.statusCode).toBe(401)
   })
 })
@@ -200,11 +212,28 @@ describe('npm run account', () => {
   it('creates an account that signs in, from a password on stdin; refuses a short one; works on a fresh DATA_DIR', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'zhenggai-account-'))
     const run = (password: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/account.ts', '--login', 'wang', '--role', 'unit', '--name', '王五', '--unit', '区水务局', '--password-stdin'], {
-        input: `${password}\n`,
-        env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-        encoding: 'utf8',
-      })
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/account.ts',
+          '--login',
+          'wang',
+          '--role',
+          'unit',
+          '--name',
+          '王五',
+          '--unit',
+          '区水务局',
+          '--password-stdin',
+        ],
+        {
+          input: `${password}\n`,
+          env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+          encoding: 'utf8',
+        },
+      )
     try {
       const short = run('short')
       expect(short.status).not.toBe(0)
@@ -213,7 +242,12 @@ describe('npm run account', () => {
       expect(made.status, made.stderr).toBe(0)
       expect(made.stdout).toContain('created account')
       const database = openDatabase(databaseFile(dataDir))
-      const app = await buildApp({ config: loadConfig({ DATA_DIR: dataDir, JOBS: 'off' }), database, clock: fixedClock('2018-10-15T02:00:00Z'), logger: pino({ level: 'silent' }) })
+      const app = await buildApp({
+        config: loadConfig({ DATA_DIR: dataDir, JOBS: 'off' }),
+        database,
+        clock: fixedClock('2018-10-15T02:00:00Z'),
+        logger: pino({ level: 'silent' }),
+      })
       const b = browser(app)
       expect((await b.signIn('wang', 'a-long-enough-password')).statusCode).toBe(303)
       expect((await b.get('/')).body).toContain('王五（区水务局）')

@@ -40,7 +40,8 @@ describe('the pages of a lead unit', () => {
     const b = await leadBrowser()
     const res = await b.get('/')
     expect(res.statusCode).toBe(200)
-    const section = (id: string) => res.body.slice(res.body.indexOf(`id="${id}"`), res.body.indexOf('</section>', res.body.indexOf(`id="${id}"`)))
+    const section = (id: string) =>
+      res.body.slice(res.body.indexOf(`id="${id}"`), res.body.indexOf('</section>', res.body.indexOf(`id="${id}"`)))
     expect(section('overdue')).toContain(`href="/items/${overdue.id}"`)
     expect(section('overdue')).not.toContain(`href="/items/${soon.id}"`)
     expect(section('due-soon')).toContain(`href="/items/${soon.id}"`)
@@ -107,7 +108,10 @@ describe('the pages of a lead unit', () => {
     expect(t.app.services.progress.list(SYSTEM, fresh.id)).toMatchObject([{ period: '2018-10', text: '完成围挡12处', percent: 40 }])
 
     page = await b.get(`/items/${fresh.id}`)
-    const body = multipartForm({ _csrf: b.csrf }, [{ name: '验收报告.pdf', content: pdf('w1') }, { name: '现场照片.png', content: png(7) }])
+    const body = multipartForm({ _csrf: b.csrf }, [
+      { name: '验收报告.pdf', content: pdf('w1') },
+      { name: '现场照片.png', content: png(7) },
+    ])
     res = await b.postRaw(`/items/${fresh.id}/evidence`, body.payload, body.headers)
     expect(res.statusCode).toBe(303)
     expect(res.headers.location).toBe(`/items/${fresh.id}?msg=evidence&n=2`)
@@ -119,25 +123,44 @@ describe('the pages of a lead unit', () => {
     expect(download.statusCode).toBe(200)
     expect(download.headers['content-type']).toBe('application/pdf')
 
-    res = await b.post(`/items/${fresh.id}/transitions`, { action: 'request_closure', expectedVersion: String(item(fresh.id).version), 'comment-request_closure': '  ' })
+    res = await b.post(`/items/${fresh.id}/transitions`, {
+      action: 'request_closure',
+      expectedVersion: String(item(fresh.id).version),
+      'comment-request_closure': '  ',
+    })
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('请填写此项说明')
-    res = await b.post(`/items/${fresh.id}/transitions`, { action: 'request_closure', expectedVersion: String(item(fresh.id).version), 'comment-request_closure': '已完成自查自验，整改到位' })
+    res = await b.post(`/items/${fresh.id}/transitions`, {
+      action: 'request_closure',
+      expectedVersion: String(item(fresh.id).version),
+      'comment-request_closure': '已完成自查自验，整改到位',
+    })
     expect(res.statusCode).toBe(303)
     expect(item(fresh.id).status).toBe('closure_requested')
-    expect(events(fresh.id).map((e) => e.action)).toEqual(['create', 'start', 'progress_reported', 'evidence_added', 'evidence_added', 'request_closure'])
+    expect(events(fresh.id).map((e) => e.action)).toEqual([
+      'create',
+      'start',
+      'progress_reported',
+      'evidence_added',
+      'evidence_added',
+      'request_closure',
+    ])
     expect(events(fresh.id).at(-1)!.comment).toBe('已完成自查自验，整改到位')
 
     page = await b.get(`/items/${fresh.id}`)
     expect(page.body).not.toContain('>申请销号</button>')
-    for (const label of ['报送进展（2018年10月，完成40%）', '上传佐证材料', '申请销号', '开始整改', '列入整改清单']) expect(page.body).toContain(label)
+    for (const label of ['报送进展（2018年10月，完成40%）', '上传佐证材料', '申请销号', '开始整改', '列入整改清单'])
+      expect(page.body).toContain(label)
   })
 
   it('a file of the wrong type is refused beside the upload field, the good one is kept', async () => {
     const target = await w.itemIn('in_progress', { code: 'W-2' })
     const b = await leadBrowser()
     await b.get(`/items/${target.id}`)
-    const body = multipartForm({ _csrf: b.csrf }, [{ name: '说明.pdf', content: pdf('w2') }, { name: '病毒.exe', content: Buffer.from('MZ not a pdf') }])
+    const body = multipartForm({ _csrf: b.csrf }, [
+      { name: '说明.pdf', content: pdf('w2') },
+      { name: '病毒.exe', content: Buffer.from('MZ not a pdf') },
+    ])
     const res = await b.postRaw(`/items/${target.id}/evidence`, body.payload, body.headers)
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('病毒.exe：佐证材料须为 PDF、JPEG、PNG、DOCX 或 XLSX 文件')
@@ -153,7 +176,9 @@ describe('the pages of a lead unit', () => {
     expect(res.body).toContain('新的完成时限须晚于当前时限')
     res = await b.post(`/items/${target.id}/extensions`, { newDeadline: '2019-03-31', reason: '冬季停工', progress: '已完成60%' })
     expect(res.statusCode).toBe(303)
-    expect(t.app.services.extensions.list(SYSTEM, target.id)).toMatchObject([{ status: 'pending', newDeadline: '2019-03-31', reason: '冬季停工' }])
+    expect(t.app.services.extensions.list(SYSTEM, target.id)).toMatchObject([
+      { status: 'pending', newDeadline: '2019-03-31', reason: '冬季停工' },
+    ])
     const page = await b.get(`/items/${target.id}`)
     expect(page.body).not.toContain('>申请延期</button>')
     expect(page.body).toContain('等待整改办审批')
@@ -161,7 +186,11 @@ describe('the pages of a lead unit', () => {
 
   it('acknowledges and answers a supervision notice', async () => {
     const target = await w.itemIn('in_progress', { code: 'W-4' })
-    const sup = t.app.services.supervision.open({ kind: 'account', accountId: 1, name: '督查员', role: 'supervisor', unitId: w.office.id }, target.id, { reason: '进展缓慢' })
+    const sup = t.app.services.supervision.open(
+      { kind: 'account', accountId: 1, name: '督查员', role: 'supervisor', unitId: w.office.id },
+      target.id,
+      { reason: '进展缓慢' },
+    )
     const b = await leadBrowser()
     const home = await b.get('/')
     expect(home.body).toContain(sup.number)
@@ -191,7 +220,11 @@ describe('the same page for the office', () => {
     expect(page.body).toContain('>验收通过</button>')
     expect(page.body).toContain('>退回整改</button>')
     expect(page.body).not.toContain('>报送进展</button>')
-    const res = await b.post(`/items/${target.id}/transitions`, { action: 'accept', expectedVersion: String(item(target.id).version), 'comment-accept': '现场验收合格' })
+    const res = await b.post(`/items/${target.id}/transitions`, {
+      action: 'accept',
+      expectedVersion: String(item(target.id).version),
+      'comment-accept': '现场验收合格',
+    })
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('验收人员属于该任务的牵头或责任单位，须由其他督查人员验收')
     expect(item(target.id).status).toBe('closure_requested')
@@ -210,7 +243,12 @@ describe('the monthly report (月调度)', () => {
     for (const i of [a, c, empty]) expect(page.body).toContain(`name="text-${i.id}"`)
     expect(page.body).not.toContain(`name="text-${shared.id}"`)
 
-    const res = await b.post('/monthly', { [`text-${a.id}`]: '完成第一批', [`percent-${a.id}`]: '30', [`text-${c.id}`]: '已部署', [`text-${empty.id}`]: '  ' })
+    const res = await b.post('/monthly', {
+      [`text-${a.id}`]: '完成第一批',
+      [`percent-${a.id}`]: '30',
+      [`text-${c.id}`]: '已部署',
+      [`text-${empty.id}`]: '  ',
+    })
     expect(res.statusCode).toBe(303)
     expect(res.headers.location).toBe('/monthly?msg=monthly&n=2')
     expect(t.app.services.progress.list(SYSTEM, a.id)).toMatchObject([{ text: '完成第一批', percent: 30, period: '2018-10' }])
@@ -259,7 +297,11 @@ describe('CSRF and origin', () => {
       await b.post(`/items/${target.id}/transitions`, { _csrf: null, action: 'start', expectedVersion: version }),
       await b.post(`/items/${target.id}/transitions`, { _csrf: 'forged-token-forged-token', action: 'start', expectedVersion: version }),
       await b.post(`/items/${target.id}/transitions`, { action: 'start', expectedVersion: version }, { origin: 'https://evil.example' }),
-      await b.post(`/items/${target.id}/transitions`, { action: 'start', expectedVersion: version }, { referer: 'https://evil.example/page' }),
+      await b.post(
+        `/items/${target.id}/transitions`,
+        { action: 'start', expectedVersion: version },
+        { referer: 'https://evil.example/page' },
+      ),
       await b.post(`/items/${target.id}/transitions`, { action: 'start', expectedVersion: version }, {}),
     ]
     for (const res of attempts) {
@@ -268,7 +310,11 @@ describe('CSRF and origin', () => {
     }
     expect(item(target.id).status).toBe('assigned')
     // The same page's Referer (no Origin) is accepted.
-    const ok = await b.post(`/items/${target.id}/transitions`, { action: 'start', expectedVersion: version }, { referer: `${ORIGIN}/items/${target.id}` })
+    const ok = await b.post(
+      `/items/${target.id}/transitions`,
+      { action: 'start', expectedVersion: version },
+      { referer: `${ORIGIN}/items/${target.id}` },
+    )
     expect(ok.statusCode).toBe(303)
   })
 
@@ -278,7 +324,11 @@ describe('CSRF and origin', () => {
     await mine.get(`/items/${target.id}`)
     const other = await leadBrowser()
     await other.get(`/items/${target.id}`)
-    const res = await mine.post(`/items/${target.id}/transitions`, { _csrf: other.csrf, action: 'start', expectedVersion: String(item(target.id).version) })
+    const res = await mine.post(`/items/${target.id}/transitions`, {
+      _csrf: other.csrf,
+      action: 'start',
+      expectedVersion: String(item(target.id).version),
+    })
     expect(res.statusCode).toBe(403)
   })
 

@@ -36,7 +36,12 @@ export function createAccountsRepo(db: Db, sqlite: Sqlite) {
      FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.token_hash = @hash AND a.disabled_at IS NULL`,
   )
 
-  const byId = db.select(accountColumns).from(accounts).leftJoin(units, eq(units.id, accounts.unitId)).where(eq(accounts.id, sql.placeholder('id'))).prepare()
+  const byId = db
+    .select(accountColumns)
+    .from(accounts)
+    .leftJoin(units, eq(units.id, accounts.unitId))
+    .where(eq(accounts.id, sql.placeholder('id')))
+    .prepare()
 
   return {
     findActiveByTokenHash(hash: string): AccountRow | undefined {

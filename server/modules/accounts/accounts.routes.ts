@@ -32,7 +32,11 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServi
     '/accounts',
     {
       config: { permission: 'accounts:list' },
-      schema: { tags: ['accounts'], summary: 'All accounts (never their tokens)', response: { 200: Type.Array(Type.Ref('Account')), ...errorResponses(403) } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'All accounts (never their tokens)',
+        response: { 200: Type.Array(Type.Ref('Account')), ...errorResponses(403) },
+      },
     },
     async () => accounts.list(),
   )

@@ -42,13 +42,17 @@ export function createSessionsRepo(db: Db) {
       db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.id, id)).run()
     },
     endSession(id: number, at: string): void {
-      db.update(sessions).set({ endedAt: at }).where(and(eq(sessions.id, id), isNull(sessions.endedAt))).run()
+      db.update(sessions)
+        .set({ endedAt: at })
+        .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
+        .run()
     },
     /** Ends every open session of the account except `keepId` (all of them when it is null); returns how many. */
     endSessionsOf(accountId: number, at: string, keepId: number | null): number {
-      const where = keepId === null
-        ? and(eq(sessions.accountId, accountId), isNull(sessions.endedAt))
-        : and(eq(sessions.accountId, accountId), isNull(sessions.endedAt), ne(sessions.id, keepId))
+      const where =
+        keepId === null
+          ? and(eq(sessions.accountId, accountId), isNull(sessions.endedAt))
+          : and(eq(sessions.accountId, accountId), isNull(sessions.endedAt), ne(sessions.id, keepId))
       return db.update(sessions).set({ endedAt: at }).where(where).run().changes
     },
     failuresOf(login: string): SignInFailureRow | undefined {
@@ -57,7 +61,10 @@ export function createSessionsRepo(db: Db) {
     saveFailures(row: SignInFailureRow): void {
       db.insert(signInFailures)
         .values(row)
-        .onConflictDoUpdate({ target: signInFailures.login, set: { failures: row.failures, lastFailedAt: row.lastFailedAt, blockedUntil: row.blockedUntil } })
+        .onConflictDoUpdate({
+          target: signInFailures.login,
+          set: { failures: row.failures, lastFailedAt: row.lastFailedAt, blockedUntil: row.blockedUntil },
+        })
         .run()
     },
     clearFailures(login: string): void {

@@ -33,7 +33,9 @@ export interface WebSession {
   csrfToken: string
 }
 
-export type PasswordChangeResult = { ok: true; endedSessions: number } | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }
+export type PasswordChangeResult =
+  | { ok: true; endedSessions: number }
+  | { ok: false; field: 'currentPassword' | 'newPassword'; message: string }
 
 /** What the admin's account form gets back when it cannot create the account: the field at fault and why. */
 export type AdminAccountResult =
@@ -88,7 +90,12 @@ export function createSignInService({ repo, accounts, clock, transact, idleMinut
           const stale = previous && now.getTime() - Date.parse(previous.lastFailedAt) > LOCK_MINUTES * 60_000
           const failures = (stale || !previous ? 0 : previous.failures) + 1
           const wait = waitAfter(failures)
-          repo.saveFailures({ login, failures, lastFailedAt: at, blockedUntil: wait > 0 ? new Date(now.getTime() + wait).toISOString() : null })
+          repo.saveFailures({
+            login,
+            failures,
+            lastFailedAt: at,
+            blockedUntil: wait > 0 ? new Date(now.getTime() + wait).toISOString() : null,
+          })
         })
         return { ok: false, reason: 'invalid' }
       }
@@ -147,7 +154,13 @@ export function createSignInService({ repo, accounts, clock, transact, idleMinut
      * `npm run account`: gives an existing login a new password (ending its sessions), or creates an account with
      * this login. Throws on a password that is too short.
      */
-    async setPassword(input: { login: string; password: string; role: Role; name: string; unitId: number | null }): Promise<{ account: AccountRow; created: boolean }> {
+    async setPassword(input: {
+      login: string
+      password: string
+      role: Role
+      name: string
+      unitId: number | null
+    }): Promise<{ account: AccountRow; created: boolean }> {
       const login = input.login.trim()
       if (!LOGIN_PATTERN.test(login)) throw new Error('登录名须为2至64个字母、数字或 . _ @ -')
       const problem = passwordProblem(input.password)
@@ -185,12 +198,24 @@ export function createSignInService({ repo, accounts, clock, transact, idleMinut
           if (repo.credentialsByLogin(login)) return { ok: false as const, field: 'login' as const, message: '该用户名已被使用' }
           const { account } = accounts.create({ name: input.name, role: input.role, unitId: input.unitId })
           repo.setCredentials(account.id, { login, passwordHash, passwordChangedAt: at })
-          adminEvents?.append({ at, actor, action: 'account.create', subjectKind: 'account', subjectId: account.id, summary: `新建账号“${account.name}”（用户名 ${login}）` })
+          adminEvents?.append({
+            at,
+            actor,
+            action: 'account.create',
+            subjectKind: 'account',
+            subjectId: account.id,
+            summary: `新建账号“${account.name}”（用户名 ${login}）`,
+          })
           return { ok: true as const, account }
         })
       } catch (err) {
         if (err instanceof AppError && ['UNIT_REQUIRED', 'UNIT_NOT_ALLOWED', 'UNIT_NOT_FOUND', 'UNIT_MERGED'].includes(err.code)) {
-          const message = err.code === 'UNIT_REQUIRED' ? '责任单位账号须选择单位' : err.code === 'UNIT_NOT_ALLOWED' ? '系统管理员和领导小组账号不属于任何单位' : '所选单位不存在或已合并'
+          const message =
+            err.code === 'UNIT_REQUIRED'
+              ? '责任单位账号须选择单位'
+              : err.code === 'UNIT_NOT_ALLOWED'
+                ? '系统管理员和领导小组账号不属于任何单位'
+                : '所选单位不存在或已合并'
           return { ok: false, field: 'unitId', message }
         }
         throw err
@@ -207,7 +232,14 @@ export function createSignInService({ repo, accounts, clock, transact, idleMinut
       transact(() => {
         repo.setCredentials(account.id, { passwordHash, passwordChangedAt: at })
         repo.endSessionsOf(account.id, at, null)
-        adminEvents?.append({ at, actor, action: 'account.password_reset', subjectKind: 'account', subjectId: account.id, summary: `重置账号“${account.name}”的密码` })
+        adminEvents?.append({
+          at,
+          actor,
+          action: 'account.password_reset',
+          subjectKind: 'account',
+          subjectId: account.id,
+          summary: `重置账号“${account.name}”的密码`,
+        })
       })
       return { ok: true }
     },

@@ -35,12 +35,23 @@ export function createAdminEventsRepo(db: Db) {
         .get().id
     },
     /** Newest first, `limit` rows before the id `before` (all when absent); optionally of one subject. */
-    list(query: { limit: number; before?: number | undefined; subjectKind?: string | undefined; subjectId?: number | undefined }): AdminEventRow[] {
+    list(query: {
+      limit: number
+      before?: number | undefined
+      subjectKind?: string | undefined
+      subjectId?: number | undefined
+    }): AdminEventRow[] {
       const where: SQL[] = []
       if (query.before !== undefined) where.push(lt(adminEvents.id, query.before))
       if (query.subjectKind !== undefined) where.push(eq(adminEvents.subjectKind, query.subjectKind))
       if (query.subjectId !== undefined) where.push(eq(adminEvents.subjectId, query.subjectId))
-      return db.select().from(adminEvents).where(and(...where)).orderBy(desc(adminEvents.id)).limit(query.limit).all()
+      return db
+        .select()
+        .from(adminEvents)
+        .where(and(...where))
+        .orderBy(desc(adminEvents.id))
+        .limit(query.limit)
+        .all()
     },
   }
 }

@@ -97,5 +97,7 @@ export function isLeadUnit(actor: AccountActor, item: { leadUnitId: number }): b
 
 /** True when the actor is staff of the lead unit or of a responsible unit of the item. */
 export function isItemUnit(actor: AccountActor, item: { leadUnitId: number; responsibleUnitIds: readonly number[] }): boolean {
-  return actor.role === 'unit' && actor.unitId !== null && (actor.unitId === item.leadUnitId || item.responsibleUnitIds.includes(actor.unitId))
+  return (
+    actor.role === 'unit' && actor.unitId !== null && (actor.unitId === item.leadUnitId || item.responsibleUnitIds.includes(actor.unitId))
+  )
 }

@@ -7,7 +7,10 @@ import { ItemListQuery } from '../items/items.schemas.ts'
 import { BULK_MAX_ITEMS, type BulkService, type BulkTarget } from './bulk.service.ts'
 
 const { cursor: _c, limit: _l, view: _v, ...filterFields } = ItemListQuery.properties
-const BulkFilter = Type.Object(filterFields, { additionalProperties: false, description: 'The filters of GET /items: every item the caller sees that matches' })
+const BulkFilter = Type.Object(filterFields, {
+  additionalProperties: false,
+  description: 'The filters of GET /items: every item the caller sees that matches',
+})
 const ItemIds = Type.Array(IdParam, { minItems: 1, maxItems: BULK_MAX_ITEMS, description: 'The items, by id' })
 
 const BulkOutcome = Type.Object(
@@ -42,7 +45,11 @@ const BulkResult = Type.Object(
 export const bulkSchemas = [BulkOutcome, BulkResult]
 
 const UrgeBody = Type.Object(
-  { itemIds: Type.Optional(ItemIds), filter: Type.Optional(BulkFilter), note: Text(2000, { description: 'The note sent with the urge (催办)' }) },
+  {
+    itemIds: Type.Optional(ItemIds),
+    filter: Type.Optional(BulkFilter),
+    note: Text(2000, { description: 'The note sent with the urge (催办)' }),
+  },
   { additionalProperties: false },
 )
 const SuperviseBody = Type.Object(
@@ -68,7 +75,13 @@ export const bulkRoutes: FastifyPluginAsyncTypebox<{ bulk: BulkService }> = asyn
     '/items/bulk/urge',
     {
       config: { permission: 'items:urge' },
-      schema: { tags: ['supervision'], summary: 'Urge (催办) many items at once, with a note', description, body: UrgeBody, response: { 200: Type.Ref('BulkResult'), ...errorResponses(403, 422) } },
+      schema: {
+        tags: ['supervision'],
+        summary: 'Urge (催办) many items at once, with a note',
+        description,
+        body: UrgeBody,
+        response: { 200: Type.Ref('BulkResult'), ...errorResponses(403, 422) },
+      },
     },
     async (request) => {
       const target = targetOf(request.body)

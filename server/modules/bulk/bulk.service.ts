@@ -60,7 +60,8 @@ export function createBulkService({ items, supervision, eventsRepo, clock, trans
       } while (cursor !== undefined && ids.length <= BULK_MAX_ITEMS)
     }
     if (ids.length === 0) throw unprocessable('NO_ITEMS', 'No item is selected or matches the filter')
-    if (ids.length > BULK_MAX_ITEMS) throw unprocessable('TOO_MANY_ITEMS', `At most ${BULK_MAX_ITEMS} items at once`, { max: BULK_MAX_ITEMS })
+    if (ids.length > BULK_MAX_ITEMS)
+      throw unprocessable('TOO_MANY_ITEMS', `At most ${BULK_MAX_ITEMS} items at once`, { max: BULK_MAX_ITEMS })
     return ids
   }
 
@@ -71,7 +72,12 @@ export function createBulkService({ items, supervision, eventsRepo, clock, trans
   }
 
   /** Runs `act` on every item; a refusal (AppError) becomes that item's outcome, anything else stops the run. */
-  function each(actor: AccountActor, ids: number[], act: (itemId: number) => Omit<Extract<BulkOutcome, { ok: true }>, 'itemId' | 'code' | 'ok'>, action: BulkResult['action']): BulkResult {
+  function each(
+    actor: AccountActor,
+    ids: number[],
+    act: (itemId: number) => Omit<Extract<BulkOutcome, { ok: true }>, 'itemId' | 'code' | 'ok'>,
+    action: BulkResult['action'],
+  ): BulkResult {
     const outcomes: BulkOutcome[] = ids.map((itemId) => {
       let code: string | null = null
       try {
@@ -101,7 +107,8 @@ export function createBulkService({ items, supervision, eventsRepo, clock, trans
             // Read inside the transaction: the status it decides on is the one the event is written against.
             const item = items.get(actor, itemId)
             if (item.status === 'closed') throw conflict('ITEM_CLOSED', 'The item is closed')
-            if (!RECTIFYING_STATUSES.includes(item.status)) throw conflict('ITEM_NOT_OPEN', `Urging is for items still being rectified; this one is ${item.status}`)
+            if (!RECTIFYING_STATUSES.includes(item.status))
+              throw conflict('ITEM_NOT_OPEN', `Urging is for items still being rectified; this one is ${item.status}`)
             const eventId = eventsRepo.append({
               itemId,
               at: clock.now().toISOString(),

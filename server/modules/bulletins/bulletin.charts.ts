@@ -73,19 +73,24 @@ export function renderStatusChart(bulletin: BulletinContent): string {
   const total = bulletin.totals.items
   // An empty plan gets a plain grey ring: echarts would otherwise split a zero sum into equal, meaningless slices.
   const empty = [{ name: '', value: 1, itemStyle: { color: '#e4e8ee' }, label: { show: false }, labelLine: { show: false } }]
-  const data = total === 0 ? empty : STATUSES.map((status) => {
-    const value = bulletin.totals.byStatus[status] ?? 0
-    return {
-      name: STATUS_LABELS[status],
-      value,
-      itemStyle: { color: STATUS_COLORS[status] },
-      label: { show: value > 0 },
-      labelLine: { show: value > 0 },
-    }
-  })
+  const data =
+    total === 0
+      ? empty
+      : STATUSES.map((status) => {
+          const value = bulletin.totals.byStatus[status] ?? 0
+          return {
+            name: STATUS_LABELS[status],
+            value,
+            itemStyle: { color: STATUS_COLORS[status] },
+            label: { show: value > 0 },
+            labelLine: { show: value > 0 },
+          }
+        })
   const centerX = width / 2
   const centerY = 140
-  const counts = STATUSES.filter((status) => (bulletin.totals.byStatus[status] ?? 0) > 0).map((status) => `，${STATUS_LABELS[status]}${bulletin.totals.byStatus[status]}项`).join('')
+  const counts = STATUSES.filter((status) => (bulletin.totals.byStatus[status] ?? 0) > 0)
+    .map((status) => `，${STATUS_LABELS[status]}${bulletin.totals.byStatus[status]}项`)
+    .join('')
   return renderSvg(
     {
       title: chartTitle('任务状态分布'),
@@ -115,7 +120,14 @@ export function renderStatusChart(bulletin: BulletinContent): string {
           type: 'text',
           left: 'center',
           top: centerY - 18,
-          style: { text: String(total), fontSize: 20, fontWeight: 'bold', fill: INK, textAlign: 'center', font: `bold 20px ${CHART_FONT_FAMILY}` },
+          style: {
+            text: String(total),
+            fontSize: 20,
+            fontWeight: 'bold',
+            fill: INK,
+            textAlign: 'center',
+            font: `bold 20px ${CHART_FONT_FAMILY}`,
+          },
         },
         {
           type: 'text',

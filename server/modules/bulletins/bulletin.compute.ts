@@ -138,8 +138,11 @@ export function createBulletinComputer(sqlite: Sqlite) {
   const refColumns = 'b.item_id AS itemId, b.code, b.problem, u.name AS leadUnit'
   const overdueList = sqlite.prepare(`SELECT ${refColumns}, b.deadline, b.overdue_days AS daysOverdue, b.status
     FROM temp.bulletin_items b JOIN units u ON u.id = b.lead_unit_id WHERE b.overdue_days > 0`)
-  const laggingList = sqlite.prepare(`SELECT ${refColumns} FROM temp.bulletin_items b JOIN units u ON u.id = b.lead_unit_id WHERE b.lagging = 1`)
-  const dueList = sqlite.prepare(`SELECT ${refColumns}, b.deadline, b.status FROM temp.bulletin_items b JOIN units u ON u.id = b.lead_unit_id
+  const laggingList = sqlite.prepare(
+    `SELECT ${refColumns} FROM temp.bulletin_items b JOIN units u ON u.id = b.lead_unit_id WHERE b.lagging = 1`,
+  )
+  const dueList =
+    sqlite.prepare(`SELECT ${refColumns}, b.deadline, b.status FROM temp.bulletin_items b JOIN units u ON u.id = b.lead_unit_id
     WHERE b.status <> 'closed' AND b.deadline_kind <> 'long_term' AND b.deadline BETWEEN @from AND @to`)
   const withoutReport = sqlite.prepare(`SELECT b.lead_unit_id AS unitId, u.name, count(*) AS openItems
     FROM temp.bulletin_items b JOIN units u ON u.id = b.lead_unit_id
@@ -159,7 +162,12 @@ export function createBulletinComputer(sqlite: Sqlite) {
     for (const statement of rollBackField) statement.run()
     markOverdue.run({ lastDay: window.lastDay })
     const lagging = windowEndingWith(window.period, plan.timezone)
-    markLagging.run({ previousPeriod: lagging.periods[0], period: lagging.periods[1], laggingListedBefore: lagging.listedBeforeIso, asOf: window.asOf })
+    markLagging.run({
+      previousPeriod: lagging.periods[0],
+      period: lagging.periods[1],
+      laggingListedBefore: lagging.listedBeforeIso,
+      asOf: window.asOf,
+    })
     markReported.run({ period: window.period, asOf: window.asOf })
     markRequested.run({ asOf: window.asOf })
   }
@@ -221,7 +229,16 @@ export function createBulletinComputer(sqlite: Sqlite) {
       onTime.set(row.unitId, entry)
     }
     const units = (
-      byLeadUnit.all() as { unitId: number; leadUnit: string; items: number; closed: number; overdue: number; lagging: number; reportsExpected: number; reportsFiled: number }[]
+      byLeadUnit.all() as {
+        unitId: number
+        leadUnit: string
+        items: number
+        closed: number
+        overdue: number
+        lagging: number
+        reportsExpected: number
+        reportsFiled: number
+      }[]
     ).map((u) => {
       const t = onTime.get(u.unitId)
       return { ...u, completionRate: rate(u.closed, u.items), onTimeRate: t ? rate(t.onTime, t.closed) : null }
@@ -240,7 +257,9 @@ export function createBulletinComputer(sqlite: Sqlite) {
     }
     const counted = byCategory.all() as { category: string; items: number; closed: number; overdue: number }[]
     // Every task area of the plan has a row, an empty one included: the reader sees it has nothing yet.
-    const empty = plan.categories.filter((c) => !counted.some((row) => row.category === c)).map((category) => ({ category, items: 0, closed: 0, overdue: 0 }))
+    const empty = plan.categories
+      .filter((c) => !counted.some((row) => row.category === c))
+      .map((category) => ({ category, items: 0, closed: 0, overdue: 0 }))
     const categories = [...counted, ...empty]
       .map((c) => ({ ...c, completionRate: rate(c.closed, c.items) }))
       .sort((a, b) => categoryOrder(a.category) - categoryOrder(b.category) || chinese(a.category, b.category))
@@ -275,13 +294,19 @@ export function createBulletinComputer(sqlite: Sqlite) {
       closedThisMonth: lastOf(monthEvents(window, 'close'))
         .map((e) => ({ ...ref(e), closedOn: day(e.at) }))
         .sort(byCode),
-      dueNextMonth: (dueList.all({ from: firstDayOfPeriod(nextMonth), to: lastDayOfPeriod(nextMonth) }) as (BulletinItemRef & { deadline: string; status: ItemStatus })[])
-        .sort((a, b) => a.deadline.localeCompare(b.deadline) || byCode(a, b)),
+      dueNextMonth: (
+        dueList.all({ from: firstDayOfPeriod(nextMonth), to: lastDayOfPeriod(nextMonth) }) as (BulletinItemRef & {
+          deadline: string
+          status: ItemStatus
+        })[]
+      ).sort((a, b) => a.deadline.localeCompare(b.deadline) || byCode(a, b)),
       overdue: (overdueList.all() as (BulletinItemRef & { deadline: string; daysOverdue: number; status: ItemStatus })[]).sort(
         (a, b) => b.daysOverdue - a.daysOverdue || byCode(a, b),
       ),
       lagging: (laggingList.all() as BulletinItemRef[]).sort(byCode),
-      unitsWithoutReport: (withoutReport.all() as { unitId: number; name: string; openItems: number }[]).sort((a, b) => chinese(a.name, b.name)),
+      unitsWithoutReport: (withoutReport.all() as { unitId: number; name: string; openItems: number }[]).sort((a, b) =>
+        chinese(a.name, b.name),
+      ),
       supervision: sources.supervisionActivity(plan.id, new Date(window.periodStart), new Date(window.asOf)),
       extensions: monthEvents(window, 'extension_approved').map((e) => {
         const details = e.details ? (JSON.parse(e.details) as { oldDeadline?: string | null; newDeadline?: string | null }) : {}

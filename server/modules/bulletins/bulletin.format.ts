@@ -72,4 +72,3 @@ export function summarySentence(b: BulletinContent): string {
   ]
   return `${head}${tail.join('，')}。`
 }
-

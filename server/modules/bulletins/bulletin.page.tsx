@@ -55,7 +55,17 @@ function countTone(value: number, trouble = false): 'warn' | 'zero' | undefined 
   return trouble && value > 0 ? 'warn' : undefined
 }
 
-function Table<Row>({ columns, rows, className, totalRow }: { columns: Column<Row>[]; rows: readonly Row[]; className?: string; totalRow?: (string | number)[] }) {
+function Table<Row>({
+  columns,
+  rows,
+  className,
+  totalRow,
+}: {
+  columns: Column<Row>[]
+  rows: readonly Row[]
+  className?: string
+  totalRow?: (string | number)[]
+}) {
   const cellClass = (c: Column<Row>, row: Row) => [c.kind ?? 'text', c.tone?.(row)].filter(Boolean).join(' ')
   return (
     <table class={className ?? ''}>
@@ -124,7 +134,9 @@ function Subsection({ title, children }: PropsWithChildren<{ title: string }>) {
 
 /** Inline SVG needs no namespace declarations, and dropping them keeps the page free of any http:// text. */
 function inlineSvg(svg: string): string {
-  return svg.replace(/^<svg\b[^>]*>/, (open) => open.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '').replace(/\s+(version|baseProfile)="[^"]*"/g, ''))
+  return svg.replace(/^<svg\b[^>]*>/, (open) =>
+    open.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '').replace(/\s+(version|baseProfile)="[^"]*"/g, ''),
+  )
 }
 
 function StatusTable({ b }: { b: Bulletin }) {
@@ -228,11 +240,14 @@ export function renderBulletinHtml(bulletin: Bulletin): string {
   const periodText = longPeriod(b.period)
   const lastDay = longDate(lastDayCovered(b))
   const title = `${b.planTitle}整改工作月通报（${periodText}）`
-  const categoryTotal = b.byCategory.reduce((sum, c) => ({ items: sum.items + c.items, closed: sum.closed + c.closed, overdue: sum.overdue + c.overdue }), {
-    items: 0,
-    closed: 0,
-    overdue: 0,
-  })
+  const categoryTotal = b.byCategory.reduce(
+    (sum, c) => ({ items: sum.items + c.items, closed: sum.closed + c.closed, overdue: sum.overdue + c.overdue }),
+    {
+      items: 0,
+      closed: 0,
+      overdue: 0,
+    },
+  )
   const overduePrinted = b.overdue.slice(0, OVERDUE_ROWS_PRINTED)
   const overdueRest = b.overdue.length - overduePrinted.length
   const publication = b.publishedAt ? `已于${beijingDateTime(b.publishedAt)}（北京时间）公开发布` : '尚未公开发布'
@@ -284,7 +299,13 @@ export function renderBulletinHtml(bulletin: Bulletin): string {
                   { title: '完成率', width: '13%', kind: 'num', cell: (r) => formatPercent(r.completionRate) },
                 ]}
                 rows={b.byCategory}
-                totalRow={['合计', categoryTotal.items, categoryTotal.closed, categoryTotal.overdue, formatPercent(b.totals.completionRate)]}
+                totalRow={[
+                  '合计',
+                  categoryTotal.items,
+                  categoryTotal.closed,
+                  categoryTotal.overdue,
+                  formatPercent(b.totals.completionRate),
+                ]}
               />
             )}
           </Section>
@@ -347,7 +368,10 @@ export function renderBulletinHtml(bulletin: Bulletin): string {
           </Section>
 
           <Section title={`五、本月销号（${b.closedThisMonth.length}项）`}>
-            <ListOrNone columns={[seq(), code(), problem(), leadUnit(), { title: '销号日期', width: '12%', kind: 'center', cell: (r) => r.closedOn }]} rows={b.closedThisMonth} />
+            <ListOrNone
+              columns={[seq(), code(), problem(), leadUnit(), { title: '销号日期', width: '12%', kind: 'center', cell: (r) => r.closedOn }]}
+              rows={b.closedThisMonth}
+            />
           </Section>
 
           <Section title={`六、下月到期（${b.dueNextMonth.length}项）`}>
@@ -370,7 +394,11 @@ export function renderBulletinHtml(bulletin: Bulletin): string {
             </Subsection>
             <Subsection title={`（二）未报送进展的单位（${b.unitsWithoutReport.length}个）`}>
               <ListOrNone
-                columns={[seq(), { title: '单位', cell: (r) => r.name }, { title: '牵头在办任务', width: '16%', kind: 'num', cell: (r) => r.openItems }]}
+                columns={[
+                  seq(),
+                  { title: '单位', cell: (r) => r.name },
+                  { title: '牵头在办任务', width: '16%', kind: 'num', cell: (r) => r.openItems },
+                ]}
                 rows={b.unitsWithoutReport}
               />
             </Subsection>

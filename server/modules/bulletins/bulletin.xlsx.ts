@@ -45,7 +45,8 @@ const CJK_PX = 13.4
 const LATIN_PX = 7
 const CELL_PADDING_PX = 6
 
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u3000-\u303f]|[\u{20000}-\u{3fffd}]/u
+const WIDE =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u3000-\u303f]|[\u{20000}-\u{3fffd}]/u
 
 /** How many lines `text` wraps to in a column `width` units wide at `size` pt. */
 function wrappedLines(text: string, width: number, size = BODY_SIZE): number {
@@ -117,7 +118,13 @@ function writeTable<Row>(sheet: ExcelJS.Worksheet, startRow: number, columns: Co
 }
 
 /** A table, or — with no rows — the page's words for an empty section in one merged row where the table would be. */
-function writeTableOrNone<Row>(sheet: ExcelJS.Worksheet, startRow: number, columns: Column<Row>[], rows: readonly Row[], none = NONE_THIS_MONTH): number {
+function writeTableOrNone<Row>(
+  sheet: ExcelJS.Worksheet,
+  startRow: number,
+  columns: Column<Row>[],
+  rows: readonly Row[],
+  none = NONE_THIS_MONTH,
+): number {
   if (rows.length > 0) return writeTable(sheet, startRow, columns, rows)
   sheet.mergeCells(startRow, 1, startRow, columns.length)
   const cell = sheet.getCell(startRow, 1)
@@ -188,8 +195,18 @@ export const LIST_MAX_WIDTH = 116
 const seq = <Row>(): Column<Row> => ({ header: '序号', width: 5, align: 'center', value: (_r, i) => i + 1 })
 const code = <Row extends { code: string }>(): Column<Row> => ({ header: '编号', width: 7, align: 'center', value: (r) => r.code })
 const problem = <Row extends BulletinItemRef>(): Column<Row> => ({ header: '督察反馈问题', width: 58, wrap: true, value: (r) => r.problem })
-const leadUnit = <Row extends { leadUnit: string }>(): Column<Row> => ({ header: '牵头单位', width: 18, wrap: true, value: (r) => r.leadUnit })
-const dateColumn = <Row>(header: string, value: (r: Row) => string | null): Column<Row> => ({ header, width: 11, align: 'center', value: (r) => value(r) ?? '' })
+const leadUnit = <Row extends { leadUnit: string }>(): Column<Row> => ({
+  header: '牵头单位',
+  width: 18,
+  wrap: true,
+  value: (r) => r.leadUnit,
+})
+const dateColumn = <Row>(header: string, value: (r: Row) => string | null): Column<Row> => ({
+  header,
+  width: 11,
+  align: 'center',
+  value: (r) => value(r) ?? '',
+})
 const status = (s: ItemStatus) => STATUS_LABELS[s] ?? s
 
 function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
@@ -244,7 +261,12 @@ function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
   type TotalsRow = { label: string; now: number | null; before: number | null; change: number | null; fmt?: string; changeFmt?: string }
   const diff = (now: number, before: number | undefined) => (before === undefined ? null : now - before)
   const totalsRows: TotalsRow[] = [
-    ...STATUSES.map((s) => ({ label: status(s), now: b.totals.byStatus[s] ?? 0, before: prev ? (prev.byStatus[s] ?? 0) : null, change: diff(b.totals.byStatus[s] ?? 0, prev?.byStatus[s]) })),
+    ...STATUSES.map((s) => ({
+      label: status(s),
+      now: b.totals.byStatus[s] ?? 0,
+      before: prev ? (prev.byStatus[s] ?? 0) : null,
+      change: diff(b.totals.byStatus[s] ?? 0, prev?.byStatus[s]),
+    })),
     { label: '合计', now: b.totals.items, before: prev?.items ?? null, change: diff(b.totals.items, prev?.items) },
     { label: '逾期', now: b.totals.overdue, before: prev?.overdue ?? null, change: diff(b.totals.overdue, prev?.overdue) },
     { label: '进展缓慢', now: b.totals.lagging, before: prev?.lagging ?? null, change: diff(b.totals.lagging, prev?.lagging) },
@@ -328,10 +350,21 @@ function leadUnitSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
     { header: '本月应报送', width: 11, value: (r) => r.reportsExpected },
   ]
   const sheet = listSheet(workbook, '按牵头单位', b, '三、按牵头单位（排名）', columns)
-  const end = writeTableOrNone(sheet, HEADER_ROW, columns, [...b.byLeadUnit].sort((x, y) => x.rank - y.rank), NONE)
+  const end = writeTableOrNone(
+    sheet,
+    HEADER_ROW,
+    columns,
+    [...b.byLeadUnit].sort((x, y) => x.rank - y.rank),
+    NONE,
+  )
   if (b.byLeadUnit.length === 0) return
   sheet.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: end - 1, column: columns.length } }
-  note(sheet, end + 1, columns, '排名依次按完成率（高→低）、逾期数（少→多）、按期销号率（高→低）确定。按期销号率：本月末前已销号且有明确完成时限的任务中，在时限内申请销号的比例。')
+  note(
+    sheet,
+    end + 1,
+    columns,
+    '排名依次按完成率（高→低）、逾期数（少→多）、按期销号率（高→低）确定。按期销号率：本月末前已销号且有明确完成时限的任务中，在时限内申请销号的比例。',
+  )
 }
 
 /** A line of explanation under a table, across its width. */
@@ -341,7 +374,14 @@ function note<Row>(sheet: ExcelJS.Worksheet, rowNumber: number, columns: Column<
   cell.value = text
   cell.font = { name: FONT, size: 9, color: { argb: 'FF5F6670' } }
   cell.alignment = { vertical: 'top', horizontal: 'left', wrapText: true }
-  sheet.getRow(rowNumber).height = rowPoints(wrappedLines(text, columns.reduce((sum, c) => sum + c.width, 0), 9), 9)
+  sheet.getRow(rowNumber).height = rowPoints(
+    wrappedLines(
+      text,
+      columns.reduce((sum, c) => sum + c.width, 0),
+      9,
+    ),
+    9,
+  )
 }
 
 function overdueSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
@@ -360,7 +400,13 @@ function overdueSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
 }
 
 function closedSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
-  const columns: Column<Bulletin['closedThisMonth'][number]>[] = [seq(), code(), problem(), leadUnit(), dateColumn('销号日期', (r) => r.closedOn)]
+  const columns: Column<Bulletin['closedThisMonth'][number]>[] = [
+    seq(),
+    code(),
+    problem(),
+    leadUnit(),
+    dateColumn('销号日期', (r) => r.closedOn),
+  ]
   const sheet = listSheet(workbook, '本月销号', b, `五、本月销号（${b.closedThisMonth.length}项）`, columns)
   writeTableOrNone(sheet, HEADER_ROW, columns, b.closedThisMonth)
 }
@@ -368,7 +414,13 @@ function closedSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
 /** Lagging items first; the units that filed no report follow under their own heading and header further down. */
 function laggingSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
   const columns: Column<BulletinItemRef>[] = [seq(), code(), problem(), leadUnit()]
-  const sheet = listSheet(workbook, '进展缓慢', b, `七、进展缓慢事项和未报送进展的单位　（一）进展缓慢事项（${b.lagging.length}项）`, columns)
+  const sheet = listSheet(
+    workbook,
+    '进展缓慢',
+    b,
+    `七、进展缓慢事项和未报送进展的单位　（一）进展缓慢事项（${b.lagging.length}项）`,
+    columns,
+  )
   let next = writeTableOrNone(sheet, HEADER_ROW, columns, b.lagging) + 1
   // The second table has a header of its own: repeating the first one's above it on a later page would mislabel it.
   if (b.unitsWithoutReport.length > 0) delete sheet.pageSetup.printTitlesRow
@@ -385,7 +437,10 @@ function laggingSheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
   }
   // Same columns as the items above, so the unit name takes 编号 and 问题 merged rather than a narrow column of its own.
   const nameWidth = (columns[1]?.width ?? 0) + (columns[2]?.width ?? 0)
-  const rows: (string | number)[][] = [['序号', '单位', '牵头在办任务'], ...b.unitsWithoutReport.map((u, i) => [i + 1, u.name, u.openItems])]
+  const rows: (string | number)[][] = [
+    ['序号', '单位', '牵头在办任务'],
+    ...b.unitsWithoutReport.map((u, i) => [i + 1, u.name, u.openItems]),
+  ]
   rows.forEach((values, i) => {
     const rowNumber = next + i
     sheet.mergeCells(rowNumber, 2, rowNumber, 3)

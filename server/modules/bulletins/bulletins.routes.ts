@@ -68,8 +68,12 @@ export const bulletinsRoutes: FastifyPluginAsyncTypebox<{ bulletins: BulletinsSe
           200: {
             description: 'The bulletin as JSON (default), as the printable A4 page (format=html) or as a workbook (format=xlsx)',
             headers: {
-              ETag: { type: 'string', description: 'The bulletin\'s SHA-256, quoted: it never changes once issued' },
-              'Content-Disposition': { type: 'string', description: 'format=xlsx: attachment; filename="bulletin-plan1-2026-10.xlsx"; filename*=UTF-8\'\'<plan title>-2026-10-月通报.xlsx' },
+              ETag: { type: 'string', description: "The bulletin's SHA-256, quoted: it never changes once issued" },
+              'Content-Disposition': {
+                type: 'string',
+                description:
+                  'format=xlsx: attachment; filename="bulletin-plan1-2026-10.xlsx"; filename*=UTF-8\'\'<plan title>-2026-10-月通报.xlsx',
+              },
             },
             content: {
               'application/json': { schema: Type.Ref('Bulletin') },

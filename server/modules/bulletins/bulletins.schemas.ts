@@ -35,7 +35,15 @@ export const BulletinSchema = Type.Object(
     totals: BulletinTotalsSchema,
     previous: Nullable(BulletinTotalsSchema),
     change: Nullable(Type.Object({ items: Type.Integer(), closed: Type.Integer(), overdue: Type.Integer(), completionRate: Rate })),
-    byCategory: Type.Array(Type.Object({ category: Type.String(), items: Type.Integer(), closed: Type.Integer(), overdue: Type.Integer(), completionRate: Rate })),
+    byCategory: Type.Array(
+      Type.Object({
+        category: Type.String(),
+        items: Type.Integer(),
+        closed: Type.Integer(),
+        overdue: Type.Integer(),
+        completionRate: Rate,
+      }),
+    ),
     byLeadUnit: Type.Array(
       Type.Object({
         rank: Type.Integer(),
@@ -58,10 +66,23 @@ export const BulletinSchema = Type.Object(
     unitsWithoutReport: Type.Array(Type.Object({ unitId: Type.Integer(), name: Type.String(), openItems: Type.Integer() })),
     supervision: Type.Object({
       opened: Type.Array(
-        Type.Object({ supervisionId: Type.Integer(), number: Type.String(), code: Type.String(), leadUnit: Type.String(), openedOn: Type.String(), reason: Type.String() }),
+        Type.Object({
+          supervisionId: Type.Integer(),
+          number: Type.String(),
+          code: Type.String(),
+          leadUnit: Type.String(),
+          openedOn: Type.String(),
+          reason: Type.String(),
+        }),
       ),
       resolved: Type.Array(
-        Type.Object({ supervisionId: Type.Integer(), number: Type.String(), code: Type.String(), leadUnit: Type.String(), resolvedOn: Type.String() }),
+        Type.Object({
+          supervisionId: Type.Integer(),
+          number: Type.String(),
+          code: Type.String(),
+          leadUnit: Type.String(),
+          resolvedOn: Type.String(),
+        }),
       ),
       open: Type.Array(
         Type.Object({
@@ -74,7 +95,9 @@ export const BulletinSchema = Type.Object(
         }),
       ),
     }),
-    extensions: Type.Array(Type.Object({ ...ItemRef, oldDeadline: Nullable(Type.String()), newDeadline: Nullable(Type.String()), approvedOn: Type.String() })),
+    extensions: Type.Array(
+      Type.Object({ ...ItemRef, oldDeadline: Nullable(Type.String()), newDeadline: Nullable(Type.String()), approvedOn: Type.String() }),
+    ),
     rebounds: Type.Array(Type.Object({ ...ItemRef, reopenedOn: Type.String(), reason: Nullable(Type.String()) })),
     caseLeads: Type.Object(
       { received: Type.Integer(), under_investigation: Type.Integer(), handled: Type.Integer(), disclosed: Type.Integer() },

@@ -57,7 +57,12 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
   }
 
   function toBulletin(row: NonNullable<ReturnType<typeof stored>>): Bulletin {
-    return { ...(JSON.parse(row.content) as BulletinContent), id: row.id, contentHash: row.contentHash, publishedAt: row.publishedAt ?? null }
+    return {
+      ...(JSON.parse(row.content) as BulletinContent),
+      id: row.id,
+      contentHash: row.contentHash,
+      publishedAt: row.publishedAt ?? null,
+    }
   }
 
   function requirePlan(planId: number): PlanRow {
@@ -189,7 +194,12 @@ export function createBulletinsService({ db, sqlite, plansRepo, clock, transact,
     /** Published bulletins of a plan, for the public side. */
     published(planId: number, period?: string): Bulletin[] {
       const rows = db
-        .select({ id: bulletins.id, content: bulletins.content, contentHash: bulletins.contentHash, publishedAt: bulletinPublications.publishedAt })
+        .select({
+          id: bulletins.id,
+          content: bulletins.content,
+          contentHash: bulletins.contentHash,
+          publishedAt: bulletinPublications.publishedAt,
+        })
         .from(bulletins)
         .innerJoin(bulletinPublications, eq(bulletinPublications.bulletinId, bulletins.id))
         .where(and(eq(bulletins.planId, planId), period ? eq(bulletins.period, period) : undefined))

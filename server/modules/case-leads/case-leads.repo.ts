@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm'
 import { actorColumns } from '../events/audit-actor.ts'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { caseLeadEvents, caseLeads, plans, units, type CaseLeadOutcome } from '../../../db/schema/index.ts'
@@ -41,7 +41,11 @@ const recordColumns = {
 
 export function createCaseLeadsRepo(db: Db, sqlite: Sqlite) {
   const selectRecords = () =>
-    db.select(recordColumns).from(caseLeads).innerJoin(units, eq(units.id, caseLeads.handlingUnitId)).innerJoin(plans, eq(plans.id, caseLeads.planId))
+    db
+      .select(recordColumns)
+      .from(caseLeads)
+      .innerJoin(units, eq(units.id, caseLeads.handlingUnitId))
+      .innerJoin(plans, eq(plans.id, caseLeads.planId))
 
   // For each lead that existed before the instant, the stage its latest event before then left it in.
   // Ordered by (at, id) like the bulletin's status roll-back, so both read the trail the same way.
@@ -59,14 +63,23 @@ export function createCaseLeadsRepo(db: Db, sqlite: Sqlite) {
   return {
     /** Inserts the lead, or returns undefined when the plan already has a lead with that number (the unique index decides). */
     insert(row: typeof caseLeads.$inferInsert): CaseLeadRow | undefined {
-      return db.insert(caseLeads).values(row).onConflictDoNothing({ target: [caseLeads.planId, caseLeads.number] }).returning().get()
+      return db
+        .insert(caseLeads)
+        .values(row)
+        .onConflictDoNothing({ target: [caseLeads.planId, caseLeads.number] })
+        .returning()
+        .get()
     },
 
     findRecord(id: number): CaseLeadRecord | undefined {
       return selectRecords().where(eq(caseLeads.id, id)).get()
     },
 
-    list(filters: { planId?: number | undefined; stage?: CaseLeadStage | undefined; handlingUnitId?: number | undefined }): CaseLeadRecord[] {
+    list(filters: {
+      planId?: number | undefined
+      stage?: CaseLeadStage | undefined
+      handlingUnitId?: number | undefined
+    }): CaseLeadRecord[] {
       const where: SQL[] = []
       if (filters.planId !== undefined) where.push(eq(caseLeads.planId, filters.planId))
       if (filters.stage !== undefined) where.push(eq(caseLeads.stage, filters.stage))
@@ -88,11 +101,13 @@ export function createCaseLeadsRepo(db: Db, sqlite: Sqlite) {
       from: CaseLeadStage,
       changes: { stage: CaseLeadStage; updatedAt: string; outcome?: CaseLeadOutcome; handledAt?: string; disclosedAt?: string },
     ): boolean {
-      return db
-        .update(caseLeads)
-        .set(changes)
-        .where(and(eq(caseLeads.id, id), eq(caseLeads.stage, from)))
-        .run().changes === 1
+      return (
+        db
+          .update(caseLeads)
+          .set(changes)
+          .where(and(eq(caseLeads.id, id), eq(caseLeads.stage, from)))
+          .run().changes === 1
+      )
     },
 
     /** Appends one audit row; call it inside the transaction that makes the change it records. */

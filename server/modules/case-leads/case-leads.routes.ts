@@ -163,7 +163,11 @@ export const caseLeadsRoutes: FastifyPluginAsyncTypebox<{ caseLeads: CaseLeadsSe
           '409 ILLEGAL_TRANSITION naming the allowed actions; 422 OUTCOME_REQUIRED, OUTCOME_NOT_EXPECTED, OUTCOME_INCOMPLETE.',
         params: CaseLeadParams,
         body: Type.Object(
-          { action: CaseLeadActionSchema, comment: Type.Optional(Type.String({ maxLength: 2000 })), outcome: Type.Optional(CaseLeadOutcomeSchema) },
+          {
+            action: CaseLeadActionSchema,
+            comment: Type.Optional(Type.String({ maxLength: 2000 })),
+            outcome: Type.Optional(CaseLeadOutcomeSchema),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Ref('CaseLead'), ...errorResponses(403, 404, 409, 422) },

@@ -85,12 +85,16 @@ export function createCaseLeadsService({ repo, plansRepo, unitsRepo, clock, tran
   function loadVisible(actor: AccountActor, id: number): CaseLeadRecord {
     const record = repo.findRecord(id)
     // Not 403: a unit must not learn which leads other units handle.
-    if (!record || (actor.role === 'unit' && record.handlingUnitId !== actor.unitId)) throw notFound(`Case lead ${id}`, 'CASE_LEAD_NOT_FOUND')
+    if (!record || (actor.role === 'unit' && record.handlingUnitId !== actor.unitId))
+      throw notFound(`Case lead ${id}`, 'CASE_LEAD_NOT_FOUND')
     return record
   }
 
   return {
-    list(actor: AccountActor, filters: { planId?: number | undefined; stage?: CaseLeadStage | undefined; handlingUnitId?: number | undefined }): CaseLeadView[] {
+    list(
+      actor: AccountActor,
+      filters: { planId?: number | undefined; stage?: CaseLeadStage | undefined; handlingUnitId?: number | undefined },
+    ): CaseLeadView[] {
       const scoped = actor.role === 'unit' ? { ...filters, handlingUnitId: actor.unitId ?? -1 } : filters
       if (actor.role === 'unit' && filters.handlingUnitId !== undefined && filters.handlingUnitId !== actor.unitId) return []
       return repo.list(scoped).map((r) => toView(r, actor))
@@ -165,9 +169,14 @@ export function createCaseLeadsService({ repo, plansRepo, unitsRepo, clock, tran
         })
         if (!moved) {
           const now = repo.findRecord(id)!.stage
-          throw new AppError(409, 'ILLEGAL_TRANSITION', `The case lead was moved to ${now} meanwhile; allowed: ${caseLeadActionsFrom(now).join(', ') || 'none'}`, {
-            allowedActions: caseLeadActionsFrom(now),
-          })
+          throw new AppError(
+            409,
+            'ILLEGAL_TRANSITION',
+            `The case lead was moved to ${now} meanwhile; allowed: ${caseLeadActionsFrom(now).join(', ') || 'none'}`,
+            {
+              allowedActions: caseLeadActionsFrom(now),
+            },
+          )
         }
         repo.appendEvent({
           caseLeadId: id,

@@ -71,10 +71,24 @@ export function decideCaseLeadTransition(stage: CaseLeadStage, request: { action
     }
   }
   if (rule.carriesOutcome && !request.hasOutcome) {
-    return { ok: false, refusal: { statusCode: 422, code: 'OUTCOME_REQUIRED', message: `${request.action} needs the outcome: who was held accountable and how` } }
+    return {
+      ok: false,
+      refusal: {
+        statusCode: 422,
+        code: 'OUTCOME_REQUIRED',
+        message: `${request.action} needs the outcome: who was held accountable and how`,
+      },
+    }
   }
   if (!rule.carriesOutcome && request.hasOutcome) {
-    return { ok: false, refusal: { statusCode: 422, code: 'OUTCOME_NOT_EXPECTED', message: `${request.action} takes no outcome; the outcome is recorded with record_outcome` } }
+    return {
+      ok: false,
+      refusal: {
+        statusCode: 422,
+        code: 'OUTCOME_NOT_EXPECTED',
+        message: `${request.action} takes no outcome; the outcome is recorded with record_outcome`,
+      },
+    }
   }
   return { ok: true, from: rule.from, to: rule.to }
 }

@@ -14,7 +14,9 @@ const ImportQuery = Type.Object(
     dryRun: Type.Optional(
       Type.Boolean({ description: 'Answer 200 with every row as it would be imported and every error, and save nothing (default false)' }),
     ),
-    createUnits: Type.Optional(Type.Boolean({ description: 'Create the units the sheet names that do not exist yet (default false: they are errors)' })),
+    createUnits: Type.Optional(
+      Type.Boolean({ description: 'Create the units the sheet names that do not exist yet (default false: they are errors)' }),
+    ),
     mode: Type.Optional(
       Type.Union([Type.Literal('create'), Type.Literal('update')], {
         description: 'create (default): a code the plan already has is an error; update: those items are edited (audited as edit events)',
@@ -86,7 +88,7 @@ function optionsFromFields(fields: Multipart['fields']): ImportOptions & { dryRu
   const options: ImportOptions & { dryRun?: boolean } = {}
   for (const [name, entry] of Object.entries(fields)) {
     const field = Array.isArray(entry) ? entry[0] : entry
-    if (!field || field.type !== 'field') continue
+    if (field?.type !== 'field') continue
     const value = String(field.value).trim()
     if (name === 'createUnits' || name === 'dryRun') {
       if (!['true', 'false', '1', '0'].includes(value)) throw badRequest('VALIDATION_FAILED', `${name} must be true or false`)
@@ -101,7 +103,10 @@ function optionsFromFields(fields: Multipart['fields']): ImportOptions & { dryRu
   return options
 }
 
-export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistService; maxBytes: number }> = async (app, { checklist, maxBytes }) => {
+export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistService; maxBytes: number }> = async (
+  app,
+  { checklist, maxBytes },
+) => {
   app.post(
     '/plans/:planId/import',
     {
@@ -118,13 +123,21 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
         consumes: ['multipart/form-data'],
         multipartBody: Type.Object({
           createUnits: Type.Optional(Type.Boolean({ description: 'As in the query string; a field must come before the file' })),
-          mode: Type.Optional(Type.Union([Type.Literal('create'), Type.Literal('update')], { description: 'As in the query string; a field must come before the file' })),
+          mode: Type.Optional(
+            Type.Union([Type.Literal('create'), Type.Literal('update')], {
+              description: 'As in the query string; a field must come before the file',
+            }),
+          ),
           dryRun: Type.Optional(Type.Boolean({ description: 'As in the query string; a field must come before the file' })),
           file: Type.String({ format: 'binary', description: 'The checklist, .xlsx' }),
         }),
         params: PlanIdParams,
         querystring: ImportQuery,
-        response: { 200: Type.Ref('ChecklistImportPreview'), 201: Type.Ref('ChecklistImportResult'), ...errorResponses(403, 404, 413, 415, 422) },
+        response: {
+          200: Type.Ref('ChecklistImportPreview'),
+          201: Type.Ref('ChecklistImportResult'),
+          ...errorResponses(403, 404, 413, 415, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -154,7 +167,10 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
       const sheet = await checklist.readWorkbook(bytes)
       if (dryRun) {
         const preview = checklist.previewImport(actor, request.params.planId, sheet, options)
-        request.log.info({ planId: request.params.planId, ok: preview.ok, rows: preview.rows.length, errors: preview.errors.length }, 'checklist import previewed')
+        request.log.info(
+          { planId: request.params.planId, ok: preview.ok, rows: preview.rows.length, errors: preview.errors.length },
+          'checklist import previewed',
+        )
         return reply.code(200).send(preview)
       }
       const result = checklist.importSheet(actor, request.params.planId, sheet, options)
@@ -174,7 +190,9 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
         response: {
           200: {
             description: 'The checklist workbook',
-            headers: { 'Content-Disposition': { type: 'string', description: 'attachment, with an ASCII filename and the Chinese one in filename*' } },
+            headers: {
+              'Content-Disposition': { type: 'string', description: 'attachment, with an ASCII filename and the Chinese one in filename*' },
+            },
             content: { [XLSX_TYPE]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
           },
           ...errorResponses(403, 404),
@@ -183,7 +201,11 @@ export const checklistRoutes: FastifyPluginAsyncTypebox<{ checklist: ChecklistSe
     },
     async (request, reply) => {
       const { fileName, asciiFileName, bytes } = await checklist.exportWorkbook(actorOf(request), request.params.planId)
-      return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(fileName, asciiFileName)).header('x-content-type-options', 'nosniff').send(bytes)
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachmentDisposition(fileName, asciiFileName))
+        .header('x-content-type-options', 'nosniff')
+        .send(bytes)
     },
   )
 }

@@ -291,10 +291,16 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
       })
     }
     if (blankInColumn.length > 0) {
-      errors.push({ row: blankInColumn[0]!, column: '类别', message: `类别 is empty in ${rowList(blankInColumn)}; name the task area of each row` })
+      errors.push({
+        row: blankInColumn[0]!,
+        column: '类别',
+        message: `类别 is empty in ${rowList(blankInColumn)}; name the task area of each row`,
+      })
     }
     if (plan.categories.length > 1) {
-      const without = sheet.rows.filter((r) => (r.categoryCell === null || r.categoryCell === '') && r.heading === null && !blankInColumn.includes(r.row))
+      const without = sheet.rows.filter(
+        (r) => (r.categoryCell === null || r.categoryCell === '') && r.heading === null && !blankInColumn.includes(r.row),
+      )
       if (without.length > 0 && sheet.headings.length === 0 && !sheet.hasCategoryColumn) {
         // The sheet says nothing about task areas: one error for the sheet, not one per row.
         errors.push({
@@ -346,7 +352,10 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
     const unitByName = new Map(units.list().map((u) => [normalizeUnitName(u.name), u.id]))
     const unknown = new Map<string, { row: number; column: string; rows: number[] }>()
     for (const row of sheet.rows) {
-      const named = [...(row.leadUnit ? [['牵头单位', row.leadUnit] as const] : []), ...row.responsibleUnits.map((u) => ['责任单位', u] as const)]
+      const named = [
+        ...(row.leadUnit ? [['牵头单位', row.leadUnit] as const] : []),
+        ...row.responsibleUnits.map((u) => ['责任单位', u] as const),
+      ]
       for (const [column, raw] of named) {
         const name = normalizeUnitName(raw)
         if (unitByName.has(name)) continue
@@ -431,7 +440,11 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
     if (writeErrors.length > 0) return { rows, errors: writeErrors, result: null }
 
     const count = (o: ImportOutcome) => outcomes.filter((item) => item.outcome === o).length
-    return { rows, errors: [], result: { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), createdUnits, items: outcomes } }
+    return {
+      rows,
+      errors: [],
+      result: { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), createdUnits, items: outcomes },
+    }
   }
 
   return {
@@ -443,7 +456,11 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
      */
     async readWorkbook(bytes: Buffer): Promise<ChecklistSheet> {
       if (bytes.length > limits.maxBytes) {
-        throw new AppError(413, 'FILE_TOO_LARGE', `The spreadsheet is ${bytes.length} bytes; at most ${limits.maxBytes} are accepted (IMPORT_MAX_BYTES)`)
+        throw new AppError(
+          413,
+          'FILE_TOO_LARGE',
+          `The spreadsheet is ${bytes.length} bytes; at most ${limits.maxBytes} are accepted (IMPORT_MAX_BYTES)`,
+        )
       }
       const tooManyRows = (count: number | null) =>
         new AppError(
@@ -464,7 +481,11 @@ export function createChecklistService({ db, items, units, unitsRepo, plansRepo,
       try {
         grids = await (await workbooks()).loadGrids(bytes)
       } catch {
-        throw new AppError(415, 'NOT_XLSX', 'The file is packed like an .xlsx spreadsheet but its workbook cannot be read; open it in Excel or WPS and save it again')
+        throw new AppError(
+          415,
+          'NOT_XLSX',
+          'The file is packed like an .xlsx spreadsheet but its workbook cannot be read; open it in Excel or WPS and save it again',
+        )
       }
       const sheet = readChecklistWorkbook(grids, { limits: FIELD_LIMITS })
       if (sheet.dataRowCount > limits.maxRows) throw tooManyRows(sheet.dataRowCount)

@@ -135,15 +135,15 @@ export function cellText(value: unknown): CellText {
   if (value instanceof Date) return { text: isoDay(value) }
   if (typeof value === 'object') {
     const v = value as Record<string, unknown>
-    if (Array.isArray(v['richText'])) {
-      return cellText((v['richText'] as { text?: unknown }[]).map((r) => (typeof r.text === 'string' ? r.text : '')).join(''))
+    if (Array.isArray(v.richText)) {
+      return cellText((v.richText as { text?: unknown }[]).map((r) => (typeof r.text === 'string' ? r.text : '')).join(''))
     }
-    if ('error' in v) return { error: `the cell holds the spreadsheet error ${String(v['error'])}` }
+    if ('error' in v) return { error: `the cell holds the spreadsheet error ${String(v.error)}` }
     if ('formula' in v || 'sharedFormula' in v) {
-      if (v['result'] === undefined) return { error: 'the cell holds a formula without a computed value; paste it as values' }
-      return cellText(v['result'])
+      if (v.result === undefined) return { error: 'the cell holds a formula without a computed value; paste it as values' }
+      return cellText(v.result)
     }
-    if ('text' in v) return cellText(v['text'])
+    if ('text' in v) return cellText(v.text)
   }
   return { error: 'the cell holds something that is not text' }
 }
@@ -163,7 +163,10 @@ class ResolvedGrid {
 
   constructor(private readonly grid: SheetGrid) {
     this.height = grid.rows.length
-    this.width = Math.min(MAX_COLUMNS, grid.rows.reduce((w, r) => Math.max(w, r.length), 0))
+    this.width = Math.min(
+      MAX_COLUMNS,
+      grid.rows.reduce((w, r) => Math.max(w, r.length), 0),
+    )
     for (const range of grid.merges) {
       // Only the part of a range inside the sheet's content matters, however far the range claims to reach.
       for (let r = Math.max(1, range.top); r <= Math.min(range.bottom, this.height); r++) {
@@ -220,9 +223,7 @@ function columnOf(label: string): AnyColumn | undefined {
   return ALL_COLUMNS.find((name) => HEADER_ALIASES[name].includes(c))
 }
 
-type HeaderResult =
-  | { ok: true; headerRow: number; columns: Map<AnyColumn, number> }
-  | { ok: false; found: number; message: string | null }
+type HeaderResult = { ok: true; headerRow: number; columns: Map<AnyColumn, number> } | { ok: false; found: number; message: string | null }
 
 const requiredCount = (columns: Map<AnyColumn, number>) => COLUMNS.filter((c) => columns.has(c)).length
 
@@ -276,14 +277,18 @@ function findHeader(g: ResolvedGrid): HeaderResult {
 // Headings and units
 
 // 一、 / 一. / （一） / 第一部分 — the numbering in front of a task area.
-const HEADING_PREFIX = /^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+(?:部分|项)\s*[:：、]?)\s*/u
+const HEADING_PREFIX =
+  /^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+(?:部分|项)\s*[:：、]?)\s*/u
 
 /** The task area a heading row names, without its numbering; null when the text has no heading numbering. */
 export function headingText(printed: string): string | null {
   const text = printed.normalize('NFKC').trim()
   const m = HEADING_PREFIX.exec(text)
   if (!m) return null
-  const rest = text.slice(m[0].length).replace(/[:：]\s*$/u, '').trim()
+  const rest = text
+    .slice(m[0].length)
+    .replace(/[:：]\s*$/u, '')
+    .trim()
   return rest === '' ? null : rest
 }
 
@@ -291,7 +296,8 @@ export function headingText(printed: string): string | null {
 const UNIT_SEPARATORS = /[、，,；;\n]+/u
 // A role written beside a unit's name: 区水务局（牵头）, 区城管委(配合), 【牵头】. Only these words: a unit's own name may
 // hold brackets (区委宣传部（区政府新闻办）).
-const ROLE_WORDS = '牵头|牵头单位|主责|主办|配合|配合单位|协办|协助|参与|责任单位|负责|按职责分工负责|按职责负责|分别负责|各自负责|按职责分工落实'
+const ROLE_WORDS =
+  '牵头|牵头单位|主责|主办|配合|配合单位|协办|协助|参与|责任单位|负责|按职责分工负责|按职责负责|分别负责|各自负责|按职责分工落实'
 const ROLE_MARKER = new RegExp(`[（(【\\[]\\s*(${ROLE_WORDS})\\s*[）)】\\]]`, 'gu')
 // …or in front of a list: 牵头：区水务局 / 配合单位：区城管委.
 const ROLE_PREFIX = new RegExp(`^(${ROLE_WORDS})\\s*[:：]\\s*`, 'u')
@@ -331,7 +337,8 @@ export function readUnitList(text: string): { names: string[]; markedLead: strin
 }
 
 // A line under the table that is not an item: 注：… / 备注：… / 说明：… / 注1. …, and the sign-off lines.
-const NOTE_LINE = /^(?:注\s*\d*\s*[:：、.．]|(?:备注|说明|附注|填表说明|填报说明|制表|制表人|填报单位|填报人|审核人|联系人|联系电话)\s*[:：])/u
+const NOTE_LINE =
+  /^(?:注\s*\d*\s*[:：、.．]|(?:备注|说明|附注|填表说明|填报说明|制表|制表人|填报单位|填报人|审核人|联系人|联系电话)\s*[:：])/u
 
 /** The line is a note under the table, not an item or a heading. */
 export function isNoteLine(text: string): boolean {
@@ -373,7 +380,9 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
     errors.push({
       row: null,
       column: null,
-      message: header.message ?? `no header row found in sheet "${grid.name}": a row naming the columns ${expected} is needed (title rows above it are fine)`,
+      message:
+        header.message ??
+        `no header row found in sheet "${grid.name}": a row naming the columns ${expected} is needed (title rows above it are fine)`,
     })
     return { sheetName: grid.name, headerRow: 0, rows: [], headings: [], hasCategoryColumn: false, dataRowCount: 0, errors }
   }
@@ -445,7 +454,10 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
     let code = ''
     if (codeValue instanceof Date) {
       if (mergedFrom === null || mergedFrom === row) {
-        fail('序号', `序号 is stored as the date ${isoDay(codeValue)}: Excel turns codes such as 3-2 into dates; format the column as text and type the code again`)
+        fail(
+          '序号',
+          `序号 is stored as the date ${isoDay(codeValue)}: Excel turns codes such as 3-2 into dates; format the column as text and type the code again`,
+        )
       }
     } else {
       code = mergedFrom !== null && mergedFrom !== row ? cellTextOrEmpty(codeValue) : (read('序号') ?? '')
@@ -505,11 +517,18 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
     }
     if (leadCell !== null && leadUnits.length === 0) fail('牵头单位', '牵头单位 is empty')
     if (leadUnits.length > 1) {
-      fail('牵头单位', `牵头单位 names ${leadUnits.length} units (${leadUnits.join('、')}); an item has one lead unit: mark it （牵头） or move the others to 责任单位`)
+      fail(
+        '牵头单位',
+        `牵头单位 names ${leadUnits.length} units (${leadUnits.join('、')}); an item has one lead unit: mark it （牵头） or move the others to 责任单位`,
+      )
     }
-    for (const [column, names] of [['牵头单位', leadUnits], ['责任单位', responsibleUnits]] as const) {
+    for (const [column, names] of [
+      ['牵头单位', leadUnits],
+      ['责任单位', responsibleUnits],
+    ] as const) {
       for (const name of names) {
-        if (name.length > limits.unitName) fail(column, `"${name.slice(0, 20)}…" is longer than a unit name can be (${limits.unitName} characters)`)
+        if (name.length > limits.unitName)
+          fail(column, `"${name.slice(0, 20)}…" is longer than a unit name can be (${limits.unitName} characters)`)
       }
     }
 
@@ -520,7 +539,8 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
       const parsed = parseDeadlinePhrase(deadlinePhrase)
       if (parsed.ok) deadline = parsed.value
       else fail('完成时限', parsed.message)
-      if (deadlinePhrase.length > limits.deadlineText) fail('完成时限', `完成时限 is ${deadlinePhrase.length} characters long; at most ${limits.deadlineText} are allowed`)
+      if (deadlinePhrase.length > limits.deadlineText)
+        fail('完成时限', `完成时限 is ${deadlinePhrase.length} characters long; at most ${limits.deadlineText} are allowed`)
     }
 
     const note = read('备注') ?? ''
@@ -565,7 +585,8 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
       errors.push({ row: r.row, column: '序号', message: `序号 "${r.code}" is longer than ${limits.code} characters` })
     }
     const seen = firstRowOfCode.get(r.code)
-    if (seen !== undefined) errors.push({ row: r.row, column: '序号', message: `序号 "${r.code}" is already used in row ${seen}; codes must be unique` })
+    if (seen !== undefined)
+      errors.push({ row: r.row, column: '序号', message: `序号 "${r.code}" is already used in row ${seen}; codes must be unique` })
     else firstRowOfCode.set(r.code, r.row)
   }
   // In row order; a row's own errors before those found across rows (stable sort).

@@ -104,7 +104,18 @@ export function textUnits(text: string): number {
   let units = 0
   for (const ch of text) {
     const cp = ch.codePointAt(0)!
-    units += cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000) ? 2 : 1
+    units +=
+      cp >= 0x1100 &&
+      (cp <= 0x115f ||
+        (cp >= 0x2e80 && cp <= 0xa4cf) ||
+        (cp >= 0xac00 && cp <= 0xd7a3) ||
+        (cp >= 0xf900 && cp <= 0xfaff) ||
+        (cp >= 0xfe30 && cp <= 0xfe4f) ||
+        (cp >= 0xff00 && cp <= 0xff60) ||
+        (cp >= 0xffe0 && cp <= 0xffe6) ||
+        cp >= 0x20000)
+        ? 2
+        : 1
   }
   return units
 }
@@ -149,7 +160,12 @@ export function problemGroups(rows: readonly ExportRow[]): { start: number; end:
  * them. Reading it back gives the same items. It prints on A4 landscape, as wide as the page, the header repeated
  * on every page, every row as tall as its text.
  */
-export async function writeChecklistWorkbook(input: { title: string; note: string; sections: ExportSection[]; created: Date }): Promise<Buffer> {
+export async function writeChecklistWorkbook(input: {
+  title: string
+  note: string
+  sections: ExportSection[]
+  created: Date
+}): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook()
   // Fixed metadata: the file says when the checklist was exported, not when the library was called.
   workbook.created = input.created
@@ -242,10 +258,13 @@ export async function writeChecklistWorkbook(input: { title: string; note: strin
       const sharedTarget = rows.every((r) => r.target === rows[0]!.target)
       if (sharedTarget) sheet.mergeCells(top, 3, bottom, 3)
       // The group's rows together must be as tall as its problem and target; the extra goes to its first row.
-      const merged = [{ text: rows[0]!.problem, width: WIDTHS['问题'] }, ...(sharedTarget ? [{ text: rows[0]!.target, width: WIDTHS['整改目标'] }] : [])]
+      const merged = [
+        { text: rows[0]!.problem, width: WIDTHS.问题 },
+        ...(sharedTarget ? [{ text: rows[0]!.target, width: WIDTHS.整改目标 }] : []),
+      ]
       if (!sharedTarget) {
         rows.forEach((r, k) => {
-          heights[group.start + k] = Math.max(heights[group.start + k]!, rowHeight([{ text: r.target, width: WIDTHS['整改目标'] }]))
+          heights[group.start + k] = Math.max(heights[group.start + k]!, rowHeight([{ text: r.target, width: WIDTHS.整改目标 }]))
         })
       }
       const need = rowHeight(merged)

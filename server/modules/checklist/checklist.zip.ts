@@ -90,9 +90,13 @@ function readCentralDirectory(bytes: Buffer): Entry[] {
     const extraLength = bytes.readUInt16LE(at + 30)
     const commentLength = bytes.readUInt16LE(at + 32)
     const localHeaderOffset = bytes.readUInt32LE(at + 42)
-    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8').replace(/^\/+/, '')
+    const name = bytes
+      .subarray(at + 46, at + 46 + nameLength)
+      .toString('utf8')
+      .replace(/^\/+/, '')
     if (flags & 0x1) throw notXlsx('The spreadsheet is encrypted (password-protected); save an unprotected copy and import that')
-    if (method !== 0 && method !== 8) throw notXlsx(`The zip entry "${name}" uses compression method ${method}, which .xlsx files do not use`)
+    if (method !== 0 && method !== 8)
+      throw notXlsx(`The zip entry "${name}" uses compression method ${method}, which .xlsx files do not use`)
     if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localHeaderOffset === 0xffffffff) {
       throw notXlsx('The file uses ZIP64, which no checklist within the size limit needs; save it again from Excel or WPS')
     }
@@ -136,7 +140,12 @@ function columnNumber(letters: string): number {
 function mergedCells(xml: string): number {
   let cells = 0
   for (const m of xml.matchAll(MERGE_CELL)) {
-    const [c1, r1, c2 = c1, r2 = r1] = [columnNumber(m[1]!), Number(m[2]), m[3] ? columnNumber(m[3]) : undefined, m[4] ? Number(m[4]) : undefined]
+    const [c1, r1, c2 = c1, r2 = r1] = [
+      columnNumber(m[1]!),
+      Number(m[2]),
+      m[3] ? columnNumber(m[3]) : undefined,
+      m[4] ? Number(m[4]) : undefined,
+    ]
     cells += (Math.abs(c2 - c1) + 1) * (Math.abs(r2 - r1) + 1)
   }
   return cells
@@ -168,7 +177,8 @@ export async function inspectXlsx(bytes: Buffer, limits: { maxUnpackedBytes: num
     const data = entryData(bytes, entry)
     let content: Buffer
     if (entry.method === 0) {
-      if (entry.compressedSize !== entry.uncompressedSize) throw notXlsx(`The file is a damaged zip package (entry "${entry.name}" has two sizes)`)
+      if (entry.compressedSize !== entry.uncompressedSize)
+        throw notXlsx(`The file is a damaged zip package (entry "${entry.name}" has two sizes)`)
       content = data
     } else {
       try {
@@ -187,11 +197,17 @@ export async function inspectXlsx(bytes: Buffer, limits: { maxUnpackedBytes: num
       const xml = content.toString('latin1')
       mostRows = Math.max(mostRows, rowsWithValues(xml))
       if (mostRows > limits.maxSheetRows) {
-        throw new XlsxRejected('TOO_MANY_ROWS', `A worksheet has ${mostRows} rows; at most ${limits.maxSheetRows} are read (IMPORT_MAX_ROWS)`)
+        throw new XlsxRejected(
+          'TOO_MANY_ROWS',
+          `A worksheet has ${mostRows} rows; at most ${limits.maxSheetRows} are read (IMPORT_MAX_ROWS)`,
+        )
       }
       const merged = mergedCells(xml)
       if (merged > limits.maxSheetRows * MAX_COLUMNS) {
-        throw new XlsxRejected('MERGES_TOO_LARGE', `A worksheet merges ${merged} cells, more than a checklist of ${limits.maxSheetRows} rows has`)
+        throw new XlsxRejected(
+          'MERGES_TOO_LARGE',
+          `A worksheet merges ${merged} cells, more than a checklist of ${limits.maxSheetRows} rows has`,
+        )
       }
     }
   }

@@ -28,7 +28,10 @@ export function createCloseoutRepo(db: Db) {
       return db
         .insert(calendarOverrides)
         .values(row)
-        .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: row.kind, note: row.note, createdAt: row.createdAt, createdBy: row.createdBy } })
+        .onConflictDoUpdate({
+          target: calendarOverrides.date,
+          set: { kind: row.kind, note: row.note, createdAt: row.createdAt, createdBy: row.createdBy },
+        })
         .returning()
         .get()
     },

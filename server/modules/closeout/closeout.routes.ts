@@ -14,7 +14,10 @@ const CalendarOverride = Type.Object({
   createdBy: Nullable(Type.Integer()),
 })
 
-export const closeoutRoutes: FastifyPluginAsyncTypebox<{ closeout: CloseoutService; items: ItemsService }> = async (app, { closeout, items }) => {
+export const closeoutRoutes: FastifyPluginAsyncTypebox<{ closeout: CloseoutService; items: ItemsService }> = async (
+  app,
+  { closeout, items },
+) => {
   app.post(
     '/items/:itemId/transitions',
     {
@@ -28,7 +31,11 @@ export const closeoutRoutes: FastifyPluginAsyncTypebox<{ closeout: CloseoutServi
           'naming the allowed actions, 422 for a rule not met (EVIDENCE_REQUIRED, COMMENT_REQUIRED, VERIFIER_NOT_INDEPENDENT, NOTICE_NOT_ENDED, OBJECTION_PENDING).',
         params: ItemIdParams,
         body: Type.Object(
-          { action: ItemActionSchema, expectedVersion: Type.Integer({ minimum: 1 }), comment: Type.Optional(Type.String({ maxLength: 4000 })) },
+          {
+            action: ItemActionSchema,
+            expectedVersion: Type.Integer({ minimum: 1 }),
+            comment: Type.Optional(Type.String({ maxLength: 4000 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Ref('Item'), ...errorResponses(403, 404, 409, 422) },

@@ -144,11 +144,6 @@ const commentPurpose: Record<ItemAction, string> = {
   reopen: 'the reason for reopening',
 }
 
-function refuse(
-  statusCode: TransitionRefusal['statusCode'],
-  code: string,
-  message: string,
-  allowed?: ItemAction[],
-): TransitionDecision {
+function refuse(statusCode: TransitionRefusal['statusCode'], code: string, message: string, allowed?: ItemAction[]): TransitionDecision {
   return { ok: false, refusal: allowed ? { statusCode, code, message, allowedActions: allowed } : { statusCode, code, message } }
 }

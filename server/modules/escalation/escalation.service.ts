@@ -14,9 +14,25 @@ export interface EscalationRun {
   /** Open items looked at. */
   checked: number
   urged: { itemId: number; planId: number; code: string; leadUnit: string; deadline: string; daysOverdue: number }[]
-  escalated: { itemId: number; planId: number; code: string; leadUnit: string; supervisionId: number; number: string; rule: 'overdue' | 'lagging' }[]
+  escalated: {
+    itemId: number
+    planId: number
+    code: string
+    leadUnit: string
+    supervisionId: number
+    number: string
+    rule: 'overdue' | 'lagging'
+  }[]
   /** Items a rule looked at but left alone, and why. */
-  skipped: { itemId: number; planId: number; code: string; action: 'urge' | 'supervise'; reason: SkipReason; daysOverdue?: number; supervisionId?: number }[]
+  skipped: {
+    itemId: number
+    planId: number
+    code: string
+    action: 'urge' | 'supervise'
+    reason: SkipReason
+    daysOverdue?: number
+    supervisionId?: number
+  }[]
 }
 
 interface Deps {
@@ -55,8 +71,21 @@ export function createEscalationService({ repo, items, supervision, eventsRepo, 
           const done: Pick<EscalationRun, 'urged' | 'escalated' | 'skipped'> = { urged: [], escalated: [], skipped: [] }
           if (decision.urge) {
             const { deadline, daysOverdue } = decision.urge
-            const urgeId = repo.insertUrge({ itemId, deadline, daysOverdue, urgedAt: at, urgedBy: actor.kind === 'account' ? actor.accountId : null })
-            eventsRepo.append({ itemId, at, actor, action: 'urge', comment: urgeText(deadline, daysOverdue), details: { urgeId, deadline, daysOverdue } })
+            const urgeId = repo.insertUrge({
+              itemId,
+              deadline,
+              daysOverdue,
+              urgedAt: at,
+              urgedBy: actor.kind === 'account' ? actor.accountId : null,
+            })
+            eventsRepo.append({
+              itemId,
+              at,
+              actor,
+              action: 'urge',
+              comment: urgeText(deadline, daysOverdue),
+              details: { urgeId, deadline, daysOverdue },
+            })
             done.urged.push({ ...ref, leadUnit: record.leadUnitName, deadline, daysOverdue })
           }
           if (decision.supervise) {
@@ -71,7 +100,13 @@ export function createEscalationService({ repo, items, supervision, eventsRepo, 
               replyDueDays: DEFAULT_REPLY_DUE_DAYS,
               now,
             })
-            done.escalated.push({ ...ref, leadUnit: record.leadUnitName, supervisionId: row.id, number: supervisionNumber(row.year, row.seq), rule: trigger.rule })
+            done.escalated.push({
+              ...ref,
+              leadUnit: record.leadUnitName,
+              supervisionId: row.id,
+              number: supervisionNumber(row.year, row.seq),
+              rule: trigger.rule,
+            })
           }
           for (const skip of decision.skipped) done.skipped.push({ ...ref, ...skip })
           return done

@@ -65,7 +65,13 @@ export function firingTriggers(item: EscalationItem, reportedPeriods: ReadonlySe
   const today = localDate(now, item.timezone)
   const { overdue, daysOverdue } = overdueOn(item, today)
   if (overdue && daysOverdue >= item.jointSupervisionAfterDays) {
-    triggers.push({ rule: 'overdue', key: `overdue:${item.deadline}`, deadline: item.deadline!, daysOverdue, afterDays: item.jointSupervisionAfterDays })
+    triggers.push({
+      rule: 'overdue',
+      key: `overdue:${item.deadline}`,
+      deadline: item.deadline!,
+      daysOverdue,
+      afterDays: item.jointSupervisionAfterDays,
+    })
   }
   const window = laggingWindow(now, item.timezone)
   if (isLagging(item, reportedPeriods, window)) {
@@ -91,7 +97,8 @@ export function decideEscalation(item: EscalationItem, history: EscalationHistor
   const firing = firingTriggers(item, history.reportedPeriods, now)
   let supervise: EscalationDecision['supervise'] = null
   if (history.openSupervisionId !== null) {
-    if (firing.length > 0 || overdue) skipped.push({ action: 'supervise', reason: 'supervision_open', supervisionId: history.openSupervisionId })
+    if (firing.length > 0 || overdue)
+      skipped.push({ action: 'supervise', reason: 'supervision_open', supervisionId: history.openSupervisionId })
   } else {
     const fresh = firing.filter((t) => !history.answeredTriggers.has(t.key))
     if (fresh.length > 0) {

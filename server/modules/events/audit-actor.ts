@@ -15,7 +15,13 @@ export function actorColumns(actor: Actor) {
 }
 
 /** The actor of a stored audit row as the API shows it. */
-export function actorView(row: { actorAccountId: number | null; actorName: string; actorRole: string; actorUnitId: number | null; actorUnitName: string | null }) {
+export function actorView(row: {
+  actorAccountId: number | null
+  actorName: string
+  actorRole: string
+  actorUnitId: number | null
+  actorUnitName: string | null
+}) {
   return { accountId: row.actorAccountId, name: row.actorName, role: row.actorRole, unitId: row.actorUnitId, unitName: row.actorUnitName }
 }
 

@@ -33,7 +33,10 @@ function extensionOf(fileType: string): string {
   return Object.entries(ALLOWED_TYPES).find(([, t]) => t.fileType === fileType)?.[0] ?? 'bin'
 }
 
-export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceService; maxBytes: number }> = async (app, { evidence, maxBytes }) => {
+export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceService; maxBytes: number }> = async (
+  app,
+  { evidence, maxBytes },
+) => {
   app.get(
     '/items/:itemId/evidence',
     {
@@ -61,7 +64,10 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
         }),
         params: ItemIdParams,
         response: {
-          200: { ...Type.Ref('Evidence'), description: 'The same file (same SHA-256) is already filed on this item: that record, nothing added' },
+          200: {
+            ...Type.Ref('Evidence'),
+            description: 'The same file (same SHA-256) is already filed on this item: that record, nothing added',
+          },
           201: { ...Type.Ref('Evidence'), description: 'Filed: the new evidence record' },
           ...errorResponses(403, 404, 413, 415),
         },
@@ -75,7 +81,12 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
       // A body that ends inside the file leaves the part's stream destroyed before we get it, and piping a destroyed
       // stream never settles: answer now instead of holding the request (and a temp file) open for good.
       if (part.file.destroyed) throw new AppError(400, 'MALFORMED_MULTIPART', 'The multipart body ends before the file does')
-      const { view, created } = await evidence.upload(actor, request.params.itemId, { stream: part.file, fileName: part.filename }, maxBytes)
+      const { view, created } = await evidence.upload(
+        actor,
+        request.params.itemId,
+        { stream: part.file, fileName: part.filename },
+        maxBytes,
+      )
       return reply.code(created ? 201 : 200).send(view)
     },
   )
@@ -92,11 +103,17 @@ export const evidenceRoutes: FastifyPluginAsyncTypebox<{ evidence: EvidenceServi
           200: {
             description: 'The file as it was uploaded, with the media type of its content',
             headers: {
-              'Content-Disposition': { type: 'string', description: 'attachment; filename="evidence-<id>.<ext>"; filename*=UTF-8\'\'<the uploaded name>' },
+              'Content-Disposition': {
+                type: 'string',
+                description: 'attachment; filename="evidence-<id>.<ext>"; filename*=UTF-8\'\'<the uploaded name>',
+              },
               'Content-Length': { type: 'integer' },
             },
             content: Object.fromEntries(
-              Object.values(ALLOWED_TYPES).map((t) => [t.mediaType, { schema: Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' }) }]),
+              Object.values(ALLOWED_TYPES).map((t) => [
+                t.mediaType,
+                { schema: Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' }) },
+              ]),
             ),
           },
           ...errorResponses(403, 404),

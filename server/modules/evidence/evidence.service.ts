@@ -154,7 +154,14 @@ export function createEvidenceService({
           at,
           actor,
           action: 'evidence_added',
-          details: { evidenceId: row.id, fileName, fileType: type.fileType, sizeBytes: received.sizeBytes, sha256: received.sha256, reusedOnItemIds: reusedOn },
+          details: {
+            evidenceId: row.id,
+            fileName,
+            fileType: type.fileType,
+            sizeBytes: received.sizeBytes,
+            sha256: received.sha256,
+            reusedOnItemIds: reusedOn,
+          },
         })
         return { id: row.id, created: true }
       })

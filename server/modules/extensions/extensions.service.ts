@@ -33,7 +33,10 @@ export function createExtensionsService({ db, items, eventsRepo, clock, transact
       const rows = db.select().from(extensions).where(eq(extensions.status, 'pending')).orderBy(asc(extensions.id)).all()
       return rows.filter((row) => {
         const record = items.record(row.itemId)
-        return record !== undefined && canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: record.responsibleUnits.map((u) => u.id) })
+        return (
+          record !== undefined &&
+          canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: record.responsibleUnits.map((u) => u.id) })
+        )
       })
     },
 
@@ -60,8 +63,13 @@ export function createExtensionsService({ db, items, eventsRepo, clock, transact
       if (reason === '' || progress === '') throw unprocessable('COMMENT_REQUIRED', 'An extension needs a reason and the progress so far')
       const at = now.toISOString()
       return transact(() => {
-        const pending = db.select({ id: extensions.id }).from(extensions).where(and(eq(extensions.itemId, itemId), eq(extensions.status, 'pending'))).get()
-        if (pending) throw conflict('EXTENSION_PENDING', `Extension request ${pending.id} is still awaiting a decision`, { extensionId: pending.id })
+        const pending = db
+          .select({ id: extensions.id })
+          .from(extensions)
+          .where(and(eq(extensions.itemId, itemId), eq(extensions.status, 'pending')))
+          .get()
+        if (pending)
+          throw conflict('EXTENSION_PENDING', `Extension request ${pending.id} is still awaiting a decision`, { extensionId: pending.id })
         const row = db
           .insert(extensions)
           .values({
@@ -102,7 +110,12 @@ export function createExtensionsService({ db, items, eventsRepo, clock, transact
       transact(() => {
         const decided = db
           .update(extensions)
-          .set({ status: input.decision === 'approve' ? 'approved' : 'rejected', decidedAt: at, decidedBy: actor.accountId, decisionComment: comment })
+          .set({
+            status: input.decision === 'approve' ? 'approved' : 'rejected',
+            decidedAt: at,
+            decidedBy: actor.accountId,
+            decisionComment: comment,
+          })
           .where(and(eq(extensions.id, extensionId), eq(extensions.status, 'pending')))
           .run()
         if (decided.changes !== 1) throw conflict('EXTENSION_ALREADY_DECIDED', `Extension ${extensionId} was decided meanwhile`)
@@ -119,7 +132,11 @@ export function createExtensionsService({ db, items, eventsRepo, clock, transact
             extensionId,
             // `changes` has the shape an edit records, so reconstructing an item as of a past date reads one rule.
             ...(input.decision === 'approve'
-              ? { oldDeadline: record.deadline, newDeadline: extension.newDeadline, changes: { deadline: { from: record.deadline, to: extension.newDeadline } } }
+              ? {
+                  oldDeadline: record.deadline,
+                  newDeadline: extension.newDeadline,
+                  changes: { deadline: { from: record.deadline, to: extension.newDeadline } },
+                }
               : {}),
           },
         })

@@ -80,7 +80,9 @@ export function isLagging(
 ): boolean {
   if (!RECTIFYING_STATUSES.includes(item.status)) return false
   if (item.createdAt >= window.listedBeforeIso) return false
-  const reported = Array.isArray(reportedPeriods) ? (p: string) => reportedPeriods.includes(p) : (p: string) => (reportedPeriods as ReadonlySet<string>).has(p)
+  const reported = Array.isArray(reportedPeriods)
+    ? (p: string) => reportedPeriods.includes(p)
+    : (p: string) => (reportedPeriods as ReadonlySet<string>).has(p)
   return !window.periods.some(reported)
 }
 
@@ -113,26 +115,37 @@ export function registerItemFacts(sqlite: Database.Database): void {
   if (registered.has(sqlite)) return
   registered.add(sqlite)
   const options = { deterministic: true, varargs: false } as const
-  sqlite.function('item_days_overdue', options, (status: unknown, deadlineKind: unknown, deadline: unknown, today: unknown) =>
-    overdueOn({ status: status as ItemStatus, deadlineKind: deadlineKind as DeadlineKind, deadline: deadline as string | null }, today as string).daysOverdue,
+  sqlite.function(
+    'item_days_overdue',
+    options,
+    (status: unknown, deadlineKind: unknown, deadline: unknown, today: unknown) =>
+      overdueOn(
+        { status: status as ItemStatus, deadlineKind: deadlineKind as DeadlineKind, deadline: deadline as string | null },
+        today as string,
+      ).daysOverdue,
   )
   sqlite.function('local_date', options, (nowIso: unknown, timeZone: unknown) => todayIn(nowIso as string, timeZone as string))
-  sqlite.function('item_lagging', options, (status: unknown, createdAt: unknown, reported: unknown, older: unknown, newer: unknown, listedBefore: unknown) =>
-    isLagging(
-      { status: status as ItemStatus, createdAt: createdAt as string },
-      periodsOf(reported as string | null),
-      { periods: [older as string, newer as string], listedBeforeIso: listedBefore as string },
-    )
-      ? 1
-      : 0,
+  sqlite.function(
+    'item_lagging',
+    options,
+    (status: unknown, createdAt: unknown, reported: unknown, older: unknown, newer: unknown, listedBefore: unknown) =>
+      isLagging({ status: status as ItemStatus, createdAt: createdAt as string }, periodsOf(reported as string | null), {
+        periods: [older as string, newer as string],
+        listedBeforeIso: listedBefore as string,
+      })
+        ? 1
+        : 0,
   )
-  sqlite.function('item_lagging_at', options, (status: unknown, createdAt: unknown, reported: unknown, nowIso: unknown, timeZone: unknown) =>
-    isLagging(
-      { status: status as ItemStatus, createdAt: createdAt as string },
-      periodsOf(reported as string | null),
-      laggingWindow(new Date(nowIso as string), timeZone as string),
-    )
-      ? 1
-      : 0,
+  sqlite.function(
+    'item_lagging_at',
+    options,
+    (status: unknown, createdAt: unknown, reported: unknown, nowIso: unknown, timeZone: unknown) =>
+      isLagging(
+        { status: status as ItemStatus, createdAt: createdAt as string },
+        periodsOf(reported as string | null),
+        laggingWindow(new Date(nowIso as string), timeZone as string),
+      )
+        ? 1
+        : 0,
   )
 }

@@ -7,7 +7,10 @@ import { registerItemFacts } from './facts.ts'
 export type ItemRow = typeof items.$inferSelect
 
 /** What a list entry shows of an item: its row but the long target and measures, its lead unit's name, its plan's zone, its recent report months. */
-export type ItemSummaryRecord = Omit<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
+export type ItemSummaryRecord = Omit<
+  ItemRow,
+  'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'
+> & {
   leadUnitName: string
   timezone: string
   /** The months (YYYY-MM) from `reportsSince` on in which any unit reported on the item. */
@@ -47,7 +50,12 @@ const FROM = 'FROM items i JOIN plans p ON p.id = i.plan_id JOIN units u ON u.id
 
 type SummaryRow = Omit<ItemSummaryRecord, 'rebound' | 'reportedPeriods'> & { rebound: number; reportedPeriods: string | null }
 type FullRow = SummaryRow &
-  Pick<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt'> & { noticeCalendarFallback: number; responsibleJson: string; evidenceCount: number; evidenceReused: number }
+  Pick<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt'> & {
+    noticeCalendarFallback: number
+    responsibleJson: string
+    evidenceCount: number
+    evidenceReused: number
+  }
 
 function toSummaryRecord(row: SummaryRow): ItemSummaryRecord {
   const record = row as unknown as ItemSummaryRecord
@@ -230,7 +238,10 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
      * the id to continue after when more follow, and the number of items that match. The count is a statement of its own only when the
      * page does not already show every match (a later page, or more than one page).
      */
-    list(query: ItemListQuery, scopeUnitId: number | null): { records: ItemSummaryRecord[] | ItemRecord[]; nextAfterId: number | null; total: number } {
+    list(
+      query: ItemListQuery,
+      scopeUnitId: number | null,
+    ): { records: ItemSummaryRecord[] | ItemRecord[]; nextAfterId: number | null; total: number } {
       const filter = listFilter(query, scopeUnitId)
       const afterCursor = query.afterId !== undefined
       const statements = statementsFor(filter.shape, filter.where, afterCursor, query.full)
@@ -284,7 +295,10 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
     },
     setResponsibleUnits(itemId: number, unitIds: readonly number[]): void {
       db.delete(itemResponsibleUnits).where(eq(itemResponsibleUnits.itemId, itemId)).run()
-      if (unitIds.length > 0) db.insert(itemResponsibleUnits).values(unitIds.map((unitId) => ({ itemId, unitId }))).run()
+      if (unitIds.length > 0)
+        db.insert(itemResponsibleUnits)
+          .values(unitIds.map((unitId) => ({ itemId, unitId })))
+          .run()
     },
     codeTaken(planId: number, code: string, exceptItemId?: number): boolean {
       const row = db

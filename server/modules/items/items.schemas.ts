@@ -17,8 +17,11 @@ const contentFields = {
   responsibleUnitIds: Type.Array(IdParam, { maxItems: 50 }),
   deadlineKind: DeadlineKindSchema,
   deadline: Nullable(DateString),
-  deadlineText: Type.String({ maxLength: 200, description: 'The deadline as the checklist words it (完成时限); cleared by a change of kind or date that does not give it' }),
-  note: Type.String({ maxLength: 2000, description: 'The checklist\'s 备注 for the item' }),
+  deadlineText: Type.String({
+    maxLength: 200,
+    description: 'The deadline as the checklist words it (完成时限); cleared by a change of kind or date that does not give it',
+  }),
+  note: Type.String({ maxLength: 2000, description: "The checklist's 备注 for the item" }),
 }
 
 export const ItemCreateBody = Type.Object(
@@ -55,7 +58,7 @@ export const ItemView = Type.Object(
     deadlineKind: DeadlineKindSchema,
     deadline: Nullable(Type.String({ format: 'date' })),
     deadlineText: Type.String({ description: 'The deadline as the checklist worded it; empty when entered as a kind and date only' }),
-    note: Type.String({ description: 'The checklist\'s 备注 (remark) for the item' }),
+    note: Type.String({ description: "The checklist's 备注 (remark) for the item" }),
     status: ItemStatusSchema,
     version: Type.Integer(),
     overdue: Type.Boolean({ description: 'Past its deadline (plan time zone) while still being rectified' }),

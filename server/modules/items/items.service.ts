@@ -148,7 +148,12 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
   /** What a view shows beyond its record: it depends on today, the month and the caller. */
   function derive(record: ItemSummaryRecord, actor: AccountActor, zone: ZoneFacts): DerivedFacts {
     const { overdue, daysOverdue } = overdueOn(record, zone.today)
-    return { overdue, daysOverdue, lagging: isLagging(record, record.reportedPeriods, zone.window), allowedActions: allowedActions(record, actor) }
+    return {
+      overdue,
+      daysOverdue,
+      lagging: isLagging(record, record.reportedPeriods, zone.window),
+      allowedActions: allowedActions(record, actor),
+    }
   }
 
   /** The fields of a list entry: the record's, and what is derived for the caller today. */
@@ -222,7 +227,10 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     const trimmedCode = content.code.trim()
     if (trimmedCode === '') throw badRequest('VALIDATION_FAILED', 'code must not be blank')
     if (plan.categories.length > 0 && !plan.categories.includes(content.category)) {
-      throw badRequest('UNKNOWN_CATEGORY', `category "${content.category}" is not a task area of plan ${plan.id}: ${plan.categories.join(', ')}`)
+      throw badRequest(
+        'UNKNOWN_CATEGORY',
+        `category "${content.category}" is not a task area of plan ${plan.id}: ${plan.categories.join(', ')}`,
+      )
     }
     const problem = deadlineProblem(content.deadlineKind, content.deadline)
     if (problem) throw badRequest('INVALID_DEADLINE', problem)
@@ -285,7 +293,12 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
   }
 
   function refusal(code: number, body: { code: string; message: string; allowedActions?: ItemAction[] }): AppError {
-    return new AppError(code as 403 | 409 | 422, body.code, body.message, body.allowedActions ? { allowedActions: body.allowedActions } : undefined)
+    return new AppError(
+      code as 403 | 409 | 422,
+      body.code,
+      body.message,
+      body.allowedActions ? { allowedActions: body.allowedActions } : undefined,
+    )
   }
 
   /**
@@ -324,7 +337,12 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       if (record.version !== input.expectedVersion) throw staleVersion(record.version)
       if (!decision.ok) throw refusal(decision.refusal.statusCode, decision.refusal)
       const { details: effectDetails, ...changes } = effects(record, input.action, now)
-      const updated = repo.updateIfCurrent(record.id, input.expectedVersion, { ...changes, status: decision.to, updatedAt: at }, decision.from)
+      const updated = repo.updateIfCurrent(
+        record.id,
+        input.expectedVersion,
+        { ...changes, status: decision.to, updatedAt: at },
+        decision.from,
+      )
       if (!updated) throw staleVersion(repo.findRecord(record.id)?.version ?? input.expectedVersion)
       extra.within?.()
       eventsRepo.append({
@@ -351,7 +369,15 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     /** POST /items/:id/transitions: the caller's view of the item after the action. */
     transition(actor: AccountActor, itemId: number, input: TransitionInput): ItemView {
       const { record, responsible } = loadVisible(actor, itemId)
-      return viewOf(actor, applyTransition(actor, record, responsible.map((u) => u.id), input))
+      return viewOf(
+        actor,
+        applyTransition(
+          actor,
+          record,
+          responsible.map((u) => u.id),
+          input,
+        ),
+      )
     },
 
     /** The item as the system reads it (no caller's scope): jobs, public objections, supervision. */
@@ -392,7 +418,6 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       if (!current) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
       repo.updateIfCurrent(itemId, current.version, { deadline: newDeadline, updatedAt: at })
     },
-
 
     get(actor: AccountActor, itemId: number): ItemView {
       return viewOf(actor, loadVisible(actor, itemId).record)
@@ -518,7 +543,7 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
           updatedAt: now,
         })
         if (!updated) throw staleVersion(repo.findRecord(itemId)?.version ?? ifMatchVersion)
-        if (changes['responsibleUnitIds']) repo.setResponsibleUnits(itemId, merged.responsibleUnitIds)
+        if (changes.responsibleUnitIds) repo.setResponsibleUnits(itemId, merged.responsibleUnitIds)
         eventsRepo.append({ itemId, at: now, actor, action: 'edit', details: { changes } })
       })
       return this.get(actor, itemId)

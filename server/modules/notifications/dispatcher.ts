@@ -34,7 +34,12 @@ export interface DispatchRun {
  * The wait before try `attempts + 1`: exponential, with jitter (a uniformly random half to whole of it), so channels
  * that failed together do not all come back at the same moment; never shorter than what the other side asked for.
  */
-export function backoffMs(attempts: number, settings: Pick<DispatchSettings, 'baseDelayMs' | 'maxDelayMs'>, random: () => number, atLeastMs = 0): number {
+export function backoffMs(
+  attempts: number,
+  settings: Pick<DispatchSettings, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+  atLeastMs = 0,
+): number {
   const delay = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempts - 1))
   return Math.max(atLeastMs, Math.round(delay / 2 + (random() * delay) / 2))
 }
@@ -110,14 +115,29 @@ export function createDispatcher({
           outcome.dead.push(row.id)
         } else {
           const wait = backoffMs(attempts, settings, random, result.retryAfterMs)
-          repo.updateDeliveries([row.id], { status: 'failed', attempts, lastError: redact(result.error, channel), nextAttemptAt: new Date(now.getTime() + wait).toISOString() })
+          repo.updateDeliveries([row.id], {
+            status: 'failed',
+            attempts,
+            lastError: redact(result.error, channel),
+            nextAttemptAt: new Date(now.getTime() + wait).toISOString(),
+          })
           outcome.failed.push(row.id)
         }
       }
     })
     const ids = rows.map((r) => r.id)
     if (result.ok) log.info({ channelId: channel.id, kind: channel.kind, deliveries: ids }, 'notification sent')
-    else log.warn({ channelId: channel.id, kind: channel.kind, deliveries: ids, error: redact(result.error, channel), rateLimited: result.rateLimited }, 'notification not sent')
+    else
+      log.warn(
+        {
+          channelId: channel.id,
+          kind: channel.kind,
+          deliveries: ids,
+          error: redact(result.error, channel),
+          rateLimited: result.rateLimited,
+        },
+        'notification not sent',
+      )
     return outcome
   }
 

@@ -72,7 +72,9 @@ export function createNotificationsRepo(db: Db) {
   const activeChannelsOfUnits = db
     .select()
     .from(notificationChannels)
-    .where(and(sql`${notificationChannels.unitId} in (select value from json_each(${ph('unitIds')}))`, isNull(notificationChannels.removedAt)))
+    .where(
+      and(sql`${notificationChannels.unitId} in (select value from json_each(${ph('unitIds')}))`, isNull(notificationChannels.removedAt)),
+    )
     .orderBy(asc(notificationChannels.id))
     .prepare()
 
@@ -114,7 +116,9 @@ export function createNotificationsRepo(db: Db) {
 
     /** Inserts the message unless its key exists; returns its id, or null when it was already written. */
     insertNotification(row: Omit<typeof notifications.$inferInsert, 'id'>): number | null {
-      return insertNotification.get({ ...row, unitId: row.unitId ?? null, planId: row.planId ?? null, itemId: row.itemId ?? null })?.id ?? null
+      return (
+        insertNotification.get({ ...row, unitId: row.unitId ?? null, planId: row.planId ?? null, itemId: row.itemId ?? null })?.id ?? null
+      )
     },
 
     activeChannels(unitIds: number[]): ChannelRow[] {
@@ -151,7 +155,10 @@ export function createNotificationsRepo(db: Db) {
           readAt: notificationReads.readAt,
         })
         .from(notifications)
-        .leftJoin(notificationReads, and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.accountId, reader.accountId)))
+        .leftJoin(
+          notificationReads,
+          and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.accountId, reader.accountId)),
+        )
         .where(and(visible(reader), beforeId !== undefined ? sql`${notifications.id} < ${beforeId}` : undefined))
         .orderBy(desc(notifications.id))
         .limit(limit)
@@ -197,7 +204,8 @@ export function createNotificationsRepo(db: Db) {
         .from(notifications)
         .where(and(visible(reader), notExists(readByReader(reader))))
         .all()
-      for (const { id } of ids) db.insert(notificationReads).values({ notificationId: id, accountId: reader.accountId, readAt: at }).onConflictDoNothing().run()
+      for (const { id } of ids)
+        db.insert(notificationReads).values({ notificationId: id, accountId: reader.accountId, readAt: at }).onConflictDoNothing().run()
       return ids.length
     },
 
@@ -273,7 +281,13 @@ export function createNotificationsRepo(db: Db) {
 
     plans() {
       return db
-        .select({ id: plans.id, title: plans.title, timezone: plans.timezone, reminderDays: plans.reminderDays, reportDueDay: plans.reportDueDay })
+        .select({
+          id: plans.id,
+          title: plans.title,
+          timezone: plans.timezone,
+          reminderDays: plans.reminderDays,
+          reportDueDay: plans.reportDueDay,
+        })
         .from(plans)
         .orderBy(asc(plans.id))
         .all()
@@ -313,7 +327,13 @@ export function createNotificationsRepo(db: Db) {
               db
                 .select({ one: sql`1` })
                 .from(progressReports)
-                .where(and(eq(progressReports.itemId, items.id), eq(progressReports.unitId, items.leadUnitId), eq(progressReports.period, period))),
+                .where(
+                  and(
+                    eq(progressReports.itemId, items.id),
+                    eq(progressReports.unitId, items.leadUnitId),
+                    eq(progressReports.period, period),
+                  ),
+                ),
             ),
           ),
         )
@@ -324,7 +344,13 @@ export function createNotificationsRepo(db: Db) {
     /** A plan's supervisions waiting for the lead unit's reply (not replied, not resolved). */
     awaitingReply(planId: number): OpenSupervisionFacts[] {
       return db
-        .select({ ...itemFactsColumns, supervisionId: supervisions.id, year: supervisions.year, seq: supervisions.seq, replyDueOn: supervisions.replyDueOn })
+        .select({
+          ...itemFactsColumns,
+          supervisionId: supervisions.id,
+          year: supervisions.year,
+          seq: supervisions.seq,
+          replyDueOn: supervisions.replyDueOn,
+        })
         .from(supervisions)
         .innerJoin(items, eq(items.id, supervisions.itemId))
         .innerJoin(plans, eq(plans.id, items.planId))

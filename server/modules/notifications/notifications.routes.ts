@@ -21,7 +21,11 @@ const Url = Type.String({ minLength: 1, maxLength: 2000, description: 'http or h
 
 const ChannelInputSchema = Type.Union([
   Type.Object(
-    { kind: Type.Literal('dingtalk'), url: Url, secret: Type.Optional(Type.String({ maxLength: 200, description: 'The robot’s signing secret (加签)' })) },
+    {
+      kind: Type.Literal('dingtalk'),
+      url: Url,
+      secret: Type.Optional(Type.String({ maxLength: 200, description: 'The robot’s signing secret (加签)' })),
+    },
     { additionalProperties: false },
   ),
   Type.Object({ kind: Type.Literal('wecom'), url: Url }, { additionalProperties: false }),
@@ -83,7 +87,10 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<{ notifications: Not
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ notifications: Type.Array(Type.Ref('Notification')), unread: Type.Integer() }), ...errorResponses(403) },
+        response: {
+          200: Type.Object({ notifications: Type.Array(Type.Ref('Notification')), unread: Type.Integer() }),
+          ...errorResponses(403),
+        },
       },
     },
     async (request) => notifications.list(actorOf(request), request.query.limit, request.query.beforeId),

@@ -31,7 +31,10 @@ export interface NotificationSettings {
   emailConfigured: boolean
 }
 
-export type ChannelInput = { kind: 'dingtalk'; url: string; secret?: string | undefined } | { kind: 'wecom'; url: string } | { kind: 'email'; address: string }
+export type ChannelInput =
+  | { kind: 'dingtalk'; url: string; secret?: string | undefined }
+  | { kind: 'wecom'; url: string }
+  | { kind: 'email'; address: string }
 
 /** A channel as the API shows it: the robot's token and the signing secret are never shown back. */
 export type ChannelView =
@@ -159,7 +162,14 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
       nextAttemptAt: d.status === 'pending' || d.status === 'failed' ? d.nextAttemptAt : null,
       createdAt: d.createdAt,
       sentAt: d.sentAt,
-      channel: { id: c.id, kind: c.kind, target: c.kind === 'email' ? c.target : maskUrl(c.target), unitId: c.unitId, unitName: r.unitName, removed: c.removedAt !== null },
+      channel: {
+        id: c.id,
+        kind: c.kind,
+        target: c.kind === 'email' ? c.target : maskUrl(c.target),
+        unitId: c.unitId,
+        unitName: r.unitName,
+        removed: c.removedAt !== null,
+      },
       notification: r.notification,
     }
   }
@@ -176,7 +186,8 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
     } catch {
       throw badRequest('INVALID_CHANNEL', `channels[${index}]: not a URL`)
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('INVALID_CHANNEL', `channels[${index}]: the URL must be http or https`)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw badRequest('INVALID_CHANNEL', `channels[${index}]: the URL must be http or https`)
     const secret = input.kind === 'dingtalk' ? input.secret?.trim() || null : null
     return { kind: input.kind, target: url.toString(), secret }
   }
@@ -195,7 +206,12 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
     },
 
     /** The sender of the outbox (one per process: the scheduler's, or a test's). */
-    dispatcher(options: { senders: Senders; log: Pick<Logger, 'info' | 'warn'>; random?: () => number; settings?: Partial<Omit<DispatchSettings, 'digestMinutes'>> }) {
+    dispatcher(options: {
+      senders: Senders
+      log: Pick<Logger, 'info' | 'warn'>
+      random?: () => number
+      settings?: Partial<Omit<DispatchSettings, 'digestMinutes'>>
+    }) {
       return createDispatcher({
         repo,
         transact,
@@ -219,7 +235,15 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
       const reader = readerOf(actor)
       const rows = repo.listFor(reader, limit, beforeId)
       return {
-        notifications: rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, itemId: r.itemId, createdAt: r.createdAt, readAt: r.readAt })),
+        notifications: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          title: r.title,
+          body: r.body,
+          itemId: r.itemId,
+          createdAt: r.createdAt,
+          readAt: r.readAt,
+        })),
         unread: repo.unreadCount(reader),
       }
     },
@@ -230,7 +254,15 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
       const row = repo.findVisible(reader, id)
       if (!row) throw notFound(`Notification ${id}`, 'NOTIFICATION_NOT_FOUND')
       repo.markRead(id, actor.accountId, clock.now().toISOString())
-      return { id: row.id, kind: row.kind, title: row.title, body: row.body, itemId: row.itemId, createdAt: row.createdAt, readAt: repo.readAt(id, actor.accountId) }
+      return {
+        id: row.id,
+        kind: row.kind,
+        title: row.title,
+        body: row.body,
+        itemId: row.itemId,
+        createdAt: row.createdAt,
+        readAt: repo.readAt(id, actor.accountId),
+      }
     },
 
     markAllRead(actor: AccountActor): { marked: number; unread: number } {
@@ -270,7 +302,9 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
 
     // ---- the outbox, for the admin and the office ----
 
-    deliveries(filter: { status?: DeliveryStatus | undefined; limit?: number | undefined; beforeId?: number | undefined }): { deliveries: DeliveryView[] } {
+    deliveries(filter: { status?: DeliveryStatus | undefined; limit?: number | undefined; beforeId?: number | undefined }): {
+      deliveries: DeliveryView[]
+    } {
       return { deliveries: repo.listDeliveries({ ...filter, limit: filter.limit ?? 100 }).map(deliveryView) }
     },
 
@@ -318,7 +352,8 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
 
           for (const s of repo.awaitingReply(plan.id)) {
             if (today > s.replyDueOn) emit(supervisionReplyOverdue(s))
-            else if (isWithinReminder(calendar, today, s.replyDueOn, n)) emit(supervisionReplyDue(s, workingDaysUntil(calendar, today, s.replyDueOn)))
+            else if (isWithinReminder(calendar, today, s.replyDueOn, n))
+              emit(supervisionReplyDue(s, workingDaysUntil(calendar, today, s.replyDueOn)))
           }
         })
       }

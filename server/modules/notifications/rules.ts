@@ -62,7 +62,11 @@ export interface ItemEventFacts {
   details?: Record<string, unknown> | null | undefined
 }
 
-type EventRule = { kind: NotificationKind; to: 'lead_unit' | 'office'; say: (f: ItemFacts, e: ItemEventFacts) => { title: string; body: string } }
+type EventRule = {
+  kind: NotificationKind
+  to: 'lead_unit' | 'office'
+  say: (f: ItemFacts, e: ItemEventFacts) => { title: string; body: string }
+}
 
 /** 2018-12-31 → 2018年12月31日 */
 export function chineseDate(date: string): string {
@@ -222,7 +226,7 @@ export const EVENT_RULES: Readonly<Record<string, EventRule>> = {
       title: `【督办回复】${detail(e, 'number')}：${f.code}（${f.leadUnitName}）`,
       body: sentences(
         `${f.leadUnitName}已回复${detail(e, 'number')}，事项：${itemLine(f)}`,
-        e.details?.['replyOverdue'] === true ? '，回复已超过期限' : '',
+        e.details?.replyOverdue === true ? '，回复已超过期限' : '',
         '，请审核。',
       ),
     }),
@@ -237,7 +241,13 @@ function recipientKey(r: Recipient): string {
   return r.kind === 'office' ? 'office' : `unit:${r.unitId}`
 }
 
-function spec(kind: NotificationKind, recipient: Recipient, cause: string, text: { title: string; body: string }, refs: { planId: number | null; itemId: number | null; path: string }): MessageSpec {
+function spec(
+  kind: NotificationKind,
+  recipient: Recipient,
+  cause: string,
+  text: { title: string; body: string },
+  refs: { planId: number | null; itemId: number | null; path: string },
+): MessageSpec {
   return { kind, recipient, ...text, ...refs, dedupeKey: `${cause}:${kind}:${recipientKey(recipient)}` }
 }
 
@@ -246,7 +256,13 @@ export function messagesForEvent(event: ItemEventFacts, facts: ItemFacts): Messa
   const rule = EVENT_RULES[event.action]
   if (!rule) return []
   const recipient: Recipient = rule.to === 'office' ? { kind: 'office' } : { kind: 'unit', unitId: facts.leadUnitId }
-  return [spec(rule.kind, recipient, `event:${event.id}`, rule.say(facts, event), { planId: facts.planId, itemId: facts.itemId, path: itemPath(facts.itemId) })]
+  return [
+    spec(rule.kind, recipient, `event:${event.id}`, rule.say(facts, event), {
+      planId: facts.planId,
+      itemId: facts.itemId,
+      path: itemPath(facts.itemId),
+    }),
+  ]
 }
 
 /** Working days after `today` up to and including `day` (0 when `day` is not after today). */

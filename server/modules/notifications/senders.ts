@@ -117,13 +117,22 @@ async function postRobot(url: string, body: unknown): Promise<SendResult> {
   }
   if (answer.errcode === undefined || answer.errcode === 0 || answer.errcode === '0') return { ok: true }
   const code = Number(answer.errcode)
-  return { ok: false, error: `errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '').slice(0, 200)}`, rateLimited: RATE_LIMIT_CODES.has(code) }
+  return {
+    ok: false,
+    error: `errcode ${String(answer.errcode)}: ${String(answer.errmsg ?? '').slice(0, 200)}`,
+    rateLimited: RATE_LIMIT_CODES.has(code),
+  }
 }
 
 export function createSenders({ smtpUrl, mailFrom }: { smtpUrl: string | null; mailFrom: string }): Senders {
   let transport: Transporter | null = null
   const mailer = () =>
-    (transport ??= nodemailer.createTransport({ url: smtpUrl!, connectionTimeout: SEND_TIMEOUT_MS, greetingTimeout: SEND_TIMEOUT_MS, socketTimeout: SEND_TIMEOUT_MS }))
+    (transport ??= nodemailer.createTransport({
+      url: smtpUrl!,
+      connectionTimeout: SEND_TIMEOUT_MS,
+      greetingTimeout: SEND_TIMEOUT_MS,
+      socketTimeout: SEND_TIMEOUT_MS,
+    }))
   return {
     emailConfigured: smtpUrl !== null,
     async send(channel, message, now) {
@@ -134,15 +143,23 @@ export function createSenders({ smtpUrl, mailFrom }: { smtpUrl: string | null; m
             markdown: { title: message.title, text: fitBytes(markdown(message), MARKDOWN_MAX_BYTES.dingtalk) },
           })
         case 'wecom':
-          return postRobot(channel.target, { msgtype: 'markdown', markdown: { content: fitBytes(markdown(message), MARKDOWN_MAX_BYTES.wecom) } })
+          return postRobot(channel.target, {
+            msgtype: 'markdown',
+            markdown: { content: fitBytes(markdown(message), MARKDOWN_MAX_BYTES.wecom) },
+          })
         case 'email': {
-          if (smtpUrl === null) return { ok: false, error: 'e-mail is not configured (SMTP_URL is not set)', rateLimited: false, permanent: true }
+          if (smtpUrl === null)
+            return { ok: false, error: 'e-mail is not configured (SMTP_URL is not set)', rateLimited: false, permanent: true }
           try {
             await mailer().sendMail({ from: mailFrom, to: channel.target, subject: message.title, text: plainText(message) })
             return { ok: true }
           } catch (err) {
             const e = err as Error & { code?: string; responseCode?: number }
-            return { ok: false, error: `smtp: ${e.responseCode ?? e.code ?? 'error'} ${e.message}`.slice(0, 300), rateLimited: e.responseCode === 421 || e.responseCode === 450 }
+            return {
+              ok: false,
+              error: `smtp: ${e.responseCode ?? e.code ?? 'error'} ${e.message}`.slice(0, 300),
+              rateLimited: e.responseCode === 421 || e.responseCode === 450,
+            }
           }
         }
       }

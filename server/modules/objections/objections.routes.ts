@@ -61,7 +61,10 @@ export const objectionsRoutes: FastifyPluginAsyncTypebox<{ objections: Objection
 }
 
 /** Routes the public calls without an account; rate-limited by the scope they are registered in. */
-export const publicObjectionRoutes: FastifyPluginAsyncTypebox<{ objections: ObjectionsService; perHour: number }> = async (app, { objections, perHour }) => {
+export const publicObjectionRoutes: FastifyPluginAsyncTypebox<{ objections: ObjectionsService; perHour: number }> = async (
+  app,
+  { objections, perHour },
+) => {
   app.post(
     '/items/:itemId/objections',
     {

@@ -27,7 +27,12 @@ export function createObjectionsService({ db, items, eventsRepo, clock, transact
       const where: SQL[] = []
       if (filters.itemId !== undefined) where.push(eq(objections.itemId, filters.itemId))
       if (filters.status !== undefined) where.push(eq(objections.status, filters.status))
-      return db.select().from(objections).where(and(...where)).orderBy(asc(objections.id)).all()
+      return db
+        .select()
+        .from(objections)
+        .where(and(...where))
+        .orderBy(asc(objections.id))
+        .all()
     },
 
     /** Anyone may object while an item's notice runs; the objection holds the close until a supervisor decides. */
@@ -40,12 +45,19 @@ export function createObjectionsService({ db, items, eventsRepo, clock, transact
       }
       const contact = input.contact.trim()
       const content = input.content.trim()
-      if (contact === '' || content === '') throw unprocessable('OBJECTION_INCOMPLETE', 'An objection needs contact details and its content')
+      if (contact === '' || content === '')
+        throw unprocessable('OBJECTION_INCOMPLETE', 'An objection needs contact details and its content')
       const at = now.toISOString()
       return transact(() => {
         const row = db.insert(objections).values({ itemId, contact, content, status: 'pending', filedAt: at }).returning().get()
         // The event names the objection but not the person: contact details stay out of the audit trail.
-        eventsRepo.append({ itemId, at, actor: { kind: 'public', name: '公众' }, action: 'objection_filed', details: { objectionId: row.id } })
+        eventsRepo.append({
+          itemId,
+          at,
+          actor: { kind: 'public', name: '公众' },
+          action: 'objection_filed',
+          details: { objectionId: row.id },
+        })
         return row
       })
     },
@@ -57,7 +69,8 @@ export function createObjectionsService({ db, items, eventsRepo, clock, transact
     decide(actor: AccountActor, objectionId: number, input: { decision: 'uphold' | 'dismiss'; comment: string }): ObjectionRow {
       const objection = byId(objectionId)
       if (!objection) throw notFound(`Objection ${objectionId}`, 'OBJECTION_NOT_FOUND')
-      if (objection.status !== 'pending') throw conflict('OBJECTION_ALREADY_DECIDED', `Objection ${objectionId} was already ${objection.status}`)
+      if (objection.status !== 'pending')
+        throw conflict('OBJECTION_ALREADY_DECIDED', `Objection ${objectionId} was already ${objection.status}`)
       const comment = input.comment.trim()
       if (comment === '') throw unprocessable('COMMENT_REQUIRED', 'A decision on an objection needs a comment')
       const { record, responsible } = items.loadVisible(actor, objection.itemId)
@@ -87,13 +100,13 @@ export function createObjectionsService({ db, items, eventsRepo, clock, transact
         )
       } else {
         transact(() => {
-          if (settle('dismissed').changes !== 1) throw conflict('OBJECTION_ALREADY_DECIDED', `Objection ${objectionId} was decided meanwhile`)
+          if (settle('dismissed').changes !== 1)
+            throw conflict('OBJECTION_ALREADY_DECIDED', `Objection ${objectionId} was decided meanwhile`)
           eventsRepo.append({ itemId: record.id, at, actor, action: 'objection_dismissed', comment, details: { objectionId } })
         })
       }
       return byId(objectionId)!
     },
-
   }
 }
 

@@ -5,7 +5,11 @@ import { plans } from '../../../db/schema/index.ts'
 export type PlanRow = typeof plans.$inferSelect
 
 export function createPlansRepo(db: Db) {
-  const byId = db.select().from(plans).where(eq(plans.id, sql.placeholder('id'))).prepare()
+  const byId = db
+    .select()
+    .from(plans)
+    .where(eq(plans.id, sql.placeholder('id')))
+    .prepare()
   return {
     list(): PlanRow[] {
       return db.select().from(plans).orderBy(asc(plans.id)).all()

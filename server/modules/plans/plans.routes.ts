@@ -56,14 +56,22 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService }> = a
             issuedBy: Text(300),
             timezone: Type.Optional(Text(64, { description: 'IANA zone; default Asia/Shanghai' })),
             categories: Type.Array(Text(200), { maxItems: 50, description: 'Task areas, in order' }),
-            noticeWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Length of the public notice, default 5' })),
+            noticeWorkingDays: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: 60, description: 'Length of the public notice, default 5' }),
+            ),
             jointSupervisionAfterDays: Type.Optional(
               Type.Integer({ minimum: 1, maximum: 365, description: 'Days overdue before joint supervision, default 15' }),
             ),
             reminderDays: Type.Optional(
-              Type.Integer({ minimum: 1, maximum: 30, description: 'Working days before a deadline that its lead unit is reminded, default 3' }),
+              Type.Integer({
+                minimum: 1,
+                maximum: 30,
+                description: 'Working days before a deadline that its lead unit is reminded, default 3',
+              }),
             ),
-            reportDueDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 28, description: 'Day of the month progress reports are due by, default 25' })),
+            reportDueDay: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: 28, description: 'Day of the month progress reports are due by, default 25' }),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -20,7 +20,19 @@ export interface ProgressReportView {
   createdBy: string
 }
 
-export function createProgressService({ db, items, eventsRepo, clock, transact }: { db: Db; items: ItemsService; eventsRepo: EventsRepo; clock: Clock; transact: Transact }) {
+export function createProgressService({
+  db,
+  items,
+  eventsRepo,
+  clock,
+  transact,
+}: {
+  db: Db
+  items: ItemsService
+  eventsRepo: EventsRepo
+  clock: Clock
+  transact: Transact
+}) {
   function list(itemId: number): ProgressReportView[] {
     return reports(eq(progressReports.itemId, itemId))
   }
@@ -78,9 +90,15 @@ export function createProgressService({ db, items, eventsRepo, clock, transact }
         const corrected = db
           .select({ id: progressReports.id })
           .from(progressReports)
-          .where(and(eq(progressReports.id, input.correctsReportId), eq(progressReports.itemId, itemId), eq(progressReports.unitId, unitId)))
+          .where(
+            and(eq(progressReports.id, input.correctsReportId), eq(progressReports.itemId, itemId), eq(progressReports.unitId, unitId)),
+          )
           .get()
-        if (!corrected) throw unprocessable('CORRECTED_REPORT_NOT_FOUND', `Report ${input.correctsReportId} is not one of your unit's reports on this item`)
+        if (!corrected)
+          throw unprocessable(
+            'CORRECTED_REPORT_NOT_FOUND',
+            `Report ${input.correctsReportId} is not one of your unit's reports on this item`,
+          )
       }
       const at = now.toISOString()
       const id = transact(() => {
@@ -104,7 +122,12 @@ export function createProgressService({ db, items, eventsRepo, clock, transact }
           actor,
           action: 'progress_reported',
           comment: text,
-          details: { reportId: row.id, period: input.period, percent: input.percent ?? null, correctsReportId: input.correctsReportId ?? null },
+          details: {
+            reportId: row.id,
+            period: input.period,
+            percent: input.percent ?? null,
+            correctsReportId: input.correctsReportId ?? null,
+          },
         })
         return row.id
       })
@@ -117,7 +140,10 @@ export function createProgressService({ db, items, eventsRepo, clock, transact }
      * report and its own audited event, checked as `file` checks one. A refusal names the item it is about
      * (`details.itemId`).
      */
-    fileMany(actor: AccountActor, entries: { itemId: number; period: string; text: string; percent?: number | undefined }[]): ProgressReportView[] {
+    fileMany(
+      actor: AccountActor,
+      entries: { itemId: number; period: string; text: string; percent?: number | undefined }[],
+    ): ProgressReportView[] {
       return transact(() =>
         entries.map((entry) => {
           try {

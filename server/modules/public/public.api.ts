@@ -11,13 +11,26 @@ export const publicApiRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicServ
 
   app.get(
     '/plans',
-    { schema: { ...common, summary: 'Plans (整改方案) with their item counts', response: { 200: Type.Array(Type.Ref('PublicPlan')), ...errorResponses(429) } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Plans (整改方案) with their item counts',
+        response: { 200: Type.Array(Type.Ref('PublicPlan')), ...errorResponses(429) },
+      },
+    },
     async () => publicData.plans(),
   )
 
   app.get(
     '/plans/:planId',
-    { schema: { ...common, summary: 'One plan', params: PlanParams, response: { 200: Type.Ref('PublicPlan'), ...errorResponses(404, 429) } } },
+    {
+      schema: {
+        ...common,
+        summary: 'One plan',
+        params: PlanParams,
+        response: { 200: Type.Ref('PublicPlan'), ...errorResponses(404, 429) },
+      },
+    },
     async (request) => publicData.plan(request.params.planId),
   )
 
@@ -61,7 +74,13 @@ export const publicApiRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicServ
 
   app.get(
     '/bulletins',
-    { schema: { ...common, summary: 'Published monthly bulletins of every plan, the latest first', response: { 200: Type.Array(Type.Ref('PublicBulletin')), ...errorResponses(429) } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Published monthly bulletins of every plan, the latest first',
+        response: { 200: Type.Array(Type.Ref('PublicBulletin')), ...errorResponses(429) },
+      },
+    },
     async () => publicData.bulletins(),
   )
 

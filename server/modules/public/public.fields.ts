@@ -56,7 +56,9 @@ const itemProperties = {
   leadUnit: Type.String({ description: '牵头单位' }),
   deadlineKind: Type.Enum(['immediate', 'date', 'long_term'], { description: 'immediate 立行立改, date 限期, long_term 长期坚持' }),
   deadline: Nullable(DateOnly),
-  status: Type.Enum(STATUSES, { description: 'assigned 已交办, in_progress 整改中, closure_requested 申请销号, in_public_notice 公示中, closed 已销号' }),
+  status: Type.Enum(STATUSES, {
+    description: 'assigned 已交办, in_progress 整改中, closure_requested 申请销号, in_public_notice 公示中, closed 已销号',
+  }),
   noticeFirstDay: Nullable(DateOnly),
   noticeLastDay: Nullable({ ...DateOnly, description: 'The last day of the public notice, in the plan time zone' }),
   noticeEndsAt: Nullable(Instant),
@@ -108,8 +110,16 @@ const caseLeadProperties = {
 
 export const PublicItemSchema = Type.Object(itemProperties, { additionalProperties: false, $id: 'PublicItem', title: 'PublicItem' })
 export const PublicPlanSchema = Type.Object(planProperties, { additionalProperties: false, $id: 'PublicPlan', title: 'PublicPlan' })
-export const PublicBulletinSchema = Type.Object(bulletinProperties, { additionalProperties: false, $id: 'PublicBulletin', title: 'PublicBulletin' })
-export const PublicCaseLeadSchema = Type.Object(caseLeadProperties, { additionalProperties: false, $id: 'PublicCaseLead', title: 'PublicCaseLead' })
+export const PublicBulletinSchema = Type.Object(bulletinProperties, {
+  additionalProperties: false,
+  $id: 'PublicBulletin',
+  title: 'PublicBulletin',
+})
+export const PublicCaseLeadSchema = Type.Object(caseLeadProperties, {
+  additionalProperties: false,
+  $id: 'PublicCaseLead',
+  title: 'PublicCaseLead',
+})
 
 export const publicSchemas = [PublicItemSchema, PublicPlanSchema, PublicBulletinSchema, PublicCaseLeadSchema]
 
@@ -119,7 +129,10 @@ export type PublicBulletin = Static<typeof PublicBulletinSchema>
 export type PublicCaseLead = Static<typeof PublicCaseLeadSchema>
 
 /** A new object with exactly the allow-listed fields of `source`, whatever else the source carries. */
-export function pickPublic<const L extends readonly string[], T extends Record<L[number], unknown>>(fields: L, source: T): Pick<T, L[number]> {
+export function pickPublic<const L extends readonly string[], T extends Record<L[number], unknown>>(
+  fields: L,
+  source: T,
+): Pick<T, L[number]> {
   const out = {} as Pick<T, L[number]>
   for (const field of fields as readonly L[number][]) out[field] = source[field]
   return out

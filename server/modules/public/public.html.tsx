@@ -148,7 +148,9 @@ export function plansPage(plans: readonly PublicPlan[], noticeCount: number): st
 export function planPage(plan: PublicPlan, items: readonly PublicItem[]): string {
   const known = new Set(plan.categories)
   const categories = [...plan.categories, ...new Set(items.map((i) => i.category).filter((c) => !known.has(c)))]
-  const groups = categories.map((category) => ({ category, rows: items.filter((i) => i.category === category) })).filter((g) => g.rows.length > 0)
+  const groups = categories
+    .map((category) => ({ category, rows: items.filter((i) => i.category === category) }))
+    .filter((g) => g.rows.length > 0)
   return page(
     <Layout title={plan.title} section="plans">
       <h1 safe>{plan.title}</h1>
@@ -166,12 +168,20 @@ export function planPage(plan: PublicPlan, items: readonly PublicItem[]): string
             <table class="checklist">
               <thead>
                 <tr>
-                  <th scope="col" class="c-code">编号</th>
+                  <th scope="col" class="c-code">
+                    编号
+                  </th>
                   <th scope="col">督察反馈问题</th>
                   <th scope="col">整改目标</th>
-                  <th scope="col" class="c-unit">牵头单位</th>
-                  <th scope="col" class="c-date">完成时限</th>
-                  <th scope="col" class="c-status">状态</th>
+                  <th scope="col" class="c-unit">
+                    牵头单位
+                  </th>
+                  <th scope="col" class="c-date">
+                    完成时限
+                  </th>
+                  <th scope="col" class="c-status">
+                    状态
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -292,7 +302,11 @@ export function noticesPage(items: readonly PublicItem[], planTitles: ReadonlyMa
     <Layout title="销号公示" section="notices">
       <h1>销号公示</h1>
       <p class="lead">以下整改任务已通过验收，现予公示。公示期内如有异议，请在对应任务下提交。</p>
-      {items.length === 0 ? <p class="none">目前没有正在公示的整改任务。</p> : items.map((i) => <NoticeCard item={i} planTitle={planTitles.get(i.planId)} />)}
+      {items.length === 0 ? (
+        <p class="none">目前没有正在公示的整改任务。</p>
+      ) : (
+        items.map((i) => <NoticeCard item={i} planTitle={planTitles.get(i.planId)} />)
+      )}
     </Layout>,
   )
 }
@@ -349,7 +363,9 @@ export function objectionFiledPage(item: PublicItem, objectionId: number): strin
     <Layout title="异议已提交" section="notices">
       <section class="card done" role="status">
         <h1>异议已提交</h1>
-        <p safe>{`您对整改任务 ${item.code} 的异议已收到（受理编号：${objectionId}）。整改办将在公示期结束前核实处理，必要时通过您留下的联系方式与您联系。`}</p>
+        <p
+          safe
+        >{`您对整改任务 ${item.code} 的异议已收到（受理编号：${objectionId}）。整改办将在公示期结束前核实处理，必要时通过您留下的联系方式与您联系。`}</p>
         <p>
           <a href={`/public/items/${item.id}`}>返回该整改任务</a>　<a href="/public/notices">返回销号公示</a>
         </p>
@@ -415,7 +431,9 @@ export function caseLeadsPage(leads: readonly PublicCaseLead[]): string {
               <table class="measures">
                 <thead>
                   <tr>
-                    <th scope="col" class="c-kind">问责方式</th>
+                    <th scope="col" class="c-kind">
+                      问责方式
+                    </th>
                     <th scope="col">问责对象</th>
                     <th scope="col">处理情况</th>
                   </tr>
@@ -453,12 +471,9 @@ export function errorPage(title: string, message: string, back?: { href: string;
         <p safe>{message}</p>
         <p>
           {back ? (
-            <>
-              <a href={back.href} safe>
-                {back.label}
-              </a>
-              　
-            </>
+            <a href={back.href} safe>
+              {back.label}
+            </a>
           ) : (
             ''
           )}

@@ -5,16 +5,7 @@ import { AppError, badRequest } from '../../errors.ts'
 import { IdParam, PeriodString, Text } from '../../lib/schemas.ts'
 import { lazy } from '../../lib/lazy.ts'
 import type { ObjectionsService } from '../objections/objections.service.ts'
-import {
-  bulletinsPage,
-  caseLeadsPage,
-  errorPage,
-  itemPage,
-  noticesPage,
-  objectionFiledPage,
-  planPage,
-  plansPage,
-} from './public.html.tsx'
+import { bulletinsPage, caseLeadsPage, errorPage, itemPage, noticesPage, objectionFiledPage, planPage, plansPage } from './public.html.tsx'
 import type { PublicService } from './public.service.ts'
 
 // Loaded on first use: the renderers bring in large libraries (see lib/lazy.ts).
@@ -57,10 +48,11 @@ export function parseUrlEncoded(body: string): Record<string, string> {
  * The public pages under /public, server-rendered in Chinese; the objection form posts here as a plain HTML form,
  * so filing works without JavaScript. Every route is rate-limited by the scope it is registered in.
  */
-export const publicPageRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicService; objections: ObjectionsService; objectionsPerHour: number }> = async (
-  app,
-  { publicData, objections, objectionsPerHour },
-) => {
+export const publicPageRoutes: FastifyPluginAsyncTypebox<{
+  publicData: PublicService
+  objections: ObjectionsService
+  objectionsPerHour: number
+}> = async (app, { publicData, objections, objectionsPerHour }) => {
   const hidden = { hide: true }
 
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
@@ -75,7 +67,13 @@ export const publicPageRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicSer
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       statusCode = err.statusCode
       code =
-        statusCode === 429 ? 'RATE_LIMITED' : statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_URL'
+        statusCode === 429
+          ? 'RATE_LIMITED'
+          : statusCode === 413
+            ? 'PAYLOAD_TOO_LARGE'
+            : statusCode === 415
+              ? 'UNSUPPORTED_MEDIA_TYPE'
+              : 'BAD_URL'
     } else if ((err as { code?: string }).code === 'SQLITE_BUSY') {
       statusCode = 503
       code = 'INTERNAL_ERROR'
@@ -85,13 +83,15 @@ export const publicPageRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicSer
       code = 'INTERNAL_ERROR'
       request.log.error({ err }, 'public page failed')
     }
-    const problem = PROBLEMS[code] ?? PROBLEMS['BAD_URL']!
+    const problem = PROBLEMS[code] ?? PROBLEMS.BAD_URL!
     return sendPage(reply, statusCode, errorPage(problem.title, problem.message))
   })
 
   app.setNotFoundHandler((_request, reply) => sendPage(reply, 404, errorPage('页面不存在', '您访问的页面不存在，请检查网址。')))
 
-  app.get('/', { schema: hidden }, async (_request, reply) => sendPage(reply, 200, plansPage(publicData.plans(), publicData.notices().length)))
+  app.get('/', { schema: hidden }, async (_request, reply) =>
+    sendPage(reply, 200, plansPage(publicData.plans(), publicData.notices().length)),
+  )
 
   app.get('/plans/:planId', { schema: { ...hidden, params: Type.Object({ planId: IdParam }) } }, async (request, reply) => {
     const plan = publicData.plan(request.params.planId)
@@ -126,13 +126,17 @@ export const publicPageRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicSer
   await app.register(async (scope) => {
     const form = scope.withTypeProvider<TypeBoxTypeProvider>()
     // Scoped to this one route: the rest of the service reads JSON only.
-    form.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-      try {
-        done(null, parseUrlEncoded(body as string))
-      } catch (err) {
-        done(err as Error, undefined)
-      }
-    })
+    form.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+      (_request, body, done) => {
+        try {
+          done(null, parseUrlEncoded(body as string))
+        } catch (err) {
+          done(err as Error, undefined)
+        }
+      },
+    )
 
     form.post(
       '/items/:itemId/objections',
@@ -152,13 +156,21 @@ export const publicPageRoutes: FastifyPluginAsyncTypebox<{ publicData: PublicSer
           return sendPage(reply, 201, objectionFiledPage(item, filed.id))
         } catch (err) {
           if (!(err instanceof AppError) || err.statusCode === 404) throw err
-          const problem = PROBLEMS[err.code] ?? PROBLEMS['FORM_INVALID']!
+          const problem = PROBLEMS[err.code] ?? PROBLEMS.FORM_INVALID!
           const fresh = publicData.item(item.id)
           if (!fresh.objectionsOpen) {
-            return sendPage(reply, err.statusCode, errorPage(problem.title, problem.message, { href: `/public/items/${item.id}`, label: '返回该整改任务' }))
+            return sendPage(
+              reply,
+              err.statusCode,
+              errorPage(problem.title, problem.message, { href: `/public/items/${item.id}`, label: '返回该整改任务' }),
+            )
           }
           // The item page again, with what was typed and what went wrong, so nothing has to be typed twice.
-          return sendPage(reply, err.statusCode, itemPage(fresh, publicData.plan(fresh.planId).title, { ...request.body, error: problem.message }))
+          return sendPage(
+            reply,
+            err.statusCode,
+            itemPage(fresh, publicData.plan(fresh.planId).title, { ...request.body, error: problem.message }),
+          )
         }
       },
     )

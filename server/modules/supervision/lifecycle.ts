@@ -54,14 +54,22 @@ export type SupervisionDecision =
   | { ok: false; statusCode: 403 | 409; code: string; message: string; allowedActions?: SupervisionAction[] }
 
 /** 403 when the actor may never take the action, 409 (naming what the status allows) when the status does not allow it. */
-export function decideSupervisionAction(status: SupervisionStatus, actor: Actor, leadUnitId: number, action: SupervisionAction): SupervisionDecision {
+export function decideSupervisionAction(
+  status: SupervisionStatus,
+  actor: Actor,
+  leadUnitId: number,
+  action: SupervisionAction,
+): SupervisionDecision {
   const rule = SUPERVISION_TRANSITIONS[action]
   if (takerOf(actor, leadUnitId) !== rule.taker) {
     return {
       ok: false,
       statusCode: 403,
       code: rule.taker === 'lead_unit' ? 'NOT_LEAD_UNIT' : 'ACTION_NOT_PERMITTED',
-      message: rule.taker === 'lead_unit' ? `Only the lead unit of the item may ${action.replace('_', ' ')} a supervision` : `Only a supervisor may ${action.replace('_', ' ')} a supervision`,
+      message:
+        rule.taker === 'lead_unit'
+          ? `Only the lead unit of the item may ${action.replace('_', ' ')} a supervision`
+          : `Only a supervisor may ${action.replace('_', ' ')} a supervision`,
     }
   }
   if (!rule.from.includes(status)) {
@@ -134,16 +142,16 @@ export function supervisionStateAt(events: readonly SupervisionEventFacts[], asO
     const d = e.details ?? {}
     switch (e.action) {
       case 'supervision_opened':
-        state = { status: 'open', replyDueOn: String(d['replyDueOn']), replied: false, replyOverdue: false }
+        state = { status: 'open', replyDueOn: String(d.replyDueOn), replied: false, replyOverdue: false }
         break
       case 'supervision_acknowledged':
         if (state) state.status = 'acknowledged'
         break
       case 'supervision_replied':
-        if (state) Object.assign(state, { status: 'replied', replied: true, replyOverdue: d['replyOverdue'] === true })
+        if (state) Object.assign(state, { status: 'replied', replied: true, replyOverdue: d.replyOverdue === true })
         break
       case 'supervision_sent_back':
-        if (state) Object.assign(state, { status: 'acknowledged', replyDueOn: String(d['replyDueOn'] ?? state.replyDueOn) })
+        if (state) Object.assign(state, { status: 'acknowledged', replyDueOn: String(d.replyDueOn ?? state.replyDueOn) })
         break
       case 'supervision_resolved':
         if (state) state.status = 'resolved'

@@ -49,81 +49,81 @@ export function renderSupervisionNotice(view: SupervisionView, plan: { title: st
       </head>
       <body>
         <main>
-        <h1>联合督办单</h1>
-        <p class="number" safe>
-          {view.number}
-        </p>
-        <p class="plan" safe>
-          {plan.title}
-        </p>
-        <table>
-          <Row label="任务编号" text={view.item.code} />
-          <Row label="督察反馈问题" text={view.item.problem} />
-          <Row label="整改目标" text={view.item.target} />
-          <Row label="牵头单位" text={view.leadUnit.name} />
-          <Row label="责任单位" text={responsible} />
-          <Row label="完成时限" text={deadlineLabel(view)} />
-          <Row label="督办事由" text={view.reason} />
-          <Row label="督办依据" text={opener} />
-          <Row label="签发日期" text={chineseDate(view.issuedOn)} />
-          <Row label="回复期限" text={`${chineseDate(view.replyDueOn)}前（${REPLY_STATUS_LABELS[view.replyStatus]}）`} />
-          <Row label="签收情况">
-            {view.acknowledgedAt !== null ? (
-              <span safe>{`${view.acknowledgedBy ?? ''} 于 ${instantLabel(view.acknowledgedAt, plan.timezone)} 签收`}</span>
-            ) : (
-              <span class="blank">未签收</span>
-            )}
-          </Row>
-          <Row label="整改落实情况">
-            {view.reply ? (
-              <>
-                <p safe>{view.reply.text}</p>
-                <p class="meta">
-                  <span safe>{`${view.reply.by} 于 ${instantLabel(view.reply.at, plan.timezone)} 回复`}</span>
-                  {view.replyOverdue ? (
-                    <>
-                      （<strong>逾期回复</strong>）
-                    </>
+          <h1>联合督办单</h1>
+          <p class="number" safe>
+            {view.number}
+          </p>
+          <p class="plan" safe>
+            {plan.title}
+          </p>
+          <table>
+            <Row label="任务编号" text={view.item.code} />
+            <Row label="督察反馈问题" text={view.item.problem} />
+            <Row label="整改目标" text={view.item.target} />
+            <Row label="牵头单位" text={view.leadUnit.name} />
+            <Row label="责任单位" text={responsible} />
+            <Row label="完成时限" text={deadlineLabel(view)} />
+            <Row label="督办事由" text={view.reason} />
+            <Row label="督办依据" text={opener} />
+            <Row label="签发日期" text={chineseDate(view.issuedOn)} />
+            <Row label="回复期限" text={`${chineseDate(view.replyDueOn)}前（${REPLY_STATUS_LABELS[view.replyStatus]}）`} />
+            <Row label="签收情况">
+              {view.acknowledgedAt !== null ? (
+                <span safe>{`${view.acknowledgedBy ?? ''} 于 ${instantLabel(view.acknowledgedAt, plan.timezone)} 签收`}</span>
+              ) : (
+                <span class="blank">未签收</span>
+              )}
+            </Row>
+            <Row label="整改落实情况">
+              {view.reply ? (
+                <>
+                  <p safe>{view.reply.text}</p>
+                  <p class="meta">
+                    <span safe>{`${view.reply.by} 于 ${instantLabel(view.reply.at, plan.timezone)} 回复`}</span>
+                    {view.replyOverdue ? (
+                      <>
+                        （<strong>逾期回复</strong>）
+                      </>
+                    ) : (
+                      ''
+                    )}
+                  </p>
+                  {view.reply.evidence.length > 0 ? (
+                    <p class="meta" safe>
+                      {`佐证材料：${view.reply.evidence.map((f) => f.fileName).join('、')}`}
+                    </p>
                   ) : (
                     ''
                   )}
-                </p>
-                {view.reply.evidence.length > 0 ? (
+                </>
+              ) : (
+                <p class="blank">（牵头单位签收后填写整改落实情况）</p>
+              )}
+            </Row>
+            <Row label="办结意见">
+              {view.resolvedAt !== null ? (
+                <>
+                  <p safe>{view.resolutionComment ?? ''}</p>
                   <p class="meta" safe>
-                    {`佐证材料：${view.reply.evidence.map((f) => f.fileName).join('、')}`}
+                    {`${view.resolvedBy ?? ''} 于 ${instantLabel(view.resolvedAt, plan.timezone)} 办结`}
                   </p>
-                ) : (
-                  ''
-                )}
-              </>
-            ) : (
-              <p class="blank">（牵头单位签收后填写整改落实情况）</p>
-            )}
-          </Row>
-          <Row label="办结意见">
-            {view.resolvedAt !== null ? (
-              <>
-                <p safe>{view.resolutionComment ?? ''}</p>
-                <p class="meta" safe>
-                  {`${view.resolvedBy ?? ''} 于 ${instantLabel(view.resolvedAt, plan.timezone)} 办结`}
-                </p>
-              </>
-            ) : (
-              <p class="blank">（督查人员审核后填写）</p>
-            )}
-          </Row>
-          {/* The signature block is the table's last row: printing keeps a row with the one above it, never a block
+                </>
+              ) : (
+                <p class="blank">（督查人员审核后填写）</p>
+              )}
+            </Row>
+            {/* The signature block is the table's last row: printing keeps a row with the one above it, never a block
               after a table, so the issuing office and date cannot fall alone onto a page of their own. */}
-          <tr class="sign">
-            <td colspan="2">
-              <p>整改工作领导小组办公室</p>
-              <p safe>{chineseDate(view.issuedOn)}</p>
-            </td>
-          </tr>
-        </table>
-        <p class="status" safe>
-          {`当前状态：${view.statusLabel}`}
-        </p>
+            <tr class="sign">
+              <td colspan="2">
+                <p>整改工作领导小组办公室</p>
+                <p safe>{chineseDate(view.issuedOn)}</p>
+              </td>
+            </tr>
+          </table>
+          <p class="status" safe>
+            {`当前状态：${view.statusLabel}`}
+          </p>
         </main>
       </body>
     </html>

@@ -72,7 +72,13 @@ export function createSupervisionRepo(db: Db) {
     },
     /** Changes a supervision only if it is still in `from`; false when someone else moved it first. */
     updateIfStatus(id: number, from: SupervisionStatus, changes: Partial<Omit<SupervisionRow, 'id'>>): boolean {
-      return db.update(supervisions).set(changes).where(and(eq(supervisions.id, id), eq(supervisions.status, from))).run().changes === 1
+      return (
+        db
+          .update(supervisions)
+          .set(changes)
+          .where(and(eq(supervisions.id, id), eq(supervisions.status, from)))
+          .run().changes === 1
+      )
     },
     /** One page in id order (ids only grow, so a cursor never skips or repeats). */
     list(query: SupervisionListQuery, scopeUnitId: number | null): { records: SupervisionRecord[]; total: number } {
@@ -118,21 +124,43 @@ export function createSupervisionRepo(db: Db) {
     },
     evidenceFiles(evidenceIds: readonly number[]): Map<number, string> {
       if (evidenceIds.length === 0) return new Map()
-      const rows = db.select({ id: evidence.id, fileName: evidence.fileName }).from(evidence).where(inArray(evidence.id, [...evidenceIds])).all()
+      const rows = db
+        .select({ id: evidence.id, fileName: evidence.fileName })
+        .from(evidence)
+        .where(inArray(evidence.id, [...evidenceIds]))
+        .all()
       return new Map(rows.map((r) => [r.id, r.fileName]))
     },
     accountNames(accountIds: readonly number[]): Map<number, string> {
       if (accountIds.length === 0) return new Map()
-      const rows = db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, [...accountIds])).all()
+      const rows = db
+        .select({ id: accounts.id, name: accounts.name })
+        .from(accounts)
+        .where(inArray(accounts.id, [...accountIds]))
+        .all()
       return new Map(rows.map((r) => [r.id, r.name]))
     },
     /** The supervision events of these items before `before` (exclusive), in the order they happened. */
     supervisionEvents(itemIds: readonly number[], actions: readonly string[], before?: string) {
       if (itemIds.length === 0) return []
       return db
-        .select({ id: itemEvents.id, itemId: itemEvents.itemId, at: itemEvents.at, action: itemEvents.action, actorName: itemEvents.actorName, comment: itemEvents.comment, details: itemEvents.details })
+        .select({
+          id: itemEvents.id,
+          itemId: itemEvents.itemId,
+          at: itemEvents.at,
+          action: itemEvents.action,
+          actorName: itemEvents.actorName,
+          comment: itemEvents.comment,
+          details: itemEvents.details,
+        })
         .from(itemEvents)
-        .where(and(inArray(itemEvents.itemId, [...itemIds]), inArray(itemEvents.action, [...actions]), before !== undefined ? lt(itemEvents.at, before) : undefined))
+        .where(
+          and(
+            inArray(itemEvents.itemId, [...itemIds]),
+            inArray(itemEvents.action, [...actions]),
+            before !== undefined ? lt(itemEvents.at, before) : undefined,
+          ),
+        )
         .orderBy(asc(itemEvents.at), asc(itemEvents.id))
         .all()
     },
@@ -141,7 +169,13 @@ export function createSupervisionRepo(db: Db) {
       return db
         .select()
         .from(supervisions)
-        .where(and(eq(supervisions.planId, planId), lt(supervisions.openedAt, to), or(isNull(supervisions.resolvedAt), gte(supervisions.resolvedAt, from))))
+        .where(
+          and(
+            eq(supervisions.planId, planId),
+            lt(supervisions.openedAt, to),
+            or(isNull(supervisions.resolvedAt), gte(supervisions.resolvedAt, from)),
+          ),
+        )
         .orderBy(asc(supervisions.year), asc(supervisions.seq))
         .all()
     },

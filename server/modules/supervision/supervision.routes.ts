@@ -39,7 +39,10 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox<{ supervision: Supervi
         tags: ['supervision'],
         summary: 'One supervision notice (督办单) with its steps; ?format=html is the printable page',
         params: SupervisionIdParams,
-        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')])) },
+          { additionalProperties: false },
+        ),
         response: {
           200: {
             description: 'The notice as JSON, or as a printable Chinese page (format=html)',
@@ -68,7 +71,8 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox<{ supervision: Supervi
       schema: {
         tags: ['supervision'],
         summary: 'Open joint supervision on an item by hand, with a reason',
-        description: 'The reply is due replyDueDays (default 15) after today in the plan time zone. 409 SUPERVISION_ALREADY_OPEN, 409 ITEM_NOT_OPEN.',
+        description:
+          'The reply is due replyDueDays (default 15) after today in the plan time zone. 409 SUPERVISION_ALREADY_OPEN, 409 ITEM_NOT_OPEN.',
         params: ItemIdParams,
         body: OpenSupervisionBody,
         response: { 201: Type.Ref('Supervision'), ...errorResponses(403, 404, 409, 422) },

@@ -71,9 +71,17 @@ export const EscalationRun = Type.Object(
   {
     ranAt: Instant,
     checked: Type.Integer({ description: 'Open items looked at' }),
-    urged: Type.Array(Type.Object({ ...ItemRef, leadUnit: Type.String(), deadline: Type.String({ format: 'date' }), daysOverdue: Type.Integer() })),
+    urged: Type.Array(
+      Type.Object({ ...ItemRef, leadUnit: Type.String(), deadline: Type.String({ format: 'date' }), daysOverdue: Type.Integer() }),
+    ),
     escalated: Type.Array(
-      Type.Object({ ...ItemRef, leadUnit: Type.String(), supervisionId: Type.Integer(), number: Type.String(), rule: literals(['overdue', 'lagging'] as const) }),
+      Type.Object({
+        ...ItemRef,
+        leadUnit: Type.String(),
+        supervisionId: Type.Integer(),
+        number: Type.String(),
+        rule: literals(['overdue', 'lagging'] as const),
+      }),
     ),
     skipped: Type.Array(
       Type.Object({

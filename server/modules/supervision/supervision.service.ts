@@ -126,7 +126,15 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
       actor,
       action: 'supervision_opened',
       comment: input.reason,
-      details: { supervisionId: row.id, number: supervisionNumber(year, seq), rule: input.rule, trigger: input.triggerKey, answers: input.answers, issuedOn, replyDueOn },
+      details: {
+        supervisionId: row.id,
+        number: supervisionNumber(year, seq),
+        rule: input.rule,
+        trigger: input.triggerKey,
+        answers: input.answers,
+        issuedOn,
+        replyDueOn,
+      },
     })
     return row
   }
@@ -204,7 +212,7 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
       }
       if (withSteps) {
         view.steps = events
-          .filter((e) => e.itemId === row.itemId && e.details?.['supervisionId'] === row.id)
+          .filter((e) => e.itemId === row.itemId && e.details?.supervisionId === row.id)
           .map((e) => ({ at: e.at, action: e.action, actor: e.actorName, comment: e.comment }))
       }
       return view
@@ -223,7 +231,10 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
     actor: AccountActor,
     id: number,
     action: SupervisionAction,
-    step: (record: SupervisionRecord, now: Date) => { changes: Partial<SupervisionRow>; comment: string | null; details?: Record<string, unknown> },
+    step: (
+      record: SupervisionRecord,
+      now: Date,
+    ) => { changes: Partial<SupervisionRow>; comment: string | null; details?: Record<string, unknown> },
   ): SupervisionView {
     loadVisible(actor, id)
     const now = clock.now()
@@ -231,7 +242,12 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
       const record = repo.findRecord(id)!
       const decision = decideSupervisionAction(record.row.status, actor, record.itemLeadUnitId, action)
       if (!decision.ok) {
-        throw new AppError(decision.statusCode, decision.code, decision.message, decision.allowedActions ? { allowedActions: decision.allowedActions } : undefined)
+        throw new AppError(
+          decision.statusCode,
+          decision.code,
+          decision.message,
+          decision.allowedActions ? { allowedActions: decision.allowedActions } : undefined,
+        )
       }
       const { changes, comment, details } = step(record, now)
       if (!repo.updateIfStatus(id, decision.from, { ...changes, status: decision.to })) {
@@ -243,7 +259,13 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
         actor,
         action: decision.event,
         comment,
-        details: { supervisionId: id, number: supervisionNumber(record.row.year, record.row.seq), from: decision.from, to: decision.to, ...details },
+        details: {
+          supervisionId: id,
+          number: supervisionNumber(record.row.year, record.row.seq),
+          from: decision.from,
+          to: decision.to,
+          ...details,
+        },
       })
     })
     return get(actor, id)
@@ -290,14 +312,26 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
         const reason = required(input.reason, 'REASON_REQUIRED', 'The reason')
         const facts = ruleFacts(record, now)
         const answers = firingTriggers(facts.item, facts.reportedPeriods, now).map((t) => t.key)
-        return openWithin({ actor, record, rule: 'manual', triggerKey: null, answers, reason, replyDueDays: input.replyDueDays ?? DEFAULT_REPLY_DUE_DAYS, now }).id
+        return openWithin({
+          actor,
+          record,
+          rule: 'manual',
+          triggerKey: null,
+          answers,
+          reason,
+          replyDueDays: input.replyDueDays ?? DEFAULT_REPLY_DUE_DAYS,
+          now,
+        }).id
       })
       return get(actor, id)
     },
 
     get,
 
-    list(actor: AccountActor, filters: SupervisionListFilters): { supervisions: SupervisionView[]; nextCursor: string | null; total: number } {
+    list(
+      actor: AccountActor,
+      filters: SupervisionListFilters,
+    ): { supervisions: SupervisionView[]; nextCursor: string | null; total: number } {
       const limit = filters.limit ?? 50
       const scope = itemScope(actor)
       const query: SupervisionListQuery = {
@@ -313,12 +347,19 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
         const now = clock.now()
         const byZone = new Map<string, number[]>()
         for (const plan of plansRepo.timezones()) byZone.set(plan.timezone, [...(byZone.get(plan.timezone) ?? []), plan.id])
-        query.overdueReply = { value: filters.overdueReply, todayByPlan: [...byZone].map(([zone, planIds]) => ({ planIds, today: localDate(now, zone) })) }
+        query.overdueReply = {
+          value: filters.overdueReply,
+          todayByPlan: [...byZone].map(([zone, planIds]) => ({ planIds, today: localDate(now, zone) })),
+        }
       }
       const { records, total } = repo.list(query, scope.kind === 'unit' ? scope.unitId : null)
       const page = records.slice(0, limit)
       const last = page.at(-1)
-      return { supervisions: views(actor, page, false), nextCursor: records.length > limit && last ? encodeCursor(last.row.id) : null, total }
+      return {
+        supervisions: views(actor, page, false),
+        nextCursor: records.length > limit && last ? encodeCursor(last.row.id) : null,
+        total,
+      }
     },
 
     /** The notice as a printable page (督办单). */
@@ -345,11 +386,21 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
         const found = new Set(repo.evidenceOnItem(row.itemId, evidenceIds))
         const foreign = evidenceIds.filter((e) => !found.has(e))
         if (foreign.length > 0) {
-          throw unprocessable('EVIDENCE_NOT_ON_ITEM', `Evidence ${foreign.join(', ')} is not filed on this item; upload it to the item first`, { evidenceIds: foreign })
+          throw unprocessable(
+            'EVIDENCE_NOT_ON_ITEM',
+            `Evidence ${foreign.join(', ')} is not filed on this item; upload it to the item first`,
+            { evidenceIds: foreign },
+          )
         }
         const replyOverdue = replyIsOverdue(now, row.replyDueOn, timezone)
         return {
-          changes: { repliedAt: now.toISOString(), repliedBy: actor.accountId, replyText: text, replyEvidenceIds: evidenceIds, replyOverdue },
+          changes: {
+            repliedAt: now.toISOString(),
+            repliedBy: actor.accountId,
+            replyText: text,
+            replyEvidenceIds: evidenceIds,
+            replyOverdue,
+          },
           comment: text,
           details: { evidenceIds, replyDueOn: row.replyDueOn, replyOverdue },
         }
@@ -388,13 +439,18 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
       const lastDay = localDate(new Date(to.getTime() - 1), plan.timezone)
       const activity: SupervisionActivity = { opened: [], resolved: [], open: [] }
       for (const row of rows) {
-        const ref = { supervisionId: row.id, number: supervisionNumber(row.year, row.seq), code: row.subject.itemCode, leadUnit: row.subject.leadUnit.name }
+        const ref = {
+          supervisionId: row.id,
+          number: supervisionNumber(row.year, row.seq),
+          code: row.subject.itemCode,
+          leadUnit: row.subject.leadUnit.name,
+        }
         if (row.openedAt >= fromIso) activity.opened.push({ ...ref, openedOn: row.issuedOn, reason: row.reason })
         if (row.resolvedAt !== null && row.resolvedAt >= fromIso && row.resolvedAt < toIso) {
           activity.resolved.push({ ...ref, resolvedOn: localDate(new Date(row.resolvedAt), plan.timezone) })
         }
         const state = supervisionStateAt(
-          events.filter((e) => e.details?.['supervisionId'] === row.id),
+          events.filter((e) => e.details?.supervisionId === row.id),
           to,
         )
         if (state && state.status !== 'resolved') {

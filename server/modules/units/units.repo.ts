@@ -31,7 +31,11 @@ export function createUnitsRepo(db: Db) {
     },
     findByIds(ids: readonly number[]): UnitRow[] {
       if (ids.length === 0) return []
-      return db.select().from(units).where(inArray(units.id, [...ids])).all()
+      return db
+        .select()
+        .from(units)
+        .where(inArray(units.id, [...ids]))
+        .all()
     },
     /** Inserts or returns undefined when the name is taken (the unique index decides, not a prior read). */
     insert(name: string, createdAt: string): UnitRow | undefined {
@@ -39,7 +43,11 @@ export function createUnitsRepo(db: Db) {
     },
     /** Renames; false when another unit has the name (the unique index decides). */
     rename(id: number, name: string): boolean {
-      const taken = db.select({ id: units.id }).from(units).where(and(eq(units.name, name), ne(units.id, id))).get()
+      const taken = db
+        .select({ id: units.id })
+        .from(units)
+        .where(and(eq(units.name, name), ne(units.id, id)))
+        .get()
       if (taken) return false
       db.update(units).set({ name }).where(eq(units.id, id)).run()
       return true
@@ -49,7 +57,9 @@ export function createUnitsRepo(db: Db) {
       const count = (q: { n: number } | undefined) => q?.n ?? 0
       return {
         leadItems: count(db.select({ n: sql<number>`count(*)` }).from(items).where(eq(items.leadUnitId, id)).get()),
-        responsibleItems: count(db.select({ n: sql<number>`count(*)` }).from(itemResponsibleUnits).where(eq(itemResponsibleUnits.unitId, id)).get()),
+        responsibleItems: count(
+          db.select({ n: sql<number>`count(*)` }).from(itemResponsibleUnits).where(eq(itemResponsibleUnits.unitId, id)).get(),
+        ),
         accounts: count(db.select({ n: sql<number>`count(*)` }).from(accounts).where(eq(accounts.unitId, id)).get()),
       }
     },
@@ -60,7 +70,12 @@ export function createUnitsRepo(db: Db) {
      * deleted: progress reports, evidence and events keep naming it as it was.
      */
     merge(fromId: number, intoId: number, at: string): { items: MovedItem[]; accounts: number; caseLeads: number } {
-      const led = db.select({ itemId: items.id, code: items.code }).from(items).where(eq(items.leadUnitId, fromId)).orderBy(asc(items.id)).all()
+      const led = db
+        .select({ itemId: items.id, code: items.code })
+        .from(items)
+        .where(eq(items.leadUnitId, fromId))
+        .orderBy(asc(items.id))
+        .all()
       const shared = db
         .select({ itemId: items.id, code: items.code })
         .from(itemResponsibleUnits)
@@ -72,7 +87,15 @@ export function createUnitsRepo(db: Db) {
       // The survivor now leads these: it is no longer also one of their responsible units.
       if (led.length > 0) {
         db.delete(itemResponsibleUnits)
-          .where(and(eq(itemResponsibleUnits.unitId, intoId), inArray(itemResponsibleUnits.itemId, led.map((r) => r.itemId))))
+          .where(
+            and(
+              eq(itemResponsibleUnits.unitId, intoId),
+              inArray(
+                itemResponsibleUnits.itemId,
+                led.map((r) => r.itemId),
+              ),
+            ),
+          )
           .run()
       }
       for (const { itemId } of shared) {
@@ -83,19 +106,34 @@ export function createUnitsRepo(db: Db) {
           .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, intoId)))
           .get()
         if (already || item?.leadUnitId === intoId) {
-          db.delete(itemResponsibleUnits).where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId))).run()
+          db.delete(itemResponsibleUnits)
+            .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId)))
+            .run()
         } else {
-          db.update(itemResponsibleUnits).set({ unitId: intoId }).where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId))).run()
+          db.update(itemResponsibleUnits)
+            .set({ unitId: intoId })
+            .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId)))
+            .run()
         }
       }
-      const moved: MovedItem[] = [...led.map((r) => ({ ...r, as: 'lead' as const })), ...shared.map((r) => ({ ...r, as: 'responsible' as const }))]
+      const moved: MovedItem[] = [
+        ...led.map((r) => ({ ...r, as: 'lead' as const })),
+        ...shared.map((r) => ({ ...r, as: 'responsible' as const })),
+      ]
       const ids = [...new Set(moved.map((m) => m.itemId))]
-      if (ids.length > 0) db.update(items).set({ version: sql`${items.version} + 1`, updatedAt: at }).where(inArray(items.id, ids)).run()
+      if (ids.length > 0)
+        db.update(items)
+          .set({ version: sql`${items.version} + 1`, updatedAt: at })
+          .where(inArray(items.id, ids))
+          .run()
       const movedAccounts = db.update(accounts).set({ unitId: intoId }).where(eq(accounts.unitId, fromId)).run().changes
       // The unit's inbox goes with its people (its accounts read the survivor's messages from now on).
       db.update(notifications).set({ unitId: intoId }).where(eq(notifications.unitId, fromId)).run()
       const movedLeads = db.update(caseLeads).set({ handlingUnitId: intoId }).where(eq(caseLeads.handlingUnitId, fromId)).run().changes
-      db.update(units).set({ mergedIntoId: intoId, mergedAt: at }).where(and(eq(units.id, fromId), isNull(units.mergedIntoId))).run()
+      db.update(units)
+        .set({ mergedIntoId: intoId, mergedAt: at })
+        .where(and(eq(units.id, fromId), isNull(units.mergedIntoId)))
+        .run()
       return { items: moved, accounts: movedAccounts, caseLeads: movedLeads }
     },
   }

@@ -66,7 +66,13 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
           200: Type.Object({
             from: Type.Ref('Unit'),
             into: Type.Ref('Unit'),
-            movedItems: Type.Array(Type.Object({ itemId: Type.Integer(), code: Type.String(), as: Type.Union([Type.Literal('lead'), Type.Literal('responsible')]) })),
+            movedItems: Type.Array(
+              Type.Object({
+                itemId: Type.Integer(),
+                code: Type.String(),
+                as: Type.Union([Type.Literal('lead'), Type.Literal('responsible')]),
+              }),
+            ),
             movedAccounts: Type.Integer(),
             movedCaseLeads: Type.Integer(),
           }),
@@ -76,7 +82,13 @@ export const unitsRoutes: FastifyPluginAsyncTypebox<{ units: UnitsService }> = a
     },
     async (request) => {
       const result = units.merge(actorOf(request), request.params.unitId, request.body.intoUnitId)
-      return { from: result.from, into: result.into, movedItems: result.items, movedAccounts: result.accounts, movedCaseLeads: result.caseLeads }
+      return {
+        from: result.from,
+        into: result.into,
+        movedItems: result.items,
+        movedAccounts: result.accounts,
+        movedCaseLeads: result.caseLeads,
+      }
     },
   )
 }

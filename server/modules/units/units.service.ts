@@ -8,7 +8,10 @@ import type { MovedItem, UnitRow, UnitsRepo } from './units.repo.ts'
 
 /** Unit names are compared after trimming and folding full-width spaces, as they are typed in spreadsheets. */
 export function normalizeUnitName(name: string): string {
-  return name.replace(/\u3000/g, ' ').trim().replace(/\s+/g, ' ')
+  return name
+    .replace(/\u3000/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ')
 }
 
 export interface MergeResult {
@@ -31,8 +34,14 @@ interface Deps {
 export function createUnitsService({ repo, clock, transact, eventsRepo, adminEvents }: Deps) {
   function validName(rawName: string): string {
     const name = normalizeUnitName(rawName)
-    if (name === '') throw badRequest('VALIDATION_FAILED', 'body.name must not be blank', { fields: [{ field: 'body.name', message: 'must not be blank' }] })
-    if (name.length > 100) throw badRequest('VALIDATION_FAILED', 'body.name is longer than 100 characters', { fields: [{ field: 'body.name', message: 'too long' }] })
+    if (name === '')
+      throw badRequest('VALIDATION_FAILED', 'body.name must not be blank', {
+        fields: [{ field: 'body.name', message: 'must not be blank' }],
+      })
+    if (name.length > 100)
+      throw badRequest('VALIDATION_FAILED', 'body.name is longer than 100 characters', {
+        fields: [{ field: 'body.name', message: 'too long' }],
+      })
     return name
   }
   function requireUnit(id: number): UnitRow {
@@ -63,7 +72,14 @@ export function createUnitsService({ repo, clock, transact, eventsRepo, adminEve
         const created = repo.insert(name, clock.now().toISOString())
         if (!created) throw conflict('UNIT_NAME_TAKEN', `A unit named "${name}" already exists`)
         if (actor) {
-          adminEvents!.append({ at: created.createdAt, actor, action: 'unit.create', subjectKind: 'unit', subjectId: created.id, summary: `新增单位“${name}”` })
+          adminEvents!.append({
+            at: created.createdAt,
+            actor,
+            action: 'unit.create',
+            subjectKind: 'unit',
+            subjectId: created.id,
+            summary: `新增单位“${name}”`,
+          })
         }
         return created
       }
@@ -112,7 +128,8 @@ export function createUnitsService({ repo, clock, transact, eventsRepo, adminEve
         const from = requireUnit(fromId)
         const into = requireUnit(intoId)
         if (from.mergedIntoId !== null) throw conflict('UNIT_MERGED', `Unit ${fromId} was already merged into unit ${from.mergedIntoId}`)
-        if (into.mergedIntoId !== null) throw conflict('UNIT_MERGED', `Unit ${intoId} was merged into unit ${into.mergedIntoId}; merge into that one`)
+        if (into.mergedIntoId !== null)
+          throw conflict('UNIT_MERGED', `Unit ${intoId} was merged into unit ${into.mergedIntoId}; merge into that one`)
         const at = clock.now().toISOString()
         const moved = repo.merge(fromId, intoId, at)
         for (const item of moved.items) {

@@ -39,7 +39,21 @@ function AdminNav({ current }: { current: string }) {
   )
 }
 
-export function AdminHomePage({ viewer, units, accounts, events, flash, calendarWarning }: { viewer: Viewer; units: UnitRow[]; accounts: AccountAdminRow[]; events: AdminEventRow[]; flash?: Flash | null; calendarWarning?: string | null }) {
+export function AdminHomePage({
+  viewer,
+  units,
+  accounts,
+  events,
+  flash,
+  calendarWarning,
+}: {
+  viewer: Viewer
+  units: UnitRow[]
+  accounts: AccountAdminRow[]
+  events: AdminEventRow[]
+  flash?: Flash | null
+  calendarWarning?: string | null
+}) {
   const active = units.filter((u) => u.mergedIntoId === null)
   return (
     <Layout title="系统管理" viewer={viewer} section="admin" flash={flash}>
@@ -55,13 +69,17 @@ export function AdminHomePage({ viewer, units, accounts, events, flash, calendar
       <ul class="counts">
         <li>
           <a href="/admin/units">
-            <span class="n" safe>{String(active.length)}</span>
+            <span class="n" safe>
+              {String(active.length)}
+            </span>
             <span>单位</span>
           </a>
         </li>
         <li>
           <a href="/admin/accounts">
-            <span class="n" safe>{String(accounts.filter((a) => a.disabledAt === null).length)}</span>
+            <span class="n" safe>
+              {String(accounts.filter((a) => a.disabledAt === null).length)}
+            </span>
             <span>在用账号</span>
           </a>
         </li>
@@ -88,7 +106,19 @@ function unitState(unit: UnitRow, byId: Map<number, UnitRow>): string {
   return `已并入“${byId.get(unit.mergedIntoId)?.name ?? `#${unit.mergedIntoId}`}”`
 }
 
-export function UnitsPage({ viewer, units, values, errors, flash }: { viewer: Viewer; units: UnitRow[]; values?: FieldValues; errors?: FieldErrors; flash?: Flash | null }) {
+export function UnitsPage({
+  viewer,
+  units,
+  values,
+  errors,
+  flash,
+}: {
+  viewer: Viewer
+  units: UnitRow[]
+  values?: FieldValues
+  errors?: FieldErrors
+  flash?: Flash | null
+}) {
   const byId = new Map(units.map((u) => [u.id, u]))
   return (
     <Layout title="单位管理" viewer={viewer} section="admin" flash={flash}>
@@ -96,12 +126,19 @@ export function UnitsPage({ viewer, units, values, errors, flash }: { viewer: Vi
       <AdminNav current="/admin/units" />
       <form class="card inline-form" method="post" action="/admin/units">
         <CsrfField token={viewer.csrfToken} />
-        <TextField label="新单位名称" name="name" value={values?.['name']} error={errors?.['name']} required maxlength={100} />
+        <TextField label="新单位名称" name="name" value={values?.name} error={errors?.name} required maxlength={100} />
         <button type="submit">新增单位</button>
       </form>
       <Table
         columns={[
-          { label: '单位', cell: (u: UnitRow) => <a href={`/admin/units/${u.id}`} safe>{u.name}</a> },
+          {
+            label: '单位',
+            cell: (u: UnitRow) => (
+              <a href={`/admin/units/${u.id}`} safe>
+                {u.name}
+              </a>
+            ),
+          },
           { label: '状态', cell: (u: UnitRow) => <span safe>{unitState(u, byId)}</span> },
           { label: '建立日期', cell: (u: UnitRow) => <span safe>{dateTime(u.createdAt).slice(0, 10)}</span> },
         ]}
@@ -153,7 +190,14 @@ export function UnitPage(props: {
             <h2>更名</h2>
             <p class="muted">更名后，各页面、清单和导出均显示新名称；已印发的月通报和督办单保留印发时的名称。</p>
             <CsrfField token={viewer.csrfToken} />
-            <TextField label="新名称" name="name" value={props.values?.['name'] ?? unit.name} error={props.errors?.['name']} required maxlength={100} />
+            <TextField
+              label="新名称"
+              name="name"
+              value={props.values?.name ?? unit.name}
+              error={props.errors?.name}
+              required
+              maxlength={100}
+            />
             <button type="submit">更名</button>
           </form>
           <form class="card" method="post" action={`/admin/units/${unit.id}/merge`}>
@@ -163,16 +207,16 @@ export function UnitPage(props: {
             <Select
               label="并入（存续单位）"
               name="intoUnitId"
-              value={props.values?.['intoUnitId']}
+              value={props.values?.intoUnitId}
               options={[{ value: '', label: '请选择' }, ...targets.map((u) => ({ value: String(u.id), label: u.name }))]}
-              error={props.errors?.['intoUnitId']}
+              error={props.errors?.intoUnitId}
             />
             <label class="check">
               <input type="checkbox" name="confirm" value="yes" /> 确认合并（不可撤销）
             </label>
-            {props.errors?.['confirm'] ? (
+            {props.errors?.confirm ? (
               <span class="error" safe>
-                {props.errors['confirm']}
+                {props.errors.confirm}
               </span>
             ) : (
               ''
@@ -192,14 +236,31 @@ export function UnitPage(props: {
 const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ value: r, label: ROLE_LABELS[r] }))
 
 function unitOptions(units: UnitRow[]) {
-  return [{ value: '', label: '（不属于单位）' }, ...units.filter((u) => u.mergedIntoId === null).map((u) => ({ value: String(u.id), label: u.name }))]
+  return [
+    { value: '', label: '（不属于单位）' },
+    ...units.filter((u) => u.mergedIntoId === null).map((u) => ({ value: String(u.id), label: u.name })),
+  ]
 }
 
 function accountState(a: AccountAdminRow): string {
   return a.disabledAt ? '已停用' : '在用'
 }
 
-export function AccountsPage({ viewer, accounts, units, values, errors, flash }: { viewer: Viewer; accounts: AccountAdminRow[]; units: UnitRow[]; values?: FieldValues; errors?: FieldErrors; flash?: Flash | null }) {
+export function AccountsPage({
+  viewer,
+  accounts,
+  units,
+  values,
+  errors,
+  flash,
+}: {
+  viewer: Viewer
+  accounts: AccountAdminRow[]
+  units: UnitRow[]
+  values?: FieldValues
+  errors?: FieldErrors
+  flash?: Flash | null
+}) {
   return (
     <Layout title="账号管理" viewer={viewer} section="admin" flash={flash}>
       <h1>账号管理</h1>
@@ -208,17 +269,42 @@ export function AccountsPage({ viewer, accounts, units, values, errors, flash }:
         <h2>新建账号</h2>
         <CsrfField token={viewer.csrfToken} />
         <div class="form-grid">
-          <TextField label="用户名" name="login" value={values?.['login']} error={errors?.['login']} required maxlength={64} autocomplete="off" hint="登录时使用，2至64个字母、数字或 . _ @ -" />
-          <TextField label="姓名" name="name" value={values?.['name']} error={errors?.['name']} required maxlength={100} />
-          <TextField label="密码" name="password" type="password" value="" error={errors?.['password']} required autocomplete="new-password" hint="初始密码，至少10个字符，请告知本人并提醒修改" />
-          <Select label="角色" name="role" value={values?.['role'] ?? 'unit'} options={ROLE_OPTIONS} error={errors?.['role']} />
-          <Select label="单位" name="unitId" value={values?.['unitId']} options={unitOptions(units)} error={errors?.['unitId']} />
+          <TextField
+            label="用户名"
+            name="login"
+            value={values?.login}
+            error={errors?.login}
+            required
+            maxlength={64}
+            autocomplete="off"
+            hint="登录时使用，2至64个字母、数字或 . _ @ -"
+          />
+          <TextField label="姓名" name="name" value={values?.name} error={errors?.name} required maxlength={100} />
+          <TextField
+            label="密码"
+            name="password"
+            type="password"
+            value=""
+            error={errors?.password}
+            required
+            autocomplete="new-password"
+            hint="初始密码，至少10个字符，请告知本人并提醒修改"
+          />
+          <Select label="角色" name="role" value={values?.role ?? 'unit'} options={ROLE_OPTIONS} error={errors?.role} />
+          <Select label="单位" name="unitId" value={values?.unitId} options={unitOptions(units)} error={errors?.unitId} />
         </div>
         <button type="submit">新建账号</button>
       </form>
       <Table
         columns={[
-          { label: '姓名', cell: (a: AccountAdminRow) => <a href={`/admin/accounts/${a.id}`} safe>{a.name}</a> },
+          {
+            label: '姓名',
+            cell: (a: AccountAdminRow) => (
+              <a href={`/admin/accounts/${a.id}`} safe>
+                {a.name}
+              </a>
+            ),
+          },
           { label: '用户名', cell: (a: AccountAdminRow) => <span safe>{a.login ?? '（仅接口令牌）'}</span> },
           { label: '角色', cell: (a: AccountAdminRow) => <span safe>{ROLE_LABELS[a.role]}</span> },
           { label: '单位', cell: (a: AccountAdminRow) => <span safe>{a.unitName ?? '—'}</span> },
@@ -231,7 +317,14 @@ export function AccountsPage({ viewer, accounts, units, values, errors, flash }:
   )
 }
 
-export function AccountPage(props: { viewer: Viewer; account: AccountAdminRow; events: AdminEventRow[]; token?: string | undefined; errors?: FieldErrors; flash?: Flash | null }) {
+export function AccountPage(props: {
+  viewer: Viewer
+  account: AccountAdminRow
+  events: AdminEventRow[]
+  token?: string | undefined
+  errors?: FieldErrors
+  flash?: Flash | null
+}) {
   const { viewer, account } = props
   const self = account.id === viewer.account.id
   return (
@@ -269,7 +362,15 @@ export function AccountPage(props: { viewer: Viewer; account: AccountAdminRow; e
             <h2>重置密码</h2>
             <p class="muted">重置后该账号在所有设备上的登录即退出。</p>
             <CsrfField token={viewer.csrfToken} />
-            <TextField label="新密码" name="password" type="password" value="" error={props.errors?.['password']} required autocomplete="new-password" />
+            <TextField
+              label="新密码"
+              name="password"
+              type="password"
+              value=""
+              error={props.errors?.password}
+              required
+              autocomplete="new-password"
+            />
             <button type="submit">重置密码</button>
           </form>
         ) : (
@@ -287,7 +388,9 @@ export function AccountPage(props: { viewer: Viewer; account: AccountAdminRow; e
           ) : (
             <form method="post" action={`/admin/accounts/${account.id}/token/revoke`}>
               <CsrfField token={viewer.csrfToken} />
-              <button type="submit" class="danger">吊销令牌</button>
+              <button type="submit" class="danger">
+                吊销令牌
+              </button>
             </form>
           )}
         </div>
@@ -296,7 +399,9 @@ export function AccountPage(props: { viewer: Viewer; account: AccountAdminRow; e
         ) : (
           <form class="card" method="post" action={`/admin/accounts/${account.id}/${account.disabledAt ? 'enable' : 'disable'}`}>
             <h2>{account.disabledAt ? '启用账号' : '停用账号'}</h2>
-            <p class="muted">{account.disabledAt ? '启用后可再次登录和使用令牌。' : '停用后该账号立即不能登录，令牌也不能使用；记录保留。'}</p>
+            <p class="muted">
+              {account.disabledAt ? '启用后可再次登录和使用令牌。' : '停用后该账号立即不能登录，令牌也不能使用；记录保留。'}
+            </p>
             <CsrfField token={viewer.csrfToken} />
             <button type="submit" class={account.disabledAt ? undefined : 'danger'}>
               {account.disabledAt ? '启用' : '停用'}
@@ -335,22 +440,34 @@ export function ImportPage(props: {
         <h2>{preview ? '重新选择文件' : '第一步：上传清单，查看预览'}</h2>
         <p class="muted">上传后先显示每一行将如何导入及全部错误，确认后才保存。</p>
         <CsrfField token={viewer.csrfToken} />
-        <Select label="整改方案" name="planId" value={props.values?.['planId']} options={props.plans.map((p) => ({ value: String(p.id), label: p.title }))} />
+        <Select
+          label="整改方案"
+          name="planId"
+          value={props.values?.planId}
+          options={props.plans.map((p) => ({ value: String(p.id), label: p.title }))}
+        />
         <Select
           label="导入方式"
           name="mode"
-          value={props.values?.['mode'] ?? 'create'}
+          value={props.values?.mode ?? 'create'}
           options={[
             { value: 'create', label: '新增（编号已存在的视为错误）' },
             { value: 'update', label: '更新（编号已存在的按表格修改）' },
           ]}
         />
         <label class="check">
-          <input type="checkbox" name="createUnits" value="true" checked={props.values?.['createUnits'] === 'true'} /> 表格中不存在的单位自动新增
+          <input type="checkbox" name="createUnits" value="true" checked={props.values?.createUnits === 'true'} />{' '}
+          表格中不存在的单位自动新增
         </label>
         <div class={props.error ? 'field has-error' : 'field'}>
           <label for="f-file">清单文件（.xlsx）</label>
-          <input type="file" id="f-file" name="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+          <input
+            type="file"
+            id="f-file"
+            name="file"
+            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            required
+          />
           {props.error ? (
             <span class="error" role="alert" safe>
               {props.error}
@@ -367,12 +484,24 @@ export function ImportPage(props: {
 
 const OUTCOME_LABELS: Record<string, string> = { created: '新增', updated: '更新', unchanged: '无变化' }
 
-function ImportPreviewView({ viewer, token, fileName, result }: { viewer: Viewer; token: string; fileName: string; result: ImportPreview }) {
+function ImportPreviewView({
+  viewer,
+  token,
+  fileName,
+  result,
+}: {
+  viewer: Viewer
+  token: string
+  fileName: string
+  result: ImportPreview
+}) {
   return (
     <section class="card" id="preview">
       <h2 safe>{`预览：${fileName}`}</h2>
       {result.ok ? (
-        <p safe>{`共 ${result.rows.length} 行：新增 ${result.created} 项，更新 ${result.updated} 项，无变化 ${result.unchanged} 项${result.createdUnits.length > 0 ? `；将新增单位：${result.createdUnits.join('、')}` : ''}。尚未保存。`}</p>
+        <p
+          safe
+        >{`共 ${result.rows.length} 行：新增 ${result.created} 项，更新 ${result.updated} 项，无变化 ${result.unchanged} 项${result.createdUnits.length > 0 ? `；将新增单位：${result.createdUnits.join('、')}` : ''}。尚未保存。`}</p>
       ) : (
         <div class="flash flash-error" role="alert" safe>
           {`发现 ${result.errors.length} 处错误，未保存任何内容。请修改表格后重新上传。`}
@@ -396,7 +525,15 @@ function ImportPreviewView({ viewer, token, fileName, result }: { viewer: Viewer
           { label: '行', cell: (r) => <span safe>{String(r.row)}</span> },
           { label: '编号', cell: (r) => <span safe>{r.code}</span> },
           { label: '任务类别', cell: (r) => <span safe>{r.category}</span> },
-          { label: '问题', cell: (r) => <span class="problem" safe>{r.problem}</span>, class: 'problem' },
+          {
+            label: '问题',
+            cell: (r) => (
+              <span class="problem" safe>
+                {r.problem}
+              </span>
+            ),
+            class: 'problem',
+          },
           { label: '牵头单位', cell: (r) => <span safe>{r.leadUnit}</span> },
           { label: '责任单位', cell: (r) => <span safe>{r.responsibleUnits.join('、')}</span> },
           { label: '完成时限', cell: (r) => <span safe>{r.deadlineText || (r.deadline ?? '')}</span> },
@@ -524,14 +661,33 @@ export interface PlanListRow {
   jointSupervisionAfterDays: number
 }
 
-export function PlansPage({ viewer, plans, values, errors, flash }: { viewer: Viewer; plans: PlanListRow[]; values?: FieldValues; errors?: FieldErrors; flash?: Flash | null }) {
+export function PlansPage({
+  viewer,
+  plans,
+  values,
+  errors,
+  flash,
+}: {
+  viewer: Viewer
+  plans: PlanListRow[]
+  values?: FieldValues
+  errors?: FieldErrors
+  flash?: Flash | null
+}) {
   return (
     <Layout title="整改方案" viewer={viewer} section="admin" flash={flash}>
       <h1>整改方案</h1>
       <AdminNav current="/admin/plans" />
       <Table
         columns={[
-          { label: '方案', cell: (p: PlanListRow) => <a href={`/dashboard?planId=${p.id}`} safe>{p.title}</a> },
+          {
+            label: '方案',
+            cell: (p: PlanListRow) => (
+              <a href={`/dashboard?planId=${p.id}`} safe>
+                {p.title}
+              </a>
+            ),
+          },
           { label: '印发单位', cell: (p: PlanListRow) => <span safe>{p.issuedBy}</span> },
           { label: '任务类别', cell: (p: PlanListRow) => <span safe>{p.categories.join('、')}</span> },
           { label: '公示期（工作日）', cell: (p: PlanListRow) => <span safe>{String(p.noticeWorkingDays)}</span> },
@@ -545,20 +701,32 @@ export function PlansPage({ viewer, plans, values, errors, flash }: { viewer: Vi
         <h2>新建整改方案</h2>
         <CsrfField token={viewer.csrfToken} />
         <div class="form-grid">
-          <TextField label="方案名称" name="title" value={values?.['title']} error={errors?.['title']} required maxlength={200} />
-          <TextField label="印发单位" name="issuedBy" value={values?.['issuedBy']} error={errors?.['issuedBy']} required maxlength={200} />
-          <TextField label="时区" name="timezone" value={values?.['timezone'] ?? 'Asia/Shanghai'} error={errors?.['timezone']} maxlength={64} />
-          <TextField label="公示期（工作日）" name="noticeWorkingDays" type="number" value={values?.['noticeWorkingDays'] ?? '5'} error={errors?.['noticeWorkingDays']} />
-          <TextField label="逾期转联合督办（天）" name="jointSupervisionAfterDays" type="number" value={values?.['jointSupervisionAfterDays'] ?? '15'} error={errors?.['jointSupervisionAfterDays']} />
+          <TextField label="方案名称" name="title" value={values?.title} error={errors?.title} required maxlength={200} />
+          <TextField label="印发单位" name="issuedBy" value={values?.issuedBy} error={errors?.issuedBy} required maxlength={200} />
+          <TextField label="时区" name="timezone" value={values?.timezone ?? 'Asia/Shanghai'} error={errors?.timezone} maxlength={64} />
+          <TextField
+            label="公示期（工作日）"
+            name="noticeWorkingDays"
+            type="number"
+            value={values?.noticeWorkingDays ?? '5'}
+            error={errors?.noticeWorkingDays}
+          />
+          <TextField
+            label="逾期转联合督办（天）"
+            name="jointSupervisionAfterDays"
+            type="number"
+            value={values?.jointSupervisionAfterDays ?? '15'}
+            error={errors?.jointSupervisionAfterDays}
+          />
         </div>
-        <div class={errors?.['categories'] ? 'field has-error' : 'field'}>
+        <div class={errors?.categories ? 'field has-error' : 'field'}>
           <label for="f-categories">任务类别（每行一个）</label>
           <textarea id="f-categories" name="categories" rows="4" safe>
-            {values?.['categories'] ?? ''}
+            {values?.categories ?? ''}
           </textarea>
-          {errors?.['categories'] ? (
+          {errors?.categories ? (
             <span class="error" safe>
-              {errors['categories']}
+              {errors.categories}
             </span>
           ) : (
             ''

@@ -12,7 +12,13 @@ export interface BulletinMonth {
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${rate.toFixed(1)}%`)
 
-export function BulletinsPage(data: { viewer: Viewer; plans: { plan: { id: number; title: string }; months: BulletinMonth[] }[]; canIssue: boolean; canPublish: boolean; flash?: Flash | null }) {
+export function BulletinsPage(data: {
+  viewer: Viewer
+  plans: { plan: { id: number; title: string }; months: BulletinMonth[] }[]
+  canIssue: boolean
+  canPublish: boolean
+  flash?: Flash | null
+}) {
   const { viewer } = data
   return (
     <Layout title="月度通报" viewer={viewer} section="bulletins" flash={data.flash}>
@@ -68,7 +74,17 @@ export function BulletinsPage(data: { viewer: Viewer; plans: { plan: { id: numbe
   )
 }
 
-export function BulletinPage({ viewer, bulletin: b, canPublish, flash }: { viewer: Viewer; bulletin: Bulletin; canPublish: boolean; flash?: Flash | null }) {
+export function BulletinPage({
+  viewer,
+  bulletin: b,
+  canPublish,
+  flash,
+}: {
+  viewer: Viewer
+  bulletin: Bulletin
+  canPublish: boolean
+  flash?: Flash | null
+}) {
   const base = `/bulletins/${b.planId}/${b.period}`
   const title = `${b.planTitle}整改工作月通报（${longPeriod(b.period)}）`
   return (

@@ -52,25 +52,33 @@ export function DashboardPage(d: DashboardData) {
       <ul class="counts">
         <li>
           <a href={`/items?planId=${d.planId}`}>
-            <span class="n" safe>{String(t.items)}</span>
+            <span class="n" safe>
+              {String(t.items)}
+            </span>
             <span>整改任务</span>
           </a>
         </li>
         <li>
           <a href={`/items?planId=${d.planId}&status=closed`}>
-            <span class="n" safe>{String(t.closed)}</span>
+            <span class="n" safe>
+              {String(t.closed)}
+            </span>
             <span safe>{`已销号（完成率${formatPercent(t.completionRate)}）`}</span>
           </a>
         </li>
         <li>
           <a href="#overdue">
-            <span class={d.overdue.total > 0 ? 'n hot' : 'n'} safe>{String(d.overdue.total)}</span>
+            <span class={d.overdue.total > 0 ? 'n hot' : 'n'} safe>
+              {String(d.overdue.total)}
+            </span>
             <span>逾期任务</span>
           </a>
         </li>
         <li>
           <a href="#lagging">
-            <span class={d.lagging.total > 0 ? 'n hot' : 'n'} safe>{String(d.lagging.total)}</span>
+            <span class={d.lagging.total > 0 ? 'n hot' : 'n'} safe>
+              {String(d.lagging.total)}
+            </span>
             <span>进展缓慢</span>
           </a>
         </li>

@@ -80,7 +80,14 @@ export function HomePage(data: HomePageData) {
           <h2 safe>{`延期申请及审批结果（${data.extensions.length}）`}</h2>
           <Table
             columns={[
-              { label: '任务', cell: (e: NonNullable<HomePageData['extensions']>[number]) => <a href={`/items/${e.item.id}`} safe>{e.item.code}</a> },
+              {
+                label: '任务',
+                cell: (e: NonNullable<HomePageData['extensions']>[number]) => (
+                  <a href={`/items/${e.item.id}`} safe>
+                    {e.item.code}
+                  </a>
+                ),
+              },
               { label: '原时限', class: 'date', cell: (e) => <span safe>{longDate(e.extension.oldDeadline)}</span> },
               { label: '申请延至', class: 'date', cell: (e) => <span safe>{longDate(e.extension.newDeadline)}</span> },
               { label: '结果', cell: (e) => <span safe>{EXTENSION_STATUS[e.extension.status] ?? e.extension.status}</span> },

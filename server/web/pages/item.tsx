@@ -73,11 +73,11 @@ const EVENT_TITLES: Record<string, string> = {
 export function eventTitle(event: ItemEventRow): string {
   const label = (ACTION_LABELS as Record<string, string>)[event.action] ?? EVENT_TITLES[event.action] ?? event.action
   const d = (event.details ?? {}) as Record<string, unknown>
-  if (event.action === 'progress_reported' && typeof d['period'] === 'string') {
-    return `${label}（${longPeriod(d['period'])}${typeof d['percent'] === 'number' ? `，完成${Math.round(d['percent'])}%` : ''}）`
+  if (event.action === 'progress_reported' && typeof d.period === 'string') {
+    return `${label}（${longPeriod(d.period)}${typeof d.percent === 'number' ? `，完成${Math.round(d.percent)}%` : ''}）`
   }
-  if (event.action === 'extension_requested' && typeof d['newDeadline'] === 'string') return `${label}（至${longDate(d['newDeadline'])}）`
-  if (event.action.startsWith('supervision_') && typeof d['number'] === 'string') return `${label}（${d['number']}）`
+  if (event.action === 'extension_requested' && typeof d.newDeadline === 'string') return `${label}（至${longDate(d.newDeadline)}）`
+  if (event.action.startsWith('supervision_') && typeof d.number === 'string') return `${label}（${d.number}）`
   return label
 }
 
@@ -91,7 +91,7 @@ export function ItemPage(data: ItemPageData) {
   const evidenceById = new Map(data.evidence.map((e) => [e.id, e]))
   const openSupervisions = data.supervisions.filter((s) => s.status !== 'resolved')
   const pendingExtension = data.extensions.find((e) => e.status === 'pending')
-  const formError = (form: string) => (data.state?.form === form ? data.state.errors['_form'] : undefined)
+  const formError = (form: string) => (data.state?.form === form ? data.state.errors._form : undefined)
   return (
     <Layout title={`${item.code} ${item.problem.slice(0, 20)}`} viewer={viewer} section="items" flash={data.flash}>
       <p class="no-print">
@@ -150,7 +150,12 @@ export function ItemPage(data: ItemPageData) {
         <div class="card">
           <h2>联合督办</h2>
           {openSupervisions.map((s) => (
-            <SupervisionBlock supervision={s} viewer={viewer} evidence={data.evidence} state={stateFor(data.state, `supervision-${s.id}`)} />
+            <SupervisionBlock
+              supervision={s}
+              viewer={viewer}
+              evidence={data.evidence}
+              state={stateFor(data.state, `supervision-${s.id}`)}
+            />
           ))}
         </div>
       ) : (
@@ -172,8 +177,8 @@ export function ItemPage(data: ItemPageData) {
                 <TextArea
                   label={COMMENT_LABELS[action]}
                   name={`comment-${action}`}
-                  value={state.values['comment']}
-                  error={state.errors['comment'] ?? state.errors['_form']}
+                  value={state.values.comment}
+                  error={state.errors.comment ?? state.errors._form}
                   required={rule.commentRequired}
                   maxlength={4000}
                 />
@@ -193,8 +198,21 @@ export function ItemPage(data: ItemPageData) {
             <form class="stack" method="post" action={`/items/${item.id}/reports`}>
               <CsrfField token={viewer.csrfToken} />
               <p class="muted" safe>{`报送月份：${longPeriod(data.period)}`}</p>
-              <TextArea label="本月整改进展" name="text" value={stateFor(data.state, 'report').values['text']} error={stateFor(data.state, 'report').errors['text'] ?? formError('report')} required maxlength={4000} />
-              <TextField label="完成比例（%，可选）" name="percent" type="number" value={stateFor(data.state, 'report').values['percent']} error={stateFor(data.state, 'report').errors['percent']} />
+              <TextArea
+                label="本月整改进展"
+                name="text"
+                value={stateFor(data.state, 'report').values.text}
+                error={stateFor(data.state, 'report').errors.text ?? formError('report')}
+                required
+                maxlength={4000}
+              />
+              <TextField
+                label="完成比例（%，可选）"
+                name="percent"
+                type="number"
+                value={stateFor(data.state, 'report').values.percent}
+                error={stateFor(data.state, 'report').errors.percent}
+              />
               <div>
                 <button type="submit">报送进展</button>
               </div>
@@ -209,7 +227,12 @@ export function ItemPage(data: ItemPageData) {
             <h2>上传佐证材料</h2>
             <form class="stack" method="post" action={`/items/${item.id}/evidence`} enctype="multipart/form-data">
               <CsrfField token={viewer.csrfToken} />
-              <Field label="选择文件（可多选）" name="files" error={stateFor(data.state, 'evidence').errors['files']} hint="PDF、JPEG、PNG、DOCX 或 XLSX，每个文件不超过20MB">
+              <Field
+                label="选择文件（可多选）"
+                name="files"
+                error={stateFor(data.state, 'evidence').errors.files}
+                hint="PDF、JPEG、PNG、DOCX 或 XLSX，每个文件不超过20MB"
+              >
                 <input type="file" id="f-files" name="files" multiple required accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx" />
               </Field>
               <div>
@@ -226,9 +249,30 @@ export function ItemPage(data: ItemPageData) {
             <h2>申请延期</h2>
             <form class="stack" method="post" action={`/items/${item.id}/extensions`}>
               <CsrfField token={viewer.csrfToken} />
-              <TextField label="申请延期至" name="newDeadline" type="date" value={stateFor(data.state, 'extension').values['newDeadline']} error={stateFor(data.state, 'extension').errors['newDeadline'] ?? formError('extension')} required />
-              <TextArea label="延期理由" name="reason" value={stateFor(data.state, 'extension').values['reason']} error={stateFor(data.state, 'extension').errors['reason']} required maxlength={2000} />
-              <TextArea label="目前进展" name="progress" value={stateFor(data.state, 'extension').values['progress']} error={stateFor(data.state, 'extension').errors['progress']} required maxlength={4000} />
+              <TextField
+                label="申请延期至"
+                name="newDeadline"
+                type="date"
+                value={stateFor(data.state, 'extension').values.newDeadline}
+                error={stateFor(data.state, 'extension').errors.newDeadline ?? formError('extension')}
+                required
+              />
+              <TextArea
+                label="延期理由"
+                name="reason"
+                value={stateFor(data.state, 'extension').values.reason}
+                error={stateFor(data.state, 'extension').errors.reason}
+                required
+                maxlength={2000}
+              />
+              <TextArea
+                label="目前进展"
+                name="progress"
+                value={stateFor(data.state, 'extension').values.progress}
+                error={stateFor(data.state, 'extension').errors.progress}
+                required
+                maxlength={4000}
+              />
               <div>
                 <button type="submit">申请延期</button>
               </div>
@@ -258,7 +302,10 @@ export function ItemPage(data: ItemPageData) {
                 <a href={`/evidence/${e.id}`} safe>
                   {e.fileName}
                 </a>
-                <span class="muted" safe>{`　${fileSize(e.sizeBytes)} · ${e.uploaderUnit ?? e.uploadedBy} · ${localDateTime(e.uploadedAt, tz)}`}</span>
+                <span
+                  class="muted"
+                  safe
+                >{`　${fileSize(e.sizeBytes)} · ${e.uploaderUnit ?? e.uploadedBy} · ${localDateTime(e.uploadedAt, tz)}`}</span>
                 {e.reused ? <span class="tag tag-lagging">与其他任务重复</span> : ''}
               </li>
             ))}
@@ -271,8 +318,8 @@ export function ItemPage(data: ItemPageData) {
         <ol class="timeline">
           {[...data.events].reverse().map((event) => {
             const d = (event.details ?? {}) as Record<string, unknown>
-            const file = typeof d['evidenceId'] === 'number' ? evidenceById.get(d['evidenceId']) : undefined
-            const supervisionId = typeof d['supervisionId'] === 'number' ? d['supervisionId'] : undefined
+            const file = typeof d.evidenceId === 'number' ? evidenceById.get(d.evidenceId) : undefined
+            const supervisionId = typeof d.supervisionId === 'number' ? d.supervisionId : undefined
             return (
               <TimelineEntry
                 at={localDateTime(event.at, tz)}
@@ -305,7 +352,17 @@ export function ItemPage(data: ItemPageData) {
   )
 }
 
-function SupervisionBlock({ supervision: s, viewer, evidence, state }: { supervision: SupervisionView; viewer: Viewer; evidence: EvidenceView[]; state: FormState }) {
+function SupervisionBlock({
+  supervision: s,
+  viewer,
+  evidence,
+  state,
+}: {
+  supervision: SupervisionView
+  viewer: Viewer
+  evidence: EvidenceView[]
+  state: FormState
+}) {
   return (
     <div>
       <h3>
@@ -316,9 +373,9 @@ function SupervisionBlock({ supervision: s, viewer, evidence, state }: { supervi
       </h3>
       <p class="text" safe>{`督办事由：${s.reason}`}</p>
       {s.reply ? <p class="text" safe>{`已回复：${s.reply.text}`}</p> : ''}
-      {state.errors['_form'] ? (
+      {state.errors._form ? (
         <p class="flash flash-error" safe>
-          {state.errors['_form']}
+          {state.errors._form}
         </p>
       ) : (
         ''
@@ -326,7 +383,7 @@ function SupervisionBlock({ supervision: s, viewer, evidence, state }: { supervi
       {s.allowedActions.includes('acknowledge') ? (
         <form class="stack" method="post" action={`/supervisions/${s.id}/acknowledge`}>
           <CsrfField token={viewer.csrfToken} />
-          <TextField label="签收说明（可选）" name={`ack-${s.id}`} value={state.values['comment']} maxlength={2000} />
+          <TextField label="签收说明（可选）" name={`ack-${s.id}`} value={state.values.comment} maxlength={2000} />
           <div>
             <button type="submit">签收</button>
           </div>
@@ -337,7 +394,7 @@ function SupervisionBlock({ supervision: s, viewer, evidence, state }: { supervi
       {s.allowedActions.includes('reply') ? (
         <form class="stack" method="post" action={`/supervisions/${s.id}/reply`}>
           <CsrfField token={viewer.csrfToken} />
-          <TextArea label="回复内容" name={`reply-${s.id}`} value={state.values['text']} error={state.errors['text']} required maxlength={4000} />
+          <TextArea label="回复内容" name={`reply-${s.id}`} value={state.values.text} error={state.errors.text} required maxlength={4000} />
           {evidence.length > 0 ? (
             <fieldset>
               <legend>附佐证材料（可选）</legend>

@@ -1,6 +1,18 @@
 import { STATUS_LABELS, STATUSES, type ItemStatus } from '../../domain/items.ts'
 import type { ItemSummaryView } from '../../modules/items/items.service.ts'
-import { attr, CsrfField, Layout, Select, StatusBadge, Table, TextArea, TextField, type Column, type Flash, type Viewer } from '../components.tsx'
+import {
+  attr,
+  CsrfField,
+  Layout,
+  Select,
+  StatusBadge,
+  Table,
+  TextArea,
+  TextField,
+  type Column,
+  type Flash,
+  type Viewer,
+} from '../components.tsx'
 import { deadlineText } from '../format.ts'
 
 /** The list's filters as the URL carries them (strings, '' when unset). */
@@ -15,7 +27,16 @@ export interface ListFilters {
   lagging: string
 }
 
-export const EMPTY_FILTERS: ListFilters = { q: '', planId: '', status: '', leadUnitId: '', unitId: '', category: '', overdue: '', lagging: '' }
+export const EMPTY_FILTERS: ListFilters = {
+  q: '',
+  planId: '',
+  status: '',
+  leadUnitId: '',
+  unitId: '',
+  category: '',
+  overdue: '',
+  lagging: '',
+}
 
 /** The query string that reproduces a view of the list (filters, page). */
 export function listQuery(filters: ListFilters, page?: number): string {
@@ -38,7 +59,11 @@ export function itemColumns(): Column<ItemSummaryView>[] {
         </a>
       ),
     },
-    { label: '督察反馈问题', class: 'problem', cell: (i) => <span safe>{i.problem.length > 80 ? `${i.problem.slice(0, 80)}…` : i.problem}</span> },
+    {
+      label: '督察反馈问题',
+      class: 'problem',
+      cell: (i) => <span safe>{i.problem.length > 80 ? `${i.problem.slice(0, 80)}…` : i.problem}</span>,
+    },
     { label: '牵头单位', cell: (i) => <span safe>{i.leadUnit.name}</span> },
     { label: '完成时限', class: 'date', cell: (i) => <span safe>{deadlineText(i)}</span> },
     {
@@ -81,16 +106,49 @@ export function ItemsPage(data: ItemsPageData) {
       <form class="card filters no-print" method="get" action="/items" role="search">
         <TextField label="关键词" name="q" type="search" value={filters.q} maxlength={100} />
         {data.plans.length > 1 ? (
-          <Select label="整改方案" name="planId" value={filters.planId} options={[{ value: '', label: '全部' }, ...data.plans.map((p) => ({ value: String(p.id), label: p.title }))]} />
+          <Select
+            label="整改方案"
+            name="planId"
+            value={filters.planId}
+            options={[{ value: '', label: '全部' }, ...data.plans.map((p) => ({ value: String(p.id), label: p.title }))]}
+          />
         ) : (
           ''
         )}
-        <Select label="状态" name="status" value={filters.status} options={[{ value: '', label: '全部' }, ...STATUSES.map((s: ItemStatus) => ({ value: s, label: STATUS_LABELS[s] }))]} />
-        <Select label="任务领域" name="category" value={filters.category} options={[{ value: '', label: '全部' }, ...categories.map((c) => ({ value: c, label: c }))]} />
+        <Select
+          label="状态"
+          name="status"
+          value={filters.status}
+          options={[{ value: '', label: '全部' }, ...STATUSES.map((s: ItemStatus) => ({ value: s, label: STATUS_LABELS[s] }))]}
+        />
+        <Select
+          label="任务领域"
+          name="category"
+          value={filters.category}
+          options={[{ value: '', label: '全部' }, ...categories.map((c) => ({ value: c, label: c }))]}
+        />
         <Select label="牵头单位" name="leadUnitId" value={filters.leadUnitId} options={unitOptions} />
         <Select label="涉及单位" name="unitId" value={filters.unitId} options={unitOptions} />
-        <Select label="是否逾期" name="overdue" value={filters.overdue} options={[{ value: '', label: '不限' }, { value: 'true', label: '已逾期' }, { value: 'false', label: '未逾期' }]} />
-        <Select label="进展缓慢" name="lagging" value={filters.lagging} options={[{ value: '', label: '不限' }, { value: 'true', label: '是' }, { value: 'false', label: '否' }]} />
+        <Select
+          label="是否逾期"
+          name="overdue"
+          value={filters.overdue}
+          options={[
+            { value: '', label: '不限' },
+            { value: 'true', label: '已逾期' },
+            { value: 'false', label: '未逾期' },
+          ]}
+        />
+        <Select
+          label="进展缓慢"
+          name="lagging"
+          value={filters.lagging}
+          options={[
+            { value: '', label: '不限' },
+            { value: 'true', label: '是' },
+            { value: 'false', label: '否' },
+          ]}
+        />
         <div class="actions">
           <button type="submit">筛选</button>
           <a class="button secondary" href="/items">
@@ -133,7 +191,17 @@ function selectColumn(): Column<ItemSummaryView> {
 }
 
 /** 催办 with a note, 联合督办 with a reason, or 导出, on the rows ticked or on everything the filter matches. */
-function BulkForm({ viewer, filters, total, bulk }: { viewer: Viewer; filters: ListFilters; total: number; bulk: { urge: boolean; supervise: boolean } }) {
+function BulkForm({
+  viewer,
+  filters,
+  total,
+  bulk,
+}: {
+  viewer: Viewer
+  filters: ListFilters
+  total: number
+  bulk: { urge: boolean; supervise: boolean }
+}) {
   return (
     <form id="bulk-form" class="card bulk no-print" method="post" action="/items/bulk">
       <h2>批量操作</h2>

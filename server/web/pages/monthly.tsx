@@ -26,7 +26,9 @@ export function MonthlyPage(data: MonthlyPageData) {
   return (
     <Layout title="月调度" viewer={data.viewer} section="monthly" flash={data.flash}>
       <h1 safe>{`月调度 · ${periods.map(longPeriod).join('、') || '本月'}`}</h1>
-      <p class="muted">本单位牵头的在办整改任务。逐项填写本月整改进展，留空的不报送；点击“报送进展”后一次保存，任何一项有误则全部不保存。</p>
+      <p class="muted">
+        本单位牵头的在办整改任务。逐项填写本月整改进展，留空的不报送；点击“报送进展”后一次保存，任何一项有误则全部不保存。
+      </p>
       {data.formError ? (
         <div class="flash flash-error" role="alert" safe>
           {data.formError}
@@ -53,12 +55,27 @@ export function MonthlyPage(data: MonthlyPageData) {
               </div>
               <div>
                 <Field label={`${item.code} 本月进展`} name={`text-${item.id}`} error={errors[`text-${item.id}`]}>
-                  <textarea id={`f-text-${item.id}`} name={`text-${item.id}`} rows="3" maxlength={4000} aria-invalid={errors[`text-${item.id}`] ? 'true' : undefined} safe>
+                  <textarea
+                    id={`f-text-${item.id}`}
+                    name={`text-${item.id}`}
+                    rows="3"
+                    maxlength={4000}
+                    aria-invalid={errors[`text-${item.id}`] ? 'true' : undefined}
+                    safe
+                  >
                     {values[`text-${item.id}`] ?? ''}
                   </textarea>
                 </Field>
                 <Field label="完成比例（%，可选）" name={`percent-${item.id}`} error={errors[`percent-${item.id}`]}>
-                  <input class="percent" type="number" min="0" max="100" id={`f-percent-${item.id}`} name={`percent-${item.id}`} value={attr(values[`percent-${item.id}`])} />
+                  <input
+                    class="percent"
+                    type="number"
+                    min="0"
+                    max="100"
+                    id={`f-percent-${item.id}`}
+                    name={`percent-${item.id}`}
+                    value={attr(values[`percent-${item.id}`])}
+                  />
                 </Field>
               </div>
             </div>

@@ -31,7 +31,8 @@ export function queueCounts(q: OfficeQueues): { key: string; label: string; coun
   ]
 }
 
-const stateFor = (state: FormState | null | undefined, form: string): FormState => (state && state.form === form ? state : { form, values: {}, errors: {} })
+const stateFor = (state: FormState | null | undefined, form: string): FormState =>
+  state && state.form === form ? state : { form, values: {}, errors: {} }
 
 function ItemLine({ item }: { item: { id: number; code: string; problem: string; leadUnit: string } }) {
   return (
@@ -59,7 +60,15 @@ function DecisionForm(props: {
   return (
     <form class="stack" method="post" action={props.action}>
       <CsrfField token={props.viewer.csrfToken} />
-      <TextArea label={props.label} name={props.form} value={s.values['comment']} error={s.errors['comment'] ?? s.errors['_form']} required maxlength={2000} rows={2} />
+      <TextArea
+        label={props.label}
+        name={props.form}
+        value={s.values.comment}
+        error={s.errors.comment ?? s.errors._form}
+        required
+        maxlength={2000}
+        rows={2}
+      />
       <div class="button-row">
         <button type="submit" name="decision" value={props.buttons[0].value} safe>
           {props.buttons[0].label}
@@ -72,7 +81,19 @@ function DecisionForm(props: {
   )
 }
 
-export function OfficePage({ viewer, queues, state, flash, timezone }: { viewer: Viewer; queues: OfficeQueues; state?: FormState | null; flash?: Flash | null; timezone: string }) {
+export function OfficePage({
+  viewer,
+  queues,
+  state,
+  flash,
+  timezone,
+}: {
+  viewer: Viewer
+  queues: OfficeQueues
+  state?: FormState | null
+  flash?: Flash | null
+  timezone: string
+}) {
   const counts = queueCounts(queues)
   return (
     <Layout title="督办工作" viewer={viewer} section="office" flash={flash}>
@@ -94,7 +115,17 @@ export function OfficePage({ viewer, queues, state, flash, timezone }: { viewer:
         <h2 safe>{`销号申请待验收（${queues.closure.length}）`}</h2>
         <p class="muted">打开任务查看自查自验情况和佐证材料，在任务页填写验收意见后「验收通过」或「退回整改」。</p>
         <Table
-          columns={[...itemColumns(), { label: '审核', cell: (i: ItemSummaryView) => <a class="button" href={`/items/${i.id}`}>审核</a> }]}
+          columns={[
+            ...itemColumns(),
+            {
+              label: '审核',
+              cell: (i: ItemSummaryView) => (
+                <a class="button" href={`/items/${i.id}`}>
+                  审核
+                </a>
+              ),
+            },
+          ]}
           rows={queues.closure}
           empty="没有待验收的销号申请。"
         />
@@ -114,9 +145,13 @@ export function OfficePage({ viewer, queues, state, flash, timezone }: { viewer:
                 <strong safe>{longDate(e.newDeadline)}</strong>
               </dd>
               <dt>延期理由</dt>
-              <dd class="text" safe>{e.reason}</dd>
+              <dd class="text" safe>
+                {e.reason}
+              </dd>
               <dt>目前进展</dt>
-              <dd class="text" safe>{e.progress}</dd>
+              <dd class="text" safe>
+                {e.progress}
+              </dd>
               <dt>申请时间</dt>
               <dd safe>{localDateTime(e.requestedAt, timezone)}</dd>
             </dl>
@@ -143,7 +178,9 @@ export function OfficePage({ viewer, queues, state, flash, timezone }: { viewer:
             <ItemLine item={item} />
             <dl class="record">
               <dt>异议内容</dt>
-              <dd class="text" safe>{o.content}</dd>
+              <dd class="text" safe>
+                {o.content}
+              </dd>
               <dt>联系方式</dt>
               <dd safe>{o.contact}</dd>
               <dt>提出时间</dt>
@@ -176,9 +213,13 @@ export function OfficePage({ viewer, queues, state, flash, timezone }: { viewer:
             </p>
             <dl class="record">
               <dt>督办事由</dt>
-              <dd class="text" safe>{s.reason}</dd>
+              <dd class="text" safe>
+                {s.reason}
+              </dd>
               <dt>回复</dt>
-              <dd class="text" safe>{s.reply?.text ?? ''}</dd>
+              <dd class="text" safe>
+                {s.reply?.text ?? ''}
+              </dd>
               {s.reply && s.reply.evidence.length > 0 ? (
                 <>
                   <dt>佐证材料</dt>
@@ -220,13 +261,31 @@ export function OfficePage({ viewer, queues, state, flash, timezone }: { viewer:
 }
 
 /** 办结 or 退回: the office's decision on a reply. */
-export function SupervisionDecision({ viewer, supervision: s, state, fromPage }: { viewer: Viewer; supervision: SupervisionView; state?: FormState | null | undefined; fromPage?: boolean }) {
+export function SupervisionDecision({
+  viewer,
+  supervision: s,
+  state,
+  fromPage,
+}: {
+  viewer: Viewer
+  supervision: SupervisionView
+  state?: FormState | null | undefined
+  fromPage?: boolean
+}) {
   const st = stateFor(state, `supervision-${s.id}`)
   return (
     <form class="stack" method="post" action={`/supervisions/${s.id}/decision`}>
       <CsrfField token={viewer.csrfToken} />
       {fromPage ? <input type="hidden" name="back" value="supervision" /> : ''}
-      <TextArea label="审核意见" name={`supervision-${s.id}`} value={st.values['comment']} error={st.errors['comment'] ?? st.errors['_form']} required maxlength={2000} rows={2} />
+      <TextArea
+        label="审核意见"
+        name={`supervision-${s.id}`}
+        value={st.values.comment}
+        error={st.errors.comment ?? st.errors._form}
+        required
+        maxlength={2000}
+        rows={2}
+      />
       <div class="button-row">
         <button type="submit" name="decision" value="resolve">
           办结
@@ -247,8 +306,23 @@ export function SupervisionTable({ rows, empty }: { rows: SupervisionView[]; emp
   return (
     <Table
       columns={[
-        { label: '督办单', class: 'code', cell: (s: SupervisionView) => <a href={`/supervisions/${s.id}`} safe>{s.number}</a> },
-        { label: '任务', cell: (s) => <a href={`/items/${s.itemId}`} safe>{s.item.code}</a> },
+        {
+          label: '督办单',
+          class: 'code',
+          cell: (s: SupervisionView) => (
+            <a href={`/supervisions/${s.id}`} safe>
+              {s.number}
+            </a>
+          ),
+        },
+        {
+          label: '任务',
+          cell: (s) => (
+            <a href={`/items/${s.itemId}`} safe>
+              {s.item.code}
+            </a>
+          ),
+        },
         { label: '牵头单位', cell: (s) => <span safe>{s.leadUnit.name}</span> },
         { label: '督办事由', class: 'problem', cell: (s) => <span safe>{s.reason}</span> },
         { label: '签发日期', class: 'date', cell: (s) => <span safe>{longDate(s.issuedOn)}</span> },
@@ -275,12 +349,39 @@ export function BulkResultPage({ viewer, result, back }: { viewer: Viewer; resul
   const word = ACTION_WORDS[result.action]
   const refused = result.outcomes.filter((o) => !o.ok)
   return (
-    <Layout title={`批量${word}结果`} viewer={viewer} section="items" flash={{ kind: refused.length > 0 ? 'error' : 'ok', text: `已${word}${result.succeeded}项${refused.length > 0 ? `，${refused.length}项未能${word}` : ''}` }}>
+    <Layout
+      title={`批量${word}结果`}
+      viewer={viewer}
+      section="items"
+      flash={{
+        kind: refused.length > 0 ? 'error' : 'ok',
+        text: `已${word}${result.succeeded}项${refused.length > 0 ? `，${refused.length}项未能${word}` : ''}`,
+      }}
+    >
       <h1 safe>{`批量${word}结果`}</h1>
       <Table
         columns={[
-          { label: '编号', class: 'code', cell: (o: BulkResult['outcomes'][number]) => (o.code ? <a href={`/items/${o.itemId}`} safe>{o.code}</a> : <span safe>{`#${o.itemId}`}</span>) },
-          { label: '结果', cell: (o) => (o.ok ? <span safe>{'number' in o && o.number ? `已${word}（${o.number}）` : `已${word}`}</span> : <span class="error-text" safe>{`未能${word}`}</span>) },
+          {
+            label: '编号',
+            class: 'code',
+            cell: (o: BulkResult['outcomes'][number]) =>
+              o.code ? (
+                <a href={`/items/${o.itemId}`} safe>
+                  {o.code}
+                </a>
+              ) : (
+                <span safe>{`#${o.itemId}`}</span>
+              ),
+          },
+          {
+            label: '结果',
+            cell: (o) =>
+              o.ok ? (
+                <span safe>{'number' in o && o.number ? `已${word}（${o.number}）` : `已${word}`}</span>
+              ) : (
+                <span class="error-text" safe>{`未能${word}`}</span>
+              ),
+          },
           { label: '原因', cell: (o) => (o.ok ? <span>—</span> : <span safe>{`${o.error.reason}（${o.error.code}）`}</span>) },
         ]}
         rows={result.outcomes}
@@ -301,11 +402,18 @@ export interface SupervisionFilterValues {
   year: string
 }
 
-export function SupervisionsPage(data: { viewer: Viewer; filters: SupervisionFilterValues; rows: SupervisionView[]; units: { id: number; name: string }[]; years: number[] }) {
+export function SupervisionsPage(data: {
+  viewer: Viewer
+  filters: SupervisionFilterValues
+  rows: SupervisionView[]
+  units: { id: number; name: string }[]
+  years: number[]
+}) {
   const { filters } = data
   return (
     <Layout title="联合督办" viewer={data.viewer} section="supervisions">
       <h1>联合督办</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is announced by every screen reader; <search> is not yet */}
       <form class="card filters no-print" method="get" action="/supervisions" role="search">
         <Select
           label="状态"
@@ -318,8 +426,18 @@ export function SupervisionsPage(data: { viewer: Viewer; filters: SupervisionFil
             { value: 'resolved', label: '已办结' },
           ]}
         />
-        <Select label="牵头单位" name="leadUnitId" value={filters.leadUnitId} options={[{ value: '', label: '全部' }, ...data.units.map((u) => ({ value: String(u.id), label: u.name }))]} />
-        <Select label="年度" name="year" value={filters.year} options={[{ value: '', label: '全部' }, ...data.years.map((y) => ({ value: String(y), label: `${y}年` }))]} />
+        <Select
+          label="牵头单位"
+          name="leadUnitId"
+          value={filters.leadUnitId}
+          options={[{ value: '', label: '全部' }, ...data.units.map((u) => ({ value: String(u.id), label: u.name }))]}
+        />
+        <Select
+          label="年度"
+          name="year"
+          value={filters.year}
+          options={[{ value: '', label: '全部' }, ...data.years.map((y) => ({ value: String(y), label: `${y}年` }))]}
+        />
         <div class="actions">
           <button type="submit">筛选</button>
           <a class="button secondary" href="/supervisions">
@@ -341,7 +459,21 @@ const STEP_WORDS: Record<string, string> = {
   supervision_resolved: '办结',
 }
 
-export function SupervisionPage({ viewer, supervision: s, timezone, canDecide, state, flash }: { viewer: Viewer; supervision: SupervisionView; timezone: string; canDecide: boolean; state?: FormState | null; flash?: Flash | null }) {
+export function SupervisionPage({
+  viewer,
+  supervision: s,
+  timezone,
+  canDecide,
+  state,
+  flash,
+}: {
+  viewer: Viewer
+  supervision: SupervisionView
+  timezone: string
+  canDecide: boolean
+  state?: FormState | null
+  flash?: Flash | null
+}) {
   const reached = {
     issued: true,
     acknowledged: s.acknowledgedAt !== null,
@@ -373,13 +505,17 @@ export function SupervisionPage({ viewer, supervision: s, timezone, canDecide, s
             </a>
           </dd>
           <dt>督察反馈问题</dt>
-          <dd class="text" safe>{s.item.problem}</dd>
+          <dd class="text" safe>
+            {s.item.problem}
+          </dd>
           <dt>牵头单位</dt>
           <dd safe>{s.leadUnit.name}</dd>
           <dt>督办依据</dt>
           <dd safe>{s.ruleLabel}</dd>
           <dt>督办事由</dt>
-          <dd class="text" safe>{s.reason}</dd>
+          <dd class="text" safe>
+            {s.reason}
+          </dd>
           <dt>签发日期</dt>
           <dd safe>{longDate(s.issuedOn)}</dd>
           <dt>回复期限</dt>
@@ -389,7 +525,9 @@ export function SupervisionPage({ viewer, supervision: s, timezone, canDecide, s
           {s.reply ? (
             <>
               <dt>回复</dt>
-              <dd class="text" safe>{s.reply.text}</dd>
+              <dd class="text" safe>
+                {s.reply.text}
+              </dd>
             </>
           ) : (
             ''
@@ -397,7 +535,9 @@ export function SupervisionPage({ viewer, supervision: s, timezone, canDecide, s
           {s.resolutionComment ? (
             <>
               <dt>办结意见</dt>
-              <dd class="text" safe>{s.resolutionComment}</dd>
+              <dd class="text" safe>
+                {s.resolutionComment}
+              </dd>
             </>
           ) : (
             ''
@@ -445,4 +585,3 @@ export function SupervisionPage({ viewer, supervision: s, timezone, canDecide, s
     </Layout>
   )
 }
-

@@ -1,6 +1,16 @@
 import { attr, CsrfField, Document, FlashMessage, Layout, SITE_NAME, TextField, type Flash, type Viewer } from '../components.tsx'
 
-export function LoginPage({ csrfToken, next, login, message }: { csrfToken: string; next: string; login?: string; message?: Flash | null }) {
+export function LoginPage({
+  csrfToken,
+  next,
+  login,
+  message,
+}: {
+  csrfToken: string
+  next: string
+  login?: string
+  message?: Flash | null
+}) {
   return (
     <Document title="登录">
       <main>
@@ -31,9 +41,23 @@ export function PasswordPage({ viewer, errors = {}, flash }: { viewer: Viewer; e
         <p class="muted">修改后，您在其他浏览器或设备上的登录将全部退出。新密码至少10个字符。</p>
         <form class="stack" method="post" action="/account/password">
           <CsrfField token={viewer.csrfToken} />
-          <TextField label="当前密码" name="currentPassword" type="password" required autocomplete="current-password" error={errors['currentPassword']} />
-          <TextField label="新密码" name="newPassword" type="password" required autocomplete="new-password" error={errors['newPassword']} />
-          <TextField label="再次输入新密码" name="confirmPassword" type="password" required autocomplete="new-password" error={errors['confirmPassword']} />
+          <TextField
+            label="当前密码"
+            name="currentPassword"
+            type="password"
+            required
+            autocomplete="current-password"
+            error={errors.currentPassword}
+          />
+          <TextField label="新密码" name="newPassword" type="password" required autocomplete="new-password" error={errors.newPassword} />
+          <TextField
+            label="再次输入新密码"
+            name="confirmPassword"
+            type="password"
+            required
+            autocomplete="new-password"
+            error={errors.confirmPassword}
+          />
           <div>
             <button type="submit">修改密码</button>
           </div>
