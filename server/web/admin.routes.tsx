@@ -26,7 +26,8 @@ import {
   type FieldErrors,
   type FieldValues,
 } from './pages/admin.tsx'
-import { DashboardPage, labelledSvg } from './pages/dashboard.tsx'
+import { DashboardPage } from './pages/dashboard.tsx'
+import { inlineSvg } from '../modules/bulletins/bulletin.page.tsx'
 import { renderLeadUnitChart, renderTrendChart } from '../modules/bulletins/bulletin.charts.ts'
 import { beijingDateTime } from '../modules/bulletins/bulletin.format.ts'
 import { checkMultipartCsrf, webActorOf } from './web-auth.ts'
@@ -655,16 +656,7 @@ export function dashboardRenderer(services: Services, clock: Clock) {
       const page = services.items.list(actor, { planId: plan.id, ...filters, limit: LIST_LIMIT })
       return { total: page.total, items: page.items }
     }
-    const charts = {
-      byLeadUnit: labelledSvg(
-        renderLeadUnitChart(live),
-        `牵头单位完成率排名图：${live.byLeadUnit
-          .slice(0, 5)
-          .map((u) => `第${u.rank}名${u.leadUnit}`)
-          .join('，')}`,
-      ),
-      trend: labelledSvg(renderTrendChart(live), `逐月完成率趋势图，共${live.trend.length}个月`),
-    }
+    const safeCharts = { byLeadUnit: inlineSvg(renderLeadUnitChart(live)), trend: inlineSvg(renderTrendChart(live)) }
     return sendHtml(
       reply,
       200,
@@ -676,7 +668,7 @@ export function dashboardRenderer(services: Services, clock: Clock) {
         asOfText={beijingDateTime(clock.now().toISOString())}
         overdue={list({ overdue: true })}
         lagging={list({ lagging: true })}
-        charts={charts}
+        safeCharts={safeCharts}
       />,
     )
   }

@@ -336,8 +336,8 @@ describe("the leadership's dashboard", () => {
     expect(res.statusCode).toBe(200)
     expect(res.body).toContain('按任务类别')
     expect(res.body).toContain('牵头单位排名')
-    expect(res.body).toMatch(/<svg role="img" aria-label="牵头单位完成率排名图：第1名/)
-    expect(res.body).toMatch(/<svg role="img" aria-label="逐月完成率趋势图/)
+    expect(res.body).toMatch(/<svg role="img" aria-label="各牵头单位任务销号情况图：/)
+    expect(res.body).toMatch(/<svg role="img" aria-label="整改完成率趋势图：/)
     const overdue = res.body.slice(res.body.indexOf('id="overdue"'), res.body.indexOf('</section>', res.body.indexOf('id="overdue"')))
     expect(overdue).toContain(`href="/items/${late.id}"`)
     // Read only: the one POST form is the sign-out.

@@ -1,5 +1,6 @@
 // The bulletin's charts, rendered on the server as SVG strings (echarts SSR): no DOM, no canvas, no network.
 // Sizes are CSS pixels chosen for the 186 mm text width of an A4 page with 12 mm side margins (≈ 703 px).
+import { chineseMonth } from '../../lib/chinese-date.ts'
 import { escapeHtml } from '@kitajs/html'
 import * as echarts from 'echarts/core'
 import { BarChart, LineChart, PieChart } from 'echarts/charts'
@@ -274,7 +275,7 @@ export function renderTrendChart(bulletin: BulletinContent): string {
     },
     HALF_CHART_WIDTH,
     250,
-    `整改完成率趋势图：${points.map((p) => `${p.period.replace(/^(\d{4})-0?(\d+)$/, '$1年$2月')}${percentLabel(p.completionRate)}`).join('，') || '无'}`,
+    `整改完成率趋势图：${points.map((p) => `${chineseMonth(p.period)}${percentLabel(p.completionRate)}`).join('，') || '无'}`,
   )
 }
 

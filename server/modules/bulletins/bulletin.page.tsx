@@ -133,7 +133,8 @@ function Subsection({ title, children }: PropsWithChildren<{ title: string }>) {
 }
 
 /** Inline SVG needs no namespace declarations, and dropping them keeps the page free of any http:// text. */
-function inlineSvg(svg: string): string {
+/** A chart's standalone SVG made fit to sit inside a page (no namespace or version attributes). */
+export function inlineSvg(svg: string): string {
   return svg.replace(/^<svg\b[^>]*>/, (open) =>
     open.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '').replace(/\s+(version|baseProfile)="[^"]*"/g, ''),
   )

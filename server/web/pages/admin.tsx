@@ -31,7 +31,7 @@ function AdminNav({ current }: { current: string }) {
   return (
     <nav class="subnav" aria-label="系统管理">
       {links.map(([href, label]) => (
-        <a href={href} aria-current={href === current ? 'page' : undefined} safe>
+        <a href={href} aria-current={href === current ? 'page' : undefined}>
           {label}
         </a>
       ))}
@@ -353,7 +353,7 @@ export function AccountPage(props: {
           <dt>状态</dt>
           <dd safe>{accountState(account)}</dd>
           <dt>接口令牌</dt>
-          <dd safe>{account.tokenRevokedAt ? `已于${longDate(dateTime(account.tokenRevokedAt).slice(0, 10))}吊销` : '有效'}</dd>
+          <dd>{account.tokenRevokedAt ? `已于${longDate(dateTime(account.tokenRevokedAt).slice(0, 10))}吊销` : '有效'}</dd>
         </dl>
       </div>
       <div class="actions-grid">
@@ -537,7 +537,7 @@ function ImportPreviewView({
           { label: '牵头单位', cell: (r) => <span safe>{r.leadUnit}</span> },
           { label: '责任单位', cell: (r) => <span safe>{r.responsibleUnits.join('、')}</span> },
           { label: '完成时限', cell: (r) => <span safe>{r.deadlineText || (r.deadline ?? '')}</span> },
-          { label: '导入结果', cell: (r) => <span safe>{r.outcome ? (OUTCOME_LABELS[r.outcome] ?? r.outcome) : '—'}</span> },
+          { label: '导入结果', cell: (r) => <span>{r.outcome ? (OUTCOME_LABELS[r.outcome] ?? r.outcome) : '—'}</span> },
         ]}
         rows={result.rows}
         empty="表格中没有任务行。"
@@ -610,7 +610,7 @@ export function CalendarPage(props: {
       <AdminNav current="/admin/calendar" />
       <div class="card">
         <p safe>{`内置的国家法定节假日数据覆盖 ${props.officialYears.first}—${props.officialYears.last} 年。`}</p>
-        <p safe>{props.overrideYears.length > 0 ? `已录入调整的年份：${props.overrideYears.join('、')}。` : '尚未录入任何调整。'}</p>
+        <p>{props.overrideYears.length > 0 ? `已录入调整的年份：${props.overrideYears.join('、')}。` : '尚未录入任何调整。'}</p>
         <p class="muted">公示期等按工作日计算的期限依此日历；数据未覆盖的年份仅按周末计算。</p>
       </div>
       <form class="card" method="post" action="/admin/calendar">
@@ -640,7 +640,7 @@ export function CalendarPage(props: {
         <Table
           columns={[
             { label: '日期', cell: (o: CalendarOverrideView) => <span safe>{o.date}</span> },
-            { label: '类型', cell: (o: CalendarOverrideView) => <span safe>{o.kind === 'holiday' ? '放假' : '调休上班'}</span> },
+            { label: '类型', cell: (o: CalendarOverrideView) => <span>{o.kind === 'holiday' ? '放假' : '调休上班'}</span> },
             { label: '说明', cell: (o: CalendarOverrideView) => <span safe>{o.note ?? ''}</span> },
           ]}
           rows={props.overrides}
