@@ -31,7 +31,7 @@ import { inlineSvg } from '../modules/bulletins/bulletin.page.tsx'
 import { renderLeadUnitChart, renderTrendChart } from '../modules/bulletins/bulletin.charts.ts'
 import { beijingDateTime } from '../modules/bulletins/bulletin.format.ts'
 import { checkMultipartCsrf, webActorOf } from './web-auth.ts'
-import { field, messageOf, sendHtml, viewerOf } from './workbench.routes.tsx'
+import { field, messageOf, sendHtml, viewerOf } from './web-kit.tsx'
 
 const hidden = { hide: true }
 const LIST_LIMIT = 100

@@ -27,37 +27,9 @@ import {
 } from './pages/office.tsx'
 import { ErrorPage } from './pages/sign-in.tsx'
 import { webActorOf } from './web-auth.ts'
-import { field, fieldAll, flashFrom, messageOf, sendHtml, viewerOf } from './workbench.routes.tsx'
+import { field, fieldAll, flashFrom, messageOf, sendHtml, viewerOf } from './web-kit.tsx'
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-export const OFFICE_FLASHES: Record<string, string> = {
-  'extension-approved': '已同意延期，完成时限已更新',
-  'extension-rejected': '已不同意延期',
-  'objection-upheld': '异议成立，该任务已退回整改',
-  'objection-dismissed': '异议不成立',
-  'supervision-resolved': '督办单已办结',
-  'supervision-sent-back': '督办回复已退回，等待重新回复',
-  'bulletin-issued': '月度通报已生成',
-  'bulletin-published': '月度通报已发布',
-}
-
-export const OFFICE_MESSAGES: Record<string, string> = {
-  EXTENSION_ALREADY_DECIDED: '该延期申请已审批，请刷新页面',
-  EXTENSION_NOT_FOUND: '未找到该延期申请',
-  OBJECTION_ALREADY_DECIDED: '该异议已处理，请刷新页面',
-  OBJECTION_NOT_FOUND: '未找到该异议',
-  NOTE_REQUIRED: '请填写催办内容',
-  REASON_REQUIRED: '请填写督办事由',
-  NO_ITEMS: '请至少选择一项任务',
-  TOO_MANY_ITEMS: '一次最多处理1000项任务，请缩小筛选范围',
-  PERIOD_NOT_ENDED: '该月份尚未结束，月末后才能生成通报',
-  PERIOD_BEFORE_PLAN: '该月份早于整改方案的开始月份',
-  INVALID_PERIOD: '月份有误',
-  BULLETIN_NOT_FOUND: '该月通报尚未生成',
-  SUPERVISION_ALREADY_OPEN: '该任务已在联合督办中',
-  ITEM_NOT_OPEN: '该任务已不在整改中',
-}
 
 const Id = (name: string) => Type.Object({ [name]: IdParam })
 const hidden = { hide: true }
