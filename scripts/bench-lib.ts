@@ -292,6 +292,9 @@ function generateContent(rng: Rng, seq: number, unitIds: readonly number[], lead
     responsibleUnitIds,
     deadlineKind,
     deadline,
+    // As the service stores an item created without them: no wording of its own, no note.
+    deadlineText: '',
+    note: '',
   }
 }
 
