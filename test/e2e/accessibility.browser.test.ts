@@ -146,4 +146,47 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     await context.close()
     expect({ ...signedOut, ...signedIn }).toEqual({})
   }, 120_000)
+
+  /** A context signed in as a new account of `role`. */
+  async function signedInAs(role: 'supervisor' | 'admin' | 'leader'): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    const account = await webAccount(t.app, role)
+    const page = await context.newPage()
+    await page.goto(`${baseUrl}/login`)
+    await page.getByLabel('用户名').fill(account.login)
+    await page.getByLabel('密码').fill(PASSWORD)
+    await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: '登录' }).click()])
+    await page.close()
+    return context
+  }
+
+  it("the workbench's part 2: the office's pages, the dashboard and the admin's pages", async () => {
+    const found: Record<string, string[]> = {}
+    const as = (role: string, audited: Record<string, string[]>) => {
+      for (const [path, problems] of Object.entries(audited)) found[`${role} ${path}`] = problems
+    }
+    const office = await signedInAs('supervisor')
+    as(
+      'supervisor',
+      await audit(office, [
+        '/',
+        '/office',
+        '/supervisions',
+        `/supervisions/${supervisionId}`,
+        '/bulletins',
+        `/bulletins/${w.plan.id}/2018-10`,
+      ]),
+    )
+    await office.close()
+    const leader = await signedInAs('leader')
+    as('leader', await audit(leader, ['/', '/dashboard']))
+    await leader.close()
+    const admin = await signedInAs('admin')
+    as(
+      'admin',
+      await audit(admin, ['/admin', '/admin/units', '/admin/accounts', '/admin/import', '/admin/plans', '/admin/calendar', '/admin/audit']),
+    )
+    await admin.close()
+    expect(found).toEqual({})
+  }, 180_000)
 })
