@@ -1,7 +1,7 @@
-import type { BrowserContext, Browser, Page } from 'playwright-core'
+import type { BrowserContext, Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, haveChromium, launchChromium, seriousViolations } from '../helpers/browser.ts'
+import { CHROMIUM, haveChromium, launchChromium, seriousViolations, watchConsole } from '../helpers/browser.ts'
 import { PASSWORD, webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
@@ -20,15 +20,6 @@ let login: string
 let itemId: number
 let noticeItemId: number
 let supervisionId: number
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = []
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url}`)
-  })
-  page.on('pageerror', (e) => errors.push(e.message))
-  return errors
-}
 
 /** Opens each path in turn; returns, per path, what axe found and any console error (the favicon request included). */
 async function audit(context: BrowserContext, paths: readonly string[]): Promise<Record<string, string[]>> {

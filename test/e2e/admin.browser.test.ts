@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { haveChromium, launchChromium } from '../helpers/browser.ts'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { CHECKLIST_HEADER, sheetXlsx } from '../helpers/spreadsheets.ts'
@@ -12,8 +13,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // account that then signs in. Each admin page (and the leader's dashboard) is photographed at 1366x768 and 375 px
 // into tmp/screenshots (git-ignored) for a person to look at.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const haveChromium = existsSync(CHROMIUM)
 const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
 const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
 const VIEWPORTS: [string, BrowserContextOptions][] = [
@@ -45,10 +44,7 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {

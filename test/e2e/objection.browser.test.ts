@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROMIUM, haveChromium, launchChromium, watchConsole } from '../helpers/browser.ts'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
@@ -10,8 +11,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // JavaScript switched off, as the form must work without it), and the supervisor then finds it through the API.
 // CI installs Debian's `chromium` and `fonts-noto-cjk`; without the browser the test is skipped, saying why.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const haveChromium = existsSync(CHROMIUM)
 if (!haveChromium) console.warn(`objection.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
 
 /** Screenshots land here, for a person to look at; nothing in the repository changes. */
@@ -29,14 +28,6 @@ let baseUrl: string
 let itemId: number
 
 /** Console errors, including the browser's reports of anything the content security policy blocked. */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = []
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text())
-  })
-  page.on('pageerror', (e) => errors.push(e.message))
-  return errors
-}
 
 describe.skipIf(!haveChromium)('the public files an objection in a browser', () => {
   beforeAll(async () => {
@@ -51,18 +42,7 @@ describe.skipIf(!haveChromium)('the public files an objection in a browser', () 
     const address = t.app.server.address() as { port: number }
     baseUrl = `http://127.0.0.1:${address.port}`
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {

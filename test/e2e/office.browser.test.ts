@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { CHROMIUM, haveChromium, launchChromium, watchConsole } from '../helpers/browser.ts'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
@@ -11,8 +12,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // an objection, urge several overdue items at once. Each office page is photographed on a desktop and on a 375 px
 // phone, into tmp/ (git-ignored), for a person to look at.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const haveChromium = existsSync(CHROMIUM)
 if (!haveChromium) console.warn(`office.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
 
 const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
@@ -29,15 +28,6 @@ let baseUrl: string
 let login: string
 const SYSTEM: AccountActor = { kind: 'account', accountId: 0, name: 'test', role: 'admin', unitId: null }
 const ids: Record<string, number> = {}
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = []
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text())
-  })
-  page.on('pageerror', (e) => errors.push(e.message))
-  return errors
-}
 
 async function signIn(page: Page) {
   await page.goto(`${baseUrl}/`)
@@ -75,18 +65,7 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {

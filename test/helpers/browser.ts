@@ -25,6 +25,16 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
+/** Collects the page's console errors and uncaught exceptions (with the URL that logged them). */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url}`)
+  })
+  page.on('pageerror', (e) => errors.push(e.message))
+  return errors
+}
+
 /** poppler-utils' pdftotext (CI installs it with Chromium). */
 export const havePdftotext = spawnSync('pdftotext', ['-v']).error === undefined
 
