@@ -177,7 +177,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
     }
     const code = await server.kill('SIGTERM')
     cleanShutdown = code === 0 && server.output().includes('"stopped"')
-    if (!cleanShutdown) problems.push(`the last server did not stop cleanly on SIGTERM (exit ${code})`)
+    if (!cleanShutdown)
+      problems.push(`the last server did not stop cleanly on SIGTERM (exit ${code}); its last output:\n${server.output().slice(-1500)}`)
     server = null
     const final = await checkInvariants(dataDir, tally.acknowledged, { itemIds: world.itemIds, incomingMustBeEmpty: true })
     problems.push(...final.problems.map((p) => `after shutdown: ${p}`))
@@ -193,8 +194,11 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
     cutOff: tally.cutOff,
     conflicts: tally.conflicts,
     unexpected: tally.unexpected,
+    // `last` carries a round's own problems too; the summary's are every round's.
+    orphanFiles: last.orphanFiles,
+    statusEvents: last.statusEvents,
+    evidenceRows: last.evidenceRows,
     problems,
-    ...last,
     cleanShutdown,
   }
 }

@@ -99,7 +99,9 @@ export async function startServer(options: {
   }
   child.stdout!.on('data', collect)
   child.stderr!.on('data', collect)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  // 'close', not 'exit': it comes after the pipes are drained (and the service, which shares them, is gone), so
+  // output() then holds the last lines the process wrote.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
   let exitCode: number | null | undefined
   void exited.then((code) => (exitCode = code))
 

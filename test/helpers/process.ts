@@ -44,7 +44,8 @@ function run(command: string, args: string[], env: Record<string, string>): Spaw
   let err = ''
   child.stdout!.on('data', (d) => (out += String(d)))
   child.stderr!.on('data', (d) => (err += String(d)))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  // 'close' comes after stdout and stderr are drained, so a test reading them after `exited` sees every line.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   return { child, stdout: () => out, stderr: () => err, exited }
 }
 
