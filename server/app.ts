@@ -22,7 +22,7 @@ import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
-import { securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
+import { PAGE_CSP_DIRECTIVES, securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
 import { extensionSchemas, extensionsRoutes } from './modules/extensions/extensions.routes.ts'
@@ -157,27 +157,10 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   await app.register(errorHandlerPlugin)
   await app.register(requestLogPlugin)
   await app.register(overloadPlugin, { ...config.underPressure })
-  // Security headers on every response. The pages carry no script and load nothing from elsewhere; their CSS is
-  // one <style> element (and the bulletin's column widths are style attributes), hence 'unsafe-inline' for styles
-  // only. Swagger UI at /docs loads its scripts from /docs/static, which 'self' allows.
+  // Security headers on every response: the pages' policy (PAGE_CSP_DIRECTIVES), the API's under /api/.
   await app.register(securityHeadersPlugin, {
     helmet: {
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          baseUri: ["'self'"],
-          scriptSrc: ["'self'"],
-          scriptSrcAttr: ["'none'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
+      contentSecurityPolicy: { useDefaults: false, directives: { ...PAGE_CSP_DIRECTIVES } },
       // Not helmet's no-referrer: under it a browser sends `Origin: null` with a form, and the workbench's check
       // that a POST comes from its own pages could not tell its forms from a forged one. same-origin still sends
       // nothing to other sites.

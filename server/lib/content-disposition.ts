@@ -20,5 +20,14 @@ export function asciiFileName(name: string): string {
  * backslash, control or non-ASCII character), the UTF-8 name percent-encoded.
  */
 export function attachmentDisposition(fileName: string, asciiFallback: string): string {
-  return `attachment; filename="${asciiFileName(asciiFallback)}"; filename*=UTF-8''${encodeExtValue(fileName)}`
+  return disposition('attachment', fileName, asciiFallback)
+}
+
+/** The same names for a file the browser shows itself (a PDF, an image) rather than saves: `inline; filename=…`. */
+export function inlineDisposition(fileName: string, asciiFallback: string): string {
+  return disposition('inline', fileName, asciiFallback)
+}
+
+function disposition(kind: 'attachment' | 'inline', fileName: string, asciiFallback: string): string {
+  return `${kind}; filename="${asciiFileName(asciiFallback)}"; filename*=UTF-8''${encodeExtValue(fileName)}`
 }

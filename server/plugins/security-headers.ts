@@ -23,6 +23,59 @@ export const API_HELMET_POLICY: HelmetPolicy = Object.freeze({
   xXssProtection: false,
 })
 
+/**
+ * The pages' content security policy (app.ts sends it everywhere but under /api/). The pages carry no script and
+ * load nothing from elsewhere; their CSS is one stylesheet or one <style> element (and the bulletin's column widths
+ * are style attributes), hence 'unsafe-inline' for styles only. Swagger UI at /docs loads its scripts from
+ * /docs/static, which 'self' allows. No page may be framed, except where a route says otherwise.
+ */
+export const PAGE_CSP_DIRECTIVES = Object.freeze({
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+})
+
+/**
+ * A page the workbench shows inside one of its own pages (the printable bulletin in its month's page): the pages'
+ * policy, but framed by this site (and only this site).
+ */
+export const FRAMED_BY_SELF_POLICY: HelmetPolicy = Object.freeze({
+  contentSecurityPolicy: { useDefaults: false, directives: { ...PAGE_CSP_DIRECTIVES, frameAncestors: ["'self'"] } },
+  xFrameOptions: { action: 'sameorigin' as const },
+})
+
+/**
+ * A stored file (an evidence PDF or image) opened in the browser: it runs nothing and loads nothing. `sandbox`
+ * gives it an opaque origin with scripts, forms and pop-ups off, so a crafted file cannot act as this site even if
+ * a browser were talked into rendering it as something else; `default-src 'none'` lets it load nothing. Chromium's
+ * PDF viewer and its image document style their own wrapper page with inline styles (refused, they log console
+ * errors and the image is no longer centred), hence 'unsafe-inline' for styles, which a PDF or an image cannot use.
+ * Never framed: it opens as a page of its own.
+ */
+export const STORED_FILE_POLICY: HelmetPolicy = Object.freeze({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+      sandbox: [],
+    },
+  },
+  xFrameOptions: { action: 'deny' as const },
+  crossOriginResourcePolicy: { policy: 'same-origin' as const },
+})
+
 /** The API's own two headers, sent as they are (the policy's exact text is part of the contract). */
 export const API_FIXED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cache-control': 'no-store',

@@ -7,6 +7,7 @@ import { Type } from 'typebox'
 import { AppError } from '../errors.ts'
 import { attachmentDisposition } from '../lib/content-disposition.ts'
 import { IdParam } from '../lib/schemas.ts'
+import { FRAMED_BY_SELF_POLICY } from '../plugins/security-headers.ts'
 import { addMonths, isValidPeriod, localPeriod, type Clock } from '../lib/time.ts'
 import { roleMay, type AccountActor } from '../modules/auth/permissions.ts'
 import { firstPeriodOf } from '../modules/bulletins/bulletin.compute.ts'
@@ -20,9 +21,12 @@ import { BulletinPage, BulletinsPage, type BulletinMonth } from './pages/bulleti
 import {
   BulkResultPage,
   OfficePage,
+  QUEUES,
+  QueuePage,
   SupervisionPage,
   SupervisionsPage,
   type OfficeQueues,
+  type QueueKey,
   type SupervisionFilterValues,
 } from './pages/office.tsx'
 import { ErrorPage } from './pages/sign-in.tsx'
@@ -57,26 +61,50 @@ function supervisionsOf({ supervision }: Services, actor: AccountActor, filters:
   return found
 }
 
-/** What waits for the office, each queue read from the services as the API would. */
-export function officeQueues(services: Services, allItems: OfficeDeps['allItems'], actor: AccountActor): OfficeQueues {
+/** One queue of the office, read from the services as the API would. */
+export function officeQueue<K extends QueueKey>(
+  services: Services,
+  allItems: OfficeDeps['allItems'],
+  actor: AccountActor,
+  key: K,
+): OfficeQueues[K] {
   const { items, extensions, objections } = services
   const itemRef = (itemId: number) => {
     const i = items.get(actor, itemId)
     return { id: i.id, code: i.code, problem: i.problem, leadUnit: i.leadUnit.name }
   }
-  const open = supervisionsOf(services, actor, {}).filter((s) => s.status !== 'resolved')
-  const supervised = new Set(open.map((s) => s.itemId))
-  const troubled = new Map<number, ItemSummaryView>()
-  for (const i of [...allItems(actor, { overdue: true }), ...allItems(actor, { lagging: true })]) troubled.set(i.id, i)
+  const open = () => supervisionsOf(services, actor, {}).filter((s) => s.status !== 'resolved')
+  const build: { [Q in QueueKey]: () => OfficeQueues[Q] } = {
+    closure: () => allItems(actor, { status: 'closure_requested' }),
+    extensions: () => extensions.pending(actor).map((extension) => ({ extension, item: itemRef(extension.itemId) })),
+    objections: () => objections.list({ status: 'pending' }).map((objection) => ({ objection, item: itemRef(objection.itemId) })),
+    replies: () => open().filter((s) => s.status === 'replied'),
+    replyOverdue: () => supervisionsOf(services, actor, { overdueReply: true }).filter((s) => s.status !== 'resolved'),
+    unsupervised: () => {
+      const supervised = new Set(open().map((s) => s.itemId))
+      const troubled = new Map<number, ItemSummaryView>()
+      for (const i of [...allItems(actor, { overdue: true }), ...allItems(actor, { lagging: true })]) troubled.set(i.id, i)
+      return [...troubled.values()].filter((i) => !supervised.has(i.id) && i.status !== 'closed')
+    },
+  }
+  return build[key]()
+}
+
+/** What waits for the office: every queue. */
+export function officeQueues(services: Services, allItems: OfficeDeps['allItems'], actor: AccountActor): OfficeQueues {
+  const queue = <K extends QueueKey>(key: K) => officeQueue(services, allItems, actor, key)
   return {
-    closure: allItems(actor, { status: 'closure_requested' }),
-    extensions: extensions.pending(actor).map((extension) => ({ extension, item: itemRef(extension.itemId) })),
-    objections: objections.list({ status: 'pending' }).map((objection) => ({ objection, item: itemRef(objection.itemId) })),
-    replies: open.filter((s) => s.status === 'replied'),
-    replyOverdue: supervisionsOf(services, actor, { overdueReply: true }).filter((s) => s.status !== 'resolved'),
-    unsupervised: [...troubled.values()].filter((i) => !supervised.has(i.id) && i.status !== 'closed'),
+    closure: queue('closure'),
+    extensions: queue('extensions'),
+    objections: queue('objections'),
+    replies: queue('replies'),
+    replyOverdue: queue('replyOverdue'),
+    unsupervised: queue('unsupervised'),
   }
 }
+
+/** Entries per page of a queue's own list. */
+const QUEUE_PAGE_SIZE = 20
 
 export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
   app,
@@ -87,13 +115,37 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
   const queuesOf = (actor: AccountActor) => officeQueues(services, allItems, actor)
   const allSupervisions = (actor: AccountActor, filters: SupervisionFilters) => supervisionsOf(services, actor, filters)
 
+  /** The overview, or (`slug` given) one queue's own page at `page`; a form sent back shows on the page it came from. */
   function renderOffice(
     request: FastifyRequest,
     reply: FastifyReply,
     statusCode: number,
     state: FormState | null,
     flash: Flash | null = null,
+    slug = '',
+    page = 1,
   ) {
+    const queue = QUEUES.find((q) => q.slug === slug)
+    if (queue) {
+      const all = officeQueue(services, allItems, webActorOf(request), queue.key) as unknown[]
+      const pageCount = Math.max(1, Math.ceil(all.length / QUEUE_PAGE_SIZE))
+      const shown = Math.min(page, pageCount)
+      return sendHtml(
+        reply,
+        statusCode,
+        <QueuePage
+          viewer={viewerOf(request)}
+          queue={queue}
+          rows={all.slice((shown - 1) * QUEUE_PAGE_SIZE, shown * QUEUE_PAGE_SIZE) as never}
+          total={all.length}
+          page={shown}
+          pageCount={pageCount}
+          state={state}
+          flash={flash ?? flashFrom(request.query)}
+          timezone={defaultTimezone}
+        />,
+      )
+    }
     return sendHtml(
       reply,
       statusCode,
@@ -127,15 +179,33 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
       const flash: Flash | null = onField ? null : { kind: 'error', text: messageOf(err) }
       if (back.startsWith('/supervisions/'))
         return renderSupervision(request, reply, Number(back.split('/')[2]), err.statusCode, state, flash)
-      return renderOffice(request, reply, err.statusCode, state, flash)
+      return renderOffice(request, reply, err.statusCode, state, flash, back.replace(/^\/office\/?/, ''))
     }
     return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}msg=${done}`, 303)
   }
 
   const decision = (request: FastifyRequest) => field(request.body, 'decision')
+  /** Where a decision returns: the queue's own list when the form was on it (a known slug), else the overview. */
+  const backTo = (request: FastifyRequest) => {
+    const slug = field(request.body, 'back')
+    return QUEUES.some((q) => q.slug === slug) ? `/office/${slug}` : '/office'
+  }
 
   app.get('/office', { config: { permission: 'extensions:decide' }, schema: hidden }, async (request, reply) =>
     renderOffice(request, reply, 200, null),
+  )
+
+  app.get(
+    '/office/:queue',
+    {
+      config: { permission: 'extensions:decide' },
+      schema: {
+        ...hidden,
+        params: Type.Object({ queue: Type.Union(QUEUES.map((q) => Type.Literal(q.slug))) }),
+        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) }, { additionalProperties: true }),
+      },
+    },
+    async (request, reply) => renderOffice(request, reply, 200, null, null, request.params.queue, request.query.page ?? 1),
   )
 
   app.post(
@@ -146,11 +216,14 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
       const comment = field(request.body, `extension-${id}`).slice(0, 2000)
       const choice = decision(request)
       if (choice !== 'approve' && choice !== 'reject')
-        return renderOffice(request, reply, 400, {
-          form: `extension-${id}`,
-          values: { comment },
-          errors: { _form: '请选择同意或不同意延期' },
-        })
+        return renderOffice(
+          request,
+          reply,
+          400,
+          { form: `extension-${id}`, values: { comment }, errors: { _form: '请选择同意或不同意延期' } },
+          null,
+          backTo(request).slice('/office/'.length),
+        )
       return decide(
         request,
         reply,
@@ -158,7 +231,7 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
         comment,
         () => extensions.decide(webActorOf(request), id, { decision: choice, comment }),
         `extension-${choice === 'approve' ? 'approved' : 'rejected'}`,
-        '/office',
+        backTo(request),
       )
     },
   )
@@ -171,11 +244,14 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
       const comment = field(request.body, `objection-${id}`).slice(0, 2000)
       const choice = decision(request)
       if (choice !== 'uphold' && choice !== 'dismiss')
-        return renderOffice(request, reply, 400, {
-          form: `objection-${id}`,
-          values: { comment },
-          errors: { _form: '请选择异议成立或不成立' },
-        })
+        return renderOffice(
+          request,
+          reply,
+          400,
+          { form: `objection-${id}`, values: { comment }, errors: { _form: '请选择异议成立或不成立' } },
+          null,
+          backTo(request).slice('/office/'.length),
+        )
       return decide(
         request,
         reply,
@@ -183,7 +259,7 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
         comment,
         () => objections.decide(webActorOf(request), id, { decision: choice, comment }),
         `objection-${choice === 'uphold' ? 'upheld' : 'dismissed'}`,
-        '/office',
+        backTo(request),
       )
     },
   )
@@ -195,10 +271,17 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
       const id = (request.params as { supervisionId: number }).supervisionId
       const comment = field(request.body, `supervision-${id}`).slice(0, 2000)
       const choice = decision(request)
-      const back = field(request.body, 'back') === 'supervision' ? `/supervisions/${id}` : '/office'
+      const back = field(request.body, 'back') === 'supervision' ? `/supervisions/${id}` : backTo(request)
       const actor = webActorOf(request)
       if (choice !== 'resolve' && choice !== 'send_back')
-        return renderOffice(request, reply, 400, { form: `supervision-${id}`, values: { comment }, errors: { _form: '请选择办结或退回' } })
+        return renderOffice(
+          request,
+          reply,
+          400,
+          { form: `supervision-${id}`, values: { comment }, errors: { _form: '请选择办结或退回' } },
+          null,
+          back.startsWith('/office/') ? back.slice('/office/'.length) : '',
+        )
       return decide(
         request,
         reply,
@@ -385,7 +468,8 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
 
   app.get(
     '/bulletins/:planId/:period/print',
-    { config: { permission: 'bulletins:read' }, schema: { ...hidden, params: PeriodParams } },
+    // Shown in its month's page (an iframe there), so framed by this site only; alone, it prints as it is.
+    { config: { permission: 'bulletins:read' }, helmet: FRAMED_BY_SELF_POLICY, schema: { ...hidden, params: PeriodParams } },
     async (request, reply) => {
       const bulletin = bulletins.get(webActorOf(request), request.params.planId, request.params.period)
       const { renderBulletinHtml } = await import('../modules/bulletins/bulletin.html.ts')

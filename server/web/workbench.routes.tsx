@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs'
 import { Type } from 'typebox'
 import { AppError } from '../errors.ts'
 import type { Config } from '../config.ts'
-import { attachmentDisposition } from '../lib/content-disposition.ts'
+import { attachmentDisposition, inlineDisposition } from '../lib/content-disposition.ts'
 import { IdParam } from '../lib/schemas.ts'
 import { ALLOWED_TYPES } from '../modules/evidence/evidence.store.ts'
+import { STORED_FILE_POLICY } from '../plugins/security-headers.ts'
 import { addDays, isValidDate, localDate, localPeriod, type Clock } from '../lib/time.ts'
 import { isItemUnit, isLeadUnit, roleMay, type AccountActor } from '../modules/auth/permissions.ts'
 import { RECTIFYING_STATUSES } from '../modules/closeout/deadlines.ts'
@@ -20,7 +21,7 @@ import type { ExtensionRow } from '../modules/extensions/extensions.service.ts'
 import type { Services } from '../services.ts'
 import type { Flash } from './components.tsx'
 import { HomePage, type TodoList } from './pages/home.tsx'
-import { ItemPage, type FormState, type ItemForms } from './pages/item.tsx'
+import { ItemPage, opensInBrowser, type FormState, type ItemForms } from './pages/item.tsx'
 import { EMPTY_FILTERS, ItemsPage, type ListFilters } from './pages/items.tsx'
 import { MonthlyPage, type MonthlyRow } from './pages/monthly.tsx'
 import { ErrorPage, LoginPage, PasswordPage } from './pages/sign-in.tsx'
@@ -208,15 +209,17 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     if (actor.role === 'leader') return renderDashboard(request, reply, undefined)
     if (actor.role !== 'unit' || actor.unitId === null) {
       const count = (filters: ItemListFilters) => items.list(actor, { ...filters, limit: 1 }).total
+      // The office's home leads with its queues, each linking to its own list (the close-outs among them).
+      const office = roleMay(actor.role, 'extensions:decide')
       const todos: TodoList[] = [
+        ...(office ? queueCounts(officeQueues(services, allItems, actor)) : []),
         { key: 'overdue', label: '逾期任务', count: count({ overdue: true }), href: '/items?overdue=true', urgent: true },
         { key: 'lagging', label: '进展缓慢', count: count({ lagging: true }), href: '/items?lagging=true', urgent: true },
-        { key: 'closure', label: '申请销号待审核', count: count({ status: 'closure_requested' }), href: '/items?status=closure_requested' },
+        ...(office
+          ? []
+          : [{ key: 'closure', label: '申请销号待审核', count: count({ status: 'closure_requested' }), href: '/items?status=closure_requested' }]),
         { key: 'notice', label: '公示中', count: count({ status: 'in_public_notice' }), href: '/items?status=in_public_notice' },
         { key: 'all', label: '全部整改任务', count: count({}), href: '/items' },
-        ...(roleMay(actor.role, 'extensions:decide')
-          ? queueCounts(officeQueues(services, allItems, actor)).filter((q) => q.key !== 'closure')
-          : []),
       ]
       return sendHtml(reply, 200, <HomePage viewer={viewer} period={period} todos={todos} flash={flash} />)
     }
@@ -648,20 +651,33 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         .send(supervision.renderNotice(webActorOf(request), request.params.supervisionId)),
   )
 
+  const EvidenceParams = Type.Object({ evidenceId: IdParam })
+
+  /** The stored file with its names and type; `inline` only for what a browser shows by itself (PDF, images). */
+  function sendEvidence(request: FastifyRequest, reply: FastifyReply, evidenceId: number, inline: boolean) {
+    const { row, stream } = evidence.open(webActorOf(request), evidenceId)
+    const extension = Object.entries(ALLOWED_TYPES).find(([, t]) => t.fileType === row.fileType)?.[0] ?? 'bin'
+    const disposition = inline && opensInBrowser(row.mediaType) ? inlineDisposition : attachmentDisposition
+    return reply
+      .type(row.mediaType)
+      .header('content-length', String(row.sizeBytes))
+      .header('content-disposition', disposition(row.fileName, `evidence-${row.id}.${extension}`))
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .send(stream)
+  }
+
   app.get(
     '/evidence/:evidenceId',
-    { config: { permission: 'evidence:read' }, schema: { ...hidden, params: Type.Object({ evidenceId: IdParam }) } },
-    async (request, reply) => {
-      const { row, stream } = evidence.open(webActorOf(request), request.params.evidenceId)
-      const extension = Object.entries(ALLOWED_TYPES).find(([, t]) => t.fileType === row.fileType)?.[0] ?? 'bin'
-      return reply
-        .type(row.mediaType)
-        .header('content-length', String(row.sizeBytes))
-        .header('content-disposition', attachmentDisposition(row.fileName, `evidence-${row.id}.${extension}`))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'no-store')
-        .send(stream)
-    },
+    { config: { permission: 'evidence:read' }, schema: { ...hidden, params: EvidenceParams } },
+    async (request, reply) => sendEvidence(request, reply, request.params.evidenceId, false),
+  )
+
+  // 查看: a PDF or an image opened in the browser, sandboxed (STORED_FILE_POLICY); other types stay downloads.
+  app.get(
+    '/evidence/:evidenceId/view',
+    { config: { permission: 'evidence:read' }, helmet: STORED_FILE_POLICY, schema: { ...hidden, params: EvidenceParams } },
+    async (request, reply) => sendEvidence(request, reply, request.params.evidenceId, true),
   )
 
   // ── the monthly report (月调度) ───────────────────────────────────────

@@ -82,6 +82,7 @@ const PAGES: Record<string, Role[]> = {
   'POST /supervisions/:supervisionId/acknowledge': ['unit'],
   'POST /supervisions/:supervisionId/reply': ['unit'],
   'GET /evidence/:evidenceId': ALL,
+  'GET /evidence/:evidenceId/view': ALL,
   'GET /monthly': ['unit'],
   'POST /monthly': ['unit'],
   'GET /dashboard': ['admin', 'supervisor', 'leader'],
@@ -108,6 +109,7 @@ const PAGES: Record<string, Role[]> = {
   'POST /admin/plans': ['admin'],
   'POST /admin/calendar': ['admin'],
   'GET /office': ['supervisor'],
+  'GET /office/:queue': ['supervisor'],
   'POST /extensions/:extensionId/decision': ['supervisor'],
   'POST /objections/:objectionId/decision': ['supervisor'],
   'POST /supervisions/:supervisionId/decision': ['supervisor'],
@@ -153,6 +155,7 @@ function fill(url: string): string {
     .replace(':planId', String(planId))
     .replace(':date', '2030-01-01')
     .replace(':period', '2018-09')
+    .replace(':queue', 'closeouts')
     .replace(/:[a-zA-Z]+/g, '1')
 }
 

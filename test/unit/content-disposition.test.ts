@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { asciiFileName, attachmentDisposition } from '../../server/lib/content-disposition.ts'
+import { asciiFileName, attachmentDisposition, inlineDisposition } from '../../server/lib/content-disposition.ts'
 
 describe('attachmentDisposition', () => {
   it('gives the ASCII name in filename and the UTF-8 name, percent-encoded, in filename*', () => {
@@ -19,5 +19,13 @@ describe('attachmentDisposition', () => {
     expect(asciiFileName('月通报')).toBe('download')
     const header = attachmentDisposition('x', '"; filename*=evil')
     expect(header).toMatch(/^attachment; filename="[A-Za-z0-9._-]+"; filename\*=UTF-8''x$/)
+  })
+})
+
+describe('inlineDisposition', () => {
+  it('names the file the same way, for the browser to show rather than save', () => {
+    expect(inlineDisposition('验收报告.pdf', 'evidence-3.pdf')).toBe(
+      `inline; filename="evidence-3.pdf"; filename*=UTF-8''%E9%AA%8C%E6%94%B6%E6%8A%A5%E5%91%8A.pdf`,
+    )
   })
 })

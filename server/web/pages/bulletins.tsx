@@ -2,7 +2,7 @@
 // its figures, the printable bulletin as it is, the workbook, and publishing.
 import type { Bulletin } from '../../modules/bulletins/bulletin.types.ts'
 import type { BulletinSummary } from '../../modules/bulletins/bulletins.service.ts'
-import { CsrfField, Layout, Table, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Layout, Table, type Flash, type Viewer } from '../components.tsx'
 import { localDateTime, longPeriod } from '../format.ts'
 
 export interface BulletinMonth {
@@ -109,8 +109,8 @@ export function BulletinPage({
           <dd>{b.publishedAt ? `已于 ${localDateTime(b.publishedAt, 'Asia/Shanghai')} 发布` : '未发布'}</dd>
         </dl>
         <div class="button-row no-print">
-          <a class="button" href={`${base}/print`}>
-            查看及打印通报
+          <a class="button" href={`${base}/print`} target="_blank" rel="noopener">
+            在新窗口打开及打印
           </a>
           <a class="button secondary" href={`${base}/workbook`}>
             下载工作簿
@@ -127,6 +127,11 @@ export function BulletinPage({
           )}
         </div>
       </div>
+      <section class="card" aria-labelledby="bulletin-text">
+        <h2 id="bulletin-text">通报全文</h2>
+        <p class="muted no-print">下面是印发的通报原样；打印请在新窗口中打开。</p>
+        <iframe class="bulletin-frame" src={`${base}/print`} title={attr(`${title}全文`)} loading="lazy"></iframe>
+      </section>
       <div class="card">
         <h2>按牵头单位</h2>
         <Table

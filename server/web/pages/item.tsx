@@ -6,7 +6,7 @@ import type { EvidenceView } from '../../modules/evidence/evidence.service.ts'
 import type { ExtensionRow } from '../../modules/extensions/extensions.service.ts'
 import type { SupervisionView } from '../../modules/supervision/supervision.service.ts'
 import type { PlanRow } from '../../modules/plans/plans.repo.ts'
-import { CsrfField, Field, Layout, StatusBadge, TextArea, TextField, TimelineEntry, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Field, Layout, StatusBadge, TextArea, TextField, TimelineEntry, type Flash, type Viewer } from '../components.tsx'
 import { deadlineText, fileSize, localDateTime, longDate, longPeriod } from '../format.ts'
 
 /** Which forms the page offers; each is decided from the item's allowed actions and the permission module. */
@@ -296,17 +296,27 @@ export function ItemPage(data: ItemPageData) {
         {data.evidence.length === 0 ? (
           <p class="muted">尚未上传佐证材料。</p>
         ) : (
-          <ul>
+          <ul class="evidence-list">
             {data.evidence.map((e) => (
               <li>
-                <a href={`/evidence/${e.id}`} safe>
-                  {e.fileName}
-                </a>
-                <span
-                  class="muted"
-                  safe
-                >{`　${fileSize(e.sizeBytes)} · ${e.uploaderUnit ?? e.uploadedBy} · ${localDateTime(e.uploadedAt, tz)}`}</span>
-                {e.reused ? <span class="tag tag-lagging">与其他任务重复</span> : ''}
+                {e.mediaType.startsWith('image/') ? (
+                  <a class="evidence-preview" href={`/evidence/${e.id}/view`} target="_blank" rel="noopener">
+                    <img src={`/evidence/${e.id}/view`} alt={attr(`${e.fileName}（预览）`)} loading="lazy" />
+                  </a>
+                ) : (
+                  ''
+                )}
+                <div>
+                  <span class="file-name" safe>
+                    {e.fileName}
+                  </span>
+                  <EvidenceActions evidence={e} />
+                  <span
+                    class="muted"
+                    safe
+                  >{`${fileSize(e.sizeBytes)} · ${e.uploaderUnit ?? e.uploadedBy} · ${localDateTime(e.uploadedAt, tz)}`}</span>
+                  {e.reused ? <span class="tag tag-lagging">与其他任务重复</span> : ''}
+                </div>
               </li>
             ))}
           </ul>
@@ -329,9 +339,10 @@ export function ItemPage(data: ItemPageData) {
               >
                 {file ? (
                   <p>
-                    <a href={`/evidence/${file.id}`} safe>
+                    <span class="file-name" safe>
                       {file.fileName}
-                    </a>
+                    </span>
+                    <EvidenceActions evidence={file} />
                   </p>
                 ) : (
                   ''
@@ -349,6 +360,29 @@ export function ItemPage(data: ItemPageData) {
         </ol>
       </div>
     </Layout>
+  )
+}
+
+/** Whether a browser shows a file of this type by itself (its PDF viewer, an image): those open with 查看. */
+export function opensInBrowser(mediaType: string): boolean {
+  return mediaType === 'application/pdf' || mediaType.startsWith('image/')
+}
+
+/** 查看 (in a new tab, for a PDF or an image) and 下载, beside a file's name; the link text names the file for screen readers. */
+export function EvidenceActions({ evidence: e }: { evidence: { id: number; fileName: string; mediaType: string } }) {
+  return (
+    <span class="file-actions">
+      {opensInBrowser(e.mediaType) ? (
+        <a href={`/evidence/${e.id}/view`} target="_blank" rel="noopener" aria-label={attr(`查看 ${e.fileName}`)}>
+          查看
+        </a>
+      ) : (
+        ''
+      )}
+      <a href={`/evidence/${e.id}`} aria-label={attr(`下载 ${e.fileName}`)}>
+        下载
+      </a>
+    </span>
   )
 }
 

@@ -5,7 +5,7 @@ import type { ExtensionRow } from '../../modules/extensions/extensions.service.t
 import type { ObjectionRow } from '../../modules/objections/objections.service.ts'
 import type { SupervisionView } from '../../modules/supervision/supervision.service.ts'
 import type { BulkResult } from '../../modules/bulk/bulk.service.ts'
-import { CsrfField, Layout, Select, Table, TextArea, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Layout, Select, Table, TextArea, type Flash, type Viewer } from '../components.tsx'
 import { localDateTime, longDate } from '../format.ts'
 import { itemColumns } from './items.tsx'
 import type { FormState } from './item.tsx'
@@ -19,16 +19,38 @@ export interface OfficeQueues {
   unsupervised: ItemSummaryView[]
 }
 
-/** The queues as counts, with where each list is: the office's home shows these. */
+export type QueueKey = keyof OfficeQueues
+
+/** The office's queues in the order its pages show them: where each list lives, what it is called. */
+export const QUEUES: { key: QueueKey; slug: string; label: string; heading: string; empty: string }[] = [
+  { key: 'closure', slug: 'closeouts', label: '销号申请待验收', heading: '销号申请待验收', empty: '没有待验收的销号申请。' },
+  { key: 'extensions', slug: 'extensions', label: '延期申请待审批', heading: '延期申请待审批', empty: '没有待审批的延期申请。' },
+  { key: 'objections', slug: 'objections', label: '公示异议待处理', heading: '公示异议待处理', empty: '没有待处理的公示异议。' },
+  { key: 'replies', slug: 'replies', label: '督办回复待审核', heading: '督办回复待审核', empty: '没有待审核的督办回复。' },
+  { key: 'replyOverdue', slug: 'replies-overdue', label: '督办回复逾期', heading: '督办回复逾期', empty: '没有逾期未回复的督办单。' },
+  {
+    key: 'unsupervised',
+    slug: 'unsupervised',
+    label: '逾期或缓慢未督办',
+    heading: '逾期或进展缓慢、尚未督办',
+    empty: '没有逾期或进展缓慢而尚未督办的任务。',
+  },
+]
+
+export const QUEUE_SLUGS = QUEUES.map((q) => q.slug)
+
+/** How many entries of each queue the overview (/office) shows before its link to the whole list. */
+export const OVERVIEW_ROWS = 5
+
+/** The queues as counts, each linking to its own list: the office's home and the supervisor's 工作台 show these. */
 export function queueCounts(q: OfficeQueues): { key: string; label: string; count: number; href: string; urgent?: boolean }[] {
-  return [
-    { key: 'closure', label: '销号申请待验收', count: q.closure.length, href: '/office#closure', urgent: true },
-    { key: 'extensions', label: '延期申请待审批', count: q.extensions.length, href: '/office#extensions', urgent: true },
-    { key: 'objections', label: '公示异议待处理', count: q.objections.length, href: '/office#objections', urgent: true },
-    { key: 'replies', label: '督办回复待审核', count: q.replies.length, href: '/office#replies', urgent: true },
-    { key: 'reply-overdue', label: '督办回复逾期', count: q.replyOverdue.length, href: '/office#reply-overdue', urgent: true },
-    { key: 'unsupervised', label: '逾期或缓慢未督办', count: q.unsupervised.length, href: '/office#unsupervised', urgent: true },
-  ]
+  return QUEUES.map((queue) => ({
+    key: queue.slug,
+    label: queue.label,
+    count: q[queue.key].length,
+    href: `/office/${queue.slug}`,
+    urgent: true,
+  }))
 }
 
 const stateFor = (state: FormState | null | undefined, form: string): FormState =>
@@ -52,6 +74,7 @@ function DecisionForm(props: {
   viewer: Viewer
   action: string
   form: string
+  back: string
   state: FormState | null | undefined
   label: string
   buttons: [{ value: string; label: string }, { value: string; label: string }]
@@ -60,6 +83,7 @@ function DecisionForm(props: {
   return (
     <form class="stack" method="post" action={props.action}>
       <CsrfField token={props.viewer.csrfToken} />
+      <BackField back={props.back} />
       <TextArea
         label={props.label}
         name={props.form}
@@ -81,6 +105,193 @@ function DecisionForm(props: {
   )
 }
 
+/** Where a decision form returns to: the queue's own list, or the overview (''). */
+function BackField({ back }: { back: string }) {
+  return back === '' ? '' : <input type="hidden" name="back" value={attr(back)} />
+}
+
+/** One queue's entries (the rows given: a page of it, or the overview's first few), with their forms. */
+export function QueueEntries<K extends QueueKey>({
+  queue,
+  rows,
+  viewer,
+  state,
+  timezone,
+  back,
+}: {
+  queue: K
+  rows: OfficeQueues[K]
+  viewer: Viewer
+  state?: FormState | null | undefined
+  timezone: string
+  /** The queue's slug when the entries are on its own page (its forms return there), '' on the overview. */
+  back: string
+}) {
+  const empty = QUEUES.find((q) => q.key === queue)!.empty
+  switch (queue) {
+    case 'closure':
+      return (
+        <>
+          <p class="muted">打开任务查看自查自验情况和佐证材料，在任务页填写验收意见后「验收通过」或「退回整改」。</p>
+          <Table
+            columns={[
+              ...itemColumns(),
+              {
+                label: '审核',
+                cell: (i: ItemSummaryView) => (
+                  <a class="button" href={`/items/${i.id}`} aria-label={attr(`审核 ${i.code}`)}>
+                    审核
+                  </a>
+                ),
+              },
+            ]}
+            rows={rows as OfficeQueues['closure']}
+            empty={empty}
+          />
+        </>
+      )
+    case 'extensions':
+      return (rows as OfficeQueues['extensions']).length === 0 ? (
+        <p class="muted" safe>
+          {empty}
+        </p>
+      ) : (
+        <>
+          {(rows as OfficeQueues['extensions']).map(({ extension: e, item }) => (
+            <div class="queue-entry" id={`extension-${e.id}`}>
+              <ItemLine item={item} />
+              <dl class="record">
+                <dt>原完成时限</dt>
+                <dd safe>{longDate(e.oldDeadline)}</dd>
+                <dt>申请延至</dt>
+                <dd>
+                  <strong safe>{longDate(e.newDeadline)}</strong>
+                </dd>
+                <dt>延期理由</dt>
+                <dd class="text" safe>
+                  {e.reason}
+                </dd>
+                <dt>目前进展</dt>
+                <dd class="text" safe>
+                  {e.progress}
+                </dd>
+                <dt>申请时间</dt>
+                <dd safe>{localDateTime(e.requestedAt, timezone)}</dd>
+              </dl>
+              <DecisionForm
+                viewer={viewer}
+                action={`/extensions/${e.id}/decision`}
+                form={`extension-${e.id}`}
+                back={back}
+                state={state}
+                label="审批意见"
+                buttons={[
+                  { value: 'approve', label: '同意延期' },
+                  { value: 'reject', label: '不同意延期' },
+                ]}
+              />
+            </div>
+          ))}
+        </>
+      )
+    case 'objections':
+      return (rows as OfficeQueues['objections']).length === 0 ? (
+        <p class="muted" safe>
+          {empty}
+        </p>
+      ) : (
+        <>
+          {(rows as OfficeQueues['objections']).map(({ objection: o, item }) => (
+            <div class="queue-entry" id={`objection-${o.id}`}>
+              <ItemLine item={item} />
+              <dl class="record">
+                <dt>异议内容</dt>
+                <dd class="text" safe>
+                  {o.content}
+                </dd>
+                <dt>联系方式</dt>
+                <dd safe>{o.contact}</dd>
+                <dt>提出时间</dt>
+                <dd safe>{localDateTime(o.filedAt, timezone)}</dd>
+              </dl>
+              <DecisionForm
+                viewer={viewer}
+                action={`/objections/${o.id}/decision`}
+                form={`objection-${o.id}`}
+                back={back}
+                state={state}
+                label="处理意见"
+                buttons={[
+                  { value: 'uphold', label: '异议成立' },
+                  { value: 'dismiss', label: '异议不成立' },
+                ]}
+              />
+            </div>
+          ))}
+        </>
+      )
+    case 'replies':
+      return (rows as OfficeQueues['replies']).length === 0 ? (
+        <p class="muted" safe>
+          {empty}
+        </p>
+      ) : (
+        <>
+          {(rows as OfficeQueues['replies']).map((s) => (
+            <div class="queue-entry" id={`supervision-${s.id}`}>
+              <p>
+                <a href={`/supervisions/${s.id}`} safe>{`${s.number} · ${s.item.code}`}</a>
+                <span class="muted" safe>{` · ${s.leadUnit.name}`}</span>
+                {s.replyOverdue ? <span class="tag tag-overdue">逾期回复</span> : ''}
+              </p>
+              <dl class="record">
+                <dt>督办事由</dt>
+                <dd class="text" safe>
+                  {s.reason}
+                </dd>
+                <dt>回复</dt>
+                <dd class="text" safe>
+                  {s.reply?.text ?? ''}
+                </dd>
+                {s.reply && s.reply.evidence.length > 0 ? (
+                  <>
+                    <dt>佐证材料</dt>
+                    <dd>
+                      {s.reply.evidence.map((e) => (
+                        <a href={`/evidence/${e.id}`} safe>
+                          {e.fileName}
+                        </a>
+                      ))}
+                    </dd>
+                  </>
+                ) : (
+                  ''
+                )}
+              </dl>
+              <SupervisionDecision viewer={viewer} supervision={s} state={state} back={back} />
+            </div>
+          ))}
+        </>
+      )
+    case 'replyOverdue':
+      return <SupervisionTable rows={rows as OfficeQueues['replyOverdue']} empty={empty} />
+    default:
+      return (
+        <>
+          {(rows as OfficeQueues['unsupervised']).length > 0 ? (
+            <p>
+              <a href="/items?overdue=true">在任务列表中选择逾期任务批量催办或督办</a>
+            </p>
+          ) : (
+            ''
+          )}
+          <Table columns={itemColumns()} rows={rows as OfficeQueues['unsupervised']} empty={empty} />
+        </>
+      )
+  }
+}
+
+/** The overview (督办工作): every queue's count, and each queue's first entries with a link to its whole list. */
 export function OfficePage({
   viewer,
   queues,
@@ -101,7 +312,7 @@ export function OfficePage({
       <ul class="counts">
         {counts.map((c) => (
           <li>
-            <a href={`#${c.key}`}>
+            <a href={c.href}>
               <span class={c.urgent && c.count > 0 ? 'n hot' : 'n'} safe>
                 {String(c.count)}
               </span>
@@ -110,152 +321,76 @@ export function OfficePage({
           </li>
         ))}
       </ul>
-
-      <section class="card" id="closure">
-        <h2 safe>{`销号申请待验收（${queues.closure.length}）`}</h2>
-        <p class="muted">打开任务查看自查自验情况和佐证材料，在任务页填写验收意见后「验收通过」或「退回整改」。</p>
-        <Table
-          columns={[
-            ...itemColumns(),
-            {
-              label: '审核',
-              cell: (i: ItemSummaryView) => (
-                <a class="button" href={`/items/${i.id}`}>
-                  审核
+      {QUEUES.map((q) => {
+        const all = queues[q.key]
+        return (
+          <section class="card" id={q.slug}>
+            <h2 safe>{`${q.heading}（${all.length}）`}</h2>
+            <QueueEntries queue={q.key} rows={all.slice(0, OVERVIEW_ROWS) as never} viewer={viewer} state={state} timezone={timezone} back="" />
+            {all.length > 0 ? (
+              <p class="queue-more">
+                <a href={`/office/${q.slug}`} safe>
+                  {all.length > OVERVIEW_ROWS ? `查看全部${all.length}项` : '打开列表'}
                 </a>
-              ),
-            },
-          ]}
-          rows={queues.closure}
-          empty="没有待验收的销号申请。"
-        />
-      </section>
+              </p>
+            ) : (
+              ''
+            )}
+          </section>
+        )
+      })}
+    </Layout>
+  )
+}
 
-      <section class="card" id="extensions">
-        <h2 safe>{`延期申请待审批（${queues.extensions.length}）`}</h2>
-        {queues.extensions.length === 0 ? <p class="muted">没有待审批的延期申请。</p> : ''}
-        {queues.extensions.map(({ extension: e, item }) => (
-          <div class="queue-entry" id={`extension-${e.id}`}>
-            <ItemLine item={item} />
-            <dl class="record">
-              <dt>原完成时限</dt>
-              <dd safe>{longDate(e.oldDeadline)}</dd>
-              <dt>申请延至</dt>
-              <dd>
-                <strong safe>{longDate(e.newDeadline)}</strong>
-              </dd>
-              <dt>延期理由</dt>
-              <dd class="text" safe>
-                {e.reason}
-              </dd>
-              <dt>目前进展</dt>
-              <dd class="text" safe>
-                {e.progress}
-              </dd>
-              <dt>申请时间</dt>
-              <dd safe>{localDateTime(e.requestedAt, timezone)}</dd>
-            </dl>
-            <DecisionForm
-              viewer={viewer}
-              action={`/extensions/${e.id}/decision`}
-              form={`extension-${e.id}`}
-              state={state}
-              label="审批意见"
-              buttons={[
-                { value: 'approve', label: '同意延期' },
-                { value: 'reject', label: '不同意延期' },
-              ]}
-            />
-          </div>
+/** One queue on its own page, a page at a time, with its forms (they return here). */
+export function QueuePage({
+  viewer,
+  queue,
+  rows,
+  total,
+  page,
+  pageCount,
+  state,
+  flash,
+  timezone,
+}: {
+  viewer: Viewer
+  queue: (typeof QUEUES)[number]
+  rows: OfficeQueues[QueueKey]
+  total: number
+  page: number
+  pageCount: number
+  state?: FormState | null
+  flash?: Flash | null
+  timezone: string
+}) {
+  const here = `/office/${queue.slug}`
+  return (
+    <Layout title={queue.heading} viewer={viewer} section="office" flash={flash}>
+      <p class="no-print">
+        <a href="/office">← 督办工作</a>
+      </p>
+      <h1 safe>{`${queue.heading}（${total}）`}</h1>
+      <nav class="subnav" aria-label="督办工作分类">
+        {QUEUES.map((q) => (
+          <a href={`/office/${q.slug}`} aria-current={q.slug === queue.slug ? 'page' : undefined} safe>
+            {q.label}
+          </a>
         ))}
+      </nav>
+      <section class="card" id={queue.slug}>
+        <QueueEntries queue={queue.key} rows={rows as never} viewer={viewer} state={state} timezone={timezone} back={queue.slug} />
       </section>
-
-      <section class="card" id="objections">
-        <h2 safe>{`公示异议待处理（${queues.objections.length}）`}</h2>
-        {queues.objections.length === 0 ? <p class="muted">没有待处理的公示异议。</p> : ''}
-        {queues.objections.map(({ objection: o, item }) => (
-          <div class="queue-entry" id={`objection-${o.id}`}>
-            <ItemLine item={item} />
-            <dl class="record">
-              <dt>异议内容</dt>
-              <dd class="text" safe>
-                {o.content}
-              </dd>
-              <dt>联系方式</dt>
-              <dd safe>{o.contact}</dd>
-              <dt>提出时间</dt>
-              <dd safe>{localDateTime(o.filedAt, timezone)}</dd>
-            </dl>
-            <DecisionForm
-              viewer={viewer}
-              action={`/objections/${o.id}/decision`}
-              form={`objection-${o.id}`}
-              state={state}
-              label="处理意见"
-              buttons={[
-                { value: 'uphold', label: '异议成立' },
-                { value: 'dismiss', label: '异议不成立' },
-              ]}
-            />
-          </div>
-        ))}
-      </section>
-
-      <section class="card" id="replies">
-        <h2 safe>{`督办回复待审核（${queues.replies.length}）`}</h2>
-        {queues.replies.length === 0 ? <p class="muted">没有待审核的督办回复。</p> : ''}
-        {queues.replies.map((s) => (
-          <div class="queue-entry" id={`supervision-${s.id}`}>
-            <p>
-              <a href={`/supervisions/${s.id}`} safe>{`${s.number} · ${s.item.code}`}</a>
-              <span class="muted" safe>{` · ${s.leadUnit.name}`}</span>
-              {s.replyOverdue ? <span class="tag tag-overdue">逾期回复</span> : ''}
-            </p>
-            <dl class="record">
-              <dt>督办事由</dt>
-              <dd class="text" safe>
-                {s.reason}
-              </dd>
-              <dt>回复</dt>
-              <dd class="text" safe>
-                {s.reply?.text ?? ''}
-              </dd>
-              {s.reply && s.reply.evidence.length > 0 ? (
-                <>
-                  <dt>佐证材料</dt>
-                  <dd>
-                    {s.reply.evidence.map((e) => (
-                      <a href={`/evidence/${e.id}`} safe>
-                        {e.fileName}
-                      </a>
-                    ))}
-                  </dd>
-                </>
-              ) : (
-                ''
-              )}
-            </dl>
-            <SupervisionDecision viewer={viewer} supervision={s} state={state} />
-          </div>
-        ))}
-      </section>
-
-      <section class="card" id="reply-overdue">
-        <h2 safe>{`督办回复逾期（${queues.replyOverdue.length}）`}</h2>
-        <SupervisionTable rows={queues.replyOverdue} empty="没有逾期未回复的督办单。" />
-      </section>
-
-      <section class="card" id="unsupervised">
-        <h2 safe>{`逾期或进展缓慢、尚未督办（${queues.unsupervised.length}）`}</h2>
-        {queues.unsupervised.length > 0 ? (
-          <p>
-            <a href="/items?overdue=true">在任务列表中选择逾期任务批量催办或督办</a>
-          </p>
-        ) : (
-          ''
-        )}
-        <Table columns={itemColumns()} rows={queues.unsupervised} empty="没有。" />
-      </section>
+      {pageCount > 1 ? (
+        <nav class="pager" aria-label="分页">
+          {page > 1 ? <a href={`${here}?page=${page - 1}`}>上一页</a> : ''}
+          <span safe>{`第 ${page} / ${pageCount} 页，共 ${total} 项`}</span>
+          {page < pageCount ? <a href={`${here}?page=${page + 1}`}>下一页</a> : ''}
+        </nav>
+      ) : (
+        ''
+      )}
     </Layout>
   )
 }
@@ -266,17 +401,20 @@ export function SupervisionDecision({
   supervision: s,
   state,
   fromPage,
+  back = '',
 }: {
   viewer: Viewer
   supervision: SupervisionView
   state?: FormState | null | undefined
   fromPage?: boolean
+  /** The queue's slug when the form is on the queue's own page. */
+  back?: string
 }) {
   const st = stateFor(state, `supervision-${s.id}`)
   return (
     <form class="stack" method="post" action={`/supervisions/${s.id}/decision`}>
       <CsrfField token={viewer.csrfToken} />
-      {fromPage ? <input type="hidden" name="back" value="supervision" /> : ''}
+      {fromPage ? <input type="hidden" name="back" value="supervision" /> : <BackField back={back} />}
       <TextArea
         label="审核意见"
         name={`supervision-${s.id}`}
