@@ -217,7 +217,14 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         { key: 'lagging', label: '进展缓慢', count: count({ lagging: true }), href: '/items?lagging=true', urgent: true },
         ...(office
           ? []
-          : [{ key: 'closure', label: '申请销号待审核', count: count({ status: 'closure_requested' }), href: '/items?status=closure_requested' }]),
+          : [
+              {
+                key: 'closure',
+                label: '申请销号待审核',
+                count: count({ status: 'closure_requested' }),
+                href: '/items?status=closure_requested',
+              },
+            ]),
         { key: 'notice', label: '公示中', count: count({ status: 'in_public_notice' }), href: '/items?status=in_public_notice' },
         { key: 'all', label: '全部整改任务', count: count({}), href: '/items' },
       ]

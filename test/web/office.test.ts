@@ -33,6 +33,7 @@ const events = (itemId: number) => t.app.services.items.events(SYSTEM, itemId)
 const item = (itemId: number) => t.app.services.items.get(SYSTEM, itemId)
 const section = (html: string, id: string) => {
   const start = html.indexOf(`id="${id}"`)
+  if (start < 0) throw new Error(`no section ${id}`)
   return html.slice(start, html.indexOf('</section>', start))
 }
 
@@ -43,10 +44,11 @@ describe('the office queues', () => {
     const home = await b.get('/')
     expect(home.statusCode).toBe(200)
     expect(home.body).toContain('延期申请待审批')
-    expect(home.body).toContain('href="/office#extensions"')
+    expect(home.body).toContain('href="/office/extensions"')
+    expect(home.body).toContain('href="/office/closeouts"')
     const office = await b.get('/office')
     expect(office.statusCode).toBe(200)
-    expect(section(office.body, 'closure')).toContain(`href="/items/${closing.id}"`)
+    expect(section(office.body, 'closeouts')).toContain(`href="/items/${closing.id}"`)
     const page = await b.get(`/items/${closing.id}`)
     expect(page.body).toContain('验收通过')
     expect(page.body).toContain('退回整改')
@@ -71,7 +73,7 @@ describe('the office queues', () => {
     })
     expect(accepted.statusCode).toBe(303)
     expect(item(closing.id).status).toBe('in_public_notice')
-    expect(section((await b.get('/office')).body, 'closure')).not.toContain(`href="/items/${closing.id}"`)
+    expect(section((await b.get('/office')).body, 'closeouts')).not.toContain(`href="/items/${closing.id}"`)
   })
 
   it('an extension request shows the new date against the old; 同意延期 moves the deadline, a blank opinion is refused beside its field', async () => {

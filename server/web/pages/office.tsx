@@ -326,7 +326,14 @@ export function OfficePage({
         return (
           <section class="card" id={q.slug}>
             <h2 safe>{`${q.heading}（${all.length}）`}</h2>
-            <QueueEntries queue={q.key} rows={all.slice(0, OVERVIEW_ROWS) as never} viewer={viewer} state={state} timezone={timezone} back="" />
+            <QueueEntries
+              queue={q.key}
+              rows={all.slice(0, OVERVIEW_ROWS) as never}
+              viewer={viewer}
+              state={state}
+              timezone={timezone}
+              back=""
+            />
             {all.length > 0 ? (
               <p class="queue-more">
                 <a href={`/office/${q.slug}`} safe>
