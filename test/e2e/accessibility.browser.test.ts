@@ -1,8 +1,8 @@
 import type { BrowserContext, Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, haveChromium, launchChromium, seriousViolations, watchConsole } from '../helpers/browser.ts'
-import { PASSWORD, webAccount } from '../helpers/web.ts'
+import { CHROMIUM, haveChromium, launchChromium, seriousViolations, signIn, watchConsole } from '../helpers/browser.ts'
+import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // axe-core in Chromium on every page the product serves: the public pages, the printable bulletin, the supervision
@@ -121,10 +121,7 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const signedOut = await audit(context, ['/login'])
     const page = await context.newPage()
-    await page.goto(`${baseUrl}/login`)
-    await page.getByLabel('用户名').fill(login)
-    await page.getByLabel('密码').fill(PASSWORD)
-    await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: '登录' }).click()])
+    await signIn(page, baseUrl, login)
     await page.close()
     const signedIn = await audit(context, [
       '/',
@@ -143,10 +140,7 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const account = await webAccount(t.app, role)
     const page = await context.newPage()
-    await page.goto(`${baseUrl}/login`)
-    await page.getByLabel('用户名').fill(account.login)
-    await page.getByLabel('密码').fill(PASSWORD)
-    await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: '登录' }).click()])
+    await signIn(page, baseUrl, account.login)
     await page.close()
     return context
   }

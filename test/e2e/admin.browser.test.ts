@@ -1,24 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { haveChromium, launchChromium } from '../helpers/browser.ts'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import { FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS } from '../helpers/browser.ts'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { CHECKLIST_HEADER, sheetXlsx } from '../helpers/spreadsheets.ts'
-import { PASSWORD, webAccount } from '../helpers/web.ts'
+import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // The admin in a real browser, JavaScript off: import a checklist through its preview, rename a unit, create an
 // account that then signs in. Each admin page (and the leader's dashboard) is photographed at 1366x768 and 375 px
 // into tmp/screenshots (git-ignored) for a person to look at.
-
-const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
-const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
-const VIEWPORTS: [string, BrowserContextOptions][] = [
-  ['desktop', { viewport: { width: 1366, height: 768 } }],
-  ['phone', { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
-]
 
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
@@ -26,13 +19,6 @@ let browser: Browser
 let baseUrl: string
 let adminLogin: string
 let leaderLogin: string
-
-async function signIn(page: Page, login: string, password = PASSWORD) {
-  await page.goto(`${baseUrl}/login`)
-  await page.getByLabel('用户名').fill(login)
-  await page.getByLabel('密码').fill(password)
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: '登录' }).click()])
-}
 
 describe.skipIf(!haveChromium)('the admin in the browser', () => {
   beforeAll(async () => {
@@ -55,7 +41,7 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
   it('imports with a preview, renames a unit, creates an account that signs in', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
     const page = await context.newPage()
-    await signIn(page, adminLogin)
+    await signIn(page, baseUrl, adminLogin)
     await page.getByRole('link', { name: '系统管理' }).click()
     expect(await page.locator('h1').innerText()).toBe('系统管理')
 
@@ -98,7 +84,7 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
 
     const fresh = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
     const person = await fresh.newPage()
-    await signIn(person, 'chen.jing', 'first-password-2018')
+    await signIn(person, baseUrl, 'chen.jing', { password: 'first-password-2018' })
     expect(await person.locator('.who').innerText()).toContain('陈静（区水务和海洋局）')
     await fresh.close()
   }, 120_000)
@@ -124,7 +110,7 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
       ] as const) {
         const context = await browser.newContext({ ...options, javaScriptEnabled: false, locale: 'zh-CN' })
         const page = await context.newPage()
-        await signIn(page, who)
+        await signIn(page, baseUrl, who)
         for (const path of pages) {
           await page.goto(`${baseUrl}${path}`)
           const slug = path.replace(/\//g, '_').replace(/^_/, '')

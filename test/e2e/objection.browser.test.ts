@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CHROMIUM, haveChromium, launchChromium, watchConsole } from '../helpers/browser.ts'
+import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, watchConsole } from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
@@ -12,12 +11,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // CI installs Debian's `chromium` and `fonts-noto-cjk`; without the browser the test is skipped, saying why.
 
 if (!haveChromium) console.warn(`objection.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
-
-/** Screenshots land here, for a person to look at; nothing in the repository changes. */
-const SCREENSHOT_DIR = join(tmpdir(), 'zhenggai-e2e')
-
-// A string, evaluated in the page: the project type-checks without the DOM library.
-const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 

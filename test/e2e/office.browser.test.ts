@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { CHROMIUM, haveChromium, launchChromium, watchConsole } from '../helpers/browser.ts'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole } from '../helpers/browser.ts'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { PASSWORD, webAccount } from '../helpers/web.ts'
+import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // The supervision office in a real browser, JavaScript off: review and accept a close-out, decide an extension and
@@ -14,13 +14,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 
 if (!haveChromium) console.warn(`office.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
 
-const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
-const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
-const VIEWPORTS: [string, BrowserContextOptions][] = [
-  ['desktop', { viewport: { width: 1366, height: 768 } }],
-  ['phone', { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
-]
-
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
 let browser: Browser
@@ -28,13 +21,6 @@ let baseUrl: string
 let login: string
 const SYSTEM: AccountActor = { kind: 'account', accountId: 0, name: 'test', role: 'admin', unitId: null }
 const ids: Record<string, number> = {}
-
-async function signIn(page: Page) {
-  await page.goto(`${baseUrl}/`)
-  await page.getByLabel('用户名').fill(login)
-  await page.getByLabel('密码').fill(PASSWORD)
-  await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: '登录' }).click()])
-}
 
 describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
   beforeAll(async () => {
@@ -78,7 +64,7 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
       const context = await browser.newContext({ ...options, locale: 'zh-CN' })
       const page = await context.newPage()
       const errors = watchConsole(page)
-      await signIn(page)
+      await signIn(page, baseUrl, login, { from: '/' })
       for (const [file, path] of [
         ['office-home', '/'],
         ['office-queues', '/office'],
@@ -100,7 +86,7 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
     const page = await context.newPage()
     const errors = watchConsole(page)
-    await signIn(page)
+    await signIn(page, baseUrl, login, { from: '/' })
 
     // The close-out: from the queue to the item page, its evidence there, accepted with an opinion.
     await page.getByRole('link', { name: '督办工作' }).click()

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CHROMIUM, haveChromium, launchChromium, watchConsole } from '../helpers/browser.ts'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole } from '../helpers/browser.ts'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { pdf, png } from '../helpers/files.ts'
-import { PASSWORD, webAccount } from '../helpers/web.ts'
+import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // A lead unit's month in a real browser, with JavaScript off (the forms must work without it): sign in, file the
@@ -15,27 +15,12 @@ import { workflowWorld } from '../helpers/workflow.ts'
 
 if (!haveChromium) console.warn(`workbench.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
 
-const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
-const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
-const VIEWPORTS: [string, BrowserContextOptions][] = [
-  ['desktop', { viewport: { width: 1366, height: 768 } }],
-  ['phone', { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
-]
-
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
 let browser: Browser
 let baseUrl: string
 let login: string
 const SYSTEM: AccountActor = { kind: 'account', accountId: 0, name: 'test', role: 'admin', unitId: null }
-
-async function signIn(page: Page) {
-  await page.goto(`${baseUrl}/`)
-  expect(page.url()).toContain('/login')
-  await page.getByLabel('用户名').fill(login)
-  await page.getByLabel('密码').fill(PASSWORD)
-  await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: '登录' }).click()])
-}
 
 describe.skipIf(!haveChromium)('a lead unit in the browser', () => {
   beforeAll(async () => {
@@ -70,7 +55,7 @@ describe.skipIf(!haveChromium)('a lead unit in the browser', () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
     const page = await context.newPage()
     const errors = watchConsole(page)
-    await signIn(page)
+    await signIn(page, baseUrl, login, { from: '/' })
     expect(await page.locator('h1').innerText()).toContain('工作台')
     expect(await page.locator('nav.site-nav').innerText()).toContain('月调度')
 
@@ -115,7 +100,7 @@ describe.skipIf(!haveChromium)('a lead unit in the browser', () => {
       const errors = watchConsole(page)
       await page.goto(`${baseUrl}/login`)
       await page.screenshot({ path: join(SCREENSHOT_DIR, `login-${name}.png`), fullPage: true })
-      await signIn(page)
+      await signIn(page, baseUrl, login, { from: '/' })
       for (const [file, path] of [
         ['home', '/'],
         ['items', '/items'],

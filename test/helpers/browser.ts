@@ -1,11 +1,13 @@
-// What the browser tests share: Debian's Chromium (skipped, saying why, when it is absent), axe-core injected into
-// a page, and a PDF read back page by page with poppler's pdftotext.
+// What the browser tests share: Debian's Chromium (skipped, saying why, when it is absent), the two screens pages are
+// looked at on and where their screenshots go, signing in through the form, axe-core injected into a page, and a PDF
+// read back page by page with poppler's pdftotext.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { PASSWORD } from './web.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const haveChromium = existsSync(CHROMIUM)
@@ -23,6 +25,30 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   })
+}
+
+/** Screenshots land here (git-ignored), for a person to look at; nothing in the repository changes. */
+export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
+
+/** The screens every page is looked at on: a 1366×768 desktop and a 375 px phone. */
+export const VIEWPORTS: [string, BrowserContextOptions][] = [
+  ['desktop', { viewport: { width: 1366, height: 768 } }],
+  ['phone', { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
+]
+
+/** Nothing runs past the right edge. A string, evaluated in the page: the project type-checks without the DOM library. */
+export const FITS_WIDTH = 'document.documentElement.scrollWidth <= window.innerWidth'
+
+/**
+ * Signs in through the sign-in form as a person does: opens `from` (which must send the browser to sign in), fills
+ * 用户名 and 密码, presses 登录 and waits to be let in.
+ */
+export async function signIn(page: Page, baseUrl: string, login: string, { password = PASSWORD, from = '/login' } = {}): Promise<void> {
+  await page.goto(`${baseUrl}${from}`)
+  if (!new URL(page.url()).pathname.startsWith('/login')) throw new Error(`${from} did not ask to sign in (${page.url()})`)
+  await page.getByLabel('用户名').fill(login)
+  await page.getByLabel('密码').fill(password)
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByRole('button', { name: '登录' }).click()])
 }
 
 /** Collects the page's console errors and uncaught exceptions (with the URL that logged them). */
