@@ -1,6 +1,20 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole } from '../helpers/browser.ts'
+import {
+  CHROMIUM,
+  FITS_WIDTH,
+  haveChromium,
+  havePdftotext,
+  launchChromium,
+  pdfOf,
+  pdfPages,
+  pngOf,
+  SCREENSHOT_DIR,
+  shareOfColour,
+  signIn,
+  VIEWPORTS,
+  watchConsole,
+} from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
@@ -26,7 +40,21 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)
-    ids.closing = (await w.itemIn('closure_requested', { code: '1-2', problem: '饮用水水源保护区内仍有违法建设项目未清理' })).id
+    browser = await launchChromium()
+    // Evidence a viewer really draws: a PDF with a large red heading, a photo-like PNG that is mostly blue.
+    ids.closing = (await w.itemIn('in_progress', { code: '1-2', problem: '饮用水水源保护区内仍有违法建设项目未清理' })).id
+    const report = await pdfOf(browser, '<h1 style="font-size:72px;color:#d00000">验收报告</h1><p>违法建设项目已全部清理。</p>')
+    const photo = await pngOf(browser, '<body style="margin:0;background:#1040e0"></body>', { width: 640, height: 480 })
+    for (const [name, file] of [
+      ['验收报告.pdf', report],
+      ['现场照片.png', photo],
+    ] as const) {
+      const res = await w.upload(w.tokens.lead, ids.closing, file, name)
+      if (res.statusCode !== 201) throw new Error(res.body)
+      ids[name] = res.json().id
+    }
+    const requested = await w.transition(w.tokens.lead, ids.closing, 'request_closure', '已完成自查自验，整改到位')
+    if (requested.statusCode !== 200) throw new Error(requested.body)
     ids.extending = (
       await w.itemIn('in_progress', { code: '2-3', problem: '城区多处建筑工地裸土未覆盖，扬尘污染问题突出', deadline: '2018-10-31' })
     ).id
@@ -51,7 +79,10 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await launchChromium()
+    // October's bulletin, issued once the month is over (then back to mid-October for the rest).
+    t.clock.set('2018-11-02T02:00:00.000Z')
+    t.app.services.bulletins.issue(null, w.plan.id, '2018-10')
+    t.clock.set('2018-10-15T02:00:00.000Z')
   }, 60_000)
 
   afterAll(async () => {
@@ -68,6 +99,12 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
       for (const [file, path] of [
         ['office-home', '/'],
         ['office-queues', '/office'],
+        ['office-queue-closeouts', '/office/closeouts'],
+        ['office-queue-extensions', '/office/extensions'],
+        ['office-queue-objections', '/office/objections'],
+        ['office-queue-unsupervised', '/office/unsupervised'],
+        ['office-review', `/items/${ids.closing}`],
+        ['office-bulletin', `/bulletins/${w.plan.id}/2018-10`],
         ['office-items', '/items?overdue=true'],
         ['office-supervisions', '/supervisions'],
         ['office-supervision', `/supervisions/${ids.supervision}`],
@@ -82,6 +119,74 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     }
   }, 90_000)
 
+  it('opens a PDF and a photo of the close-out’s evidence in the browser (查看) from the review page, and sees them drawn', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true })
+    const page = await context.newPage()
+    const errors = watchConsole(page)
+    const downloads: string[] = []
+    context.on('page', (opened) => opened.on('download', (d) => downloads.push(d.suggestedFilename())))
+    await signIn(page, baseUrl, login, { from: '/' })
+    await page.goto(`${baseUrl}/office/closeouts`)
+    await page.getByRole('link', { name: '审核 1-2' }).click()
+    expect(page.url()).toBe(`${baseUrl}/items/${ids.closing}`)
+    // The photo's preview is drawn on the review page itself.
+    const preview = page.getByRole('img', { name: '现场照片.png（预览）' })
+    await expect
+      .poll(() => preview.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth))
+      .toBe(640)
+
+    for (const [name, colour, shot] of [
+      ['验收报告.pdf', [208, 0, 0], 'evidence-pdf-desktop.png'],
+      ['现场照片.png', [16, 64, 224], 'evidence-png-desktop.png'],
+    ] as const) {
+      const [opened] = await Promise.all([context.waitForEvent('page'), page.locator('ul.evidence-list').getByRole('link', { name: `查看 ${name}` }).click()])
+      await opened.waitForLoadState()
+      expect(opened.url()).toBe(`${baseUrl}/evidence/${ids[name]}/view`)
+      // The viewer draws asynchronously: look until the file's colour shows (a PDF's red heading, the photo's blue).
+      let share = 0
+      for (let tries = 0; tries < 40 && share < 0.002; tries++) {
+        await opened.waitForTimeout(250)
+        share = await shareOfColour(browser, await opened.screenshot(), [...colour])
+      }
+      await opened.screenshot({ path: join(SCREENSHOT_DIR, shot) })
+      expect(share, `${name} drawn`).toBeGreaterThan(0.002)
+      if (name.endsWith('.pdf')) expect(opened.frames().some((f) => f.url().startsWith('chrome-extension://'))).toBe(true)
+      await opened.close()
+    }
+    expect(downloads).toEqual([])
+    expect(errors).toEqual([])
+    await context.close()
+  }, 90_000)
+
+  it('reads a month’s bulletin inside its workbench page, and prints it alone from its own window', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    const page = await context.newPage()
+    const errors = watchConsole(page)
+    await signIn(page, baseUrl, login, { from: '/' })
+    await page.goto(`${baseUrl}/bulletins/${w.plan.id}/2018-10`)
+    const framed = page.frameLocator('iframe.bulletin-frame')
+    expect(await framed.locator('h1').first().innerText()).toContain('整改工作月通报')
+    expect(await framed.locator('body').innerText()).toContain('内容校验码（SHA-256）')
+    const frame = await page.locator('iframe.bulletin-frame').boundingBox()
+    expect(frame!.width).toBeGreaterThan(900)
+    expect(frame!.height).toBeGreaterThan(480)
+
+    const [alone] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: '在新窗口打开及打印' }).click()])
+    await alone.waitForLoadState()
+    expect(alone.url()).toBe(`${baseUrl}/bulletins/${w.plan.id}/2018-10/print`)
+    expect(await alone.locator('h1').first().innerText()).toContain('整改工作月通报')
+    if (havePdftotext) {
+      const pages = pdfPages(await alone.pdf({ preferCSSPageSize: true, printBackground: true }))
+      // The title is set in large type across the page; its month and the first section are plain lines.
+      expect(pages[0]).toContain('统计截至2018年10月31日')
+      expect(pages[0]).toContain('一、总体情况')
+      expect(pages.at(-1)).toContain('内容校验码（SHA-256）')
+      expect(pages.join('\n')).not.toContain('整改销号工作台')
+    }
+    expect(errors).toEqual([])
+    await context.close()
+  }, 90_000)
+
   it('reviews and accepts a close-out, decides an extension and an objection, urges two overdue items at once', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
     const page = await context.newPage()
@@ -90,7 +195,7 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
 
     // The close-out: from the queue to the item page, its evidence there, accepted with an opinion.
     await page.getByRole('link', { name: '督办工作' }).click()
-    await page.locator('#closure').getByRole('link', { name: '审核' }).click()
+    await page.locator('#closeouts').getByRole('link', { name: '审核' }).click()
     expect(page.url()).toBe(`${baseUrl}/items/${ids.closing}`)
     expect(await page.locator('a[href^="/evidence/"]').count()).toBeGreaterThan(0)
     await page.getByLabel('验收意见').fill('经现场核查，违法建设项目已全部清理')

@@ -103,3 +103,57 @@ export async function seriousViolations(page: Page): Promise<string[]> {
         `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`).join('; ')}`,
     )
 }
+
+/** A real PDF of `html`, printed by Chromium (the test helpers' own PDFs are minimal files no viewer draws). */
+export async function pdfOf(browser: Browser, html: string): Promise<Buffer> {
+  const page = await browser.newPage()
+  try {
+    await page.setContent(html)
+    return await page.pdf({ format: 'A4', printBackground: true })
+  } finally {
+    await page.close()
+  }
+}
+
+/** A real PNG of `html` at the given size. */
+export async function pngOf(browser: Browser, html: string, size: { width: number; height: number }): Promise<Buffer> {
+  const page = await browser.newPage({ viewport: size })
+  try {
+    await page.setContent(html)
+    return await page.screenshot({ type: 'png' })
+  } finally {
+    await page.close()
+  }
+}
+
+/**
+ * The share (0–1) of a screenshot's pixels within `tolerance` of a colour: what a person would see there, measured
+ * by drawing the screenshot on a canvas in a page of its own (scripts on, nothing else loaded).
+ */
+export async function shareOfColour(browser: Browser, screenshot: Buffer, rgb: [number, number, number], tolerance = 48): Promise<number> {
+  const page = await browser.newPage()
+  try {
+    return (await page.evaluate(
+      `new Promise((resolve, reject) => {
+        const img = new Image()
+        img.onload = () => {
+          const canvas = document.createElement('canvas')
+          canvas.width = img.width
+          canvas.height = img.height
+          const ctx = canvas.getContext('2d')
+          ctx.drawImage(img, 0, 0)
+          const data = ctx.getImageData(0, 0, img.width, img.height).data
+          const [r, g, b] = ${JSON.stringify(rgb)}
+          let near = 0
+          for (let i = 0; i < data.length; i += 4)
+            if (Math.abs(data[i] - r) <= ${tolerance} && Math.abs(data[i + 1] - g) <= ${tolerance} && Math.abs(data[i + 2] - b) <= ${tolerance}) near++
+          resolve(near / (data.length / 4))
+        }
+        img.onerror = () => reject(new Error('not an image'))
+        img.src = 'data:image/png;base64,${screenshot.toString('base64')}'
+      })`,
+    )) as number
+  } finally {
+    await page.close()
+  }
+}

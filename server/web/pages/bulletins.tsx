@@ -130,7 +130,7 @@ export function BulletinPage({
       <section class="card" aria-labelledby="bulletin-text">
         <h2 id="bulletin-text">通报全文</h2>
         <p class="muted no-print">下面是印发的通报原样；打印请在新窗口中打开。</p>
-        <iframe class="bulletin-frame" src={`${base}/print`} title={attr(`${title}全文`)} loading="lazy"></iframe>
+        <iframe class="bulletin-frame" src={`${base}/print`} title={attr(`${title}全文`)}></iframe>
       </section>
       <div class="card">
         <h2>按牵头单位</h2>
