@@ -139,7 +139,13 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
       ['验收报告.pdf', [208, 0, 0], 'evidence-pdf-desktop.png'],
       ['现场照片.png', [16, 64, 224], 'evidence-png-desktop.png'],
     ] as const) {
-      const [opened] = await Promise.all([context.waitForEvent('page'), page.locator('ul.evidence-list').getByRole('link', { name: `查看 ${name}` }).click()])
+      const [opened] = await Promise.all([
+        context.waitForEvent('page'),
+        page
+          .locator('ul.evidence-list')
+          .getByRole('link', { name: `查看 ${name}` })
+          .click(),
+      ])
       await opened.waitForLoadState()
       expect(opened.url()).toBe(`${baseUrl}/evidence/${ids[name]}/view`)
       // The viewer draws asynchronously: look until the file's colour shows (a PDF's red heading, the photo's blue).

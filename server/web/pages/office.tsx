@@ -337,7 +337,7 @@ export function OfficePage({
             {all.length > 0 ? (
               <p class="queue-more">
                 <a href={`/office/${q.slug}`} safe>
-                  {all.length > OVERVIEW_ROWS ? `查看全部${all.length}项` : '打开列表'}
+                  {all.length > OVERVIEW_ROWS ? `查看全部${all.length}项` : `单独打开「${q.label}」列表`}
                 </a>
               </p>
             ) : (
