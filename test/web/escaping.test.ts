@@ -1,8 +1,8 @@
 import fc from 'fast-check'
-import { escapeHtml } from '@kitajs/html'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { expectInert, hostileText } from '../helpers/escaping.ts'
 import { pdf } from '../helpers/files.ts'
 import { browser, multipartForm, PASSWORD, webAccount } from '../helpers/web.ts'
 
@@ -10,25 +10,7 @@ import { browser, multipartForm, PASSWORD, webAccount } from '../helpers/web.ts'
 // page shows (plan, task area, unit, person, item, report, file name, extension, supervision, comments, the search
 // box, the sign-in form) comes out escaped, whole, and inert.
 
-const PIECES = [
-  '<script>alert(1)</script>',
-  '"',
-  "'",
-  '</textarea>',
-  'javascript:alert(1)',
-  '\u2028',
-  '&amp;',
-  '<img src=x onerror=alert(1)>',
-  '"><svg onload=alert(1)>',
-  '整改',
-  ' ',
-  '>',
-  '<!--',
-]
-const hostile = fc
-  .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 5 })
-  .map((parts) => parts.join(''))
-  .filter((s) => s.trim() !== '' && /[<>"'&\u2028]|javascript:/.test(s))
+const hostile = hostileText()
 
 let t: TestApp
 beforeAll(async () => {
@@ -37,24 +19,6 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 let run = 0
-
-/**
- * The page carries no script, element or handler but its own, no script URL, every textarea closes once, and the
- * text is there, escaped. Inside a quoted attribute value `<` is plain text; a `"` there is escaped, so the markup
- * is what remains once every quoted value is taken out.
- */
-function expectInert(body: string, text: string, where: string) {
-  expect(body, where).not.toMatch(/(href|src|action|formaction)\s*=\s*"?\s*javascript:/i)
-  const markup = body.replace(/="[^"]*"/g, '=""')
-  expect(markup, where).not.toMatch(/<script/i)
-  expect(markup, where).not.toMatch(/<img|<svg/i)
-  expect(markup, where).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i)
-  expect(markup.split('</textarea>').length, where).toBe(markup.split('<textarea').length)
-  // As element text, or as a form field's value (where only the quote and the ampersand need escaping).
-  const asAttribute = (v: string) => `value="${v.replace(/&/g, '&amp;').replace(/"/g, '&#34;')}"`
-  const shown = body.includes(escapeHtml(text.trim())) || body.includes(asAttribute(text)) || body.includes(asAttribute(text.trim()))
-  expect(shown, `${where}: the text as entered`).toBe(true)
-}
 
 describe('hostile text on every workbench page', () => {
   it('is shown escaped and inert', async () => {
