@@ -156,6 +156,10 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
       await audit(office, [
         '/',
         '/office',
+        '/office/closeouts',
+        '/office/extensions',
+        '/office/unsupervised',
+        `/items/${noticeItemId}`,
         '/supervisions',
         `/supervisions/${supervisionId}`,
         '/bulletins',
