@@ -130,6 +130,7 @@ describe('evidence opened in the browser from the review page', () => {
 })
 
 describe('the office’s queues, each a count and a list of its own', () => {
+  let replyEvidence: { supervisionId: number; evidenceId: number }
   const QUEUE_PAGES = ['closeouts', 'extensions', 'objections', 'replies', 'replies-overdue', 'unsupervised']
 
   /** The count each home page shows for a queue, by the list it links to. */
@@ -169,7 +170,9 @@ describe('the office’s queues, each a count and a list of its own', () => {
     const supervised = await w.itemIn('in_progress', { code: 'QS-1' })
     const id = (await as(t.app, w.tokens.supervisor).post(`/api/v1/items/${supervised.id}/supervisions`, { reason: '进度滞后' })).json().id
     await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${id}/acknowledge`, {})
-    await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${id}/reply`, { text: '已加快进度' })
+    const photo = await uploaded(supervised.id, '整改后照片.png', png(9))
+    await as(t.app, w.tokens.lead).post(`/api/v1/supervisions/${id}/reply`, { text: '已加快进度', evidenceIds: [photo] })
+    replyEvidence = { supervisionId: id, evidenceId: photo }
     await w.itemIn('in_progress', { code: 'QL-1', deadline: '2018-09-30' })
     await w.itemIn('assigned', { code: 'QL-2', deadline: '2018-08-31' })
   }, 60_000)
@@ -184,6 +187,19 @@ describe('the office’s queues, each a count and a list of its own', () => {
     expect(home.closeouts).toBeGreaterThanOrEqual(24)
     for (const slug of ['extensions', 'objections', 'replies', 'unsupervised']) expect(home[slug], slug).toBeGreaterThan(0)
     for (const slug of QUEUE_PAGES) expect(await listed(b, slug), slug).toBe(home[slug])
+  })
+
+  it('a reply’s evidence opens from the replies queue and from the notice’s page (查看, 下载)', async () => {
+    const b = await signedIn('supervisor')
+    for (const url of ['/office/replies', `/supervisions/${replyEvidence.supervisionId}`]) {
+      const page = await b.get(url)
+      expect(page.body, url).toContain(
+        `<a href="/evidence/${replyEvidence.evidenceId}/view" target="_blank" rel="noopener" aria-label="查看 整改后照片.png">`,
+      )
+      expect(page.body, url).toContain(`<a href="/evidence/${replyEvidence.evidenceId}" aria-label="下载 整改后照片.png">`)
+    }
+    const api = await as(t.app, w.tokens.supervisor).get(`/api/v1/supervisions/${replyEvidence.supervisionId}`)
+    expect(api.json().reply.evidence).toEqual([{ id: replyEvidence.evidenceId, fileName: '整改后照片.png', mediaType: 'image/png' }])
   })
 
   it('a long queue pages by 20; the overview shows its first five with a link to all of them', async () => {

@@ -122,14 +122,14 @@ export function createSupervisionRepo(db: Db) {
         .all()
         .map((r) => r.id)
     },
-    evidenceFiles(evidenceIds: readonly number[]): Map<number, string> {
+    evidenceFiles(evidenceIds: readonly number[]): Map<number, { fileName: string; mediaType: string }> {
       if (evidenceIds.length === 0) return new Map()
       const rows = db
-        .select({ id: evidence.id, fileName: evidence.fileName })
+        .select({ id: evidence.id, fileName: evidence.fileName, mediaType: evidence.mediaType })
         .from(evidence)
         .where(inArray(evidence.id, [...evidenceIds]))
         .all()
-      return new Map(rows.map((r) => [r.id, r.fileName]))
+      return new Map(rows.map((r) => [r.id, { fileName: r.fileName, mediaType: r.mediaType }]))
     },
     accountNames(accountIds: readonly number[]): Map<number, string> {
       if (accountIds.length === 0) return new Map()

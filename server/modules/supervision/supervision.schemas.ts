@@ -46,7 +46,7 @@ export const Supervision = Type.Object(
         text: Type.String(),
         at: Instant,
         by: Type.String(),
-        evidence: Type.Array(Type.Object({ id: Type.Integer(), fileName: Type.String() })),
+        evidence: Type.Array(Type.Object({ id: Type.Integer(), fileName: Type.String(), mediaType: Type.String() })),
       }),
     ),
     replyOverdue: Type.Boolean({ description: 'The latest reply came after the reply deadline' }),

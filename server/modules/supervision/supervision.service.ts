@@ -197,7 +197,11 @@ export function createSupervisionService({ repo, items, plansRepo, eventsRepo, c
                 text: row.replyText ?? '',
                 at: row.repliedAt,
                 by: nameOf(row.repliedBy) ?? '',
-                evidence: (row.replyEvidenceIds ?? []).map((id) => ({ id, fileName: files.get(id) ?? '' })),
+                evidence: (row.replyEvidenceIds ?? []).map((id) => ({
+                  id,
+                  fileName: files.get(id)?.fileName ?? '',
+                  mediaType: files.get(id)?.mediaType ?? 'application/octet-stream',
+                })),
               },
         replyOverdue: row.replyOverdue,
         replyStatus: replyStatusOn(

@@ -27,7 +27,7 @@ export interface SupervisionView {
   openedBy: { accountId: number; name: string } | null
   acknowledgedAt: string | null
   acknowledgedBy: string | null
-  reply: { text: string; at: string; by: string; evidence: { id: number; fileName: string }[] } | null
+  reply: { text: string; at: string; by: string; evidence: { id: number; fileName: string; mediaType: string }[] } | null
   /** The latest reply came after the reply deadline. */
   replyOverdue: boolean
   replyStatus: ReplyStatus

@@ -8,7 +8,7 @@ import type { BulkResult } from '../../modules/bulk/bulk.service.ts'
 import { attr, CsrfField, Layout, Select, Table, TextArea, type Flash, type Viewer } from '../components.tsx'
 import { localDateTime, longDate } from '../format.ts'
 import { itemColumns } from './items.tsx'
-import type { FormState } from './item.tsx'
+import { EvidenceActions, type FormState } from './item.tsx'
 
 export interface OfficeQueues {
   closure: ItemSummaryView[]
@@ -258,9 +258,12 @@ export function QueueEntries<K extends QueueKey>({
                     <dt>佐证材料</dt>
                     <dd>
                       {s.reply.evidence.map((e) => (
-                        <a href={`/evidence/${e.id}`} safe>
-                          {e.fileName}
-                        </a>
+                        <p>
+                          <span class="file-name" safe>
+                            {e.fileName}
+                          </span>
+                          <EvidenceActions evidence={e} />
+                        </p>
                       ))}
                     </dd>
                   </>
@@ -672,6 +675,23 @@ export function SupervisionPage({
               <dt>回复</dt>
               <dd class="text" safe>
                 {s.reply.text}
+              </dd>
+            </>
+          ) : (
+            ''
+          )}
+          {s.reply && s.reply.evidence.length > 0 ? (
+            <>
+              <dt>佐证材料</dt>
+              <dd>
+                {s.reply.evidence.map((e) => (
+                  <p>
+                    <span class="file-name" safe>
+                      {e.fileName}
+                    </span>
+                    <EvidenceActions evidence={e} />
+                  </p>
+                ))}
               </dd>
             </>
           ) : (
