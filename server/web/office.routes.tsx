@@ -179,16 +179,23 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
       const flash: Flash | null = onField ? null : { kind: 'error', text: messageOf(err) }
       if (back.startsWith('/supervisions/'))
         return renderSupervision(request, reply, Number(back.split('/')[2]), err.statusCode, state, flash)
-      return renderOffice(request, reply, err.statusCode, state, flash, back.replace(/^\/office\/?/, ''))
+      const onQueue = /^\/office\/([a-z-]+)(?:\?page=(\d+))?$/.exec(back)
+      return renderOffice(request, reply, err.statusCode, state, flash, onQueue?.[1] ?? '', Number(onQueue?.[2] ?? 1))
     }
     return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}msg=${done}`, 303)
   }
 
   const decision = (request: FastifyRequest) => field(request.body, 'decision')
-  /** Where a decision returns: the queue's own list when the form was on it (a known slug), else the overview. */
+  /** The queue list a decision form was on (its `back` field: a known slug, `?page=N` past the first page), or none. */
+  const queueFrom = (request: FastifyRequest): { slug: string; page: number } => {
+    const m = /^([a-z-]+)(?:\?page=([1-9]\d{0,5}))?$/.exec(field(request.body, 'back'))
+    if (!m || !QUEUES.some((q) => q.slug === m[1])) return { slug: '', page: 1 }
+    return { slug: m[1]!, page: Number(m[2] ?? 1) }
+  }
+  /** Where a decision returns: that queue's list, at its page, or else the overview. */
   const backTo = (request: FastifyRequest) => {
-    const slug = field(request.body, 'back')
-    return QUEUES.some((q) => q.slug === slug) ? `/office/${slug}` : '/office'
+    const { slug, page } = queueFrom(request)
+    return slug === '' ? '/office' : `/office/${slug}${page > 1 ? `?page=${page}` : ''}`
   }
 
   app.get('/office', { config: { permission: 'extensions:decide' }, schema: hidden }, async (request, reply) =>
@@ -222,7 +229,8 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
           400,
           { form: `extension-${id}`, values: { comment }, errors: { _form: '请选择同意或不同意延期' } },
           null,
-          backTo(request).slice('/office/'.length),
+          queueFrom(request).slug,
+          queueFrom(request).page,
         )
       return decide(
         request,
@@ -250,7 +258,8 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
           400,
           { form: `objection-${id}`, values: { comment }, errors: { _form: '请选择异议成立或不成立' } },
           null,
-          backTo(request).slice('/office/'.length),
+          queueFrom(request).slug,
+          queueFrom(request).page,
         )
       return decide(
         request,
@@ -280,7 +289,8 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
           400,
           { form: `supervision-${id}`, values: { comment }, errors: { _form: '请选择办结或退回' } },
           null,
-          back.startsWith('/office/') ? back.slice('/office/'.length) : '',
+          queueFrom(request).slug,
+          queueFrom(request).page,
         )
       return decide(
         request,

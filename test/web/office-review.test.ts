@@ -236,6 +236,14 @@ describe('the office’s queues, each a count and a list of its own', () => {
     // An unknown place to return to is the overview, never elsewhere.
     const objectionPage = await b.get('/office/objections')
     const objectionId = Number(/id="objection-(\d+)"/.exec(objectionPage.body)![1])
+    // Sent from a later page of the list, a refusal shows that list again (its last page, as it is now).
+    const again = await b.post(`/objections/${objectionId}/decision`, {
+      decision: 'dismiss',
+      back: 'objections?page=2',
+      [`objection-${objectionId}`]: '',
+    })
+    expect(again.statusCode).toBe(422)
+    expect(again.body).toContain('<h1>公示异议待处理（1）</h1>')
     const odd = await b.post(`/objections/${objectionId}/decision`, {
       decision: 'dismiss',
       back: '//evil.example',

@@ -124,7 +124,7 @@ export function QueueEntries<K extends QueueKey>({
   viewer: Viewer
   state?: FormState | null | undefined
   timezone: string
-  /** The queue's slug when the entries are on its own page (its forms return there), '' on the overview. */
+  /** The queue's slug (with `?page=N` past its first page) when the entries are on its own list, '' on the overview. */
   back: string
 }) {
   const empty = QUEUES.find((q) => q.key === queue)!.empty
@@ -390,7 +390,14 @@ export function QueuePage({
         ))}
       </nav>
       <section class="card" id={queue.slug}>
-        <QueueEntries queue={queue.key} rows={rows as never} viewer={viewer} state={state} timezone={timezone} back={queue.slug} />
+        <QueueEntries
+          queue={queue.key}
+          rows={rows as never}
+          viewer={viewer}
+          state={state}
+          timezone={timezone}
+          back={page > 1 ? `${queue.slug}?page=${page}` : queue.slug}
+        />
       </section>
       {pageCount > 1 ? (
         <nav class="pager" aria-label="分页">
