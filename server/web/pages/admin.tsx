@@ -843,7 +843,7 @@ export function PlansPage({
           {
             label: '操作',
             cell: (p: PlanListRow) => (
-              <a href={`/admin/plans/${p.id}`} aria-label={`修改“${p.title}”`}>
+              <a href={`/admin/plans/${p.id}`} aria-label={attr(`修改“${p.title}”`)}>
                 修改
               </a>
             ),
