@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { HOLIDAYS_2027_ICS } from '../helpers/holidays-ics.ts'
 import { browser, multipartForm, webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
@@ -8,74 +9,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // is saved, then 确认保存 saves them as the pasted list does; a file that is not iCalendar is refused in Chinese.
 
 const SYSTEM: AccountActor = { kind: 'account', accountId: 0, name: 'test', role: 'admin', unitId: null }
-
-/** 2027's holidays as a government holiday calendar exports them: all-day events, DTEND exclusive, CRLF, folded. */
-export const HOLIDAYS_2027_ICS = [
-  'BEGIN:VCALENDAR',
-  'VERSION:2.0',
-  'PRODID:-//Example//China Holidays//CN',
-  'CALSCALE:GREGORIAN',
-  'X-WR-CALNAME:中国大陆法定节假日',
-  'BEGIN:VEVENT',
-  'UID:2026-yuandan@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART;VALUE=DATE:20260101',
-  'DTEND;VALUE=DATE:20260102',
-  'SUMMARY:元旦 休',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:2027-yuandan@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART;VALUE=DATE:20270101',
-  'DTEND;VALUE=DATE:20270104',
-  'SUMMARY:元旦 休',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:2027-chunjie@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART;VALUE=DATE:20270206',
-  'DTEND;VALUE=DATE:20270214',
-  'SUMMARY:春节 休',
-  'DESCRIPTION:2月6日至13日放假调休，共8天。2月20日（星期六）上班。这一行很长，日历软件导出时会把它折成',
-  '  几行。',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:2027-chunjie-ban@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART;VALUE=DATE:20270220',
-  'DTEND;VALUE=DATE:20270221',
-  'SUMMARY:春节 补班',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:2027-zhishu@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART;VALUE=DATE:20270312',
-  'SUMMARY:植树节',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:2027-meeting@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART:20270115T010000Z',
-  'DTEND:20270115T030000Z',
-  'SUMMARY:全区整改推进会',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:2027-guoqing@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART;VALUE=DATE:20271001',
-  'DTEND;VALUE=DATE:20271008',
-  'SUMMARY:国庆节、中秋节 休',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:2027-guoqing-ban@example',
-  'DTSTAMP:20261101T000000Z',
-  'DTSTART;VALUE=DATE:20271009',
-  'DTEND;VALUE=DATE:20271010',
-  'SUMMARY:国庆节 上班',
-  'END:VEVENT',
-  'END:VCALENDAR',
-  '',
-].join('\r\n')
 
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>

@@ -670,6 +670,7 @@ export function CalendarPage(props: {
         <p>{props.overrideYears.length > 0 ? `已录入调整的年份：${props.overrideYears.join('、')}。` : '尚未录入任何调整。'}</p>
         <p class="muted">公示期等按工作日计算的期限依此日历；数据未覆盖的年份仅按周末计算。</p>
       </div>
+      {props.icsPreview ? <IcsPreviewView viewer={viewer} year={props.year} preview={props.icsPreview} /> : ''}
       <form class="card" method="post" action="/admin/calendar">
         <h2 safe>{`录入 ${props.year} 年的节假日和调休上班日`}</h2>
         <CsrfField token={viewer.csrfToken} />
@@ -692,7 +693,6 @@ export function CalendarPage(props: {
         </div>
         <button type="submit">保存</button>
       </form>
-      {props.icsPreview ? <IcsPreviewView viewer={viewer} year={props.year} preview={props.icsPreview} /> : ''}
       <form class="card" method="post" action="/admin/calendar/ics" enctype="multipart/form-data">
         <h2 safe>{`或上传 ${props.year} 年的日历文件（.ics）`}</h2>
         <p class="muted">
@@ -835,10 +835,10 @@ export function PlansPage({
           },
           { label: '印发单位', cell: (p: PlanListRow) => <span safe>{p.issuedBy}</span> },
           { label: '任务领域', cell: (p: PlanListRow) => <span safe>{p.categories.join('、')}</span> },
-          { label: '公示期（工作日）', cell: (p: PlanListRow) => <span safe>{String(p.noticeWorkingDays)}</span> },
-          { label: '逾期多少天联合督办', cell: (p: PlanListRow) => <span safe>{String(p.jointSupervisionAfterDays)}</span> },
-          { label: '截止前提醒（工作日）', cell: (p: PlanListRow) => <span safe>{String(p.reminderDays)}</span> },
-          { label: '月报截止日', cell: (p: PlanListRow) => <span safe>{`每月${p.reportDueDay}日`}</span> },
+          { label: '公示期', cell: (p: PlanListRow) => <span safe>{`${p.noticeWorkingDays}个工作日`}</span>, class: 'nowrap' },
+          { label: '联合督办', cell: (p: PlanListRow) => <span safe>{`逾期${p.jointSupervisionAfterDays}天`}</span>, class: 'nowrap' },
+          { label: '截止前提醒', cell: (p: PlanListRow) => <span safe>{`${p.reminderDays}个工作日`}</span>, class: 'nowrap' },
+          { label: '月报截止', cell: (p: PlanListRow) => <span safe>{`每月${p.reportDueDay}日`}</span>, class: 'nowrap' },
           { label: '时区', cell: (p: PlanListRow) => <span safe>{p.timezone}</span> },
           {
             label: '操作',
