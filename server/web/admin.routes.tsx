@@ -237,7 +237,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       return calendarPage(request, reply, 200, year, undefined, undefined, {
         preview: {
           fileName: file.name,
-          days,
+          holidays: days.filter((d) => d.kind === 'holiday').length,
+          workdays: days.filter((d) => d.kind === 'workday').length,
+          runs: calendarRuns(days),
           ignored: read.ignored,
           otherYears: read.days.length - days.length,
           lines: calendarLines(days),
@@ -798,26 +800,35 @@ export function parseCalendarLines(
   return { entries: [...entries.values()].sort((a, b) => (a.date < b.date ? -1 : 1)) }
 }
 
-/** Days as the pasted list writes them (`parseCalendarLines` reads them back): runs of one kind and name as ranges. */
-export function calendarLines(days: CalendarDay[]): string {
-  const lines: string[] = []
-  let run: { from: string; to: string; kind: CalendarDay['kind']; note: string } | null = null
-  const flush = () => {
-    if (!run) return
-    const note = run.note.replace(/\s+/g, ' ').trim().slice(0, 100)
-    lines.push(
-      `${run.from === run.to ? run.from : `${run.from}~${run.to}`} ${run.kind === 'holiday' ? '休' : '班'}${note ? ` ${note}` : ''}`,
-    )
-  }
+/** Consecutive days of one kind and name, as one run (春节 2027-02-06 to 02-13). */
+export interface CalendarRun {
+  from: string
+  to: string
+  days: number
+  kind: CalendarDay['kind']
+  note: string
+}
+
+export function calendarRuns(days: CalendarDay[]): CalendarRun[] {
+  const runs: CalendarRun[] = []
   for (const day of days) {
-    if (run && run.kind === day.kind && run.note === day.note && addDays(run.to, 1) === day.date) run.to = day.date
-    else {
-      flush()
-      run = { from: day.date, to: day.date, kind: day.kind, note: day.note }
-    }
+    const run = runs.at(-1)
+    if (run && run.kind === day.kind && run.note === day.note && addDays(run.to, 1) === day.date) {
+      run.to = day.date
+      run.days++
+    } else runs.push({ from: day.date, to: day.date, days: 1, kind: day.kind, note: day.note })
   }
-  flush()
-  return lines.join('\n')
+  return runs
+}
+
+/** Days as the pasted list writes them (`parseCalendarLines` reads them back): each run one line. */
+export function calendarLines(days: CalendarDay[]): string {
+  return calendarRuns(days)
+    .map((run) => {
+      const note = run.note.replace(/\s+/g, ' ').trim().slice(0, 100)
+      return `${run.from === run.to ? run.from : `${run.from}~${run.to}`} ${run.kind === 'holiday' ? '休' : '班'}${note ? ` ${note}` : ''}`
+    })
+    .join('\n')
 }
 
 /** The leadership's dashboard page (also the leader's home, `/`). */

@@ -595,7 +595,10 @@ export interface CalendarOverrideView {
 
 export interface IcsPreview {
   fileName: string
-  days: { date: string; kind: 'holiday' | 'workday'; note: string }[]
+  holidays: number
+  workdays: number
+  /** The year's days, consecutive days of one kind and name together. */
+  runs: { from: string; to: string; days: number; kind: 'holiday' | 'workday'; note: string }[]
   ignored: { summary: string; reason: string }[]
   /** Days the file marks in other years, not taken. */
   otherYears: number
@@ -604,23 +607,28 @@ export interface IcsPreview {
 }
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六']
-const weekday = (date: string) => `周${WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]}`
+const withWeekday = (date: string) => `${date}（周${WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]}）`
+
+type IcsRun = IcsPreview['runs'][number]
 
 function IcsPreviewView({ viewer, year, preview }: { viewer: Viewer; year: number; preview: IcsPreview }) {
-  const holidays = preview.days.filter((d) => d.kind === 'holiday').length
   return (
     <section class="card" id="ics-preview">
       <h2 safe>{`预览：${preview.fileName}`}</h2>
       <p safe>
-        {`${year}年：放假${holidays}天，调休上班${preview.days.length - holidays}天。${preview.otherYears > 0 ? `文件中其他年份的${preview.otherYears}天不在本次录入之列。` : ''}尚未保存。`}
+        {`${year}年：放假${preview.holidays}天，调休上班${preview.workdays}天。${preview.otherYears > 0 ? `文件中其他年份的${preview.otherYears}天不在本次录入之列。` : ''}尚未保存。`}
       </p>
       <Table
         columns={[
-          { label: '日期', cell: (d: IcsPreview['days'][number]) => <span safe>{`${d.date}（${weekday(d.date)}）`}</span> },
-          { label: '类型', cell: (d: IcsPreview['days'][number]) => <span>{d.kind === 'holiday' ? '放假' : '调休上班'}</span> },
-          { label: '名称', cell: (d: IcsPreview['days'][number]) => <span safe>{d.note}</span> },
+          {
+            label: '日期',
+            cell: (r: IcsRun) => <span safe>{r.from === r.to ? withWeekday(r.from) : `${withWeekday(r.from)}至${withWeekday(r.to)}`}</span>,
+          },
+          { label: '天数', cell: (r: IcsRun) => <span safe>{`${r.days}天`}</span>, class: 'nowrap' },
+          { label: '类型', cell: (r: IcsRun) => <span>{r.kind === 'holiday' ? '放假' : '调休上班'}</span>, class: 'nowrap' },
+          { label: '名称', cell: (r: IcsRun) => <span safe>{r.note}</span> },
         ]}
-        rows={preview.days}
+        rows={preview.runs}
         empty=""
       />
       {preview.ignored.length > 0 ? (
