@@ -69,10 +69,17 @@ export function createServices({ database, clock, config }: { database: Database
     idleMinutes: config.sessionIdleMinutes,
     maxHours: config.sessionMaxHours,
   })
-  const plans = createPlansService({ repo: plansRepo, clock, defaultTimezone: config.defaultTimezone })
   const closeoutRepo = createCloseoutRepo(db)
   const items = createItemsService({ repo: itemsRepo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
   const closeout = createCloseoutService({ repo: closeoutRepo, items, clock })
+  const plans = createPlansService({
+    repo: plansRepo,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    transact,
+    adminEvents,
+    categoryCounts: items.categoryCounts,
+  })
   const progress = createProgressService({ db, items, eventsRepo, clock, transact })
   const extensions = createExtensionsService({ db, items, eventsRepo, clock, transact })
   const objections = createObjectionsService({ db, items, eventsRepo, clock, transact })

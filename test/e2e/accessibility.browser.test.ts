@@ -175,7 +175,16 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     const admin = await signedInAs('admin')
     as(
       'admin',
-      await audit(admin, ['/admin', '/admin/units', '/admin/accounts', '/admin/import', '/admin/plans', '/admin/calendar', '/admin/audit']),
+      await audit(admin, [
+        '/admin',
+        '/admin/units',
+        '/admin/accounts',
+        '/admin/import',
+        '/admin/plans',
+        '/admin/plans/1',
+        '/admin/calendar',
+        '/admin/audit',
+      ]),
     )
     await admin.close()
     expect(found).toEqual({})
