@@ -213,6 +213,29 @@ export function createNotificationsRepo(db: Db) {
       return db.select({ id: units.id }).from(units).where(eq(units.id, unitId)).get() !== undefined
     },
 
+    unit(unitId: number): { id: number; name: string; mergedIntoId: number | null } | undefined {
+      return db.select({ id: units.id, name: units.name, mergedIntoId: units.mergedIntoId }).from(units).where(eq(units.id, unitId)).get()
+    },
+
+    /** Moves a merged unit's inbox to the unit that took it over (call inside the merge's transaction). */
+    moveInbox(fromUnitId: number, intoUnitId: number): number {
+      return db.update(notifications).set({ unitId: intoUnitId }).where(eq(notifications.unitId, fromUnitId)).run().changes
+    },
+
+    moveChannel(channelId: number, intoUnitId: number): void {
+      db.update(notificationChannels).set({ unitId: intoUnitId }).where(eq(notificationChannels.id, channelId)).run()
+    },
+
+    /**
+     * Hands what still waits for channel `fromId` to its twin `toId`; a message that already has a delivery on the
+     * twin keeps its old one (it would be sent twice otherwise), which dies with the retired channel.
+     */
+    repointWaitingDeliveries(fromId: number, toId: number): void {
+      db.run(
+        sql`update or ignore ${notificationDeliveries} set channel_id = ${toId} where channel_id = ${fromId} and status in ('pending', 'failed')`,
+      )
+    },
+
     insertChannel(row: Omit<typeof notificationChannels.$inferInsert, 'id'>): void {
       db.insert(notificationChannels).values(row).run()
     },
