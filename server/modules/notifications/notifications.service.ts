@@ -60,8 +60,9 @@ export interface NotificationView {
   title: string
   body: string
   itemId: number | null
-  /** The plan the message is about (its zone is the one to show times in); not part of the API's answer. */
+  /** The plan the message is about (its zone is the one to show times in) and the item's code: for the workbench. */
   planId: number | null
+  itemCode?: string | null
   createdAt: string
   readAt: string | null
 }
@@ -98,6 +99,8 @@ interface Deps {
 const invalid = (index: number, field: 'url' | 'address', message: string) => ({
   fields: [{ field: `body.channels[${index}].${field}`, message }],
 })
+
+export const MAX_CHANNELS = 10
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/
 
@@ -287,6 +290,7 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
           body: r.body,
           itemId: r.itemId,
           planId: r.planId,
+          itemCode: r.itemCode,
           createdAt: r.createdAt,
           readAt: r.readAt,
         })),
@@ -343,8 +347,12 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
         if (!unit) throw notFound(`Unit ${unitId}`, 'UNIT_NOT_FOUND')
         if (unit.mergedIntoId !== null)
           throw conflict('UNIT_MERGED', `Unit ${unitId} was merged into unit ${unit.mergedIntoId}; set the channels of that one`)
+        if (entries.length > MAX_CHANNELS) throw badRequest('TOO_MANY_CHANNELS', `A unit has at most ${MAX_CHANNELS} channels`)
         const existing = repo.activeChannels([unitId])
-        const wanted = entries.map((entry, index) => checkChannel(resolveChange(entry, existing, index), index))
+        // The same robot or address twice would send everything twice: it is kept once.
+        const wanted = entries
+          .map((entry, index) => checkChannel(resolveChange(entry, existing, index), index))
+          .filter((w, i, all) => all.findIndex((o) => o.kind === w.kind && o.target === w.target && o.secret === w.secret) === i)
         const kept = new Set<number>()
         let added = 0
         for (const w of wanted) {
