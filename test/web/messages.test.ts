@@ -55,7 +55,7 @@ const unreadOf = (who: keyof typeof logins) => t.app.services.notifications.unre
 
 /** The navigation's link to 消息 and the count it shows ('' when none). */
 function navCount(html: string): string {
-  const link = /<nav class="site-nav"[^]*?<a href="\/messages"[^>]*>([^]*?)<\/a>/.exec(html)
+  const link = /<nav class="site-nav"[\s\S]*?<a href="\/messages"[^>]*>([\s\S]*?)<\/a>/.exec(html)
   if (!link) throw new Error('no 消息 link in the navigation')
   return link[1]!.replace(/<[^>]+>/g, '')
 }
@@ -96,7 +96,7 @@ describe('messages (消息)', () => {
     const item = await sentBack('现场仍有裸土未覆盖', 'M-2')
     const page = await (await signedIn('lead')).get('/messages')
     expect(page.statusCode).toBe(200)
-    const first = /<li class="message unread" id="message-(\d+)">([^]*?)<\/li>/.exec(page.body)
+    const first = /<li class="message unread" id="message-(\d+)">([\s\S]*?)<\/li>/.exec(page.body)
     expect(first).not.toBeNull()
     expect(first![2]).toContain('<span class="tag tag-unread">未读</span>')
     expect(first![2]).toContain('M-2的销号申请被退回')
@@ -354,7 +354,7 @@ describe('a unit’s channels (the admin)', () => {
       expect(res.statusCode, JSON.stringify(fields)).toBe(400)
       expect(res.body).toMatch(
         new RegExp(
-          `<div class="field has-error">\\s*<label for="f-${name}">[^<]*</label>[^]*?<span class="error" id="f-${name}-error">${message}`,
+          `<div class="field has-error">\\s*<label for="f-${name}">[^<]*</label>[\\s\\S]*?<span class="error" id="f-${name}-error">${message}`,
         ),
       )
       // What was typed stays in the form (the secret never does).
