@@ -92,7 +92,12 @@ export const notificationPagesRoutes: FastifyPluginAsyncTypebox<{ services: Serv
         200,
         <MessagesPage
           viewer={viewerOf(request, unread)}
-          messages={shown.map((m) => ({ ...m, when: longDateTime(m.createdAt, zoneOf(m.planId)) }))}
+          messages={shown.map((m) => ({
+            ...m,
+            // The service ends each text with the item's link for robots and mail; here the item's code links to it.
+            body: m.itemId !== null ? m.body.replace(/\n详情：\S+$/, '') : m.body,
+            when: longDateTime(m.createdAt, zoneOf(m.planId)),
+          }))}
           unread={unread}
           before={before}
           nextBefore={found.length > MESSAGES_PAGE ? shown[shown.length - 1]!.id : null}

@@ -104,6 +104,8 @@ describe('messages (消息)', () => {
     // 01:30 UTC is 09:30 in Asia/Shanghai, the plan's zone.
     expect(first![2]).toContain('2018年10月16日 09:30')
     expect(first![2]).toContain('意见：现场仍有裸土未覆盖')
+    // The text's link line (for robots and mail) is left out: the code links to the item.
+    expect(first![2]).not.toContain('详情：')
     expect(page.body.indexOf('M-2的销号申请被退回')).toBeLessThan(page.body.indexOf('M-1的销号申请被退回'))
     expect(page.body).toContain('全部标为已读')
     expect(page.body).toContain('<button type="submit" class="secondary">标为已读</button>')

@@ -153,7 +153,7 @@ export function DeliveriesPage(props: {
               </>
             ),
           },
-          { label: '接收单位', cell: (d: DeliveryView) => <span safe>{d.channel.unitName}</span> },
+          { label: '接收单位', class: 'unit', cell: (d: DeliveryView) => <span safe>{d.channel.unitName}</span> },
           {
             label: '消息',
             cell: (d: DeliveryView) => (
@@ -392,8 +392,9 @@ function ChangeChannelForm({
   return (
     <form class="card" method="post" action={`/admin/units/${unitId}/channels/${c.id}`} id={`channel-${c.id}`}>
       <h3 safe>{`${n}. ${label}`}</h3>
+      {c.kind === 'email' ? '' : <p class="muted target" safe>{`现为 ${c.url}`}</p>}
       <CsrfField token={viewer.csrfToken} />
-      <div class="form-grid">
+      <div class="form-grid channel-grid">
         {c.kind === 'email' ? (
           <TextField
             label="邮箱地址"
@@ -413,7 +414,7 @@ function ChangeChannelForm({
             error={state?.errors.url}
             maxlength={2000}
             autocomplete="off"
-            hint={`现为 ${c.url}；留空则不变`}
+            hint="留空则不变"
           />
         )}
         {c.kind === 'dingtalk' ? (
