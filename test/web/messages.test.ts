@@ -288,10 +288,10 @@ describe('deliveries (消息发送)', () => {
   })
 })
 
-describe('a unit’s channels (the admin)', () => {
-  const SECRET = 'SECchannel-secret-7f3a9b'
-  const TOKEN = 'robot-token-51c2e8'
+const SECRET = 'SECchannel-secret-7f3a9b'
+const TOKEN = 'robot-token-51c2e8'
 
+describe('a unit’s channels (the admin)', () => {
   it('is linked from the unit’s page, shows e-mail as not configured, and is the admin’s only', async () => {
     const admin = await signedIn('admin')
     expect((await admin.get(`/admin/units/${w.partner.id}`)).body).toContain(`href="/admin/units/${w.partner.id}/channels"`)
@@ -402,6 +402,31 @@ describe('a unit’s channels (the admin)', () => {
     // A channel that is gone (or another unit's) is 404.
     expect((await b.post(`/admin/units/${w.partner.id}/channels/${email.id}/remove`)).statusCode).toBe(404)
     expect((await b.post(`/admin/units/${w.lead.id}/channels/${changed.id}`, { url: '' })).statusCode).toBe(404)
+  })
+})
+
+describe('the API’s channels, through the same service', () => {
+  it('PUT records the change in the admin trail (masked, no secret); an unchanged list records nothing; at most 10', async () => {
+    const unit = w.f.unit('区交通局')
+    const url = `/api/v1/units/${unit.id}/channels`
+    const channels = [
+      { kind: 'dingtalk', url: `https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}`, secret: SECRET },
+      { kind: 'dingtalk', url: `https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}`, secret: SECRET },
+    ]
+    const trail = () => t.app.services.adminEvents.list({ limit: 50, subjectKind: 'unit', subjectId: unit.id })
+    const put = await as(t.app, w.tokens.admin).put(url, { channels })
+    expect(put.statusCode).toBe(200)
+    // The same robot twice is kept once.
+    expect(put.json().channels.length).toBe(1)
+    expect(trail().map((e) => e.summary)).toEqual(['设置单位“区交通局”的消息渠道：钉钉机器人1个'])
+    expect(JSON.stringify(trail())).not.toContain(SECRET)
+    expect(JSON.stringify(trail())).not.toContain(TOKEN)
+    expect((await as(t.app, w.tokens.admin).put(url, { channels })).statusCode).toBe(200)
+    expect(trail().length).toBe(1)
+    expect((await as(t.app, w.tokens.admin).put(url, { channels: [] })).statusCode).toBe(200)
+    expect(trail()[0]!.summary).toBe('清除单位“区交通局”的消息渠道')
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ kind: 'email', address: `u${i}@example.cn` }))
+    expect((await as(t.app, w.tokens.admin).put(url, { channels: eleven })).statusCode).toBe(400)
   })
 })
 
