@@ -156,13 +156,16 @@ export function DeliveriesPage(props: {
           { label: '接收单位', class: 'unit', cell: (d: DeliveryView) => <span safe>{d.channel.unitName}</span> },
           {
             label: '消息',
+            class: 'message-cell',
             cell: (d: DeliveryView) => (
               <>
                 <span safe>{d.notification.title}</span>
                 {d.notification.itemId !== null ? (
                   <>
                     {' '}
-                    <a href={`/items/${d.notification.itemId}`}>查看任务</a>
+                    <a class="nowrap" href={`/items/${d.notification.itemId}`}>
+                      查看任务
+                    </a>
                   </>
                 ) : (
                   ''
