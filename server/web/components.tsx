@@ -87,12 +87,18 @@ export function Layout({
             {SITE_NAME}
           </a>
           <nav class="site-nav" aria-label="主导航">
-            {NAV.filter((n) => roleMay(account.role, n.permission)).map((n) => (
-              <a href={n.href} aria-current={n.section === section ? 'page' : undefined}>
-                <span safe>{n.label}</span>
-                {n.section === 'messages' ? <UnreadCount n={viewer.unread} /> : ''}
-              </a>
-            ))}
+            {NAV.filter((n) => roleMay(account.role, n.permission)).map((n) =>
+              n.section === 'messages' ? (
+                <a href={n.href} aria-current={n.section === section ? 'page' : undefined}>
+                  <span safe>{n.label}</span>
+                  <UnreadCount n={viewer.unread} />
+                </a>
+              ) : (
+                <a href={n.href} aria-current={n.section === section ? 'page' : undefined} safe>
+                  {n.label}
+                </a>
+              ),
+            )}
           </nav>
           <div class="who">
             <span safe>{`${account.name}（${account.unitName ?? ROLE_LABELS[account.role]}）`}</span>

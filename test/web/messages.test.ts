@@ -108,7 +108,9 @@ describe('messages (消息)', () => {
     expect(first![2]).not.toContain('详情：')
     expect(page.body.indexOf('M-2的销号申请被退回')).toBeLessThan(page.body.indexOf('M-1的销号申请被退回'))
     expect(page.body).toContain('全部标为已读')
-    expect(page.body).toContain('<button type="submit" class="secondary">标为已读</button>')
+    expect(page.body).toContain(
+      '<button type="submit" class="secondary" aria-label="标为已读：【退回整改】M-2的销号申请被退回">标为已读</button>',
+    )
   })
 
   it('shows a message’s text exactly as typed, escaped', async () => {

@@ -3,7 +3,7 @@
 import type { ChannelView, DeliveryView, NotificationView } from '../../modules/notifications/notifications.service.ts'
 import type { DeliveryStatus } from '../../modules/notifications/notifications.repo.ts'
 import type { UnitRow } from '../../modules/units/units.repo.ts'
-import { CsrfField, Field, Layout, Select, Table, TextField, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Field, Layout, Select, Table, TextField, type Flash, type Viewer } from '../components.tsx'
 import { longDateTime } from '../format.ts'
 
 export type FieldErrors = Record<string, string>
@@ -89,7 +89,7 @@ function MessageEntry({ message: m, viewer, before }: { message: MessageRow; vie
         <form method="post" action={`/messages/${m.id}/read`}>
           <CsrfField token={viewer.csrfToken} />
           {before !== null ? <input type="hidden" name="before" value={String(before)} /> : ''}
-          <button type="submit" class="secondary">
+          <button type="submit" class="secondary" aria-label={attr(`标为已读：${m.title}`)}>
             标为已读
           </button>
         </form>
@@ -207,7 +207,7 @@ export function DeliveriesPage(props: {
                 <form method="post" action={`/deliveries/${d.id}/retry`}>
                   <CsrfField token={viewer.csrfToken} />
                   {status ? <input type="hidden" name="status" value={status} /> : ''}
-                  <button type="submit" class="secondary" aria-label={`重试：${d.notification.title}`}>
+                  <button type="submit" class="secondary" aria-label={attr(`重试：${d.notification.title}`)}>
                     重试
                   </button>
                 </form>
@@ -306,7 +306,11 @@ export function ChannelsPage(props: {
                 cell: (c: ChannelView) => (
                   <form method="post" action={`/admin/units/${unit.id}/channels/${c.id}/remove`}>
                     <CsrfField token={viewer.csrfToken} />
-                    <button type="submit" class="secondary" aria-label={`删除${CHANNEL_KIND_LABELS[c.kind]}渠道`}>
+                    <button
+                      type="submit"
+                      class="secondary"
+                      aria-label={attr(`删除：${CHANNEL_KIND_LABELS[c.kind]} ${c.kind === 'email' ? c.address : c.url}`)}
+                    >
                       删除
                     </button>
                   </form>
