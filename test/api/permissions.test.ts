@@ -125,6 +125,15 @@ const PAGES: Record<string, Role[]> = {
   'GET /bulletins/:planId/:period/workbook': ALL,
   'POST /bulletins/:planId/:period/issue': ['supervisor'],
   'POST /bulletins/:planId/:period/publish': ['supervisor'],
+  'GET /messages': ALL,
+  'POST /messages/:notificationId/read': ALL,
+  'POST /messages/read-all': ALL,
+  'GET /deliveries': ['admin', 'supervisor'],
+  'POST /deliveries/:deliveryId/retry': ['admin', 'supervisor'],
+  'GET /admin/units/:unitId/channels': ['admin'],
+  'POST /admin/units/:unitId/channels': ['admin'],
+  'POST /admin/units/:unitId/channels/:channelId': ['admin'],
+  'POST /admin/units/:unitId/channels/:channelId/remove': ['admin'],
   // Last: it ends the session the other rows use.
   'POST /logout': ALL,
 }

@@ -180,6 +180,8 @@ export function UnitPage(props: {
         </dl>
         <p>
           <a href={`/items?unitId=${unit.id}`}>查看该单位的整改任务</a>
+          {' · '}
+          <a href={`/admin/units/${unit.id}/channels`}>消息渠道（钉钉、企业微信、邮箱）</a>
         </p>
       </div>
       {merged ? (
