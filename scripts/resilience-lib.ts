@@ -12,7 +12,6 @@ import type { AccountActor } from '../server/modules/auth/permissions.ts'
 import { createServices, type Services } from '../server/services.ts'
 
 export const ROOT = join(import.meta.dirname, '..')
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -57,7 +56,7 @@ process.once('exit', () => {
 const OUTPUT_CAP = 4 * 1024 * 1024
 
 /**
- * Starts `node_modules/.bin/tsx <entry>` in its own process group on 127.0.0.1 and a free port, and waits for
+ * Starts `node --import tsx <entry>` in its own process group on 127.0.0.1 and a free port, and waits for
  * /readyz. `ipc` opens a message channel (for scripts/load-server.ts).
  */
 export async function startServer(options: {
@@ -78,7 +77,10 @@ export async function startServer(options: {
     LOG_LEVEL: 'info',
     ...options.env,
   }
-  const child = spawn(TSX, [join(ROOT, options.entry ?? 'server/main.ts')], {
+  // One process, node with tsx's loader, rather than the tsx command: the command relays a signal to the service
+  // and, when the service's acknowledgement takes more than 30 ms (a loaded machine), sends SIGKILL after it,
+  // which turns a clean SIGTERM shutdown into exit 143.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, options.entry ?? 'server/main.ts')], {
     cwd: ROOT,
     env,
     detached: true,

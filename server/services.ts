@@ -42,6 +42,7 @@ export function createServices({ database, clock, config }: { database: Database
   const accountsRepo = createAccountsRepo(db, sqlite)
   const plansRepo = createPlansRepo(db)
   const itemsRepo = createItemsRepo(db, sqlite)
+  const adminEvents = createAdminEventsRepo(db)
   const notifications = createNotificationsService({
     repo: createNotificationsRepo(db),
     clock,
@@ -53,12 +54,14 @@ export function createServices({ database, clock, config }: { database: Database
       publicBaseUrl: config.notify.publicBaseUrl,
       emailConfigured: config.notify.smtpUrl !== null,
     },
+    adminEvents,
   })
   // Every audited item event passes here, so the messages it causes commit (or roll back) with it.
   const eventsRepo = createEventsRepo(db, notifications.onItemEvent)
-  const adminEvents = createAdminEventsRepo(db)
 
-  const units = createUnitsService({ repo: unitsRepo, clock, transact, eventsRepo, adminEvents })
+  // A merged unit's inbox and channels go with it to the survivor, in the merge's transaction (the notifications
+  // module moves its own rows).
+  const units = createUnitsService({ repo: unitsRepo, clock, transact, eventsRepo, adminEvents, onMerged: [notifications.unitMerged] })
   const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock, transact, adminEvents })
   const signIn = createSignInService({
     repo: createSessionsRepo(db),
@@ -69,10 +72,17 @@ export function createServices({ database, clock, config }: { database: Database
     idleMinutes: config.sessionIdleMinutes,
     maxHours: config.sessionMaxHours,
   })
-  const plans = createPlansService({ repo: plansRepo, clock, defaultTimezone: config.defaultTimezone })
   const closeoutRepo = createCloseoutRepo(db)
   const items = createItemsService({ repo: itemsRepo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
   const closeout = createCloseoutService({ repo: closeoutRepo, items, clock })
+  const plans = createPlansService({
+    repo: plansRepo,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    transact,
+    adminEvents,
+    categoryCounts: items.categoryCounts,
+  })
   const progress = createProgressService({ db, items, eventsRepo, clock, transact })
   const extensions = createExtensionsService({ db, items, eventsRepo, clock, transact })
   const objections = createObjectionsService({ db, items, eventsRepo, clock, transact })

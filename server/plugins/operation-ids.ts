@@ -18,6 +18,7 @@ export const operationIds: Readonly<Record<string, string>> = {
   'GET /api/v1/plans': 'listPlans',
   'POST /api/v1/plans': 'createPlan',
   'GET /api/v1/plans/:planId': 'getPlan',
+  'PATCH /api/v1/plans/:planId': 'updatePlan',
   'POST /api/v1/plans/:planId/items': 'createItem',
   'POST /api/v1/plans/:planId/import': 'importChecklist',
   'GET /api/v1/plans/:planId/export': 'exportChecklist',

@@ -9,7 +9,9 @@ import type { Config } from '../config.ts'
 import { IdParam } from '../lib/schemas.ts'
 import { addDays, isValidDate, localDate, type Clock } from '../lib/time.ts'
 import { OFFICIAL_DATA_YEARS } from '../lib/working-days.ts'
+import { readHolidayIcs, type CalendarDay } from '../lib/ics-calendar.ts'
 import type { ImportOptions, ImportPreview } from '../modules/checklist/checklist.service.ts'
+import type { PlanPatch } from '../modules/plans/plans.service.ts'
 import { ROLES, type Role } from '../modules/closeout/state-machine.ts'
 import type { Services } from '../services.ts'
 import { Layout, type Flash } from './components.tsx'
@@ -19,6 +21,8 @@ import {
   AdminHomePage,
   AuditPage,
   CalendarPage,
+  type IcsPreview,
+  PlanPage,
   PlansPage,
   ImportPage,
   UnitPage,
@@ -37,10 +41,12 @@ const hidden = { hide: true }
 const LIST_LIMIT = 100
 const UnitParams = Type.Object({ unitId: IdParam })
 const AccountParams = Type.Object({ accountId: IdParam })
+const PlanParams = Type.Object({ planId: IdParam })
 const AUDIT_PAGE = 50
 /** How long an uploaded checklist waits for 确认导入. */
 const PENDING_IMPORT_MS = 30 * 60_000
 const MAX_PENDING_IMPORTS = 20
+const MAX_ICS_BYTES = 1024 * 1024
 
 const ADMIN_MESSAGES: Record<string, string> = {
   UNIT_NAME_TAKEN: '已有同名单位',
@@ -70,6 +76,7 @@ const ADMIN_FLASHES: Record<string, string> = {
   imported: '整改清单已导入',
   calendar: '工作日历已保存',
   'plan-created': '整改方案已新建',
+  'plan-updated': '整改方案已保存',
 }
 
 function adminFlash(query: unknown): Flash | null {
@@ -128,7 +135,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
   // ── the working-day calendar: a year's holidays and make-up workdays at once ─────────
 
   const comingYear = () => Number(localDate(clock.now(), config.defaultTimezone).slice(0, 4)) + 1
-  const calendarPage = (request: FastifyRequest, reply: FastifyReply, status: number, year: number, text?: string, error?: string) =>
+  const calendarPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    year: number,
+    text?: string,
+    error?: string,
+    ics?: { error?: string; preview?: IcsPreview },
+  ) =>
     sendHtml(
       reply,
       status,
@@ -140,6 +155,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
         overrides={services.closeout.calendarOverrides().filter((o) => o.date.startsWith(`${year}-`))}
         text={text}
         error={error}
+        icsError={ics?.error}
+        icsPreview={ics?.preview}
         flash={adminFlash(request.query)}
       />,
     )
@@ -173,6 +190,63 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     })
     return reply.redirect(`/admin/calendar?year=${year}&msg=calendar&n=${parsed.entries.length}`, 303)
   })
+
+  // An uploaded .ics is read and shown (dates, kind, name), nothing saved: its confirm form posts the days as the
+  // pasted list above, so saving goes through the same checks and the same audited write.
+  app.post(
+    '/admin/calendar/ics',
+    { config: { permission: 'calendar:edit', multipartCsrf: true }, schema: hidden },
+    async (request, reply) => {
+      let year = comingYear()
+      const refuse = (status: number, error: string) => calendarPage(request, reply, status, year, undefined, undefined, { error })
+      if (!request.isMultipart()) return refuse(400, '请通过页面上的表单选择 .ics 文件上传')
+      let token: string | undefined
+      let file: { name: string; bytes: Buffer } | null = null
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname === '_csrf' && typeof part.value === 'string') token = part.value
+          if (part.fieldname === 'year' && typeof part.value === 'string' && /^(20\d\d|2100)$/.test(part.value)) year = Number(part.value)
+          continue
+        }
+        checkMultipartCsrf(request, token)
+        if (file || !part.filename) {
+          part.file.resume()
+          continue
+        }
+        try {
+          file = { name: part.filename, bytes: await part.toBuffer() }
+        } catch (err) {
+          if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refuse(413, '文件超过大小限制')
+          throw err
+        }
+      }
+      checkMultipartCsrf(request, token)
+      if (!file || file.bytes.length === 0) return refuse(400, '请选择 .ics 日历文件')
+      if (file.bytes.length > MAX_ICS_BYTES) return refuse(413, '日历文件超过1MB，请只导出节假日日历')
+      const read = readHolidayIcs(file.bytes.toString('utf8'))
+      if (!read.ok) return refuse(422, read.error)
+      const days = read.days.filter((d) => d.date.startsWith(`${year}-`))
+      if (days.length === 0) {
+        const years = [...new Set(read.days.map((d) => d.date.slice(0, 4)))]
+        return refuse(
+          422,
+          `文件中没有${year}年的放假或调休上班日${years.length > 0 ? `（文件涵盖${years.join('、')}年，请先在上方切换年份）` : ''}`,
+        )
+      }
+      request.log.info({ year, days: days.length, ignored: read.ignored.length }, 'calendar ics previewed')
+      return calendarPage(request, reply, 200, year, undefined, undefined, {
+        preview: {
+          fileName: file.name,
+          holidays: days.filter((d) => d.kind === 'holiday').length,
+          workdays: days.filter((d) => d.kind === 'workday').length,
+          runs: calendarRuns(days),
+          ignored: read.ignored,
+          otherYears: read.days.length - days.length,
+          lines: calendarLines(days),
+        },
+      })
+    },
+  )
 
   // ── units ─────────────────────────────────────────────────────────────
 
@@ -387,7 +461,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
     },
   )
 
-  // ── plans (create; editing a plan is not built yet) ─────────────────────
+  // ── plans: create and edit, the same fields on both forms ─────────────────────
 
   const plansPage = (request: FastifyRequest, reply: FastifyReply, status: number, values?: FieldValues, errors?: FieldErrors) =>
     sendHtml(
@@ -401,55 +475,63 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
   )
 
   app.post('/admin/plans', { config: { permission: 'plans:create' }, schema: hidden }, async (request, reply) => {
-    const values: FieldValues = Object.fromEntries(
-      ['title', 'issuedBy', 'timezone', 'noticeWorkingDays', 'jointSupervisionAfterDays', 'categories'].map((k) => [
-        k,
-        field(request.body, k).slice(0, k === 'categories' ? 4000 : 200),
-      ]),
-    )
-    const errors: FieldErrors = {}
-    if (values.title!.trim() === '') errors.title = '请填写方案名称'
-    if (values.issuedBy!.trim() === '') errors.issuedBy = '请填写印发单位'
-    const days = (k: string, max: number) => {
-      const v = values[k]!.trim()
-      if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > max) errors[k] = `须为1至${max}的整数`
-      return Number(v)
-    }
-    const noticeWorkingDays = days('noticeWorkingDays', 60)
-    const jointSupervisionAfterDays = days('jointSupervisionAfterDays', 365)
-    const categories = values
-      .categories!.split(/\r?\n/)
-      .map((c) => c.trim())
-      .filter((c) => c !== '')
-    if (Object.keys(errors).length > 0) return plansPage(request, reply, 400, values, errors)
-    const actor = webActorOf(request)
+    const form = readPlanForm(request.body)
+    if (!form.ok) return plansPage(request, reply, 400, form.values, form.errors)
     try {
-      services.transact(() => {
-        const plan = plans.create(actor, {
-          title: values.title!,
-          issuedBy: values.issuedBy!,
-          timezone: values.timezone!.trim() || undefined,
-          categories,
-          noticeWorkingDays,
-          jointSupervisionAfterDays,
-        })
-        adminEvents.record({
-          actor,
-          action: 'plan.create',
-          subjectKind: 'plan',
-          subjectId: plan.id,
-          summary: `新建整改方案“${plan.title}”`,
-        })
-      })
+      plans.create(webActorOf(request), { ...form.input, timezone: form.input.timezone ?? undefined })
     } catch (err) {
-      if (!(err instanceof AppError) || err.statusCode !== 400) throw err
-      const key = err.code === 'INVALID_TIMEZONE' ? 'timezone' : 'categories'
-      return plansPage(request, reply, 400, values, {
-        [key]: err.code === 'INVALID_TIMEZONE' ? '未知的时区，请填写如 Asia/Shanghai' : '任务类别不能重复',
-      })
+      const errors = planFieldErrors(err)
+      if (!errors) throw err
+      return plansPage(request, reply, (err as AppError).statusCode, form.values, errors)
     }
     return reply.redirect('/admin/plans?msg=plan-created', 303)
   })
+
+  const planPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    planId: number,
+    status: number,
+    values?: FieldValues,
+    errors?: FieldErrors,
+  ) =>
+    sendHtml(
+      reply,
+      status,
+      <PlanPage
+        viewer={viewerOf(request)}
+        plan={plans.get(planId)}
+        events={recent('plan', planId)}
+        values={values}
+        errors={errors}
+        flash={adminFlash(request.query)}
+      />,
+    )
+
+  app.get(
+    '/admin/plans/:planId',
+    { config: { permission: 'plans:edit' }, schema: { ...hidden, params: PlanParams } },
+    async (request, reply) => planPage(request, reply, request.params.planId, 200),
+  )
+
+  app.post(
+    '/admin/plans/:planId',
+    { config: { permission: 'plans:edit' }, schema: { ...hidden, params: PlanParams } },
+    async (request, reply) => {
+      const { planId } = request.params
+      plans.get(planId)
+      const form = readPlanForm(request.body)
+      if (!form.ok) return planPage(request, reply, planId, 400, form.values, form.errors)
+      try {
+        plans.update(webActorOf(request), planId, form.input)
+      } catch (err) {
+        const errors = planFieldErrors(err)
+        if (!errors) throw err
+        return planPage(request, reply, planId, (err as AppError).statusCode, form.values, errors)
+      }
+      return reply.redirect(`/admin/plans/${planId}?msg=plan-updated`, 303)
+    },
+  )
 
   // ── the checklist import: upload → preview of every row and error → 确认导入 ─────────
 
@@ -607,6 +689,90 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
   )
 }
 
+const PLAN_NUMBERS = [
+  ['noticeWorkingDays', 60],
+  ['jointSupervisionAfterDays', 365],
+  ['reminderDays', 30],
+  ['reportDueDay', 28],
+] as const
+
+/**
+ * The plan form, as posted by the new-plan and the edit form: every field checked with the API's bounds, each
+ * error in Chinese beside its field. An empty 时区 means the default zone (on a new plan) or no change.
+ */
+export function readPlanForm(
+  body: unknown,
+):
+  | { ok: true; values: FieldValues; input: Required<Omit<PlanPatch, 'timezone'>> & { timezone: string | undefined } }
+  | { ok: false; values: FieldValues; errors: FieldErrors } {
+  const values: FieldValues = {}
+  for (const k of ['title', 'issuedBy', 'timezone', 'categories', ...PLAN_NUMBERS.map(([k]) => k)]) {
+    values[k] = field(body, k).slice(0, k === 'categories' ? 20_000 : 400)
+  }
+  const errors: FieldErrors = {}
+  const title = values.title!.trim()
+  const issuedBy = values.issuedBy!.trim()
+  if (title === '') errors.title = '请填写方案名称'
+  else if (title.length > 300) errors.title = '方案名称不能超过300字'
+  if (issuedBy === '') errors.issuedBy = '请填写印发单位'
+  else if (issuedBy.length > 300) errors.issuedBy = '印发单位不能超过300字'
+  const numbers: Record<string, number> = {}
+  for (const [k, max] of PLAN_NUMBERS) {
+    const v = values[k]!.trim()
+    if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > max) errors[k] = `须为1至${max}的整数`
+    numbers[k] = Number(v)
+  }
+  const categories = values
+    .categories!.split(/\r?\n/)
+    .map((c) => c.trim())
+    .filter((c) => c !== '')
+  if (categories.length > 50) errors.categories = '任务领域最多50个'
+  else if (categories.some((c) => c.length > 200)) errors.categories = '每个任务领域不超过200字'
+  if (Object.keys(errors).length > 0) return { ok: false, values, errors }
+  return {
+    ok: true,
+    values,
+    input: {
+      title,
+      issuedBy,
+      timezone: values.timezone!.trim() || undefined,
+      categories,
+      noticeWorkingDays: numbers.noticeWorkingDays!,
+      jointSupervisionAfterDays: numbers.jointSupervisionAfterDays!,
+      reminderDays: numbers.reminderDays!,
+      reportDueDay: numbers.reportDueDay!,
+    },
+  }
+}
+
+/** A refusal of the plans service as errors beside the form's fields; null for anything else. */
+function planFieldErrors(err: unknown): FieldErrors | null {
+  if (!(err instanceof AppError) || (err.statusCode !== 400 && err.statusCode !== 409)) return null
+  switch (err.code) {
+    case 'INVALID_TIMEZONE':
+      return { timezone: '未知的时区，请填写如 Asia/Shanghai' }
+    case 'DUPLICATE_CATEGORY':
+      return { categories: '任务领域不能重复' }
+    case 'CATEGORY_IN_USE': {
+      const used = (err.details?.categories ?? []) as { category: string; items: number }[]
+      return {
+        categories: `${used.map((c) => `任务领域“${c.category}”仍有${c.items}项任务`).join('，')}，不能删除或更名；请先将这些任务改到其他领域`,
+      }
+    }
+    case 'VALIDATION_FAILED': {
+      const fields = (err.details?.fields ?? []) as { field: string }[]
+      return Object.fromEntries(
+        fields.map((f) => {
+          const name = f.field.replace(/^body\./, '')
+          return [name, name === 'issuedBy' ? '请填写印发单位' : '请填写方案名称']
+        }),
+      )
+    }
+    default:
+      return null
+  }
+}
+
 /**
  * A pasted list of a year's days: one per line, `DATE` or `DATE~DATE`, then 休 (holiday) or 班 (make-up workday),
  * then an optional note. Every line must be right and in the year, or nothing is taken.
@@ -632,6 +798,37 @@ export function parseCalendarLines(
     for (let d = from!; d <= to!; d = addDays(d, 1)) entries.set(d, note ? { date: d, kind, note: note.trim() } : { date: d, kind })
   }
   return { entries: [...entries.values()].sort((a, b) => (a.date < b.date ? -1 : 1)) }
+}
+
+/** Consecutive days of one kind and name, as one run (春节 2027-02-06 to 02-13). */
+export interface CalendarRun {
+  from: string
+  to: string
+  days: number
+  kind: CalendarDay['kind']
+  note: string
+}
+
+export function calendarRuns(days: CalendarDay[]): CalendarRun[] {
+  const runs: CalendarRun[] = []
+  for (const day of days) {
+    const run = runs.at(-1)
+    if (run && run.kind === day.kind && run.note === day.note && addDays(run.to, 1) === day.date) {
+      run.to = day.date
+      run.days++
+    } else runs.push({ from: day.date, to: day.date, days: 1, kind: day.kind, note: day.note })
+  }
+  return runs
+}
+
+/** Days as the pasted list writes them (`parseCalendarLines` reads them back): each run one line. */
+export function calendarLines(days: CalendarDay[]): string {
+  return calendarRuns(days)
+    .map((run) => {
+      const note = run.note.replace(/\s+/g, ' ').trim().slice(0, 100)
+      return `${run.from === run.to ? run.from : `${run.from}~${run.to}`} ${run.kind === 'holiday' ? '休' : '班'}${note ? ` ${note}` : ''}`
+    })
+    .join('\n')
 }
 
 /** The leadership's dashboard page (also the leader's home, `/`). */

@@ -16,22 +16,38 @@ export const ROLE_LABELS: Record<Role, string> = {
   unit: '责任单位',
 }
 
-export type Section = 'home' | 'items' | 'monthly' | 'office' | 'supervisions' | 'bulletins' | 'password' | 'admin' | 'dashboard' | null
+export type Section =
+  | 'home'
+  | 'messages'
+  | 'items'
+  | 'monthly'
+  | 'office'
+  | 'supervisions'
+  | 'bulletins'
+  | 'deliveries'
+  | 'password'
+  | 'admin'
+  | 'dashboard'
+  | null
 
 /** What a page knows about the person looking at it. */
 export interface Viewer {
   account: AccountRow
   csrfToken: string
+  /** How many of the person's messages are unread, for the navigation (null: not counted on this page). */
+  unread?: number | null | undefined
 }
 
 const NAV: { section: Exclude<Section, null>; href: string; label: string; permission: Permission }[] = [
   { section: 'home', href: '/', label: '工作台', permission: 'workbench:use' },
+  { section: 'messages', href: '/messages', label: '消息', permission: 'notifications:read' },
   { section: 'items', href: '/items', label: '整改任务', permission: 'items:list' },
   { section: 'monthly', href: '/monthly', label: '月调度', permission: 'reports:create' },
   { section: 'office', href: '/office', label: '督办工作', permission: 'extensions:decide' },
   { section: 'supervisions', href: '/supervisions', label: '联合督办', permission: 'supervisions:read' },
   { section: 'bulletins', href: '/bulletins', label: '月度通报', permission: 'bulletins:read' },
   { section: 'dashboard', href: '/dashboard', label: '领导驾驶舱', permission: 'dashboard:read' },
+  { section: 'deliveries', href: '/deliveries', label: '消息发送', permission: 'deliveries:read' },
   { section: 'admin', href: '/admin', label: '系统管理', permission: 'admin:use' },
   { section: 'password', href: '/account/password', label: '修改密码', permission: 'workbench:use' },
 ]
@@ -71,11 +87,18 @@ export function Layout({
             {SITE_NAME}
           </a>
           <nav class="site-nav" aria-label="主导航">
-            {NAV.filter((n) => roleMay(account.role, n.permission)).map((n) => (
-              <a href={n.href} aria-current={n.section === section ? 'page' : undefined} safe>
-                {n.label}
-              </a>
-            ))}
+            {NAV.filter((n) => roleMay(account.role, n.permission)).map((n) =>
+              n.section === 'messages' ? (
+                <a href={n.href} aria-current={n.section === section ? 'page' : undefined}>
+                  <span safe>{n.label}</span>
+                  <UnreadCount n={viewer.unread} />
+                </a>
+              ) : (
+                <a href={n.href} aria-current={n.section === section ? 'page' : undefined} safe>
+                  {n.label}
+                </a>
+              ),
+            )}
           </nav>
           <div class="who">
             <span safe>{`${account.name}（${account.unitName ?? ROLE_LABELS[account.role]}）`}</span>
@@ -92,6 +115,19 @@ export function Layout({
       </main>
       <footer class="site-footer">整改销号工作台 · 环保督察反馈问题整改清单销号管理</footer>
     </Document>
+  )
+}
+
+/** The unread count beside 消息: seen as "(3)", heard as "(3条未读)"; nothing when all is read. */
+function UnreadCount({ n }: { n: number | null | undefined }) {
+  if (!n) return ''
+  return (
+    <span class="nav-count">
+      {' ('}
+      <span safe>{n > 999 ? '999+' : String(n)}</span>
+      <span class="visually-hidden">条未读</span>
+      {')'}
+    </span>
   )
 }
 
@@ -121,29 +157,34 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />
 }
 
-/** A labelled form control with its hint and its error beside it. `children` is the control, id `f-<name>`. */
+/**
+ * A labelled form control with its hint and its error beside it. `children` is the control, id `f-<name>` (or `f-<id>`
+ * where one page has several forms with the same field).
+ */
 export function Field({
   label,
   name,
+  id,
   error,
   hint,
   children,
-}: PropsWithChildren<{ label: string; name: string; error?: string | undefined; hint?: string | undefined }>) {
+}: PropsWithChildren<{ label: string; name: string; id?: string | undefined; error?: string | undefined; hint?: string | undefined }>) {
+  const key = id ?? name
   return (
     <div class={error ? 'field has-error' : 'field'}>
-      <label for={`f-${name}`} safe>
+      <label for={`f-${key}`} safe>
         {label}
       </label>
       {children}
       {hint ? (
-        <span class="hint" id={`f-${name}-hint`} safe>
+        <span class="hint" id={`f-${key}-hint`} safe>
           {hint}
         </span>
       ) : (
         ''
       )}
       {error ? (
-        <span class="error" id={`f-${name}-error`} safe>
+        <span class="error" id={`f-${key}-error`} safe>
           {error}
         </span>
       ) : (
@@ -156,6 +197,8 @@ export function Field({
 export function TextField(props: {
   label: string
   name: string
+  /** When one page has several forms with this field: the control's id is `f-<id>`. */
+  id?: string | undefined
   value?: string | undefined
   error?: string | undefined
   hint?: string | undefined
@@ -165,17 +208,17 @@ export function TextField(props: {
   maxlength?: number
 }) {
   return (
-    <Field label={props.label} name={props.name} error={props.error} hint={props.hint}>
+    <Field label={props.label} name={props.name} id={props.id} error={props.error} hint={props.hint}>
       <input
         type={props.type ?? 'text'}
-        id={`f-${props.name}`}
+        id={`f-${props.id ?? props.name}`}
         name={props.name}
         value={attr(props.value)}
         required={props.required}
         autocomplete={props.autocomplete}
         maxlength={props.maxlength}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? `f-${props.name}-error` : undefined}
+        aria-describedby={props.error ? `f-${props.id ?? props.name}-error` : undefined}
       />
     </Field>
   )

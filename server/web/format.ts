@@ -52,3 +52,9 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
+
+/** An instant as '2018年10月15日 10:00' in the given zone. */
+export function longDateTime(iso: string, timeZone: string): string {
+  const [date, time] = localDateTime(iso, timeZone).split(' ')
+  return `${chineseDate(date!)} ${time}`
+}

@@ -19,6 +19,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     webSession: WebSession | null
+    /** The signed-in person's unread messages, counted when a page first asks (once per request). */
+    webUnreadCount: (() => number) | null
   }
 }
 
@@ -88,9 +90,13 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
  * it needs from the one permission table, as API routes do; signed out, a page redirects to /login; a POST must
  * come from this site and carry the session's CSRF token, or it is refused with 403 before anything runs.
  */
-export const webAuthPlugin = fp<{ signIn: SignInService }>(async function webAuth(app: FastifyInstance, { signIn }) {
+export const webAuthPlugin = fp<{ signIn: SignInService; unreadCount?: (actor: AccountActor) => number }>(async function webAuth(
+  app: FastifyInstance,
+  { signIn, unreadCount },
+) {
   await app.register(cookie)
   app.decorateRequest('webSession', null)
+  app.decorateRequest('webUnreadCount', null)
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.permission && !route.config?.signedOut) throw new Error(`page ${route.method} ${route.url} declares no permission`)
@@ -100,6 +106,14 @@ export const webAuthPlugin = fp<{ signIn: SignInService }>(async function webAut
     const config = request.routeOptions.config
     const token = request.cookies[SESSION_COOKIE]
     request.webSession = token ? signIn.authenticate(token) : null
+    const session = request.webSession
+    if (session && unreadCount) {
+      let counted: number | undefined
+      request.webUnreadCount = () => {
+        counted ??= unreadCount(toActor(session.account))
+        return counted
+      }
+    }
     if (config.signedOut) return
     const permission = config.permission as Permission
     if (!request.webSession) {

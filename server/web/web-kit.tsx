@@ -72,6 +72,14 @@ export const MESSAGES: Record<string, string> = {
   BULLETIN_NOT_FOUND: '该月通报尚未生成',
   SUPERVISION_ALREADY_OPEN: '该任务已在联合督办中',
   ITEM_NOT_OPEN: '该任务已不在整改中',
+  // messages, deliveries and channels
+  NOTIFICATION_NOT_FOUND: '未找到该消息',
+  DELIVERY_NOT_FOUND: '未找到该发送记录',
+  DELIVERY_ALREADY_SENT: '该消息已发送成功，无需重试',
+  CHANNEL_NOT_FOUND: '该渠道已不存在，请刷新页面',
+  UNIT_NOT_FOUND: '未找到该单位',
+  UNIT_MERGED: '该单位已合并，请设置存续单位的渠道',
+  TOO_MANY_CHANNELS: '每个单位最多设置10个渠道',
 }
 
 export function messageOf(err: AppError): string {
@@ -116,7 +124,8 @@ export function sendHtml(reply: FastifyReply, statusCode: number, html: JSX.Elem
   return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
 }
 
-export function viewerOf(request: FastifyRequest): Viewer {
+/** The person looking at the page; `unread` when the page has counted the messages already. */
+export function viewerOf(request: FastifyRequest, unread?: number): Viewer {
   const session = sessionOf(request)
-  return { account: session.account, csrfToken: session.csrfToken }
+  return { account: session.account, csrfToken: session.csrfToken, unread: unread ?? request.webUnreadCount?.() ?? null }
 }

@@ -27,6 +27,7 @@ import { MonthlyPage, type MonthlyRow } from './pages/monthly.tsx'
 import { ErrorPage, LoginPage, PasswordPage } from './pages/sign-in.tsx'
 import { adminRoutes, dashboardRenderer } from './admin.routes.tsx'
 import { officeQueues, officeRoutes } from './office.routes.tsx'
+import { notificationPagesRoutes } from './notifications.routes.tsx'
 import { field, fieldAll, flashFrom, MESSAGES, messageOf, parseForm, sendHtml, viewerOf } from './web-kit.tsx'
 import { queueCounts } from './pages/office.tsx'
 import {
@@ -62,7 +63,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
   const { signIn, items, plans, units, progress, evidence, extensions, supervision, closeout, checklist } = services
   const secure = config.cookieSecure
 
-  await app.register(webAuthPlugin, { signIn })
+  await app.register(webAuthPlugin, { signIn, unreadCount: services.notifications.unreadCount })
   await app.register(multipart, {
     limits: { fileSize: config.evidenceMaxBytes, files: 20, fields: 10, parts: 30, fieldSize: 4096, headerPairs: 100 },
   })
@@ -756,6 +757,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
 
   await app.register(adminRoutes, { services, config, clock })
   await app.register(officeRoutes, { services, clock, readFilters, allItems, defaultTimezone: config.defaultTimezone })
+  await app.register(notificationPagesRoutes, { services, config })
 }
 
 /** '' → null (not given); a whole number 0–100 → it; anything else → the message for the field. */

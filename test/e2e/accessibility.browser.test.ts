@@ -68,6 +68,15 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     t.clock.set('2018-11-02T02:00:00.000Z')
     expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins`, { period: '2018-10' })).statusCode).toBe(201)
     expect((await as(t.app, w.tokens.supervisor).post(`/api/v1/plans/${w.plan.id}/bulletins/2018-10/publish`)).statusCode).toBe(200)
+    // The lead unit's robots: its messages (and the office's, one supervisor being of this unit) wait for them.
+    const channels = await as(t.app, w.tokens.admin).put(`/api/v1/units/${w.lead.id}/channels`, {
+      channels: [
+        { kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=a11y', secret: 'SECa11y' },
+        { kind: 'email', address: 'hbj@example.gov.cn' },
+      ],
+    })
+    expect(channels.statusCode).toBe(200)
+    await w.transition(w.tokens.supervisor, (await w.itemIn('closure_requested', { code: '2-6' })).id, 'reject', '佐证材料不足')
     login = (await webAccount(t.app, 'unit', w.lead.id, '李经办')).login
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
@@ -117,7 +126,7 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     expect(found).toEqual({})
   }, 120_000)
 
-  it('the workbench: sign-in, home, items, an item, 月调度, the password page, a notice', async () => {
+  it('the workbench: sign-in, home, items, an item, 月调度, the password page, a notice, 消息', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const signedOut = await audit(context, ['/login'])
     const page = await context.newPage()
@@ -130,6 +139,7 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
       '/monthly',
       '/account/password',
       `/supervisions/${supervisionId}/notice`,
+      '/messages',
     ])
     await context.close()
     expect({ ...signedOut, ...signedIn }).toEqual({})
@@ -145,7 +155,7 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     return context
   }
 
-  it("the workbench's part 2: the office's pages, the dashboard and the admin's pages", async () => {
+  it("the workbench's part 2: the office's pages, the dashboard, the admin's pages, 消息发送 and a unit's channels", async () => {
     const found: Record<string, string[]> = {}
     const as = (role: string, audited: Record<string, string[]>) => {
       for (const [path, problems] of Object.entries(audited)) found[`${role} ${path}`] = problems
@@ -164,6 +174,8 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
         `/supervisions/${supervisionId}`,
         '/bulletins',
         `/bulletins/${w.plan.id}/2018-10`,
+        '/messages',
+        '/deliveries',
       ]),
     )
     await office.close()
@@ -173,7 +185,18 @@ describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the produ
     const admin = await signedInAs('admin')
     as(
       'admin',
-      await audit(admin, ['/admin', '/admin/units', '/admin/accounts', '/admin/import', '/admin/plans', '/admin/calendar', '/admin/audit']),
+      await audit(admin, [
+        '/admin',
+        '/admin/units',
+        '/admin/accounts',
+        '/admin/import',
+        '/admin/plans',
+        '/admin/plans/1',
+        '/admin/calendar',
+        '/admin/audit',
+        `/admin/units/${w.lead.id}/channels`,
+        '/deliveries',
+      ]),
     )
     await admin.close()
     expect(found).toEqual({})

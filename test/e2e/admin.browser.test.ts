@@ -5,6 +5,7 @@ import { FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWP
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { HOLIDAYS_2027_ICS } from '../helpers/holidays-ics.ts'
 import { CHECKLIST_HEADER, sheetXlsx } from '../helpers/spreadsheets.ts'
 import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
@@ -89,6 +90,63 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
     await fresh.close()
   }, 120_000)
 
+  it('edits a plan: the form is prefilled, a refusal shows beside its field, a change is saved and in the admin trail', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
+    const page = await context.newPage()
+    await signIn(page, baseUrl, adminLogin)
+    await page.goto(`${baseUrl}/admin/plans`)
+    await page.getByRole('link', { name: '测试整改方案' }).first().click()
+    expect(await page.getByLabel('方案名称').inputValue()).toBe('测试整改方案')
+    expect(await page.getByLabel('截止前提醒（工作日）').inputValue()).toBe('3')
+    expect(await page.getByLabel('月报截止日').inputValue()).toBe('25')
+
+    // The item 1-1 is filed under 打好污染防治攻坚战: that area cannot be dropped.
+    await page.getByLabel('任务领域（每行一个）').fill('环保主体责任落实\n加强城市治理能力建设')
+    await page.getByRole('button', { name: '保存修改' }).click()
+    expect(await page.locator('#f-categories-error').innerText()).toMatch(
+      /^任务领域“打好污染防治攻坚战”仍有\d+项任务，不能删除或更名；请先将这些任务改到其他领域$/,
+    )
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'admin-plan-edit-refused-desktop.png'), fullPage: true })
+
+    await page.getByLabel('方案名称').fill('区第一轮环保督察整改方案')
+    await page.getByLabel('任务领域（每行一个）').fill('环保主体责任落实\n打好污染防治攻坚战\n加强城市治理能力建设\n生态保护修复')
+    await page.getByLabel('截止前提醒（工作日）').fill('5')
+    await page.getByRole('button', { name: '保存修改' }).click()
+    expect(await page.locator('.flash').innerText()).toContain('整改方案已保存')
+    expect(await page.locator('h1').innerText()).toBe('区第一轮环保督察整改方案')
+    expect(t.app.services.plans.get(w.plan.id)).toMatchObject({ reminderDays: 5, categories: expect.arrayContaining(['生态保护修复']) })
+    await page.goto(`${baseUrl}/admin/audit`)
+    expect(await page.locator('main').innerText()).toContain('截止前提醒（工作日）由“3”改为“5”')
+    await context.close()
+  }, 120_000)
+
+  it('uploads a year of holidays as an .ics, previews it, then saves it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, javaScriptEnabled: false, locale: 'zh-CN' })
+    const page = await context.newPage()
+    await signIn(page, baseUrl, adminLogin)
+    const file = join(tmpdir(), `admin-e2e-${process.pid}.ics`)
+    writeFileSync(file, HOLIDAYS_2027_ICS)
+    await page.goto(`${baseUrl}/admin/calendar?year=2027`)
+    await page.getByLabel('日历文件（.ics）').setInputFiles(file)
+    await page.getByRole('button', { name: '上传并预览' }).click()
+    expect(await page.locator('#ics-preview').innerText()).toContain('2027年：放假18天，调休上班2天')
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'admin-calendar-ics-preview-desktop.png'), fullPage: true })
+
+    const phone = await browser.newContext({ ...VIEWPORTS[1]![1], javaScriptEnabled: false, locale: 'zh-CN' })
+    const small = await phone.newPage()
+    await signIn(small, baseUrl, adminLogin)
+    await small.goto(`${baseUrl}/admin/calendar?year=2027`)
+    await small.getByLabel('日历文件（.ics）').setInputFiles(file)
+    await small.getByRole('button', { name: '上传并预览' }).click()
+    await small.screenshot({ path: join(SCREENSHOT_DIR, 'admin-calendar-ics-preview-phone.png'), fullPage: true })
+    expect(await small.evaluate(FITS_WIDTH)).toBe(true)
+    await phone.close()
+    await page.getByRole('button', { name: '确认保存' }).click()
+    expect(await page.locator('.flash').innerText()).toContain('工作日历已保存（20项）')
+    expect(t.app.services.closeout.calendarOverrides().filter((o) => o.date.startsWith('2027-'))).toHaveLength(20)
+    await context.close()
+  }, 120_000)
+
   it('every admin page and the dashboard fit a desktop and a phone, photographed', async () => {
     for (const [name, options] of VIEWPORTS) {
       for (const [who, pages] of [
@@ -103,6 +161,7 @@ describe.skipIf(!haveChromium)('the admin in the browser', () => {
             '/admin/import',
             '/admin/audit',
             '/admin/plans',
+            `/admin/plans/${w.plan.id}`,
             '/admin/calendar',
           ],
         ],

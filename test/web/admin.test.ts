@@ -365,6 +365,8 @@ describe('plans', () => {
       timezone: 'Asia/Shanghai',
       noticeWorkingDays: '0',
       jointSupervisionAfterDays: '15',
+      reminderDays: '3',
+      reportDueDay: '25',
       categories: '甲\n乙',
     })
     expect(res.statusCode).toBe(400)
@@ -376,6 +378,8 @@ describe('plans', () => {
       timezone: 'Asia/Shanghai',
       noticeWorkingDays: '7',
       jointSupervisionAfterDays: '20',
+      reminderDays: '3',
+      reportDueDay: '25',
       categories: '甲\n乙',
     })
     expect(res.statusCode).toBe(303)

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'plans:list': ALL,
   'plans:read': ALL,
   'plans:create': ['admin'],
+  'plans:edit': ['admin'],
   'items:create': ['admin', 'supervisor'],
   'items:list': ALL,
   'items:read': ALL,

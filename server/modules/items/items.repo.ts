@@ -273,6 +273,15 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
     codesInPlan(planId: number): { id: number; code: string; version: number }[] {
       return db.select({ id: items.id, code: items.code, version: items.version }).from(items).where(eq(items.planId, planId)).all()
     },
+    categoryCounts(planId: number): { category: string; items: number }[] {
+      return db
+        .select({ category: items.category, items: sql<number>`count(*)` })
+        .from(items)
+        .where(eq(items.planId, planId))
+        .groupBy(items.category)
+        .orderBy(asc(items.category))
+        .all()
+    },
     insert(row: {
       planId: number
       code: string

@@ -409,6 +409,11 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       return repo.codesInPlan(planId)
     },
 
+    /** How many of a plan's items are in each task area (what a plan edit checks before it drops an area). */
+    categoryCounts(planId: number): { category: string; items: number }[] {
+      return repo.categoryCounts(planId)
+    },
+
     /**
      * Moves an approved extension's deadline onto the item, inside the caller's transaction (the caller records
      * the event); the item's version moves as with any change of its row.

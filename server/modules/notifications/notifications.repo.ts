@@ -98,11 +98,13 @@ export function createNotificationsRepo(db: Db) {
     )
     .prepare()
 
-  const visible = (reader: Reader) =>
-    or(
-      reader.unitId === null ? sql`0` : and(eq(notifications.recipient, 'unit'), eq(notifications.unitId, reader.unitId)),
-      reader.supervisor ? eq(notifications.recipient, 'office') : sql`0`,
-    )!
+  // Only the terms that can hold (no `or 0`): SQLite then searches notifications_unit_idx and/or
+  // notifications_recipient_idx instead of scanning every message (the unread count runs on every page).
+  const visible = (reader: Reader) => {
+    const unit = reader.unitId === null ? undefined : and(eq(notifications.unitId, reader.unitId), eq(notifications.recipient, 'unit'))
+    const office = reader.supervisor ? eq(notifications.recipient, 'office') : undefined
+    return unit && office ? or(unit, office)! : (unit ?? office ?? sql`0`)
+  }
   const readByReader = (reader: Reader) =>
     db
       .select({ one: sql`1` })
@@ -139,7 +141,7 @@ export function createNotificationsRepo(db: Db) {
       db.insert(notificationDeliveries).values(row).onConflictDoNothing().run()
     },
 
-    listFor(reader: Reader, limit: number, beforeId?: number): (NotificationRow & { readAt: string | null })[] {
+    listFor(reader: Reader, limit: number, beforeId?: number): (NotificationRow & { readAt: string | null; itemCode: string | null })[] {
       return db
         .select({
           id: notifications.id,
@@ -153,8 +155,10 @@ export function createNotificationsRepo(db: Db) {
           dedupeKey: notifications.dedupeKey,
           createdAt: notifications.createdAt,
           readAt: notificationReads.readAt,
+          itemCode: items.code,
         })
         .from(notifications)
+        .leftJoin(items, eq(items.id, notifications.itemId))
         .leftJoin(
           notificationReads,
           and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.accountId, reader.accountId)),
@@ -211,6 +215,29 @@ export function createNotificationsRepo(db: Db) {
 
     unitExists(unitId: number): boolean {
       return db.select({ id: units.id }).from(units).where(eq(units.id, unitId)).get() !== undefined
+    },
+
+    unit(unitId: number): { id: number; name: string; mergedIntoId: number | null } | undefined {
+      return db.select({ id: units.id, name: units.name, mergedIntoId: units.mergedIntoId }).from(units).where(eq(units.id, unitId)).get()
+    },
+
+    /** Moves a merged unit's inbox to the unit that took it over (call inside the merge's transaction). */
+    moveInbox(fromUnitId: number, intoUnitId: number): number {
+      return db.update(notifications).set({ unitId: intoUnitId }).where(eq(notifications.unitId, fromUnitId)).run().changes
+    },
+
+    moveChannel(channelId: number, intoUnitId: number): void {
+      db.update(notificationChannels).set({ unitId: intoUnitId }).where(eq(notificationChannels.id, channelId)).run()
+    },
+
+    /**
+     * Hands what still waits for channel `fromId` to its twin `toId`; a message that already has a delivery on the
+     * twin keeps its old one (it would be sent twice otherwise), which dies with the retired channel.
+     */
+    repointWaitingDeliveries(fromId: number, toId: number): void {
+      db.run(
+        sql`update or ignore ${notificationDeliveries} set channel_id = ${toId} where channel_id = ${fromId} and status in ('pending', 'failed')`,
+      )
     },
 
     insertChannel(row: Omit<typeof notificationChannels.$inferInsert, 'id'>): void {

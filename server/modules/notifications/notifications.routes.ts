@@ -142,10 +142,10 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<{ notifications: Not
         summary: 'Set where a unit’s messages go: DingTalk or WeCom group robots, e-mail (replaces the list)',
         params: Type.Object({ unitId: IdParam }),
         body: Type.Object({ channels: Type.Array(ChannelInputSchema, { maxItems: 10 }) }, { additionalProperties: false }),
-        response: { 200: ChannelsSchema, ...errorResponses(403, 404) },
+        response: { 200: ChannelsSchema, ...errorResponses(403, 404, 409) },
       },
     },
-    async (request) => notifications.setChannels(request.params.unitId, request.body.channels),
+    async (request) => notifications.setChannels(actorOf(request), request.params.unitId, request.body.channels),
   )
   app.get(
     '/notifications/deliveries',

@@ -3,6 +3,7 @@ import { addDays, endOfLocalDay, localDate, localPeriod, type Clock } from '../.
 import type { Transact } from '../../lib/transact.ts'
 import { createWorkingCalendar, type CalendarOverride } from '../../lib/working-days.ts'
 import type { AccountActor } from '../auth/permissions.ts'
+import type { AdminEventsRepo } from '../admin-events/admin-events.repo.ts'
 import type { ChannelRow, DeliveryStatus, NotificationsRepo, Reader } from './notifications.repo.ts'
 import {
   EVENT_RULES,
@@ -36,6 +37,17 @@ export type ChannelInput =
   | { kind: 'wecom'; url: string }
   | { kind: 'email'; address: string }
 
+/**
+ * A channel already set, kept or changed (the workbench's form): a part left out or blank keeps what is stored, since
+ * the robot's token and signing secret are never shown back to be typed again; `secret: null` removes the secret.
+ */
+export interface ChannelChange {
+  id: number
+  url?: string | undefined
+  address?: string | undefined
+  secret?: string | null | undefined
+}
+
 /** A channel as the API shows it: the robot's token and the signing secret are never shown back. */
 export type ChannelView =
   | { id: number; kind: 'dingtalk'; url: string; hasSecret: boolean; configured: true }
@@ -48,6 +60,9 @@ export interface NotificationView {
   title: string
   body: string
   itemId: number | null
+  /** The plan the message is about (its zone is the one to show times in) and the item's code: for the workbench. */
+  planId: number | null
+  itemCode?: string | null
   createdAt: string
   readAt: string | null
 }
@@ -76,11 +91,22 @@ interface Deps {
   transact: Transact
   calendarOverrides: () => CalendarOverride[]
   settings: NotificationSettings
+  /** Where a change of a unit's channels is recorded (the admin trail), in the change's transaction. */
+  adminEvents: AdminEventsRepo
 }
+
+/** A refusal's failing field, as the other validation errors name theirs (the workbench puts its text beside it). */
+const invalid = (index: number, field: 'url' | 'address', message: string) => ({
+  fields: [{ field: `body.channels[${index}].${field}`, message }],
+})
+
+export const MAX_CHANNELS = 10
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/
 
-export function createNotificationsService({ repo, clock, transact, calendarOverrides, settings }: Deps) {
+const CHANNEL_LABELS: Record<ChannelInput['kind'], string> = { dingtalk: '钉钉机器人', wecom: '企业微信机器人', email: '邮箱' }
+
+export function createNotificationsService({ repo, clock, transact, calendarOverrides, settings, adminEvents }: Deps) {
   // Told when deliveries are written, after the writing transaction has ended (the dispatcher subscribes).
   const queuedListeners = new Set<() => void>()
   let notifyScheduled = false
@@ -174,20 +200,42 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
     }
   }
 
+  /** A change of a stored channel, completed from what is stored; a new channel as given. */
+  function resolveChange(entry: ChannelInput | ChannelChange, existing: ChannelRow[], index: number): ChannelInput {
+    if (!('id' in entry)) return entry
+    const stored = existing.find((c) => c.id === entry.id)
+    if (!stored) throw notFound(`channels[${index}]: channel ${entry.id}`, 'CHANNEL_NOT_FOUND')
+    const given = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value : undefined)
+    if (stored.kind === 'email') return { kind: 'email', address: given(entry.address) ?? stored.target }
+    const url = given(entry.url) ?? stored.target
+    if (stored.kind === 'wecom') return { kind: 'wecom', url }
+    const secret = entry.secret === null ? undefined : (given(entry.secret) ?? stored.secret ?? undefined)
+    return { kind: 'dingtalk', url, secret }
+  }
+
   function checkChannel(input: ChannelInput, index: number): { kind: ChannelInput['kind']; target: string; secret: string | null } {
     if (input.kind === 'email') {
       const address = input.address.trim()
-      if (!EMAIL.test(address)) throw badRequest('INVALID_CHANNEL', `channels[${index}]: "${address}" is not an e-mail address`)
+      if (!EMAIL.test(address))
+        throw badRequest(
+          'INVALID_CHANNEL',
+          `channels[${index}]: "${address}" is not an e-mail address`,
+          invalid(index, 'address', 'not an e-mail address'),
+        )
       return { kind: 'email', target: address, secret: null }
     }
     let url: URL
     try {
       url = new URL(input.url.trim())
     } catch {
-      throw badRequest('INVALID_CHANNEL', `channels[${index}]: not a URL`)
+      throw badRequest('INVALID_CHANNEL', `channels[${index}]: not a URL`, invalid(index, 'url', 'not a URL'))
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw badRequest('INVALID_CHANNEL', `channels[${index}]: the URL must be http or https`)
+      throw badRequest(
+        'INVALID_CHANNEL',
+        `channels[${index}]: the URL must be http or https`,
+        invalid(index, 'url', 'must be http or https'),
+      )
     const secret = input.kind === 'dingtalk' ? input.secret?.trim() || null : null
     return { kind: input.kind, target: url.toString(), secret }
   }
@@ -241,11 +289,18 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
           title: r.title,
           body: r.body,
           itemId: r.itemId,
+          planId: r.planId,
+          itemCode: r.itemCode,
           createdAt: r.createdAt,
           readAt: r.readAt,
         })),
         unread: repo.unreadCount(reader),
       }
+    },
+
+    /** How many of the account's messages it has not read (the workbench shows it on every page: one indexed count). */
+    unreadCount(actor: AccountActor): number {
+      return repo.unreadCount(readerOf(actor))
     },
 
     /** Marks one message read for this account; another recipient's message is 404. Reading twice keeps the first time. */
@@ -260,6 +315,7 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
         title: row.title,
         body: row.body,
         itemId: row.itemId,
+        planId: row.planId,
         createdAt: row.createdAt,
         readAt: repo.readAt(id, actor.accountId),
       }
@@ -280,24 +336,85 @@ export function createNotificationsService({ repo, clock, transact, calendarOver
     },
 
     /**
-     * Sets where a unit's messages go. A channel given again unchanged keeps its row (and its waiting deliveries);
-     * the others are retired, and what still waited for them is marked dead when the dispatcher reaches it.
+     * Sets where a unit's messages go (the whole list). A channel given again unchanged keeps its row (and its waiting
+     * deliveries); the others are retired, and what still waited for them is marked dead when the dispatcher reaches
+     * it. A change is recorded in the admin trail in the same transaction (targets masked, secrets never).
      */
-    setChannels(unitId: number, inputs: ChannelInput[]): { channels: ChannelView[] } {
-      if (!repo.unitExists(unitId)) throw notFound(`Unit ${unitId}`, 'UNIT_NOT_FOUND')
-      const wanted = inputs.map(checkChannel)
+    setChannels(actor: AccountActor, unitId: number, entries: (ChannelInput | ChannelChange)[]): { channels: ChannelView[] } {
       const at = clock.now().toISOString()
       transact(() => {
+        const unit = repo.unit(unitId)
+        if (!unit) throw notFound(`Unit ${unitId}`, 'UNIT_NOT_FOUND')
+        if (unit.mergedIntoId !== null)
+          throw conflict('UNIT_MERGED', `Unit ${unitId} was merged into unit ${unit.mergedIntoId}; set the channels of that one`)
+        if (entries.length > MAX_CHANNELS) throw badRequest('TOO_MANY_CHANNELS', `A unit has at most ${MAX_CHANNELS} channels`)
         const existing = repo.activeChannels([unitId])
+        // The same robot or address twice would send everything twice: it is kept once.
+        const wanted = entries
+          .map((entry, index) => checkChannel(resolveChange(entry, existing, index), index))
+          .filter((w, i, all) => all.findIndex((o) => o.kind === w.kind && o.target === w.target && o.secret === w.secret) === i)
         const kept = new Set<number>()
+        let added = 0
         for (const w of wanted) {
           const same = existing.find((c) => !kept.has(c.id) && c.kind === w.kind && c.target === w.target && c.secret === w.secret)
           if (same) kept.add(same.id)
-          else repo.insertChannel({ unitId, kind: w.kind, target: w.target, secret: w.secret, createdAt: at })
+          else {
+            repo.insertChannel({ unitId, kind: w.kind, target: w.target, secret: w.secret, createdAt: at })
+            added++
+          }
         }
-        for (const c of existing) if (!kept.has(c.id)) repo.retireChannel(c.id, at)
+        const retired = existing.filter((c) => !kept.has(c.id))
+        for (const c of retired) repo.retireChannel(c.id, at)
+        if (added === 0 && retired.length === 0) return
+        const counts = (['dingtalk', 'wecom', 'email'] as const)
+          .map((kind) => [kind, wanted.filter((w) => w.kind === kind).length] as const)
+          .filter(([, n]) => n > 0)
+        adminEvents.append({
+          at,
+          actor,
+          action: 'unit.channels',
+          subjectKind: 'unit',
+          subjectId: unitId,
+          summary:
+            counts.length === 0
+              ? `清除单位“${unit.name}”的消息渠道`
+              : `设置单位“${unit.name}”的消息渠道：${counts.map(([kind, n]) => `${CHANNEL_LABELS[kind]}${n}个`).join('、')}`,
+          details: {
+            channels: wanted.map((w) => ({
+              kind: w.kind,
+              target: w.kind === 'email' ? w.target : maskUrl(w.target),
+              ...(w.kind === 'dingtalk' ? { signed: w.secret !== null } : {}),
+            })),
+          },
+        })
       })
       return { channels: repo.activeChannels([unitId]).map(channelView) }
+    },
+
+    /**
+     * What a unit merge does to messages (the units service calls it in the merge's transaction): the merged unit's
+     * inbox and channels go to the unit that took it over; a channel the survivor already has (same robot or address,
+     * same secret) is retired instead of doubled, and what still waited for it goes to the survivor's twin.
+     */
+    unitMerged({ fromId, intoId, at }: { fromId: number; intoId: number; at: string }): { channelsMoved: number; channelsMerged: number } {
+      repo.moveInbox(fromId, intoId)
+      const theirs = repo.activeChannels([intoId])
+      let channelsMoved = 0
+      let channelsMerged = 0
+      for (const c of repo.activeChannels([fromId])) {
+        const twin = theirs.find((t) => t.kind === c.kind && t.target === c.target && t.secret === c.secret)
+        if (twin) {
+          repo.repointWaitingDeliveries(c.id, twin.id)
+          repo.retireChannel(c.id, at)
+          channelsMerged++
+        } else {
+          repo.moveChannel(c.id, intoId)
+          theirs.push({ ...c, unitId: intoId })
+          channelsMoved++
+        }
+      }
+      if (channelsMerged > 0) deliveriesQueued()
+      return { channelsMoved, channelsMerged }
     },
 
     // ---- the outbox, for the admin and the office ----

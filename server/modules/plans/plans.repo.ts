@@ -20,6 +20,9 @@ export function createPlansRepo(db: Db) {
     insert(row: typeof plans.$inferInsert): PlanRow {
       return db.insert(plans).values(row).returning().get()
     },
+    update(id: number, changes: Partial<Omit<typeof plans.$inferInsert, 'id' | 'createdAt' | 'createdBy'>>): void {
+      db.update(plans).set(changes).where(eq(plans.id, id)).run()
+    },
     /** Plan id → time zone, for queries that compare deadlines with "today" in each plan's zone. */
     timezones(): { id: number; timezone: string }[] {
       return db.select({ id: plans.id, timezone: plans.timezone }).from(plans).all()

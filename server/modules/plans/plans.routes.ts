@@ -21,6 +21,22 @@ export const PlanSchema = Type.Object(
   { $id: 'Plan', title: 'Plan' },
 )
 
+/** A plan's settings and their bounds, the same for creating and for editing a plan. */
+const PlanSettings = {
+  title: Text(300),
+  issuedBy: Text(300),
+  timezone: Text(64, { description: 'IANA zone; default Asia/Shanghai' }),
+  categories: Type.Array(Text(200), { maxItems: 50, description: 'Task areas, in order' }),
+  noticeWorkingDays: Type.Integer({ minimum: 1, maximum: 60, description: 'Length of the public notice, default 5' }),
+  jointSupervisionAfterDays: Type.Integer({ minimum: 1, maximum: 365, description: 'Days overdue before joint supervision, default 15' }),
+  reminderDays: Type.Integer({
+    minimum: 1,
+    maximum: 30,
+    description: 'Working days before a deadline that its lead unit is reminded, default 3',
+  }),
+  reportDueDay: Type.Integer({ minimum: 1, maximum: 28, description: 'Day of the month progress reports are due by, default 25' }),
+}
+
 export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService }> = async (app, { plans }) => {
   app.get(
     '/plans',
@@ -52,32 +68,37 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService }> = a
         summary: 'Create a plan (整改方案)',
         body: Type.Object(
           {
-            title: Text(300),
-            issuedBy: Text(300),
-            timezone: Type.Optional(Text(64, { description: 'IANA zone; default Asia/Shanghai' })),
-            categories: Type.Array(Text(200), { maxItems: 50, description: 'Task areas, in order' }),
-            noticeWorkingDays: Type.Optional(
-              Type.Integer({ minimum: 1, maximum: 60, description: 'Length of the public notice, default 5' }),
-            ),
-            jointSupervisionAfterDays: Type.Optional(
-              Type.Integer({ minimum: 1, maximum: 365, description: 'Days overdue before joint supervision, default 15' }),
-            ),
-            reminderDays: Type.Optional(
-              Type.Integer({
-                minimum: 1,
-                maximum: 30,
-                description: 'Working days before a deadline that its lead unit is reminded, default 3',
-              }),
-            ),
-            reportDueDay: Type.Optional(
-              Type.Integer({ minimum: 1, maximum: 28, description: 'Day of the month progress reports are due by, default 25' }),
-            ),
+            ...PlanSettings,
+            timezone: Type.Optional(PlanSettings.timezone),
+            noticeWorkingDays: Type.Optional(PlanSettings.noticeWorkingDays),
+            jointSupervisionAfterDays: Type.Optional(PlanSettings.jointSupervisionAfterDays),
+            reminderDays: Type.Optional(PlanSettings.reminderDays),
+            reportDueDay: Type.Optional(PlanSettings.reportDueDay),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Ref('Plan'), ...errorResponses(403) },
+        response: { 201: Type.Ref('Plan'), ...errorResponses(400, 403) },
       },
     },
     async (request, reply) => reply.code(201).send(plans.create(actorOf(request), request.body)),
+  )
+  app.patch(
+    '/plans/:planId',
+    {
+      config: { permission: 'plans:edit' },
+      schema: {
+        tags: ['plans'],
+        summary: 'Change a plan’s settings',
+        description:
+          'Any of the settings; the others stay. Each change is recorded in the admin trail (from → to). A task area ' +
+          'that items still use cannot be removed or renamed (409 CATEGORY_IN_USE, with the areas and their item ' +
+          'counts in `details.categories`): move those items first. Issued bulletins keep what they were issued with; ' +
+          'reminders, deadlines and notices use the new settings from their next run.',
+        params: Type.Object({ planId: IdParam }),
+        body: Type.Partial(Type.Object(PlanSettings), { additionalProperties: false }),
+        response: { 200: Type.Ref('Plan'), ...errorResponses(400, 403, 404, 409) },
+      },
+    },
+    async (request) => plans.update(actorOf(request), request.params.planId, request.body),
   )
 }

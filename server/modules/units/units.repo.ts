@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
-import { accounts, caseLeads, itemResponsibleUnits, items, notifications, units } from '../../../db/schema/index.ts'
+import { accounts, caseLeads, itemResponsibleUnits, items, units } from '../../../db/schema/index.ts'
 
 export interface UnitRow {
   id: number
@@ -127,8 +127,6 @@ export function createUnitsRepo(db: Db) {
           .where(inArray(items.id, ids))
           .run()
       const movedAccounts = db.update(accounts).set({ unitId: intoId }).where(eq(accounts.unitId, fromId)).run().changes
-      // The unit's inbox goes with its people (its accounts read the survivor's messages from now on).
-      db.update(notifications).set({ unitId: intoId }).where(eq(notifications.unitId, fromId)).run()
       const movedLeads = db.update(caseLeads).set({ handlingUnitId: intoId }).where(eq(caseLeads.handlingUnitId, fromId)).run().changes
       db.update(units)
         .set({ mergedIntoId: intoId, mergedAt: at })

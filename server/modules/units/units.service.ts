@@ -29,9 +29,14 @@ interface Deps {
   transact?: Transact
   eventsRepo?: EventsRepo
   adminEvents?: AdminEventsRepo
+  /**
+   * What other modules do when a unit is merged, inside the merge's transaction (a throw rolls the merge back): the
+   * notifications module moves the unit's inbox and channels. The units module never writes their tables.
+   */
+  onMerged?: ((merge: { fromId: number; intoId: number; at: string }) => void)[]
 }
 
-export function createUnitsService({ repo, clock, transact, eventsRepo, adminEvents }: Deps) {
+export function createUnitsService({ repo, clock, transact, eventsRepo, adminEvents, onMerged = [] }: Deps) {
   function validName(rawName: string): string {
     const name = normalizeUnitName(rawName)
     if (name === '')
@@ -132,6 +137,7 @@ export function createUnitsService({ repo, clock, transact, eventsRepo, adminEve
           throw conflict('UNIT_MERGED', `Unit ${intoId} was merged into unit ${into.mergedIntoId}; merge into that one`)
         const at = clock.now().toISOString()
         const moved = repo.merge(fromId, intoId, at)
+        for (const hook of onMerged) hook({ fromId, intoId, at })
         for (const item of moved.items) {
           eventsRepo!.append({
             itemId: item.itemId,

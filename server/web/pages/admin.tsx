@@ -6,7 +6,7 @@ import type { AdminEventRow } from '../../modules/admin-events/admin-events.repo
 import type { ImportPreview } from '../../modules/checklist/checklist.service.ts'
 import type { UnitRow } from '../../modules/units/units.repo.ts'
 import type { Role } from '../../modules/closeout/state-machine.ts'
-import { attr, CsrfField, Layout, ROLE_LABELS, Select, Table, TextField, type Flash, type Viewer } from '../components.tsx'
+import { attr, CsrfField, Layout, ROLE_LABELS, Select, Table, TextArea, TextField, type Flash, type Viewer } from '../components.tsx'
 import { longDate } from '../format.ts'
 
 export type FieldErrors = Record<string, string>
@@ -180,6 +180,8 @@ export function UnitPage(props: {
         </dl>
         <p>
           <a href={`/items?unitId=${unit.id}`}>查看该单位的整改任务</a>
+          {' · '}
+          <a href={`/admin/units/${unit.id}/channels`}>消息渠道（钉钉、企业微信、邮箱）</a>
         </p>
       </div>
       {merged ? (
@@ -593,6 +595,69 @@ export interface CalendarOverrideView {
   note: string | null
 }
 
+export interface IcsPreview {
+  fileName: string
+  holidays: number
+  workdays: number
+  /** The year's days, consecutive days of one kind and name together. */
+  runs: { from: string; to: string; days: number; kind: 'holiday' | 'workday'; note: string }[]
+  ignored: { summary: string; reason: string }[]
+  /** Days the file marks in other years, not taken. */
+  otherYears: number
+  /** The days as the pasted list, posted by 确认保存. */
+  lines: string
+}
+
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六']
+const withWeekday = (date: string) => `${date}（周${WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]}）`
+
+type IcsRun = IcsPreview['runs'][number]
+
+function IcsPreviewView({ viewer, year, preview }: { viewer: Viewer; year: number; preview: IcsPreview }) {
+  return (
+    <section class="card" id="ics-preview">
+      <h2 safe>{`预览：${preview.fileName}`}</h2>
+      <p safe>
+        {`${year}年：放假${preview.holidays}天，调休上班${preview.workdays}天。${preview.otherYears > 0 ? `文件中其他年份的${preview.otherYears}天不在本次录入之列。` : ''}尚未保存。`}
+      </p>
+      <Table
+        columns={[
+          {
+            label: '日期',
+            cell: (r: IcsRun) => <span safe>{r.from === r.to ? withWeekday(r.from) : `${withWeekday(r.from)}至${withWeekday(r.to)}`}</span>,
+          },
+          { label: '天数', cell: (r: IcsRun) => <span safe>{`${r.days}天`}</span>, class: 'nowrap' },
+          { label: '类型', cell: (r: IcsRun) => <span>{r.kind === 'holiday' ? '放假' : '调休上班'}</span>, class: 'nowrap' },
+          { label: '名称', cell: (r: IcsRun) => <span safe>{r.note}</span> },
+        ]}
+        rows={preview.runs}
+        empty=""
+      />
+      {preview.ignored.length > 0 ? (
+        <>
+          <h3>未导入的日程</h3>
+          <Table
+            columns={[
+              { label: '日程', cell: (e: IcsPreview['ignored'][number]) => <span safe>{e.summary || '（无标题）'}</span> },
+              { label: '原因', cell: (e: IcsPreview['ignored'][number]) => <span safe>{e.reason}</span> },
+            ]}
+            rows={preview.ignored}
+            empty=""
+          />
+        </>
+      ) : (
+        ''
+      )}
+      <form method="post" action="/admin/calendar">
+        <CsrfField token={viewer.csrfToken} />
+        <input type="hidden" name="year" value={String(year)} />
+        <input type="hidden" name="lines" value={attr(preview.lines)} />
+        <button type="submit">确认保存</button>
+      </form>
+    </section>
+  )
+}
+
 export function CalendarPage(props: {
   viewer: Viewer
   officialYears: { first: number; last: number }
@@ -601,6 +666,8 @@ export function CalendarPage(props: {
   overrides: CalendarOverrideView[]
   text?: string
   error?: string | undefined
+  icsError?: string | undefined
+  icsPreview?: IcsPreview | undefined
   flash?: Flash | null
 }) {
   const { viewer } = props
@@ -613,6 +680,7 @@ export function CalendarPage(props: {
         <p>{props.overrideYears.length > 0 ? `已录入调整的年份：${props.overrideYears.join('、')}。` : '尚未录入任何调整。'}</p>
         <p class="muted">公示期等按工作日计算的期限依此日历；数据未覆盖的年份仅按周末计算。</p>
       </div>
+      {props.icsPreview ? <IcsPreviewView viewer={viewer} year={props.year} preview={props.icsPreview} /> : ''}
       <form class="card" method="post" action="/admin/calendar">
         <h2 safe>{`录入 ${props.year} 年的节假日和调休上班日`}</h2>
         <CsrfField token={viewer.csrfToken} />
@@ -634,6 +702,34 @@ export function CalendarPage(props: {
           )}
         </div>
         <button type="submit">保存</button>
+      </form>
+      <form class="card" method="post" action="/admin/calendar/ics" enctype="multipart/form-data">
+        <h2 safe>{`或上传 ${props.year} 年的日历文件（.ics）`}</h2>
+        <p class="muted">
+          可上传政府网站或日历软件导出的节假日日历：全天日程记为放假，名称含“班”（如“补班”“上班”）的记为调休上班。上传后先显示预览，确认后才保存。
+        </p>
+        <CsrfField token={viewer.csrfToken} />
+        <input type="hidden" name="year" value={String(props.year)} />
+        <div class={props.icsError ? 'field has-error' : 'field'}>
+          <label for="f-ics">日历文件（.ics）</label>
+          <input
+            type="file"
+            id="f-ics"
+            name="file"
+            accept=".ics,text/calendar"
+            required
+            aria-invalid={props.icsError ? 'true' : undefined}
+            aria-describedby={props.icsError ? 'f-ics-error' : undefined}
+          />
+          {props.icsError ? (
+            <span class="error" id="f-ics-error" role="alert" safe>
+              {props.icsError}
+            </span>
+          ) : (
+            ''
+          )}
+        </div>
+        <button type="submit">上传并预览</button>
       </form>
       <section class="card">
         <h2 safe>{`${props.year} 年已录入的调整`}</h2>
@@ -659,6 +755,65 @@ export interface PlanListRow {
   categories: string[]
   noticeWorkingDays: number
   jointSupervisionAfterDays: number
+  reminderDays: number
+  reportDueDay: number
+}
+
+/** A plan's settings as the form shows them (what a new plan starts with, or an existing plan's). */
+export function planFormValues(plan?: PlanListRow): FieldValues {
+  return plan
+    ? {
+        title: plan.title,
+        issuedBy: plan.issuedBy,
+        timezone: plan.timezone,
+        categories: plan.categories.join('\n'),
+        noticeWorkingDays: String(plan.noticeWorkingDays),
+        jointSupervisionAfterDays: String(plan.jointSupervisionAfterDays),
+        reminderDays: String(plan.reminderDays),
+        reportDueDay: String(plan.reportDueDay),
+      }
+    : {
+        timezone: 'Asia/Shanghai',
+        noticeWorkingDays: '5',
+        jointSupervisionAfterDays: '15',
+        reminderDays: '3',
+        reportDueDay: '25',
+      }
+}
+
+/** Every setting of a plan, for the new-plan form and the edit form alike. */
+function PlanFields({ values, errors }: { values: FieldValues; errors?: FieldErrors | undefined }) {
+  const number = (label: string, name: string, hint: string) => (
+    <TextField label={label} name={name} type="number" value={values[name]} error={errors?.[name]} hint={hint} required />
+  )
+  return (
+    <>
+      <div class="form-grid">
+        <TextField label="方案名称" name="title" value={values.title} error={errors?.title} required maxlength={300} />
+        <TextField label="印发单位" name="issuedBy" value={values.issuedBy} error={errors?.issuedBy} required maxlength={300} />
+        <TextField
+          label="时区"
+          name="timezone"
+          value={values.timezone}
+          error={errors?.timezone}
+          maxlength={64}
+          hint="日期按此时区计算，一般为 Asia/Shanghai"
+        />
+        {number('公示期（工作日）', 'noticeWorkingDays', '1至60')}
+        {number('逾期多少天联合督办', 'jointSupervisionAfterDays', '1至365天')}
+        {number('截止前提醒（工作日）', 'reminderDays', '完成时限前几个工作日提醒牵头单位，1至30')}
+        {number('月报截止日', 'reportDueDay', '每月几日前报送进展，1至28')}
+      </div>
+      <TextArea
+        label="任务领域（每行一个）"
+        name="categories"
+        value={values.categories}
+        error={errors?.categories}
+        rows={5}
+        hint="按顺序列出；仍有任务的领域不能删除或更名"
+      />
+    </>
+  )
 }
 
 export function PlansPage({
@@ -683,16 +838,26 @@ export function PlansPage({
           {
             label: '方案',
             cell: (p: PlanListRow) => (
-              <a href={`/dashboard?planId=${p.id}`} safe>
+              <a href={`/admin/plans/${p.id}`} safe>
                 {p.title}
               </a>
             ),
           },
           { label: '印发单位', cell: (p: PlanListRow) => <span safe>{p.issuedBy}</span> },
-          { label: '任务类别', cell: (p: PlanListRow) => <span safe>{p.categories.join('、')}</span> },
-          { label: '公示期（工作日）', cell: (p: PlanListRow) => <span safe>{String(p.noticeWorkingDays)}</span> },
-          { label: '逾期转联合督办（天）', cell: (p: PlanListRow) => <span safe>{String(p.jointSupervisionAfterDays)}</span> },
+          { label: '任务领域', cell: (p: PlanListRow) => <span safe>{p.categories.join('、')}</span> },
+          { label: '公示期', cell: (p: PlanListRow) => <span safe>{`${p.noticeWorkingDays}个工作日`}</span>, class: 'nowrap' },
+          { label: '联合督办', cell: (p: PlanListRow) => <span safe>{`逾期${p.jointSupervisionAfterDays}天`}</span>, class: 'nowrap' },
+          { label: '截止前提醒', cell: (p: PlanListRow) => <span safe>{`${p.reminderDays}个工作日`}</span>, class: 'nowrap' },
+          { label: '月报截止', cell: (p: PlanListRow) => <span safe>{`每月${p.reportDueDay}日`}</span>, class: 'nowrap' },
           { label: '时区', cell: (p: PlanListRow) => <span safe>{p.timezone}</span> },
+          {
+            label: '操作',
+            cell: (p: PlanListRow) => (
+              <a href={`/admin/plans/${p.id}`} aria-label={attr(`修改“${p.title}”`)}>
+                修改
+              </a>
+            ),
+          },
         ]}
         rows={plans}
         empty="尚无整改方案。"
@@ -700,40 +865,40 @@ export function PlansPage({
       <form class="card" method="post" action="/admin/plans">
         <h2>新建整改方案</h2>
         <CsrfField token={viewer.csrfToken} />
-        <div class="form-grid">
-          <TextField label="方案名称" name="title" value={values?.title} error={errors?.title} required maxlength={200} />
-          <TextField label="印发单位" name="issuedBy" value={values?.issuedBy} error={errors?.issuedBy} required maxlength={200} />
-          <TextField label="时区" name="timezone" value={values?.timezone ?? 'Asia/Shanghai'} error={errors?.timezone} maxlength={64} />
-          <TextField
-            label="公示期（工作日）"
-            name="noticeWorkingDays"
-            type="number"
-            value={values?.noticeWorkingDays ?? '5'}
-            error={errors?.noticeWorkingDays}
-          />
-          <TextField
-            label="逾期转联合督办（天）"
-            name="jointSupervisionAfterDays"
-            type="number"
-            value={values?.jointSupervisionAfterDays ?? '15'}
-            error={errors?.jointSupervisionAfterDays}
-          />
-        </div>
-        <div class={errors?.categories ? 'field has-error' : 'field'}>
-          <label for="f-categories">任务类别（每行一个）</label>
-          <textarea id="f-categories" name="categories" rows="4" safe>
-            {values?.categories ?? ''}
-          </textarea>
-          {errors?.categories ? (
-            <span class="error" safe>
-              {errors.categories}
-            </span>
-          ) : (
-            ''
-          )}
-        </div>
+        <PlanFields values={values ?? planFormValues()} errors={errors} />
         <button type="submit">新建方案</button>
       </form>
+    </Layout>
+  )
+}
+
+export function PlanPage(props: {
+  viewer: Viewer
+  plan: PlanListRow
+  events: AdminEventRow[]
+  values?: FieldValues | undefined
+  errors?: FieldErrors | undefined
+  flash?: Flash | null
+}) {
+  const { viewer, plan } = props
+  return (
+    <Layout title={`修改整改方案：${plan.title}`} viewer={viewer} section="admin" flash={props.flash}>
+      <h1 safe>{plan.title}</h1>
+      <AdminNav current="/admin/plans" />
+      <p>
+        <a href="/admin/plans">返回整改方案列表</a> · <a href={`/dashboard?planId=${plan.id}`}>查看该方案的驾驶舱</a>
+      </p>
+      <form class="card" method="post" action={`/admin/plans/${plan.id}`}>
+        <h2>修改方案设置</h2>
+        <p class="muted">保存后，提醒、公示期和督办按新设置计算；已印发的月通报保留印发时的内容。每项修改记入操作记录。</p>
+        <CsrfField token={viewer.csrfToken} />
+        <PlanFields values={props.values ?? planFormValues(plan)} errors={props.errors} />
+        <button type="submit">保存修改</button>
+      </form>
+      <section class="card">
+        <h2>该方案的操作记录</h2>
+        <AuditTable events={props.events} />
+      </section>
     </Layout>
   )
 }
