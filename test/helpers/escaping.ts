@@ -20,12 +20,15 @@ const PIECES = [
   '<!--',
 ]
 
-/** One to `maxPieces` hostile pieces joined: markup, quotes, entities, a script URL, a line separator. */
+/**
+ * One to `maxPieces` hostile pieces joined: markup, quotes, entities, a script URL, a line separator. At most 80
+ * characters, so that a unit name made of it with a suffix stays within the 100 a unit name may have.
+ */
 export function hostileText(maxPieces = 5): fc.Arbitrary<string> {
   return fc
     .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: maxPieces })
     .map((parts) => parts.join(''))
-    .filter((s) => s.trim() !== '' && /[<>"'&\u2028]|javascript:/.test(s))
+    .filter((s) => s.length <= 80 && s.trim() !== '' && /[<>"'&\u2028]|javascript:/.test(s))
 }
 
 /**
