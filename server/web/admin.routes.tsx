@@ -9,6 +9,7 @@ import type { Config } from '../config.ts'
 import { IdParam } from '../lib/schemas.ts'
 import { addDays, isValidDate, localDate, type Clock } from '../lib/time.ts'
 import { OFFICIAL_DATA_YEARS } from '../lib/working-days.ts'
+import { calendarWarning, overrideYears } from './calendar-warning.tsx'
 import { readHolidayIcs, type CalendarDay } from '../lib/ics-calendar.ts'
 import type { ImportOptions, ImportPreview } from '../modules/checklist/checklist.service.ts'
 import type { PlanPatch } from '../modules/plans/plans.service.ts'
@@ -109,13 +110,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
   const renderDashboard = dashboardRenderer(services, clock)
   const recent = (subjectKind?: string, subjectId?: number) => adminEvents.list({ limit: 20, subjectKind, subjectId })
 
-  const overrideYears = () => [...new Set(services.closeout.calendarOverrides().map((o) => Number(o.date.slice(0, 4))))].sort()
-  /** The coming year (in the default zone) is covered neither by the official data nor by entered overrides. */
-  function calendarWarning(): string | null {
-    const coming = Number(localDate(clock.now(), config.defaultTimezone).slice(0, 4)) + 1
-    if (coming <= OFFICIAL_DATA_YEARS.last || overrideYears().includes(coming)) return null
-    return `内置节假日数据仅覆盖至${OFFICIAL_DATA_YEARS.last}年，${coming}年的节假日和调休上班日尚未录入，公示期将仅按周末计算。`
-  }
+  const overrides = () => services.closeout.calendarOverrides()
 
   app.get('/admin', { config: { permission: 'admin:use' }, schema: hidden }, async (request, reply) =>
     sendHtml(
@@ -127,7 +122,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
         accounts={accounts.listForAdmin()}
         events={recent()}
         flash={adminFlash(request.query)}
-        calendarWarning={calendarWarning()}
+        calendarWarning={calendarWarning(overrides(), clock.now(), config.defaultTimezone)}
       />,
     ),
   )
@@ -150,7 +145,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; config
       <CalendarPage
         viewer={viewerOf(request)}
         officialYears={OFFICIAL_DATA_YEARS}
-        overrideYears={overrideYears()}
+        overrideYears={overrideYears(overrides())}
         year={year}
         overrides={services.closeout.calendarOverrides().filter((o) => o.date.startsWith(`${year}-`))}
         text={text}

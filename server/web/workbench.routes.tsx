@@ -20,6 +20,7 @@ import type { ItemListFilters, ItemSummaryView, ItemView } from '../modules/item
 import type { ExtensionRow } from '../modules/extensions/extensions.service.ts'
 import type { Services } from '../services.ts'
 import type { Flash } from './components.tsx'
+import { calendarWarning } from './calendar-warning.tsx'
 import { HomePage, type TodoList } from './pages/home.tsx'
 import { ItemPage, opensInBrowser, type FormState, type ItemForms } from './pages/item.tsx'
 import { EMPTY_FILTERS, ItemsPage, type ListFilters } from './pages/items.tsx'
@@ -229,7 +230,11 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
         { key: 'notice', label: '公示中', count: count({ status: 'in_public_notice' }), href: '/items?status=in_public_notice' },
         { key: 'all', label: '全部整改任务', count: count({}), href: '/items' },
       ]
-      return sendHtml(reply, 200, <HomePage viewer={viewer} period={period} todos={todos} flash={flash} />)
+      // The one who can enter the working-day calendar is told on the home page when the coming year is missing.
+      const warning = roleMay(actor.role, 'calendar:edit')
+        ? calendarWarning(services.closeout.calendarOverrides(), now, config.defaultTimezone)
+        : null
+      return sendHtml(reply, 200, <HomePage viewer={viewer} period={period} todos={todos} flash={flash} calendarWarning={warning} />)
     }
     const unitId = actor.unitId
     const led = allItems(actor, { leadUnitId: unitId }).filter((i) => i.status !== 'closed')

@@ -398,6 +398,15 @@ describe('the working-day calendar', () => {
       const b = browser(c.app)
       await b.signIn(admin.login, admin.password)
       expect((await b.get('/admin')).body).toContain('2027年的节假日和调休上班日尚未录入')
+      // The admin's home page says so too, with the way to the calendar; the office's home (it cannot enter the
+      // calendar) does not.
+      const home = (await b.get('/')).body
+      expect(home).toContain('2027年的节假日和调休上班日尚未录入')
+      expect(home).toContain('<a href="/admin/calendar">录入工作日历</a>')
+      const officer = await webAccount(c.app, 'supervisor', null, '李督查')
+      const ob = browser(c.app)
+      await ob.signIn(officer.login, officer.password)
+      expect((await ob.get('/')).body).not.toContain('尚未录入')
       const form = await b.get('/admin/calendar')
       expect(form.body).toContain('录入 2027 年的节假日和调休上班日')
       let res = await b.post('/admin/calendar', { year: '2027', lines: '2027-01-01~2027-01-03 休 元旦\n2026-12-31 休' })
@@ -413,6 +422,7 @@ describe('the working-day calendar', () => {
         '2027-02-06:workday',
       ])
       expect((await b.get('/admin')).body).not.toContain('尚未录入')
+      expect((await b.get('/')).body).not.toContain('尚未录入')
       expect((await b.get('/admin/audit')).body).toContain('录入2027年工作日历：放假3天，调休上班1天')
 
       // Accepted on Wednesday 30 December 2026: five working days skip New Year's Day and the weekend (by the

@@ -8,6 +8,7 @@ import type { UnitRow } from '../../modules/units/units.repo.ts'
 import type { Role } from '../../modules/closeout/state-machine.ts'
 import { attr, CsrfField, Layout, ROLE_LABELS, Select, Table, TextArea, TextField, type Flash, type Viewer } from '../components.tsx'
 import { longDate } from '../format.ts'
+import { CalendarWarning } from '../calendar-warning.tsx'
 
 export type FieldErrors = Record<string, string>
 export type FieldValues = Record<string, string>
@@ -59,13 +60,7 @@ export function AdminHomePage({
     <Layout title="系统管理" viewer={viewer} section="admin" flash={flash}>
       <h1>系统管理</h1>
       <AdminNav current="/admin" />
-      {calendarWarning ? (
-        <div class="flash flash-error" role="alert">
-          <span safe>{calendarWarning}</span> <a href="/admin/calendar">录入工作日历</a>
-        </div>
-      ) : (
-        ''
-      )}
+      <CalendarWarning text={calendarWarning ?? null} />
       <ul class="counts">
         <li>
           <a href="/admin/units">

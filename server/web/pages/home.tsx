@@ -1,6 +1,7 @@
 import type { ItemSummaryView } from '../../modules/items/items.service.ts'
 import type { ExtensionRow } from '../../modules/extensions/extensions.service.ts'
 import type { SupervisionView } from '../../modules/supervision/supervision.service.ts'
+import { CalendarWarning } from '../calendar-warning.tsx'
 import { Layout, Table, type Flash, type Viewer } from '../components.tsx'
 import { longDate, longPeriod } from '../format.ts'
 import { itemColumns } from './items.tsx'
@@ -24,6 +25,8 @@ export interface HomePageData {
   supervisions?: SupervisionView[]
   extensions?: { item: { id: number; code: string }; extension: ExtensionRow }[]
   flash?: Flash | null
+  /** The working-day calendar's warning (calendar-warning.tsx), for the admin. */
+  calendarWarning?: string | null
 }
 
 const EXTENSION_STATUS: Record<string, string> = { pending: '待审批', approved: '已同意', rejected: '未同意' }
@@ -38,6 +41,7 @@ export function HomePage(data: HomePageData) {
   return (
     <Layout title="工作台" viewer={viewer} section="home" flash={data.flash}>
       <h1 safe>{`工作台 · ${longPeriod(data.period)}`}</h1>
+      <CalendarWarning text={data.calendarWarning ?? null} />
       <ul class="counts">
         {counts.map((c) => (
           <li>
