@@ -13,7 +13,7 @@ import { calendarWarning, overrideYears } from './calendar-warning.tsx'
 import { readHolidayIcs, type CalendarDay } from '../lib/ics-calendar.ts'
 import type { ImportOptions, ImportPreview } from '../modules/checklist/checklist.service.ts'
 import type { PlanPatch } from '../modules/plans/plans.service.ts'
-import { ROLES, type Role } from '../modules/closeout/state-machine.ts'
+import { ROLES, type Role } from '../domain/actors.ts'
 import type { Services } from '../services.ts'
 import { Layout, type Flash } from './components.tsx'
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../server/modules/closeout/state-machine.ts'
+import type { Role } from '../../server/domain/actors.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
 import { browser, webAccount } from '../helpers/web.ts'
 

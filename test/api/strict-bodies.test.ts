@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { roleMay, type Permission } from '../../server/modules/auth/permissions.ts'
-import type { Role } from '../../server/modules/closeout/state-machine.ts'
+import type { Role } from '../../server/domain/actors.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
 import { databaseSnapshot } from '../helpers/snapshot.ts'
 

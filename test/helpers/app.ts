@@ -8,7 +8,7 @@ import { databaseFile, openDatabase, type DatabaseHandle } from '../../db/client
 import { buildApp } from '../../server/app.ts'
 import { loadConfig, type Config } from '../../server/config.ts'
 import { fixedClock } from '../../server/lib/time.ts'
-import type { Role } from '../../server/modules/closeout/state-machine.ts'
+import type { Role } from '../../server/domain/actors.ts'
 import type { ItemContent } from '../../server/modules/items/items.service.ts'
 
 export const DEFAULT_NOW = '2018-10-15T02:00:00.000Z'

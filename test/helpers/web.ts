@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import type { Role } from '../../server/modules/closeout/state-machine.ts'
+import type { Role } from '../../server/domain/actors.ts'
 
 export const ORIGIN = 'http://localhost:80'
 export const PASSWORD = 'correct-horse-battery'

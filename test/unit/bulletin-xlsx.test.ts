@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { LIST_MAX_WIDTH, renderBulletinXlsx } from '../../server/modules/bulletins/bulletin.xlsx.ts'
 import type { Bulletin } from '../../server/modules/bulletins/bulletin.types.ts'
-import { STATUS_LABELS } from '../../server/modules/closeout/state-machine.ts'
+import { STATUS_LABELS } from '../../server/domain/items.ts'
 import { sampleBulletin } from '../fixtures/bulletin-sample.ts'
 
 function copy(changes: Partial<Bulletin> = {}): Bulletin {

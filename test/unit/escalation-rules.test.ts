@@ -10,7 +10,7 @@ import {
   supervisionNumber,
   supervisionStateAt,
 } from '../../server/modules/supervision/lifecycle.ts'
-import type { Actor } from '../../server/modules/closeout/state-machine.ts'
+import type { Actor } from '../../server/domain/actors.ts'
 
 const TZ = 'Asia/Shanghai'
 

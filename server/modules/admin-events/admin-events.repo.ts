@@ -1,7 +1,7 @@
 import { desc, eq, lt, and, type SQL } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { adminEvents } from '../../../db/schema/index.ts'
-import type { Actor } from '../closeout/state-machine.ts'
+import type { Actor } from '../../domain/actors.ts'
 import { actorColumns } from '../events/audit-actor.ts'
 
 export type AdminEventRow = typeof adminEvents.$inferSelect

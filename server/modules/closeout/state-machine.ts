@@ -4,10 +4,6 @@
 import { ACTIONS, type ItemAction, type ItemStatus } from '../../domain/items.ts'
 import type { Actor } from '../../domain/actors.ts'
 
-// The vocabulary lives in server/domain/; re-exported here for modules that still import it from the machine.
-export { ACTIONS, STATUSES, STATUS_LABELS, ACTION_LABELS, type ItemAction, type ItemStatus } from '../../domain/items.ts'
-export { ROLES, SYSTEM_ACTOR, type Actor, type Role } from '../../domain/actors.ts'
-
 /** Who may take an action: the item's lead unit (a `unit` account of that unit), a supervisor, or the system. */
 type Taker = 'lead_unit' | 'supervisor' | 'system'
 
