@@ -6,8 +6,9 @@
 // Everything runs in this one process: the servers on the main thread, the autocannon client in a worker thread
 // (see load() in bench-lib.ts), on 127.0.0.1. Exit code 1 when a scenario saw non-2xx responses or errors.
 import { benchBulletin } from './bench-bulletin.ts'
+import { startProfiler } from './bench-profile.ts'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -43,6 +44,8 @@ const USAGE = `npm run bench -- [options]
   --items <n>          items in the database (default 100000, 100–1000000)
   --units <n>          units (default 200, 10–5000)
   --only <names>       comma-separated scenario names; the bare baseline runs too when a ratio needs it
+  --profile <dir>      write a CPU profile of the server thread per scenario's measured run into <dir>
+                       (.cpuprofile) and print its top functions by self time
   --bulletin-sizes <n,n>  plan sizes for the bulletin issue time (default 10000,100000; "none" to skip;
                        skipped with --only unless --only names "bulletin")
   --help`
@@ -56,6 +59,8 @@ interface Options {
   items: number
   units: number
   only: string[] | null
+  /** Where to write CPU profiles of the measured runs, if anywhere. */
+  profileDir: string | null
 }
 
 const BENCH_OPTIONS = {
@@ -66,6 +71,7 @@ const BENCH_OPTIONS = {
   units: { type: 'string', default: '200' },
   only: { type: 'string', multiple: true },
   'bulletin-sizes': { type: 'string' },
+  profile: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const
 
@@ -108,6 +114,7 @@ function parseOptions(argv: string[]): Options {
     units: Math.round(bounded('units', values.units, 10, 5000)),
     only,
     bulletinSizes,
+    profileDir: values.profile ?? null,
   }
 }
 
@@ -457,9 +464,16 @@ async function runScenario(scenario: Scenario, ctx: Context, servers: ReturnType
     const warm = await load(server.url, requests, connections, warmup)
     server.completed += warm.completed
   }
+  const profiler = ctx.options.profileDir ? await startProfiler() : null
   const busyBefore = performance.eventLoopUtilization()
   const result = await load(server.url, requests, connections, duration)
   const serverBusy = performance.eventLoopUtilization(busyBefore).utilization
+  if (profiler) {
+    mkdirSync(ctx.options.profileDir!, { recursive: true })
+    const file = join(ctx.options.profileDir!, `${scenario.name}-${Date.now()}.cpuprofile`)
+    const summary = await profiler.stop(file)
+    console.log(`\n  profile ${file}, top functions by self time:\n${summary}`)
+  }
   server.completed += result.completed
   return { scenario, result, serverBusy, problem: null }
 }
@@ -509,7 +523,9 @@ function report(outcomes: Outcome[], options: Options): boolean {
       `  ${scenario.title}: ${fmtInt(result.reqPerSec)} req/s, p99 ${fmtMs(result.p99Ms)} ms` +
         (scenario.name === BASELINE ? '' : ratio !== null ? `, ${fmtPct(ratio)} of bare` : '') +
         `, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}` +
-        (serverBusy !== null ? ` (server thread busy ${fmtPct(serverBusy)})` : ''),
+        (serverBusy !== null
+          ? ` (server thread busy ${fmtPct(serverBusy)}, ${fmtInt((serverBusy * options.duration * 1e6) / Math.max(1, result.completed))} µs a response)`
+          : ''),
     )
     if (hasErrors(result)) {
       failed = true
