@@ -175,6 +175,27 @@ interface ListStatements {
   count: { get(params: Record<string, unknown>): number | undefined }
 }
 
+/** An item's place in deadline order: id, code, deadline. */
+type KeyRow = [number, string, string | null]
+
+/**
+ * An order of items by deadline, undated last (as the SQL of `deadlinePage` orders them), and then by code: it
+ * decides only among items due the same day.
+ */
+export type DeadlineOrder = (a: { deadline: string | null; code: string }, b: { deadline: string | null; code: string }) => number
+
+interface DeadlineStatements {
+  /** The deadlines of the page's positions, in deadline order (undated last). */
+  deadlines: { all(params: Record<string, unknown>): (string | null)[] }
+  /** Matches due before @from, and matches with a deadline at all. */
+  datedBefore: { get(params: Record<string, unknown>): number | undefined }
+  dated: { get(params: Record<string, unknown>): number | undefined }
+  /** The order keys of the matches due from @from to @to; from @from on, undated included; undated only. */
+  keysBetween: { all(params: Record<string, unknown>): KeyRow[] }
+  keysFrom: { all(params: Record<string, unknown>): KeyRow[] }
+  keysUndated: { all(params: Record<string, unknown>): KeyRow[] }
+}
+
 export function createItemsRepo(db: Db, sqlite: Sqlite) {
   registerItemFacts(sqlite)
   const ph = (name: string) => sql.placeholder(name)
@@ -207,6 +228,76 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
     }
     return statements
   }
+
+  const deadlineStatements = new Map<string, DeadlineStatements>()
+  /** The statements of the deadline-ordered page for one shape of list, prepared on its first use. */
+  function deadlineStatementsFor(shape: string, where: string): DeadlineStatements {
+    let statements = deadlineStatements.get(shape)
+    if (!statements) {
+      const keys = (range: string) =>
+        sqlite
+          .prepare<Record<string, unknown>, KeyRow>(
+            `SELECT i.id, i.code, i.deadline FROM items i WHERE ${where} AND ${range} ORDER BY i.id`,
+          )
+          .raw()
+      statements = {
+        deadlines: sqlite
+          .prepare<Record<string, unknown>, string | null>(
+            `SELECT i.deadline FROM items i WHERE ${where} ORDER BY i.deadline IS NULL, i.deadline LIMIT @limit OFFSET @offset`,
+          )
+          .pluck(),
+        datedBefore: sqlite
+          .prepare<Record<string, unknown>, number>(`SELECT count(*) FROM items i WHERE ${where} AND i.deadline < @from`)
+          .pluck(),
+        dated: sqlite
+          .prepare<Record<string, unknown>, number>(`SELECT count(*) FROM items i WHERE ${where} AND i.deadline IS NOT NULL`)
+          .pluck(),
+        keysBetween: keys('i.deadline BETWEEN @from AND @to'),
+        keysFrom: keys('(i.deadline >= @from OR i.deadline IS NULL)'),
+        keysUndated: keys('i.deadline IS NULL'),
+      }
+      deadlineStatements.set(shape, statements)
+    }
+    return statements
+  }
+
+  /**
+   * The ids at `offset` in `order`, which sorts by deadline (undated last) and then by code. SQL finds the deadlines
+   * the page spans (an ORDER BY over the deadline alone, LIMIT/OFFSET) and how many matches come before the first
+   * of them; only the items due on those days are sorted here, by `order` (SQLite has no collation for codes as
+   * Chinese readers order them, '2-9' before '2-10'), and only the page's own rows are read after.
+   */
+  function deadlinePageIds(
+    filter: { shape: string; where: string; params: Record<string, unknown> },
+    offset: number,
+    limit: number,
+    order: DeadlineOrder,
+  ): number[] {
+    const statements = deadlineStatementsFor(filter.shape, filter.where)
+    const deadlines = statements.deadlines.all({ ...filter.params, limit, offset })
+    if (deadlines.length === 0) return []
+    const from = deadlines[0]!
+    const to = deadlines[deadlines.length - 1]!
+    let before: number
+    let keys: KeyRow[]
+    if (from === null) {
+      before = statements.dated.get(filter.params) ?? 0
+      keys = statements.keysUndated.all(filter.params)
+    } else {
+      before = statements.datedBefore.get({ ...filter.params, from }) ?? 0
+      keys = to === null ? statements.keysFrom.all({ ...filter.params, from }) : statements.keysBetween.all({ ...filter.params, from, to })
+    }
+    // In id order from SQL, and sort() is stable: equal deadline and code keep id order.
+    return keys
+      .map(([id, code, deadline]) => ({ id, code, deadline }))
+      .sort(order)
+      .slice(offset - before, offset - before + limit)
+      .map((k) => k.id)
+  }
+
+  /** Runs `fn` in one (deferred) read transaction: its statements read one snapshot. */
+  const inReadTransaction = sqlite.transaction((fn: () => unknown) => fn())
+  const readTransaction = <T>(fn: () => T): T => inReadTransaction(fn) as T
 
   const updateStatements = new Map<string, { run(params: Record<string, unknown>): { changes: number } }>()
 
@@ -271,6 +362,29 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
       const records = query.full ? rows.map(itemRecord) : rows.map(summaryRecord)
       const total = !afterCursor && !more ? records.length : (statements.count.get(filter.params) ?? 0)
       return { records, nextAfterId: more ? pageIds[pageIds.length - 1]! : null, total }
+    },
+    /**
+     * The workbench's list: the matches in `order` (by deadline, undated last, then by code), then by id; the page
+     * `page` of `pageSize` (the last page when asked for one after it), and the number of matches. One read
+     * transaction, so the count and the page agree however others write meanwhile.
+     */
+    deadlinePage(
+      query: Omit<ItemListQuery, 'afterId' | 'limit' | 'full'>,
+      scopeUnitId: number | null,
+      page: number,
+      pageSize: number,
+      order: DeadlineOrder,
+    ): { records: ItemSummaryRecord[]; total: number; page: number } {
+      const filter = listFilter({ ...query, limit: pageSize, full: false }, scopeUnitId)
+      return readTransaction(() => {
+        const total = statementsFor(filter.shape, filter.where, false, false).count.get(filter.params) ?? 0
+        const shown = Math.min(page, Math.max(1, Math.ceil(total / pageSize)))
+        const ids = total === 0 ? [] : deadlinePageIds(filter, (shown - 1) * pageSize, pageSize, order)
+        if (ids.length === 0) return { records: [], total, page: shown }
+        const rows = statementsFor(filter.shape, filter.where, false, false).rows.all({ ...filter.params, ids: JSON.stringify(ids) })
+        const byId = new Map(rows.map((row) => [row[0] as number, row]))
+        return { records: ids.map((id) => summaryRecord(byId.get(id)!)), total, page: shown }
+      })
     },
     rectifyingItemIds(): number[] {
       return db
