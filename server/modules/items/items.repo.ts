@@ -243,7 +243,7 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
       statements = {
         deadlines: sqlite
           .prepare<Record<string, unknown>, string | null>(
-            `SELECT i.deadline FROM items i WHERE ${where} ORDER BY i.deadline IS NULL, i.deadline LIMIT @limit OFFSET @offset`,
+            `SELECT i.deadline FROM items i WHERE ${where} ORDER BY i.deadline NULLS LAST LIMIT @limit OFFSET @offset`,
           )
           .pluck(),
         datedBefore: sqlite
