@@ -168,6 +168,13 @@ function listFilter(query: ItemListQuery, scopeUnitId: number | null): { shape: 
 }
 
 interface ListStatements {
+  /**
+   * The page's rows in one statement (one more than the page, to know whether more follow), when the plan walks
+   * an index in id order, so that only the rows returned are read whole: the common lists (a unit's led items,
+   * everything, everything after a cursor). Null for the shapes that would sort every match (reading each one's
+   * columns to do so): those take `ids`, then `rows`.
+   */
+  page: { all(params: Record<string, unknown>): RawRow[] } | null
   /** The page's ids, from the items table and its indexes. */
   ids: { all(params: Record<string, unknown>): number[] }
   /** The rows of those ids that still match (a commit between the two statements never shows a row that no longer does). */
@@ -209,13 +216,24 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
   )
 
   const listStatements = new Map<string, ListStatements>()
-  /** The statements of one shape of list, prepared on its first use. */
-  function statementsFor(shape: string, where: string, afterCursor: boolean, full: boolean): ListStatements {
+  /** The statements of one shape of list, prepared on its first use (`params`: that use's, for its plan). */
+  function statementsFor(
+    shape: string,
+    where: string,
+    afterCursor: boolean,
+    full: boolean,
+    params: Record<string, unknown>,
+  ): ListStatements {
     const key = `${shape}|${afterCursor}|${full}`
     let statements = listStatements.get(key)
     if (!statements) {
       const page = afterCursor ? `${where} AND i.id > @afterId` : where
+      const oneStatement = `SELECT ${full ? FULL_COLUMNS : SUMMARY_COLUMNS} ${FROM} WHERE ${page} ORDER BY i.id LIMIT @limit`
+      const plan = sqlite.prepare<Record<string, unknown>, { detail: string }>(`EXPLAIN QUERY PLAN ${oneStatement}`).all(params)
       statements = {
+        page: plan.some((step) => step.detail.includes('TEMP B-TREE'))
+          ? null
+          : sqlite.prepare<Record<string, unknown>, RawRow>(oneStatement).raw(),
         ids: sqlite.prepare<Record<string, unknown>, number>(`select "id" from "items" i WHERE ${page} ORDER BY i.id LIMIT @limit`).pluck(),
         rows: sqlite
           .prepare<Record<string, unknown>, RawRow>(
@@ -354,14 +372,25 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
     ): { records: ItemSummaryRecord[] | ItemRecord[]; nextAfterId: number | null; total: number } {
       const filter = listFilter(query, scopeUnitId)
       const afterCursor = query.afterId !== undefined
-      const statements = statementsFor(filter.shape, filter.where, afterCursor, query.full)
-      const ids = statements.ids.all({ ...filter.params, afterId: query.afterId, limit: query.limit + 1 })
-      const more = ids.length > query.limit
-      const pageIds = more ? ids.slice(0, query.limit) : ids
-      const rows = pageIds.length === 0 ? [] : statements.rows.all({ ...filter.params, ids: JSON.stringify(pageIds) })
+      const pageParams = { ...filter.params, afterId: query.afterId, limit: query.limit + 1 }
+      const statements = statementsFor(filter.shape, filter.where, afterCursor, query.full, pageParams)
+      let rows: RawRow[]
+      let nextAfterId: number | null = null
+      if (statements.page) {
+        rows = statements.page.all(pageParams)
+        if (rows.length > query.limit) {
+          rows.length = query.limit
+          nextAfterId = rows[query.limit - 1]![0] as number
+        }
+      } else {
+        const ids = statements.ids.all(pageParams)
+        const pageIds = ids.length > query.limit ? ids.slice(0, query.limit) : ids
+        if (ids.length > query.limit) nextAfterId = pageIds[pageIds.length - 1]!
+        rows = pageIds.length === 0 ? [] : statements.rows.all({ ...filter.params, ids: JSON.stringify(pageIds) })
+      }
       const records = query.full ? rows.map(itemRecord) : rows.map(summaryRecord)
-      const total = !afterCursor && !more ? records.length : (statements.count.get(filter.params) ?? 0)
-      return { records, nextAfterId: more ? pageIds[pageIds.length - 1]! : null, total }
+      const total = !afterCursor && nextAfterId === null ? records.length : (statements.count.get(filter.params) ?? 0)
+      return { records, nextAfterId, total }
     },
     /**
      * The workbench's list: the matches in `order` (by deadline, undated last, then by code), then by id; the page
@@ -377,11 +406,12 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
     ): { records: ItemSummaryRecord[]; total: number; page: number } {
       const filter = listFilter({ ...query, limit: pageSize, full: false }, scopeUnitId)
       return readTransaction(() => {
-        const total = statementsFor(filter.shape, filter.where, false, false).count.get(filter.params) ?? 0
+        const statements = statementsFor(filter.shape, filter.where, false, false, { ...filter.params, limit: pageSize })
+        const total = statements.count.get(filter.params) ?? 0
         const shown = Math.min(page, Math.max(1, Math.ceil(total / pageSize)))
         const ids = total === 0 ? [] : deadlinePageIds(filter, (shown - 1) * pageSize, pageSize, order)
         if (ids.length === 0) return { records: [], total, page: shown }
-        const rows = statementsFor(filter.shape, filter.where, false, false).rows.all({ ...filter.params, ids: JSON.stringify(ids) })
+        const rows = statements.rows.all({ ...filter.params, ids: JSON.stringify(ids) })
         const byId = new Map(rows.map((row) => [row[0] as number, row]))
         return { records: ids.map((id) => summaryRecord(byId.get(id)!)), total, page: shown }
       })
