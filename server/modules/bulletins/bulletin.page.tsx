@@ -113,6 +113,7 @@ const seq = <Row,>(): Column<Row> => ({ title: '序号', width: '6%', kind: 'cen
 const code = <Row extends { code: string }>(): Column<Row> => ({ title: '编号', width: '6%', kind: 'center', cell: (r) => r.code })
 const problem = <Row extends BulletinItemRef>(): Column<Row> => ({ title: '督察反馈问题', cell: (r) => r.problem })
 const leadUnit = <Row extends { leadUnit: string }>(): Column<Row> => ({ title: '牵头单位', width: '17%', cell: (r) => r.leadUnit })
+const supervisionNumber = <Row extends { number: string }>(): Column<Row> => ({ title: '督办单编号', width: '19%', cell: (r) => r.number })
 
 function Section({ title, children }: PropsWithChildren<{ title: string }>) {
   return (
@@ -410,7 +411,7 @@ export function renderBulletinHtml(bulletin: Bulletin): string {
               <ListOrNone
                 columns={[
                   seq(),
-                  { title: '督办单编号', width: '19%', cell: (r) => r.number },
+                  supervisionNumber(),
                   code(),
                   leadUnit(),
                   { title: '督办原因', cell: (r) => r.reason },
@@ -423,7 +424,7 @@ export function renderBulletinHtml(bulletin: Bulletin): string {
               <ListOrNone
                 columns={[
                   seq(),
-                  { title: '督办单编号', width: '19%', cell: (r) => r.number },
+                  supervisionNumber(),
                   code(),
                   { title: '牵头单位', cell: (r) => r.leadUnit },
                   { title: '办结日期', width: '11%', kind: 'center', cell: (r) => r.resolvedOn },
@@ -435,7 +436,7 @@ export function renderBulletinHtml(bulletin: Bulletin): string {
               <ListOrNone
                 columns={[
                   seq(),
-                  { title: '督办单编号', width: '19%', cell: (r) => r.number },
+                  supervisionNumber(),
                   code(),
                   { title: '牵头单位', cell: (r) => r.leadUnit },
                   { title: '回复期限', width: '11%', kind: 'center', cell: (r) => r.replyDueOn },
