@@ -6,8 +6,9 @@
 // Everything runs in this one process: the servers on the main thread, the autocannon client in a worker thread
 // (see load() in bench-lib.ts), on 127.0.0.1. Exit code 1 when a scenario saw non-2xx responses or errors.
 import { benchBulletin } from './bench-bulletin.ts'
+import { startProfiler } from './bench-profile.ts'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -43,6 +44,8 @@ const USAGE = `npm run bench -- [options]
   --items <n>          items in the database (default 100000, 100–1000000)
   --units <n>          units (default 200, 10–5000)
   --only <names>       comma-separated scenario names; the bare baseline runs too when a ratio needs it
+  --profile <dir>      write a CPU profile of the server thread per scenario's measured run into <dir>
+                       (.cpuprofile) and print its top functions by self time
   --bulletin-sizes <n,n>  plan sizes for the bulletin issue time (default 10000,100000; "none" to skip;
                        skipped with --only unless --only names "bulletin")
   --help`
@@ -56,6 +59,8 @@ interface Options {
   items: number
   units: number
   only: string[] | null
+  /** Where to write CPU profiles of the measured runs, if anywhere. */
+  profileDir: string | null
 }
 
 const BENCH_OPTIONS = {
@@ -66,6 +71,7 @@ const BENCH_OPTIONS = {
   units: { type: 'string', default: '200' },
   only: { type: 'string', multiple: true },
   'bulletin-sizes': { type: 'string' },
+  profile: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const
 
@@ -108,6 +114,7 @@ function parseOptions(argv: string[]): Options {
     units: Math.round(bounded('units', values.units, 10, 5000)),
     only,
     bulletinSizes,
+    profileDir: values.profile ?? null,
   }
 }
 
@@ -397,6 +404,12 @@ interface Outcome {
   result: LoadResult | null
   /** Share of the measured time the main thread (the server) was busy: near 100% means the server was the bottleneck. */
   serverBusy: number | null
+  /**
+   * CPU time the main thread (the server) used per response, in µs, where the system tells it (Linux): unlike
+   * req/s and busy time it barely moves when other processes compete for the cores, so it compares runs on a
+   * shared machine.
+   */
+  serverCpuUs: number | null
   problem: string | null
 }
 
@@ -449,20 +462,48 @@ async function runScenario(scenario: Scenario, ctx: Context, servers: ReturnType
   const server = await servers.get(scenario.server)
   await scenario.setup?.(ctx)
   const requests = requestsOf(scenario, ctx)
-  if (requests.length === 0) return { scenario, result: null, serverBusy: null, problem: 'no requests to send' }
+  if (requests.length === 0) return { scenario, result: null, serverBusy: null, serverCpuUs: null, problem: 'no requests to send' }
   const problem = await probe(server, requests[0]!, scenario, ctx)
-  if (problem) return { scenario, result: null, serverBusy: null, problem }
+  if (problem) return { scenario, result: null, serverBusy: null, serverCpuUs: null, problem }
   const { connections, duration, warmup } = ctx.options
   if (warmup > 0) {
     const warm = await load(server.url, requests, connections, warmup)
     server.completed += warm.completed
   }
+  const profiler = ctx.options.profileDir ? await startProfiler() : null
   const busyBefore = performance.eventLoopUtilization()
+  const cpuBefore = mainThreadCpuMs()
   const result = await load(server.url, requests, connections, duration)
+  const cpuAfter = mainThreadCpuMs()
   const serverBusy = performance.eventLoopUtilization(busyBefore).utilization
+  const serverCpuUs = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.completed) : null
+  if (profiler) {
+    mkdirSync(ctx.options.profileDir!, { recursive: true })
+    const file = join(ctx.options.profileDir!, `${scenario.name}-${Date.now()}.cpuprofile`)
+    const summary = await profiler.stop(file)
+    console.log(`\n  profile ${file}, top functions by self time:\n${summary}`)
+  }
   server.completed += result.completed
-  return { scenario, result, serverBusy, problem: null }
+  return { scenario, result, serverBusy, serverCpuUs, problem: null }
 }
+
+/**
+ * CPU time (user + system) of the main thread so far, in ms, from /proc (Linux); null elsewhere. The main thread's
+ * task id is the process id; the autocannon worker is another task and is not counted.
+ */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces, hence from the last ')'): utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  } catch {
+    return null
+  }
+}
+
+/** The kernel's clock ticks per second (USER_HZ), which is 100 on every Linux the bench runs on. */
+const CLOCK_TICKS = 100
 
 /** Streams, since a long run at tens of thousands of req/s writes more log than fits in one string. */
 async function countRequestLines(file: string): Promise<number> {
@@ -498,7 +539,7 @@ function report(outcomes: Outcome[], options: Options): boolean {
   const ratioOf = (r: LoadResult) => (bare && bare.reqPerSec > 0 ? r.reqPerSec / bare.reqPerSec : null)
   let failed = false
   console.log('\nResults')
-  for (const { scenario, result, serverBusy, problem } of outcomes) {
+  for (const { scenario, result, serverBusy, serverCpuUs, problem } of outcomes) {
     if (!result) {
       failed = true
       console.log(`  !!! ${scenario.title}: NOT MEASURED — ${problem}`)
@@ -509,7 +550,8 @@ function report(outcomes: Outcome[], options: Options): boolean {
       `  ${scenario.title}: ${fmtInt(result.reqPerSec)} req/s, p99 ${fmtMs(result.p99Ms)} ms` +
         (scenario.name === BASELINE ? '' : ratio !== null ? `, ${fmtPct(ratio)} of bare` : '') +
         `, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}` +
-        (serverBusy !== null ? ` (server thread busy ${fmtPct(serverBusy)})` : ''),
+        (serverBusy !== null ? ` (server thread busy ${fmtPct(serverBusy)}` : ' (') +
+        (serverCpuUs !== null ? `, its CPU ${fmtInt(serverCpuUs)} µs a response)` : ')'),
     )
     if (hasErrors(result)) {
       failed = true
@@ -559,15 +601,18 @@ function printSummary(outcomes: Outcome[], options: Options): void {
   const rows: string[][] = []
   if (bare) {
     const errors = bare.runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0)
-    rows.push(['bare route', fmtInt(bare.reqPerSec), fmtMs(bare.p99Ms), String(errors), '100%', ''])
+    const cpu = outcomes.filter((o) => o.scenario.name === BASELINE && o.serverCpuUs !== null).map((o) => o.serverCpuUs!)
+    const meanCpu = cpu.length > 0 ? fmtInt(cpu.reduce((a, b) => a + b, 0) / cpu.length) : '—'
+    rows.push(['bare route', fmtInt(bare.reqPerSec), fmtMs(bare.p99Ms), meanCpu, String(errors), '100%', ''])
   }
-  for (const { scenario, result } of outcomes) {
+  for (const { scenario, result, serverCpuUs } of outcomes) {
     if (scenario.name === BASELINE) continue
     const ratio = result && bare ? result.reqPerSec / bare.reqPerSec : null
     rows.push([
       scenario.title,
       result ? fmtInt(result.reqPerSec) : '—',
       result ? fmtMs(result.p99Ms) : '—',
+      serverCpuUs !== null ? fmtInt(serverCpuUs) : '—',
       result ? String(result.non2xx + result.errors + result.timeouts) : '—',
       ratio !== null ? fmtPct(ratio) : '—',
       scenario.target !== undefined ? `≥ ${targetPct(scenario.target)} ${verdict(result, ratio, scenario.target)}` : '',
@@ -579,7 +624,7 @@ function printSummary(outcomes: Outcome[], options: Options): void {
       (bare && bare.runs.length > 1 ? `; bare route = mean of ${bare.runs.length} runs` : '') +
       '\n',
   )
-  console.log(markdownTable(['scenario', 'req/s', 'p99 ms', 'non-2xx/errors', 'of bare', 'target'], rows))
+  console.log(markdownTable(['scenario', 'req/s', 'p99 ms', 'server CPU µs/response', 'non-2xx/errors', 'of bare', 'target'], rows))
 }
 
 async function main(): Promise<number> {
@@ -624,7 +669,9 @@ async function main(): Promise<number> {
       // Everything here is CPU-bound on few cores: another busy process (a test run) moves every figure.
       console.log(`!!! load average ${load1.toFixed(1)} before starting: if another process is busy (a test run), figures will be noisy`)
     }
-    const config = loadConfig({ DATA_DIR: dir, JOBS: 'off', LOG_LEVEL: 'info' })
+    // The event-loop-delay guard off: on a machine shared with other work, 50 connections queued behind slow pages
+    // pass its 1 s, and the run would measure the 503s it answers instead of the service (the memory guards stay).
+    const config = loadConfig({ DATA_DIR: dir, JOBS: 'off', LOG_LEVEL: 'info', UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' })
     const setupStart = performance.now()
     database = openDatabase(databaseFile(config.dataDir))
     const services = createServices({ database, clock: systemClock, config })

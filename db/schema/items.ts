@@ -42,6 +42,9 @@ export const items = sqliteTable(
   (t) => [
     uniqueIndex('items_plan_code_uq').on(t.planId, t.code),
     index('items_lead_unit_idx').on(t.leadUnitId, t.id),
+    // The workbench's list of a unit's items in deadline order reads this alone: the page's deadlines in index
+    // order, the count before them, and the codes of the items due on its first and last day.
+    index('items_lead_unit_deadline_idx').on(t.leadUnitId, t.deadline, t.code),
     index('items_status_idx').on(t.status, t.deadline),
   ],
 )

@@ -16,7 +16,7 @@ import { addDays, isValidDate, localDate, localPeriod, type Clock } from '../lib
 import { isItemUnit, isLeadUnit, roleMay, type AccountActor } from '../modules/auth/permissions.ts'
 import { RECTIFYING_STATUSES } from '../modules/closeout/deadlines.ts'
 import { STATUSES, type ItemStatus } from '../domain/items.ts'
-import type { ItemListFilters, ItemSummaryView, ItemView } from '../modules/items/items.service.ts'
+import { byDeadline, type ItemListFilters, type ItemSummaryView, type ItemView } from '../modules/items/items.service.ts'
 import type { ExtensionRow } from '../modules/extensions/extensions.service.ts'
 import type { Services } from '../services.ts'
 import type { Flash } from './components.tsx'
@@ -322,9 +322,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const viewer = viewerOf(request)
     const read = readFilters(request.query as Record<string, unknown>)
     if (!read) return sendHtml(reply, 400, <ErrorPage viewer={viewer} title="筛选条件有误" message="请检查网址中的筛选条件。" />)
-    const all = allItems(webActorOf(request), read.service)
-    const pageCount = Math.max(1, Math.ceil(all.length / PAGE_SIZE))
-    const page = Math.min(read.page, pageCount)
+    const found = items.listByDeadline(webActorOf(request), read.service, read.page, PAGE_SIZE)
     const planList = plans.list()
     const exportPlanId = read.service.planId ?? (planList.length === 1 ? planList[0]!.id : null)
     return sendHtml(
@@ -333,10 +331,10 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       <ItemsPage
         viewer={viewer}
         filters={read.filters}
-        items={all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)}
-        total={all.length}
-        page={page}
-        pageCount={pageCount}
+        items={found.items}
+        total={found.total}
+        page={found.page}
+        pageCount={Math.max(1, Math.ceil(found.total / PAGE_SIZE))}
         plans={planList}
         units={units.list()}
         exportPlanId={exportPlanId}
@@ -770,13 +768,4 @@ function percentProblem(text: string): number | null | string {
   if (text === '') return null
   if (!/^\d{1,3}$/.test(text) || Number(text) > 100) return '完成比例须为0至100的整数'
   return Number(text)
-}
-
-function byDeadline(a: ItemSummaryView, b: ItemSummaryView): number {
-  if (a.deadline !== b.deadline) {
-    if (a.deadline === null) return 1
-    if (b.deadline === null) return -1
-    return a.deadline < b.deadline ? -1 : 1
-  }
-  return a.code.localeCompare(b.code, 'zh-CN', { numeric: true })
 }

@@ -8,7 +8,7 @@ import { earliestLaggingPeriod, isLagging, laggingWindow, overdueOn, type Laggin
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
-import type { ItemListQuery, ItemRecord, ItemRow, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
+import type { DeadlineOrder, ItemListQuery, ItemRecord, ItemRow, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
 
 export type { ItemRecord } from './items.repo.ts'
 import type { Transact } from '../../lib/transact.ts'
@@ -465,18 +465,9 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       const now = clock.now()
       const full = filters.view === 'full'
       const query: ItemListQuery = {
-        planId: filters.planId,
-        status: filters.status,
-        leadUnitId: filters.leadUnitId,
-        unitId: filters.unitId,
-        category: filters.category,
-        q: filters.q?.trim(),
-        overdue: filters.overdue,
-        lagging: filters.lagging,
+        ...filterQuery(filters, now),
         afterId: filters.cursor !== undefined ? decodeCursor(filters.cursor) : undefined,
-        now: now.toISOString(),
         limit,
-        reportsSince: earliestLaggingPeriod(now),
         full,
       }
       const facts = zoneFacts(now)
@@ -489,6 +480,24 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
         nextCursor: nextAfterId !== null ? encodeCursor(nextAfterId) : null,
         total,
       }
+    },
+
+    /**
+     * The workbench's list: page `page` of what `list` finds, `pageSize` to a page, in deadline order (undated
+     * last), ties by code as Chinese readers order codes (numbers by value: 2-9 before 2-10), then by id; the page
+     * shown is the last one when a later one is asked for. Only the page's items are read.
+     */
+    listByDeadline(
+      actor: AccountActor,
+      filters: Omit<ItemListFilters, 'cursor' | 'limit' | 'view'>,
+      page: number,
+      pageSize: number,
+    ): { items: ItemSummaryView[]; total: number; page: number } {
+      const scope = itemScope(actor)
+      const now = clock.now()
+      const found = repo.deadlinePage(filterQuery(filters, now), scope.kind === 'unit' ? scope.unitId : null, page, pageSize, byDeadline)
+      const facts = zoneFacts(now)
+      return { items: found.records.map((r) => toSummary(r, actor, facts(r.timezone))), total: found.total, page: found.page }
     },
 
     /**
@@ -559,6 +568,37 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       return eventsRepo.listForItem(itemId)
     },
   }
+}
+
+/** What the repository's list queries take of a list's filters, at `now`. */
+function filterQuery(filters: ItemListFilters, now: Date): Omit<ItemListQuery, 'afterId' | 'limit' | 'full'> {
+  return {
+    planId: filters.planId,
+    status: filters.status,
+    leadUnitId: filters.leadUnitId,
+    unitId: filters.unitId,
+    category: filters.category,
+    q: filters.q?.trim(),
+    overdue: filters.overdue,
+    lagging: filters.lagging,
+    now: now.toISOString(),
+    reportsSince: earliestLaggingPeriod(now),
+  }
+}
+
+const CODES = new Intl.Collator('zh-CN', { numeric: true })
+
+/**
+ * The order of the workbench's lists: by deadline, undated last, then by code as Chinese readers order codes
+ * (numbers by value: 2-9 before 2-10; characters as zh-CN collates them).
+ */
+export const byDeadline: DeadlineOrder = (a, b) => {
+  if (a.deadline !== b.deadline) {
+    if (a.deadline === null) return 1
+    if (b.deadline === null) return -1
+    return a.deadline < b.deadline ? -1 : 1
+  }
+  return CODES.compare(a.code, b.code)
 }
 
 export function staleVersion(currentVersion: number): AppError {

@@ -1,0 +1,1 @@
+CREATE INDEX `items_lead_unit_deadline_idx` ON `items` (`lead_unit_id`,`deadline`,`code`);
