@@ -110,6 +110,17 @@ function BackField({ back }: { back: string }) {
   return back === '' ? '' : <input type="hidden" name="back" value={attr(back)} />
 }
 
+/** A queue's entries one after another, or its line saying nothing waits. */
+function entriesOr<Row>(rows: Row[], empty: string, entry: (row: Row) => JSX.Element) {
+  return rows.length === 0 ? (
+    <p class="muted" safe>
+      {empty}
+    </p>
+  ) : (
+    <>{rows.map(entry)}</>
+  )
+}
+
 /** One queue's entries (the rows given: a page of it, or the overview's first few), with their forms. */
 export function QueueEntries<K extends QueueKey>({
   queue,
@@ -151,131 +162,107 @@ export function QueueEntries<K extends QueueKey>({
         </>
       )
     case 'extensions':
-      return (rows as OfficeQueues['extensions']).length === 0 ? (
-        <p class="muted" safe>
-          {empty}
-        </p>
-      ) : (
-        <>
-          {(rows as OfficeQueues['extensions']).map(({ extension: e, item }) => (
-            <div class="queue-entry" id={`extension-${e.id}`}>
-              <ItemLine item={item} />
-              <dl class="record">
-                <dt>原完成时限</dt>
-                <dd safe>{longDate(e.oldDeadline)}</dd>
-                <dt>申请延至</dt>
-                <dd>
-                  <strong safe>{longDate(e.newDeadline)}</strong>
-                </dd>
-                <dt>延期理由</dt>
-                <dd class="text" safe>
-                  {e.reason}
-                </dd>
-                <dt>目前进展</dt>
-                <dd class="text" safe>
-                  {e.progress}
-                </dd>
-                <dt>申请时间</dt>
-                <dd safe>{localDateTime(e.requestedAt, timezone)}</dd>
-              </dl>
-              <DecisionForm
-                viewer={viewer}
-                action={`/extensions/${e.id}/decision`}
-                form={`extension-${e.id}`}
-                back={back}
-                state={state}
-                label="审批意见"
-                buttons={[
-                  { value: 'approve', label: '同意延期' },
-                  { value: 'reject', label: '不同意延期' },
-                ]}
-              />
-            </div>
-          ))}
-        </>
-      )
+      return entriesOr(rows as OfficeQueues['extensions'], empty, ({ extension: e, item }) => (
+        <div class="queue-entry" id={`extension-${e.id}`}>
+          <ItemLine item={item} />
+          <dl class="record">
+            <dt>原完成时限</dt>
+            <dd safe>{longDate(e.oldDeadline)}</dd>
+            <dt>申请延至</dt>
+            <dd>
+              <strong safe>{longDate(e.newDeadline)}</strong>
+            </dd>
+            <dt>延期理由</dt>
+            <dd class="text" safe>
+              {e.reason}
+            </dd>
+            <dt>目前进展</dt>
+            <dd class="text" safe>
+              {e.progress}
+            </dd>
+            <dt>申请时间</dt>
+            <dd safe>{localDateTime(e.requestedAt, timezone)}</dd>
+          </dl>
+          <DecisionForm
+            viewer={viewer}
+            action={`/extensions/${e.id}/decision`}
+            form={`extension-${e.id}`}
+            back={back}
+            state={state}
+            label="审批意见"
+            buttons={[
+              { value: 'approve', label: '同意延期' },
+              { value: 'reject', label: '不同意延期' },
+            ]}
+          />
+        </div>
+      ))
     case 'objections':
-      return (rows as OfficeQueues['objections']).length === 0 ? (
-        <p class="muted" safe>
-          {empty}
-        </p>
-      ) : (
-        <>
-          {(rows as OfficeQueues['objections']).map(({ objection: o, item }) => (
-            <div class="queue-entry" id={`objection-${o.id}`}>
-              <ItemLine item={item} />
-              <dl class="record">
-                <dt>异议内容</dt>
-                <dd class="text" safe>
-                  {o.content}
-                </dd>
-                <dt>联系方式</dt>
-                <dd safe>{o.contact}</dd>
-                <dt>提出时间</dt>
-                <dd safe>{localDateTime(o.filedAt, timezone)}</dd>
-              </dl>
-              <DecisionForm
-                viewer={viewer}
-                action={`/objections/${o.id}/decision`}
-                form={`objection-${o.id}`}
-                back={back}
-                state={state}
-                label="处理意见"
-                buttons={[
-                  { value: 'uphold', label: '异议成立' },
-                  { value: 'dismiss', label: '异议不成立' },
-                ]}
-              />
-            </div>
-          ))}
-        </>
-      )
+      return entriesOr(rows as OfficeQueues['objections'], empty, ({ objection: o, item }) => (
+        <div class="queue-entry" id={`objection-${o.id}`}>
+          <ItemLine item={item} />
+          <dl class="record">
+            <dt>异议内容</dt>
+            <dd class="text" safe>
+              {o.content}
+            </dd>
+            <dt>联系方式</dt>
+            <dd safe>{o.contact}</dd>
+            <dt>提出时间</dt>
+            <dd safe>{localDateTime(o.filedAt, timezone)}</dd>
+          </dl>
+          <DecisionForm
+            viewer={viewer}
+            action={`/objections/${o.id}/decision`}
+            form={`objection-${o.id}`}
+            back={back}
+            state={state}
+            label="处理意见"
+            buttons={[
+              { value: 'uphold', label: '异议成立' },
+              { value: 'dismiss', label: '异议不成立' },
+            ]}
+          />
+        </div>
+      ))
     case 'replies':
-      return (rows as OfficeQueues['replies']).length === 0 ? (
-        <p class="muted" safe>
-          {empty}
-        </p>
-      ) : (
-        <>
-          {(rows as OfficeQueues['replies']).map((s) => (
-            <div class="queue-entry" id={`supervision-${s.id}`}>
-              <p>
-                <a href={`/supervisions/${s.id}`} safe>{`${s.number} · ${s.item.code}`}</a>
-                <span class="muted" safe>{` · ${s.leadUnit.name}`}</span>
-                {s.replyOverdue ? <span class="tag tag-overdue">逾期回复</span> : ''}
-              </p>
-              <dl class="record">
-                <dt>督办事由</dt>
-                <dd class="text" safe>
-                  {s.reason}
+      return entriesOr(rows as OfficeQueues['replies'], empty, (s) => (
+        <div class="queue-entry" id={`supervision-${s.id}`}>
+          <p>
+            <a href={`/supervisions/${s.id}`} safe>{`${s.number} · ${s.item.code}`}</a>
+            <span class="muted" safe>{` · ${s.leadUnit.name}`}</span>
+            {s.replyOverdue ? <span class="tag tag-overdue">逾期回复</span> : ''}
+          </p>
+          <dl class="record">
+            <dt>督办事由</dt>
+            <dd class="text" safe>
+              {s.reason}
+            </dd>
+            <dt>回复</dt>
+            <dd class="text" safe>
+              {s.reply?.text ?? ''}
+            </dd>
+            {s.reply && s.reply.evidence.length > 0 ? (
+              <>
+                <dt>佐证材料</dt>
+                <dd>
+                  {s.reply.evidence.map((e) => (
+                    <p>
+                      <span class="file-name" safe>
+                        {e.fileName}
+                      </span>
+                      <EvidenceActions evidence={e} />
+                    </p>
+                  ))}
                 </dd>
-                <dt>回复</dt>
-                <dd class="text" safe>
-                  {s.reply?.text ?? ''}
-                </dd>
-                {s.reply && s.reply.evidence.length > 0 ? (
-                  <>
-                    <dt>佐证材料</dt>
-                    <dd>
-                      {s.reply.evidence.map((e) => (
-                        <p>
-                          <span class="file-name" safe>
-                            {e.fileName}
-                          </span>
-                          <EvidenceActions evidence={e} />
-                        </p>
-                      ))}
-                    </dd>
-                  </>
-                ) : (
-                  ''
-                )}
-              </dl>
-              <SupervisionDecision viewer={viewer} supervision={s} state={state} back={back} />
-            </div>
-          ))}
-        </>
-      )
+              </>
+            ) : (
+              ''
+            )}
+          </dl>
+          <SupervisionDecision viewer={viewer} supervision={s} state={state} back={back} />
+        </div>
+      ))
     case 'replyOverdue':
       return <SupervisionTable rows={rows as OfficeQueues['replyOverdue']} empty={empty} />
     default:
