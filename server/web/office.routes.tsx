@@ -9,7 +9,7 @@ import { attachmentDisposition } from '../lib/content-disposition.ts'
 import { IdParam } from '../lib/schemas.ts'
 import { FRAMED_BY_SELF_POLICY } from '../plugins/security-headers.ts'
 import { addMonths, isValidPeriod, localPeriod, type Clock } from '../lib/time.ts'
-import { roleMay, type AccountActor } from '../modules/auth/permissions.ts'
+import { roleMay, type AccountActor, type Permission } from '../modules/auth/permissions.ts'
 import { firstPeriodOf } from '../modules/bulletins/bulletin.compute.ts'
 import type { BulkResult, BulkTarget } from '../modules/bulk/bulk.service.ts'
 import type { ItemListFilters, ItemSummaryView } from '../modules/items/items.service.ts'
@@ -215,94 +215,71 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
     async (request, reply) => renderOffice(request, reply, 200, null, null, request.params.queue, request.query.page ?? 1),
   )
 
-  app.post(
-    '/extensions/:extensionId/decision',
-    { config: { permission: 'extensions:decide' }, schema: { ...hidden, params: Id('extensionId') } },
-    async (request, reply) => {
-      const id = (request.params as { extensionId: number }).extensionId
-      const comment = field(request.body, `extension-${id}`).slice(0, 2000)
-      const choice = decision(request)
-      if (choice !== 'approve' && choice !== 'reject')
-        return renderOffice(
+  /**
+   * A queue entry's decision form: POST /<kind>s/:<kind>Id/decision with one of two decisions and the comment typed
+   * in the field `<kind>-<id>`. Without a decision, the queue again with `missing`; a refusal by the service, beside
+   * the form; done, back to the queue (or `back`) with the choice's message.
+   */
+  function decisionRoute<Choice extends string>(options: {
+    kind: 'extension' | 'objection' | 'supervision'
+    permission: Permission
+    /** Each decision, and the message shown once it is taken. */
+    choices: Record<Choice, string>
+    missing: string
+    act: (actor: AccountActor, id: number, choice: Choice, comment: string) => unknown
+    back?: (request: FastifyRequest, id: number) => string
+  }) {
+    const param = `${options.kind}Id`
+    app.post(
+      `/${options.kind}s/:${param}/decision`,
+      { config: { permission: options.permission }, schema: { ...hidden, params: Id(param) } },
+      async (request, reply) => {
+        const id = (request.params as Record<string, number>)[param]!
+        const form = `${options.kind}-${id}`
+        const comment = field(request.body, form).slice(0, 2000)
+        const choice = decision(request)
+        if (!Object.hasOwn(options.choices, choice)) {
+          const { slug, page } = queueFrom(request)
+          return renderOffice(request, reply, 400, { form, values: { comment }, errors: { _form: options.missing } }, null, slug, page)
+        }
+        const taken = choice as Choice
+        return decide(
           request,
           reply,
-          400,
-          { form: `extension-${id}`, values: { comment }, errors: { _form: '请选择同意或不同意延期' } },
-          null,
-          queueFrom(request).slug,
-          queueFrom(request).page,
+          form,
+          comment,
+          () => options.act(webActorOf(request), id, taken, comment),
+          options.choices[taken],
+          options.back?.(request, id) ?? backTo(request),
         )
-      return decide(
-        request,
-        reply,
-        `extension-${id}`,
-        comment,
-        () => extensions.decide(webActorOf(request), id, { decision: choice, comment }),
-        `extension-${choice === 'approve' ? 'approved' : 'rejected'}`,
-        backTo(request),
-      )
-    },
-  )
+      },
+    )
+  }
 
-  app.post(
-    '/objections/:objectionId/decision',
-    { config: { permission: 'objections:decide' }, schema: { ...hidden, params: Id('objectionId') } },
-    async (request, reply) => {
-      const id = (request.params as { objectionId: number }).objectionId
-      const comment = field(request.body, `objection-${id}`).slice(0, 2000)
-      const choice = decision(request)
-      if (choice !== 'uphold' && choice !== 'dismiss')
-        return renderOffice(
-          request,
-          reply,
-          400,
-          { form: `objection-${id}`, values: { comment }, errors: { _form: '请选择异议成立或不成立' } },
-          null,
-          queueFrom(request).slug,
-          queueFrom(request).page,
-        )
-      return decide(
-        request,
-        reply,
-        `objection-${id}`,
-        comment,
-        () => objections.decide(webActorOf(request), id, { decision: choice, comment }),
-        `objection-${choice === 'uphold' ? 'upheld' : 'dismissed'}`,
-        backTo(request),
-      )
-    },
-  )
-
-  app.post(
-    '/supervisions/:supervisionId/decision',
-    { config: { permission: 'supervisions:decide' }, schema: { ...hidden, params: Id('supervisionId') } },
-    async (request, reply) => {
-      const id = (request.params as { supervisionId: number }).supervisionId
-      const comment = field(request.body, `supervision-${id}`).slice(0, 2000)
-      const choice = decision(request)
-      const back = field(request.body, 'back') === 'supervision' ? `/supervisions/${id}` : backTo(request)
-      const actor = webActorOf(request)
-      if (choice !== 'resolve' && choice !== 'send_back')
-        return renderOffice(
-          request,
-          reply,
-          400,
-          { form: `supervision-${id}`, values: { comment }, errors: { _form: '请选择办结或退回' } },
-          null,
-          queueFrom(request).slug,
-          queueFrom(request).page,
-        )
-      return decide(
-        request,
-        reply,
-        `supervision-${id}`,
-        comment,
-        () => (choice === 'resolve' ? supervision.resolve(actor, id, { comment }) : supervision.sendBack(actor, id, { comment })),
-        choice === 'resolve' ? 'supervision-resolved' : 'supervision-sent-back',
-        back,
-      )
-    },
-  )
+  decisionRoute({
+    kind: 'extension',
+    permission: 'extensions:decide',
+    choices: { approve: 'extension-approved', reject: 'extension-rejected' },
+    missing: '请选择同意或不同意延期',
+    act: (actor, id, choice, comment) => extensions.decide(actor, id, { decision: choice, comment }),
+  })
+  decisionRoute({
+    kind: 'objection',
+    permission: 'objections:decide',
+    choices: { uphold: 'objection-upheld', dismiss: 'objection-dismissed' },
+    missing: '请选择异议成立或不成立',
+    act: (actor, id, choice, comment) => objections.decide(actor, id, { decision: choice, comment }),
+  })
+  decisionRoute({
+    kind: 'supervision',
+    permission: 'supervisions:decide',
+    choices: { resolve: 'supervision-resolved', send_back: 'supervision-sent-back' },
+    missing: '请选择办结或退回',
+    act: (actor, id, choice, comment) =>
+      choice === 'resolve' ? supervision.resolve(actor, id, { comment }) : supervision.sendBack(actor, id, { comment }),
+    // From the notice's own page, back to it.
+    back: (request, id) => (field(request.body, 'back') === 'supervision' ? `/supervisions/${id}` : backTo(request)),
+  })
 
   // ── bulk actions on the item list ─────────────────────────────────────
 

@@ -95,6 +95,19 @@ describe('the office queues', () => {
     expect(block).toContain('同意延期')
     expect(block).toContain('不同意延期')
 
+    // A form sent without a choice (or with one that is not among the two) is shown again, the opinion kept.
+    for (const decision of [undefined, 'uphold']) {
+      const undecided = await b.post(`/extensions/${extensionId}/decision`, {
+        ...(decision ? { decision } : {}),
+        [`extension-${extensionId}`]: '还在考虑',
+        back: 'extensions',
+      })
+      expect(undecided.statusCode).toBe(400)
+      expect(undecided.body).toContain('请选择同意或不同意延期')
+      expect(undecided.body).toContain('还在考虑')
+    }
+    expect(item(it1.id).deadline).toBe('2018-10-31')
+
     const blank = await b.post(`/extensions/${extensionId}/decision`, { decision: 'approve', [`extension-${extensionId}`]: '  ' })
     expect(blank.statusCode).toBe(422)
     expect(blank.body).toContain('请填写此项说明')
