@@ -22,6 +22,7 @@ import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
+import { ArrivalCountStore } from './plugins/rate-limit-store.ts'
 import { PAGE_CSP_DIRECTIVES, securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
@@ -211,7 +212,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   // Everything without an account: one per-minute allowance per client across the pages and the JSON; filing an
   // objection has its own, tighter, hourly one.
   await app.register(async (publicScope) => {
-    await publicScope.register(rateLimit, { max: config.publicRequestsPerMinute, timeWindow: '1 minute' })
+    await publicScope.register(rateLimit, { max: config.publicRequestsPerMinute, timeWindow: '1 minute', store: ArrivalCountStore })
     await publicScope.register(
       async (publicApi) => {
         await publicApi.register(publicObjectionRoutes, { objections: services.objections, perHour: config.objectionsPerHour })

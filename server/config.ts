@@ -30,6 +30,8 @@ const EnvSchema = Type.Object({
   OBJECTIONS_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
   /** Requests one client may make per minute on the public routes. */
   PUBLIC_REQUESTS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 120 }),
+  /** Sign-in attempts (POST /login) one client may make per minute, whatever logins they name. */
+  LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20 }),
   /** The hour (0–23, in DEFAULT_TIMEZONE) at which the daily escalation sweep runs. */
   ESCALATION_HOUR: Type.Integer({ minimum: 0, maximum: 23, default: 6 }),
   /** Mean event-loop delay (ms) above which requests get 503 SERVICE_OVERLOADED; 0 turns the check off. */
@@ -67,6 +69,7 @@ export interface Config {
   readonly importMaxRows: number
   readonly objectionsPerHour: number
   readonly publicRequestsPerMinute: number
+  readonly loginAttemptsPerMinute: number
   readonly escalationHour: number
   readonly cookieSecure: boolean
   readonly sessionIdleMinutes: number
@@ -100,6 +103,7 @@ const INTEGER_VARS = new Set([
   'IMPORT_MAX_ROWS',
   'OBJECTIONS_PER_HOUR',
   'PUBLIC_REQUESTS_PER_MINUTE',
+  'LOGIN_ATTEMPTS_PER_MINUTE',
   'ESCALATION_HOUR',
   'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS',
   'UNDER_PRESSURE_MAX_HEAP_USED_BYTES',
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxRows: env2.IMPORT_MAX_ROWS,
     objectionsPerHour: env2.OBJECTIONS_PER_HOUR,
     publicRequestsPerMinute: env2.PUBLIC_REQUESTS_PER_MINUTE,
+    loginAttemptsPerMinute: env2.LOGIN_ATTEMPTS_PER_MINUTE,
     escalationHour: env2.ESCALATION_HOUR,
     cookieSecure: env2.COOKIE_SECURE === 'true',
     sessionIdleMinutes: env2.SESSION_IDLE_MINUTES,

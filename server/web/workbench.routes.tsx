@@ -2,6 +2,7 @@
 // API and names a permission from the same table; a form posts here, the handler calls the service, and answers
 // with a redirect (POST → 303 → GET) or the page again with the errors beside their fields.
 import multipart from '@fastify/multipart'
+import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { readFileSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { attachmentDisposition, inlineDisposition } from '../lib/content-disposi
 import { IdParam } from '../lib/schemas.ts'
 import { ALLOWED_TYPES } from '../modules/evidence/evidence.store.ts'
 import { STORED_FILE_POLICY } from '../plugins/security-headers.ts'
+import { ArrivalCountStore } from '../plugins/rate-limit-store.ts'
 import { addDays, isValidDate, localDate, localPeriod, type Clock } from '../lib/time.ts'
 import { isItemUnit, isLeadUnit, roleMay, type AccountActor } from '../modules/auth/permissions.ts'
 import { RECTIFYING_STATUSES } from '../modules/closeout/deadlines.ts'
@@ -57,6 +59,19 @@ const ItemParams = Type.Object({ itemId: IdParam })
 const SupervisionParams = Type.Object({ supervisionId: IdParam })
 const hidden = { hide: true }
 
+/** The sign-in page's words for "wait this long": seconds when it is short, whole minutes otherwise. */
+function waitText(seconds: number): string {
+  return seconds < 60 ? `${seconds}秒` : `${Math.max(1, Math.ceil(seconds / 60))}分钟`
+}
+
+/** Too many sign-in attempts from one client address (of whatever logins): the per-client limit of POST /login. */
+class SignInFlood extends Error {
+  readonly statusCode = 429
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many sign-in attempts from this client')
+  }
+}
+
 export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; config: Config; clock: Clock }> = async (
   app,
   { services, config, clock },
@@ -65,6 +80,13 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
   const secure = config.cookieSecure
 
   await app.register(webAuthPlugin, { signIn, unreadCount: services.notifications.unreadCount })
+  // Only routes that ask for it are limited (POST /login): guessing across many logins from one address is slowed
+  // here, guessing one login by the sign-in service's own count.
+  await app.register(rateLimit, {
+    global: false,
+    store: ArrivalCountStore,
+    errorResponseBuilder: (_request, context) => new SignInFlood(Math.max(1, Math.ceil(context.ttl / 1000))),
+  })
   await app.register(multipart, {
     limits: { fileSize: config.evidenceMaxBytes, files: 20, fields: 10, parts: 30, fieldSize: 4096, headerPairs: 100 },
   })
@@ -84,6 +106,10 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
           ? '您的账号无权使用此页面或进行此操作。'
           : '该表单已失效或不是从本系统页面提交的，未作任何更改。请返回刷新页面后重试。'
       return sendHtml(reply, 403, <ErrorPage viewer={viewer} title="无法完成操作" message={message} />)
+    }
+    if (err instanceof SignInFlood) {
+      const text = `本网络提交的登录次数过多，请${waitText(err.retryAfterSeconds)}后再试。`
+      return sendHtml(reply, 429, <LoginPage csrfToken={issueLoginCsrf(reply, secure)} next="/" message={{ kind: 'error', text }} />)
     }
     if (err instanceof AppError) {
       return sendHtml(
@@ -137,32 +163,32 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     },
   )
 
-  app.post('/login', { config: { signedOut: true }, schema: hidden }, async (request, reply) => {
-    const login = field(request.body, 'login').slice(0, 64)
-    const next = safeNext(field(request.body, 'next') || '/')
-    const result = await signIn.signIn(login, field(request.body, 'password').slice(0, 200))
-    if (result.ok) {
-      request.log.info({ accountId: result.account.id }, 'signed in')
-      setSessionCookie(reply, result.token, secure)
-      void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/login' })
-      return reply.redirect(next, 303)
-    }
-    const csrfToken = issueLoginCsrf(reply, secure)
-    if (result.reason === 'blocked') {
-      void reply.header('retry-after', String(result.retryAfterSeconds))
-      const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60))
-      const text =
-        result.retryAfterSeconds < 60
-          ? `登录失败次数较多，请${result.retryAfterSeconds}秒后再试。`
-          : `登录失败次数过多，请${minutes}分钟后再试。`
-      return sendHtml(reply, 429, <LoginPage csrfToken={csrfToken} next={next} login={login} message={{ kind: 'error', text }} />)
-    }
-    return sendHtml(
-      reply,
-      401,
-      <LoginPage csrfToken={csrfToken} next={next} login={login} message={{ kind: 'error', text: '用户名或密码不正确。' }} />,
-    )
-  })
+  app.post(
+    '/login',
+    { config: { signedOut: true, rateLimit: { max: config.loginAttemptsPerMinute, timeWindow: '1 minute' } }, schema: hidden },
+    async (request, reply) => {
+      const login = field(request.body, 'login').slice(0, 64)
+      const next = safeNext(field(request.body, 'next') || '/')
+      const result = await signIn.signIn(login, field(request.body, 'password').slice(0, 200))
+      if (result.ok) {
+        request.log.info({ accountId: result.account.id }, 'signed in')
+        setSessionCookie(reply, result.token, secure)
+        void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/login' })
+        return reply.redirect(next, 303)
+      }
+      const csrfToken = issueLoginCsrf(reply, secure)
+      if (result.reason === 'blocked') {
+        void reply.header('retry-after', String(result.retryAfterSeconds))
+        const text = `登录失败次数${result.retryAfterSeconds < 60 ? '较多' : '过多'}，请${waitText(result.retryAfterSeconds)}后再试。`
+        return sendHtml(reply, 429, <LoginPage csrfToken={csrfToken} next={next} login={login} message={{ kind: 'error', text }} />)
+      }
+      return sendHtml(
+        reply,
+        401,
+        <LoginPage csrfToken={csrfToken} next={next} login={login} message={{ kind: 'error', text: '用户名或密码不正确。' }} />,
+      )
+    },
+  )
 
   app.post('/logout', { config: { permission: 'workbench:use' }, schema: hidden }, async (request, reply) => {
     signIn.signOut(sessionOf(request).id)

@@ -96,6 +96,86 @@ describe('signing in', () => {
   })
 })
 
+describe('guessing in parallel', () => {
+  it('guesses sent at once are counted before any is checked: only 3 are checked, the right one among them is refused', async () => {
+    const { login } = await webAccount(t.app, 'unit', factories(t.app).unit('并发猜测单位').id)
+    for (const name of [login, 'ghost-parallel']) {
+      const b = browser(t.app)
+      await b.get('/login')
+      // As the audit sent them: 20 at once, the right password 18th.
+      const passwords = Array.from({ length: 20 }, (_, i) => (i === 17 ? PASSWORD : `wrong-password-${i}`))
+      const answers = await Promise.all(passwords.map((password) => b.post('/login', { login: name, password })))
+      const checked = answers.filter((res) => res.statusCode !== 429)
+      expect(checked.map((res) => res.statusCode)).toEqual([401, 401, 401])
+      expect(answers[17]!.statusCode).toBe(429)
+      expect(answers[17]!.body).toContain('请5秒后再试')
+      for (const res of answers) expect(String(res.headers['set-cookie'] ?? '')).not.toContain('zg_session=')
+      // The three count as failures: after the wait one more guess is checked, and the next waits longer.
+      t.clock.advanceMs(5_000)
+      await b.get('/login')
+      const again = await Promise.all([
+        b.post('/login', { login: name, password: 'wrong-again' }),
+        b.post('/login', { login: name, password: PASSWORD }),
+      ])
+      expect(again.map((res) => res.statusCode)).toEqual([401, 429])
+      expect(again[1]!.body).toContain('请10秒后再试')
+      t.clock.advanceMs(10_000)
+      const after = await b.signIn(name, PASSWORD)
+      expect(after.statusCode).toBe(name === login ? 303 : 401)
+      t.clock.advanceMs(15 * 60_000)
+    }
+  })
+
+  it(`one client address gets LOGIN_ATTEMPTS_PER_MINUTE sign-in attempts a minute, whatever logins it names (429 in Chinese)`, async () => {
+    const limited = await createTestApp({ env: { LOGIN_ATTEMPTS_PER_MINUTE: '5' } })
+    try {
+      const { login } = await webAccount(limited.app, 'leader')
+      const b = browser(limited.app)
+      await b.get('/login')
+      // Spraying: one guess at each of eight logins, all at once.
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => b.post('/login', { login: `someone-${i}`, password: 'guessed-password' })),
+      )
+      expect(answers.filter((res) => res.statusCode === 401)).toHaveLength(5)
+      const refused = answers.filter((res) => res.statusCode === 429)
+      expect(refused).toHaveLength(3)
+      for (const res of refused) {
+        expect(res.headers['content-type']).toMatch(/^text\/html/)
+        expect(res.body).toContain('本网络提交的登录次数过多')
+        expect(res.body).toContain('请1分钟后再试')
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
+        expect(res.body).toContain('<button type="submit">登录</button>')
+      }
+      // The right password of a real login is refused too from this address, and nothing is checked.
+      await b.get('/login')
+      const right = await b.post('/login', { login, password: PASSWORD })
+      expect(right.statusCode).toBe(429)
+      expect(String(right.headers['set-cookie'] ?? '')).not.toContain('zg_session=')
+      // Another address is not held back by this one.
+      const page = await limited.app.inject({ method: 'GET', url: '/login', remoteAddress: '10.1.2.3' })
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!
+      const elsewhere = await limited.app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: '10.1.2.3',
+        payload: new URLSearchParams({ _csrf: csrf, login, password: PASSWORD, next: '/' }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `zg_login_csrf=${page.cookies.find((c) => c.name === 'zg_login_csrf')!.value}`,
+          host: 'localhost:80',
+          origin: ORIGIN,
+        },
+      })
+      expect(elsewhere.statusCode).toBe(303)
+      // GET /login is not limited: the form still opens.
+      expect((await b.get('/login')).statusCode).toBe(200)
+    } finally {
+      await limited.close()
+    }
+    expect(() => loadConfig({ LOGIN_ATTEMPTS_PER_MINUTE: '0' })).toThrow(/LOGIN_ATTEMPTS_PER_MINUTE/)
+  })
+})
+
 describe('sessions', () => {
   it('signing out ends the session on the server: the old cookie no longer opens a page', async () => {
     const { login } = await webAccount(t.app, 'leader')

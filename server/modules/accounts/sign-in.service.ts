@@ -69,36 +69,36 @@ export function createSignInService({ repo, accounts, clock, transact, idleMinut
   return {
     /**
      * Checks a login and password. The same answer (and about the same time) whether or not the login exists;
-     * while a login is blocked nothing is checked and the attempt does not count.
+     * while a login is blocked nothing is checked and the attempt does not count. Each attempt is counted as a
+     * failure before its password is checked (the check is asynchronous): guesses sent at once are checked only
+     * as far as the rules allow, and a right password clears the count afterwards.
      */
     async signIn(rawLogin: string, password: string): Promise<SignInResult> {
       const login = rawLogin.trim()
-      const started = clock.now()
-      const blocked = repo.failuresOf(login)?.blockedUntil
-      if (blocked && Date.parse(blocked) > started.getTime()) {
-        return { ok: false, reason: 'blocked', retryAfterSeconds: Math.ceil((Date.parse(blocked) - started.getTime()) / 1000) }
-      }
+      const now = clock.now()
+      const at = now.toISOString()
+      const blockedMs = transact(() => {
+        const previous = repo.failuresOf(login)
+        const blocked = previous?.blockedUntil ? Date.parse(previous.blockedUntil) - now.getTime() : 0
+        if (blocked > 0) return blocked
+        // Failures long past are forgotten: a person who mistyped last week starts afresh.
+        const stale = previous && now.getTime() - Date.parse(previous.lastFailedAt) > LOCK_MINUTES * 60_000
+        const failures = (stale || !previous ? 0 : previous.failures) + 1
+        const wait = waitAfter(failures)
+        repo.saveFailures({
+          login,
+          failures,
+          lastFailedAt: at,
+          blockedUntil: wait > 0 ? new Date(now.getTime() + wait).toISOString() : null,
+        })
+        return 0
+      })
+      if (blockedMs > 0) return { ok: false, reason: 'blocked', retryAfterSeconds: Math.ceil(blockedMs / 1000) }
       const credentials = login === '' ? undefined : repo.credentialsByLogin(login)
       const usable = credentials && credentials.disabledAt === null && credentials.passwordHash !== null
       const matches = await verifyPassword(password, usable ? credentials.passwordHash! : DECOY_HASH)
-      const now = clock.now()
-      const at = now.toISOString()
-      if (!usable || !matches) {
-        transact(() => {
-          const previous = repo.failuresOf(login)
-          // Failures long past are forgotten: a person who mistyped last week starts afresh.
-          const stale = previous && now.getTime() - Date.parse(previous.lastFailedAt) > LOCK_MINUTES * 60_000
-          const failures = (stale || !previous ? 0 : previous.failures) + 1
-          const wait = waitAfter(failures)
-          repo.saveFailures({
-            login,
-            failures,
-            lastFailedAt: at,
-            blockedUntil: wait > 0 ? new Date(now.getTime() + wait).toISOString() : null,
-          })
-        })
-        return { ok: false, reason: 'invalid' }
-      }
+      // The failure is already counted.
+      if (!usable || !matches) return { ok: false, reason: 'invalid' }
       const token = generateToken()
       transact(() => {
         repo.clearFailures(login)

@@ -1,0 +1,32 @@
+import type { FastifyRateLimitStore } from '@fastify/rate-limit'
+
+/** Clients remembered at most; the oldest window is forgotten first (a forgotten client starts afresh). */
+const MAX_CLIENTS = 10_000
+
+/**
+ * @fastify/rate-limit's in-memory store, counting per client in fixed windows, but answering each request with the
+ * count at its own arrival. The plugin's LocalStore hands every request the same counter object and reads it after
+ * an await, so requests that arrive together all see the burst's final count: all of them are refused, the first
+ * `max` too. Wall-clock time, as the plugin's own store: a limit on request rate, not a date of the domain.
+ */
+export class ArrivalCountStore implements FastifyRateLimitStore {
+  readonly #windows = new Map<string, { count: number; startedMs: number }>()
+
+  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow = 60_000): void {
+    const now = Date.now()
+    let window = this.#windows.get(key)
+    if (!window || window.startedMs + timeWindow <= now) {
+      this.#windows.delete(key)
+      if (this.#windows.size >= MAX_CLIENTS) this.#windows.delete(this.#windows.keys().next().value!)
+      window = { count: 0, startedMs: now }
+      this.#windows.set(key, window)
+    }
+    window.count += 1
+    callback(null, { current: window.count, ttl: window.startedMs + timeWindow - now })
+  }
+
+  /** Each route with its own limit counts on its own. */
+  child(): ArrivalCountStore {
+    return new ArrivalCountStore()
+  }
+}
