@@ -395,8 +395,13 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const units = { leadUnitId: item.leadUnitId, responsibleUnitIds: item.responsibleUnitIds }
     const open = item.status !== 'closed'
     return {
+      // The state machine's own check of the domain's rules (evidence, the verifier's independence, the notice):
+      // an action it would refuse is shown with the reason instead of a form.
       transitions: roleMay(actor.role, 'items:transition')
-        ? item.allowedActions.filter((a) => a !== 'close' || item.noticeEndsAt !== null)
+        ? items.actionChecks(actor, item).map(({ action, unmet }) => ({
+            action,
+            unavailable: unmet ? (MESSAGES[unmet.code] ?? '当前不能进行此操作') : null,
+          }))
         : [],
       report: open && roleMay(actor.role, 'reports:create') && isItemUnit(actor, units),
       evidence: open && roleMay(actor.role, 'evidence:create') && isItemUnit(actor, units),

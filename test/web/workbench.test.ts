@@ -29,6 +29,14 @@ async function leadBrowser() {
   return b
 }
 
+/** The card of a close-out action on an item's page: from its heading to the next card. */
+function actionCard(html: string, label: string): string {
+  const start = html.indexOf(`<h2>${label}</h2>`)
+  if (start < 0) throw new Error(`no card ${label}`)
+  const end = html.indexOf('<div class="card', start)
+  return html.slice(start, end < 0 ? undefined : end)
+}
+
 const events = (itemId: number) => t.app.services.items.events(SYSTEM, itemId)
 const item = (itemId: number) => t.app.services.items.get(SYSTEM, itemId)
 
@@ -153,6 +161,35 @@ describe('the pages of a lead unit', () => {
       expect(page.body).toContain(label)
   })
 
+  it('申请销号 is not offered before any evidence is filed: the page says why, and posting it anyway is refused', async () => {
+    const target = await w.itemIn('assigned', { code: 'W-5' })
+    const b = await leadBrowser()
+    await b.get(`/items/${target.id}`)
+    await b.post(`/items/${target.id}/transitions`, { action: 'start', expectedVersion: String(item(target.id).version) })
+    let page = await b.get(`/items/${target.id}`)
+    expect(page.body).not.toContain('<button type="submit">申请销号</button>')
+    expect(page.body).not.toContain('name="comment-request_closure"')
+    const card = actionCard(page.body, '申请销号')
+    expect(card).toContain('申请销号前，须至少上传一份佐证材料')
+    expect(card).toContain('<a href="#f-files">去上传佐证材料</a>')
+    expect(card).toContain('<button type="button" disabled>申请销号</button>')
+    const res = await b.post(`/items/${target.id}/transitions`, {
+      action: 'request_closure',
+      expectedVersion: String(item(target.id).version),
+      'comment-request_closure': '已完成自查自验',
+    })
+    expect(res.statusCode).toBe(422)
+    expect(res.body).toContain('申请销号前，须至少上传一份佐证材料')
+    expect(item(target.id).status).toBe('in_progress')
+    expect(events(target.id).map((e) => e.action)).toEqual(['create', 'start'])
+
+    const body = multipartForm({ _csrf: b.csrf }, [{ name: '整改报告.pdf', content: pdf('w5') }])
+    expect((await b.postRaw(`/items/${target.id}/evidence`, body.payload, body.headers)).statusCode).toBe(303)
+    page = await b.get(`/items/${target.id}`)
+    expect(page.body).toContain('<button type="submit">申请销号</button>')
+    expect(page.body).not.toContain('disabled>申请销号</button>')
+  })
+
   it('a file of the wrong type is refused beside the upload field, the good one is kept', async () => {
     const target = await w.itemIn('in_progress', { code: 'W-2' })
     const b = await leadBrowser()
@@ -211,23 +248,35 @@ describe('the pages of a lead unit', () => {
 })
 
 describe('the same page for the office', () => {
-  it('offers a supervisor the actions the item allows, and a refusal of the service is shown in Chinese', async () => {
+  it("never offers 验收通过 to a supervisor of one of the item's own units: it says why, and posting it anyway is refused", async () => {
     const target = await w.itemIn('closure_requested', { code: 'S-1' })
-    const own = await webAccount(t.app, 'supervisor', w.lead.id)
+    for (const unitId of [w.lead.id, w.partner.id]) {
+      const own = await webAccount(t.app, 'supervisor', unitId)
+      const b = browser(t.app)
+      await b.signIn(own.login, own.password)
+      const page = await b.get(`/items/${target.id}`)
+      expect(page.body).not.toContain('<button type="submit">验收通过</button>')
+      expect(page.body).not.toContain('name="comment-accept"')
+      expect(actionCard(page.body, '验收通过')).toContain('验收人员属于该任务的牵头或责任单位，须由其他督查人员验收')
+      expect(actionCard(page.body, '验收通过')).toContain('<button type="button" disabled>验收通过</button>')
+      // Sending back has no such rule: it is offered.
+      expect(page.body).toContain('<button type="submit">退回整改</button>')
+      expect(page.body).not.toContain('>报送进展</button>')
+      const res = await b.post(`/items/${target.id}/transitions`, {
+        action: 'accept',
+        expectedVersion: String(item(target.id).version),
+        'comment-accept': '现场验收合格',
+      })
+      expect(res.statusCode).toBe(422)
+      expect(res.body).toContain('验收人员属于该任务的牵头或责任单位，须由其他督查人员验收')
+      expect(item(target.id).status).toBe('closure_requested')
+    }
+    const independent = await webAccount(t.app, 'supervisor', w.office.id)
     const b = browser(t.app)
-    await b.signIn(own.login, own.password)
+    await b.signIn(independent.login, independent.password)
     const page = await b.get(`/items/${target.id}`)
-    expect(page.body).toContain('>验收通过</button>')
-    expect(page.body).toContain('>退回整改</button>')
-    expect(page.body).not.toContain('>报送进展</button>')
-    const res = await b.post(`/items/${target.id}/transitions`, {
-      action: 'accept',
-      expectedVersion: String(item(target.id).version),
-      'comment-accept': '现场验收合格',
-    })
-    expect(res.statusCode).toBe(422)
-    expect(res.body).toContain('验收人员属于该任务的牵头或责任单位，须由其他督查人员验收')
-    expect(item(target.id).status).toBe('closure_requested')
+    expect(page.body).toContain('<button type="submit">验收通过</button>')
+    expect(page.body).not.toContain('disabled>验收通过</button>')
   })
 })
 

@@ -99,35 +99,45 @@ export function decideTransition(item: ItemFacts, actor: Actor, request: Transit
   if (rule.commentRequired && comment === '') {
     return refuse(422, 'COMMENT_REQUIRED', `${request.action} needs a comment (${commentPurpose[request.action]})`)
   }
-  switch (request.action) {
+  const unmet = unmetRequirement(item, actor, request.action, now)
+  if (unmet) return { ok: false, refusal: unmet }
+  return { ok: true, from: rule.from, to: rule.to }
+}
+
+/**
+ * The rule of the domain (422) the action would break on this item now, or null when none: the last check of
+ * `decideTransition`, after who may act, the status and the comment. Pages ask it so as not to offer a button the
+ * machine would refuse.
+ */
+export function unmetRequirement(item: ItemFacts, actor: Actor, action: ItemAction, now: Date): TransitionRefusal | null {
+  switch (action) {
     case 'request_closure':
       if (item.evidenceCount < 1) {
-        return refuse(422, 'EVIDENCE_REQUIRED', 'Closure needs at least one evidence file filed on the item')
+        return { statusCode: 422, code: 'EVIDENCE_REQUIRED', message: 'Closure needs at least one evidence file filed on the item' }
       }
-      break
+      return null
     case 'accept':
       if (actor.kind === 'account' && actor.unitId !== null) {
         if (actor.unitId === item.leadUnitId || item.responsibleUnitIds.includes(actor.unitId)) {
-          return refuse(
-            422,
-            'VERIFIER_NOT_INDEPENDENT',
-            'The verifier belongs to the lead unit or a responsible unit of this item; another supervisor must accept it',
-          )
+          return {
+            statusCode: 422,
+            code: 'VERIFIER_NOT_INDEPENDENT',
+            message: 'The verifier belongs to the lead unit or a responsible unit of this item; another supervisor must accept it',
+          }
         }
       }
-      break
+      return null
     case 'close':
       if (item.noticeEndsAt === null || now.getTime() < item.noticeEndsAt.getTime()) {
-        return refuse(422, 'NOTICE_NOT_ENDED', 'The public notice has not ended yet')
+        return { statusCode: 422, code: 'NOTICE_NOT_ENDED', message: 'The public notice has not ended yet' }
       }
       if (item.pendingObjections > 0) {
-        return refuse(422, 'OBJECTION_PENDING', 'An objection filed during the notice awaits a decision')
+        return { statusCode: 422, code: 'OBJECTION_PENDING', message: 'An objection filed during the notice awaits a decision' }
       }
-      break
+      return null
     default:
-      break
+      return null
   }
-  return { ok: true, from: rule.from, to: rule.to }
 }
 
 const commentPurpose: Record<ItemAction, string> = {

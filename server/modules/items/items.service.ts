@@ -14,7 +14,7 @@ export type { ItemRecord } from './items.repo.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { endOfLocalDay } from '../../lib/time.ts'
 import { createWorkingCalendar, noticePeriod } from '../../lib/working-days.ts'
-import { decideTransition } from '../closeout/state-machine.ts'
+import { decideTransition, unmetRequirement, type ItemFacts, type TransitionRefusal } from '../closeout/state-machine.ts'
 import type { CloseoutRepo } from '../closeout/closeout.repo.ts'
 import type { Actor } from '../../domain/actors.ts'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts'
@@ -292,6 +292,22 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     }
   }
 
+  /** What the state machine knows of an item, read as a transition reads it (pending objections from the repo). */
+  function factsOf(
+    item: Pick<ItemRecord, 'id' | 'status' | 'leadUnitId' | 'noticeEndsAt'>,
+    responsibleUnitIds: readonly number[],
+    evidenceCount: number,
+  ): ItemFacts {
+    return {
+      status: item.status,
+      leadUnitId: item.leadUnitId,
+      responsibleUnitIds,
+      evidenceCount,
+      noticeEndsAt: item.noticeEndsAt ? new Date(item.noticeEndsAt) : null,
+      pendingObjections: closeoutRepo.pendingObjections(item.id),
+    }
+  }
+
   function refusal(code: number, body: { code: string; message: string; allowedActions?: ItemAction[] }): AppError {
     return new AppError(
       code as 403 | 409 | 422,
@@ -320,14 +336,7 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     return transact(() => {
       const evidenceCount = closeoutRepo.evidenceCount(record.id)
       const decision = decideTransition(
-        {
-          status: record.status,
-          leadUnitId: record.leadUnitId,
-          responsibleUnitIds,
-          evidenceCount,
-          noticeEndsAt: record.noticeEndsAt ? new Date(record.noticeEndsAt) : null,
-          pendingObjections: closeoutRepo.pendingObjections(record.id),
-        },
+        factsOf(record, responsibleUnitIds, evidenceCount),
         actor,
         { action: input.action, comment: input.comment },
         now,
@@ -378,6 +387,18 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
           input,
         ),
       )
+    },
+
+    /**
+     * Each action the caller may take on the item now (its allowedActions) with the rule of the domain the state
+     * machine would refuse it for, or null: the machine's own check, on the facts a transition reads. A page shows
+     * an action it would refuse as unavailable, with the reason, rather than as a form.
+     */
+    actionChecks(actor: AccountActor, item: ItemView): { action: ItemAction; unmet: TransitionRefusal | null }[] {
+      if (item.allowedActions.length === 0) return []
+      const facts = factsOf(item, item.responsibleUnitIds, item.evidenceCount)
+      const now = clock.now()
+      return item.allowedActions.map((action) => ({ action, unmet: unmetRequirement(facts, actor, action, now) }))
     },
 
     /** The item as the system reads it (no caller's scope): jobs, public objections, supervision. */

@@ -11,8 +11,12 @@ import { deadlineText, fileSize, localDateTime, longDate, longPeriod } from '../
 
 /** Which forms the page offers; each is decided from the item's allowed actions and the permission module. */
 export interface ItemForms {
-  /** Close-out actions the person may take now (the item's allowedActions). */
-  transitions: ItemAction[]
+  /**
+   * Close-out actions the person may take now (the item's allowedActions), each with why the state machine would
+   * refuse it (a rule of the domain not met, in Chinese), or null: an unavailable one is shown with its reason and
+   * no form.
+   */
+  transitions: { action: ItemAction; unavailable: string | null }[]
   report: boolean
   evidence: boolean
   extension: boolean
@@ -163,7 +167,29 @@ export function ItemPage(data: ItemPageData) {
       )}
 
       <div class="actions-grid no-print">
-        {forms.transitions.map((action) => {
+        {forms.transitions.map(({ action, unavailable }) => {
+          if (unavailable !== null) {
+            return (
+              <div class="card unavailable">
+                <h2 safe>{ACTION_LABELS[action]}</h2>
+                <p class="muted" safe>
+                  {unavailable}
+                </p>
+                {action === 'request_closure' && forms.evidence ? (
+                  <p>
+                    <a href="#f-files">去上传佐证材料</a>
+                  </p>
+                ) : (
+                  ''
+                )}
+                <div>
+                  <button type="button" disabled safe>
+                    {ACTION_LABELS[action]}
+                  </button>
+                </div>
+              </div>
+            )
+          }
           const state = stateFor(data.state, `transition-${action}`)
           const rule = TRANSITIONS[action]
           return (
