@@ -280,14 +280,15 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       const today = localDate(now, timezoneOf(i.planId))
       return i.deadline >= today && i.deadline <= addDays(today, 7)
     })
-    // Sent back: being rectified again after a close-out request was rejected (the latest status change was a reject).
+    // Sent back: being rectified again because its close-out was turned down, on review (退回整改) or by an
+    // objection upheld during the public notice (异议成立): the latest status change was one of those.
     const sentBack = led.filter((i) => {
       if (i.status !== 'in_progress') return false
       const lastChange = items
         .events(actor, i.id)
         .filter((e) => e.toStatus !== null)
         .at(-1)
-      return lastChange?.action === 'reject'
+      return lastChange?.action === 'reject' || lastChange?.action === 'uphold_objection'
     })
     const toAnswer = supervision
       .list(actor, { leadUnitId: unitId, limit: 200 })

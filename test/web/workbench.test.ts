@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import ExcelJS from 'exceljs'
+import { toActor } from '../../server/modules/accounts/accounts.service.ts'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
-import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { as, createTestApp, type TestApp } from '../helpers/app.ts'
 import { pdf, png } from '../helpers/files.ts'
 import { browser, multipartForm, ORIGIN, webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
@@ -10,7 +12,7 @@ import { workflowWorld } from '../helpers/workflow.ts'
 
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
-let leadLogin: { login: string; password: string }
+let leadLogin: Awaited<ReturnType<typeof webAccount>>
 let outsiderLogin: { login: string; password: string }
 const SYSTEM: AccountActor = { kind: 'account', accountId: 0, name: 'test', role: 'admin', unitId: null }
 
@@ -41,19 +43,72 @@ const events = (itemId: number) => t.app.services.items.events(SYSTEM, itemId)
 const item = (itemId: number) => t.app.services.items.get(SYSTEM, itemId)
 
 describe('the pages of a lead unit', () => {
-  it('home lists what is due: overdue, due within 7 days, no report this month, each a count and a list', async () => {
+  it('home lists what is due: overdue, due within 7 days, no report this month, sent back, supervision, extensions: each a count and a list', async () => {
     const overdue = await w.itemIn('in_progress', { code: 'H-1', problem: '逾期的任务', deadline: '2018-10-01' })
     const soon = await w.itemIn('in_progress', { code: 'H-2', problem: '即将到期的任务', deadline: '2018-10-20' })
     const later = await w.itemIn('assigned', { code: 'H-3', problem: '远期任务', deadline: '2019-06-30' })
+    // Sent back on review (退回整改), and by an objection upheld during the notice (异议成立).
+    const rejected = await w.itemIn('closure_requested', { code: 'H-4', problem: '退回整改一例', deadline: '2019-06-30' })
+    expect((await w.transition(w.tokens.supervisor, rejected.id, 'reject', '佐证材料不全')).statusCode).toBe(200)
+    const upheld = await w.itemIn('in_public_notice', { code: 'H-5', problem: '异议成立一例', deadline: '2019-06-30' })
+    expect((await w.transition(w.tokens.supervisor, upheld.id, 'uphold_objection', '群众反映仍有扬尘，异议属实')).statusCode).toBe(200)
+    // Waiting for review: not sent back.
+    const waiting = await w.itemIn('closure_requested', { code: 'H-6', problem: '等待验收一例', deadline: '2019-06-30' })
+    // A supervision notice to acknowledge, an extension pending and one decided.
+    const supervised = await w.itemIn('in_progress', { code: 'H-7', problem: '联合督办一例', deadline: '2019-06-30' })
+    const sup = t.app.services.supervision.open(
+      { kind: 'account', accountId: 1, name: '督查员', role: 'supervisor', unitId: w.office.id },
+      supervised.id,
+      { reason: '进展缓慢' },
+    )
+    const asLead = as(t.app, w.tokens.lead)
+    const pending = await asLead.post(`/api/v1/items/${soon.id}/extensions`, {
+      newDeadline: '2018-12-31',
+      reason: '冬季停工',
+      progress: '已完成一半',
+    })
+    expect(pending.statusCode).toBe(201)
+    const decided = await asLead.post(`/api/v1/items/${later.id}/extensions`, {
+      newDeadline: '2019-09-30',
+      reason: '需协调资金',
+      progress: '已立项',
+    })
+    expect(decided.statusCode).toBe(201)
+    const decision = await as(t.app, w.tokens.supervisor).post(`/api/v1/extensions/${decided.json().id}/decision`, {
+      decision: 'reject',
+      comment: '理由不充分，按原时限完成',
+    })
+    expect(decision.statusCode).toBe(200)
+
     const b = await leadBrowser()
     const res = await b.get('/')
     expect(res.statusCode).toBe(200)
     const section = (id: string) =>
       res.body.slice(res.body.indexOf(`id="${id}"`), res.body.indexOf('</section>', res.body.indexOf(`id="${id}"`)))
-    expect(section('overdue')).toContain(`href="/items/${overdue.id}"`)
-    expect(section('overdue')).not.toContain(`href="/items/${soon.id}"`)
-    expect(section('due-soon')).toContain(`href="/items/${soon.id}"`)
-    expect(section('unreported')).toContain(`href="/items/${later.id}"`)
+    const linked = (id: string) => [...section(id).matchAll(/href="\/items\/(\d+)"/g)].map((m) => Number(m[1])).sort((x, y) => x - y)
+    const ids = (...list: { id: number }[]) => list.map((i) => i.id).sort((x, y) => x - y)
+    expect(linked('overdue')).toEqual(ids(overdue))
+    expect(linked('due-soon')).toEqual(ids(soon))
+    expect(linked('unreported')).toEqual(ids(overdue, soon, later, rejected, upheld, supervised))
+    expect(linked('sent-back')).toEqual(ids(rejected, upheld))
+    expect(section('sent-back')).not.toContain(`href="/items/${waiting.id}"`)
+    expect(linked('supervisions')).toEqual(ids(supervised))
+    expect(section('supervisions')).toContain(sup.number)
+    expect(section('supervisions')).toContain('进展缓慢')
+    expect(linked('extensions')).toEqual(ids(soon, later))
+    expect(section('extensions')).toContain('待审批')
+    expect(section('extensions')).toContain('未同意')
+    expect(section('extensions')).toContain('理由不充分，按原时限完成')
+    // Each list's count is on the page beside its label.
+    for (const [label, n] of [
+      ['已逾期', 1],
+      ['7日内到期', 1],
+      ['本月未报送进展', 6],
+      ['销号申请被退回', 2],
+      ['督办单待签收或回复', 1],
+      ['延期申请及审批结果', 2],
+    ] as const)
+      expect(res.body).toContain(`${label}（${n}）`)
     expect(res.headers['cache-control']).toBe('no-store')
   })
 
@@ -68,6 +123,24 @@ describe('the pages of a lead unit', () => {
     const exported = await b.get('/items/export?q=%E4%BB%BB%E5%8A%A1&status=in_progress')
     expect(exported.statusCode).toBe(200)
     expect(exported.headers['content-type']).toContain('spreadsheetml')
+    // Read back: its rows are the filter's matches (and not the unit's other items being rectified).
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(exported.rawPayload as unknown as ExcelJS.Buffer)
+    const sheet = workbook.worksheets[0]!
+    const rows: { code: string; problem: string; status: string }[] = []
+    sheet.eachRow((row, n) => {
+      // Row 1 is the title, 2 the note, 3 the header; a task-area heading is one merged cell.
+      if (n <= 3 || row.getCell(2).isMerged) return
+      rows.push({ code: row.getCell(1).text, problem: row.getCell(2).text, status: row.getCell(9).text })
+    })
+    expect(sheet.getRow(3).getCell(1).text).toBe('序号')
+    expect(sheet.getRow(3).getCell(9).text).toBe('当前状态')
+    const matches = t.app.services.items
+      .list(toActor(leadLogin.account), { q: '任务', status: 'in_progress', limit: 200 })
+      .items.map((i) => ({ code: i.code, problem: i.problem, status: '整改中' }))
+    expect(matches.map((m) => m.code).sort()).toEqual(['H-1', 'H-2'])
+    expect(rows.sort((x, y) => x.code.localeCompare(y.code))).toEqual(matches.sort((x, y) => x.code.localeCompare(y.code)))
+    expect(sheet.getRow(2).getCell(1).text).toContain('共 2 项')
     expect((await b.get('/items?status=nonsense')).statusCode).toBe(400)
   })
 
