@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../server/domain/actors.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
-import { browser, webAccount } from '../helpers/web.ts'
+import { pdf } from '../helpers/files.ts'
+import { browser, multipartForm, webAccount } from '../helpers/web.ts'
 
 const ALL: Role[] = ['admin', 'supervisor', 'leader', 'unit']
 
@@ -245,6 +246,81 @@ describe('role × page', () => {
         expect(res.statusCode, where).toBe(403)
         expect(res.body, where).toContain('无权')
       }
+    }
+  })
+})
+
+describe("another unit's item", () => {
+  it('every item-scoped page and form answers a unit 404 on an item of another unit, and changes nothing', async () => {
+    const f = factories(t.app)
+    const other = f.unit('另一牵头单位')
+    const theirs = f.item(planId, other.id, { code: 'OTHER-1', problem: '别的单位的任务' })
+    const otherToken = f.token('unit', other.id)
+    const upload = multipartForm({}, [{ name: '佐证.pdf', content: pdf('other-unit'), field: 'file' }])
+    const filed = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/items/${theirs.id}/evidence`,
+      payload: upload.payload,
+      headers: { ...upload.headers, authorization: `Bearer ${otherToken}` },
+    })
+    expect(filed.statusCode, filed.body).toBe(201)
+    const opened = await as(t.app, tokens.supervisor).post(`/api/v1/items/${theirs.id}/supervisions`, { reason: '进展缓慢' })
+    expect(opened.statusCode, opened.body).toBe(201)
+    const sup = opened.json() as { id: number }
+    const ids: Record<string, number> = { itemId: theirs.id, supervisionId: sup.id, evidenceId: filed.json().id }
+    const foreign = (url: string) => url.replace(/:(itemId|supervisionId|evidenceId)/g, (_, name: string) => String(ids[name]))
+
+    // Every form's fields filled as its page would send them, so that only whose item it is can refuse it.
+    const FORMS: Record<string, Record<string, string>> = {
+      'POST /items/:itemId/transitions': { action: 'start', expectedVersion: '1', 'comment-start': '' },
+      'POST /items/:itemId/reports': { text: '不该成功', percent: '10' },
+      'POST /items/:itemId/extensions': { newDeadline: '2030-12-31', reason: '不该成功', progress: '无' },
+      'POST /supervisions/:supervisionId/acknowledge': {},
+      'POST /supervisions/:supervisionId/reply': { [`reply-${sup.id}`]: '不该成功' },
+      'POST /items/:itemId/evidence': {},
+    }
+    // The item-scoped pages and forms a unit account may use at all (the others are refused by role, above).
+    const scoped = Object.entries(PAGES)
+      .filter(([route, roles]) => /:(itemId|supervisionId|evidenceId)/.test(route) && roles.includes('unit'))
+      .map(([route]) => route)
+    // A new item-scoped form fails here until it has its fields above.
+    expect(scoped.filter((route) => route.startsWith('POST') && !(route in FORMS))).toEqual([])
+    expect(scoped.length).toBeGreaterThanOrEqual(11)
+
+    const system = { kind: 'account' as const, accountId: 0, name: '', role: 'admin' as const, unitId: null }
+    const state = () => ({
+      item: t.app.services.items.get(system, theirs.id),
+      events: t.app.services.items.events(system, theirs.id).length,
+      evidence: t.app.services.evidence.list(system, theirs.id).length,
+      reports: t.app.services.progress.list(system, theirs.id).length,
+      extensions: t.app.services.extensions.list(system, theirs.id).length,
+      supervision: t.app.services.supervision.get(system, sup.id).status,
+    })
+    const before = state()
+
+    const b = browser(t.app)
+    expect((await b.signIn(logins.unit.login, logins.unit.password)).statusCode).toBe(303)
+    await b.get('/')
+    for (const route of scoped) {
+      const [method, url] = route.split(' ') as [string, string]
+      let res: Awaited<ReturnType<typeof b.get>>
+      if (method === 'GET') res = await b.get(foreign(url))
+      else if (route === 'POST /items/:itemId/evidence') {
+        const form = multipartForm({ _csrf: b.csrf }, [{ name: '不该成功.pdf', content: pdf('foreign') }])
+        res = await b.postRaw(foreign(url), form.payload, form.headers)
+      } else res = await b.post(foreign(url), FORMS[route]!)
+      expect(res.statusCode, `${route}: ${res.body.slice(0, 200)}`).toBe(404)
+      expect(res.body, route).toContain('未找到')
+      expect(res.body, route).not.toContain('别的单位的任务')
+    }
+    expect(state()).toEqual(before)
+
+    // The same pages open for the item's own unit: the 404 above is about whose item it is.
+    const own = await webAccount(t.app, 'unit', other.id)
+    const ownBrowser = browser(t.app)
+    expect((await ownBrowser.signIn(own.login, own.password)).statusCode).toBe(303)
+    for (const route of scoped.filter((r) => r.startsWith('GET'))) {
+      expect((await ownBrowser.get(foreign(route.split(' ')[1]!))).statusCode, route).toBe(200)
     }
   })
 })
