@@ -194,5 +194,8 @@ describe('the charts', () => {
     expect(renderBulletinCharts(hostile).byLeadUnit).not.toContain('<script>')
     hostile.byLeadUnit[0]!.leadUnit = '区"水务"局'
     expect(renderBulletinCharts(hostile).byLeadUnit).toContain('aria-label="各牵头单位任务销号情况图：区&#34;水务&#34;局')
+    // A standalone chart stays well-formed XML: no bare < or & in its label.
+    hostile.byLeadUnit[0]!.leadUnit = '区<水务>&园林局'
+    expect(renderBulletinCharts(hostile).byLeadUnit).toContain('aria-label="各牵头单位任务销号情况图：区&lt;水务>&amp;园林局')
   })
 })

@@ -1,7 +1,7 @@
 // The bulletin's charts, rendered on the server as SVG strings (echarts SSR): no DOM, no canvas, no network.
 // Sizes are CSS pixels chosen for the 186 mm text width of an A4 page with 12 mm side margins (≈ 703 px).
 import { chineseMonth } from '../../lib/chinese-date.ts'
-import { escapeHtml } from '@kitajs/html'
+import { attributesToString, escapeHtml } from '@kitajs/html'
 import * as echarts from 'echarts/core'
 import { BarChart, LineChart, PieChart } from 'echarts/charts'
 import { GraphicComponent, GridComponent, TitleComponent } from 'echarts/components'
@@ -53,7 +53,11 @@ function renderSvg(option: EChartsCoreOption, width: number, height: number, lab
       textStyle: { fontFamily: CHART_FONT_FAMILY, color: INK },
       ...option,
     })
-    return chart.renderToSVGString().replace(/^<svg\b/, `<svg role="img" aria-label="${escapeHtml(label)}"`)
+    // echarts' aria option is not applied when rendering on the server, so the renderer writes the two attributes
+    // into the root element. Its attribute writer escapes quotes only (enough inside a page); the label is escaped
+    // for < and & too, so the SVG stays well-formed XML on its own.
+    const attributes = attributesToString({ role: 'img', 'aria-label': escapeHtml(label) })
+    return chart.renderToSVGString().replace(/^<svg\b/, (open) => open + attributes)
   } finally {
     chart.dispose()
   }
