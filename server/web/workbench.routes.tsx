@@ -108,7 +108,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
       return sendHtml(reply, 403, <ErrorPage viewer={viewer} title="无法完成操作" message={message} />)
     }
     if (err instanceof SignInFlood) {
-      const text = `本网络提交的登录次数过多，请${waitText(err.retryAfterSeconds)}后再试。`
+      const text = `来自您所在网络的登录尝试过多，请${waitText(err.retryAfterSeconds)}后再试。`
       return sendHtml(reply, 429, <LoginPage csrfToken={issueLoginCsrf(reply, secure)} next="/" message={{ kind: 'error', text }} />)
     }
     if (err instanceof AppError) {

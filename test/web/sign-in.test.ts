@@ -141,7 +141,7 @@ describe('guessing in parallel', () => {
       expect(refused).toHaveLength(3)
       for (const res of refused) {
         expect(res.headers['content-type']).toMatch(/^text\/html/)
-        expect(res.body).toContain('本网络提交的登录次数过多')
+        expect(res.body).toContain('来自您所在网络的登录尝试过多')
         expect(res.body).toContain('请1分钟后再试')
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
         expect(res.body).toContain('<button type="submit">登录</button>')
