@@ -125,6 +125,14 @@ export function ItemPage(data: ItemPageData) {
           <dd safe>{item.responsibleUnits.map((u) => u.name).join('、') || '—'}</dd>
           <dt>完成时限</dt>
           <dd safe>{deadlineText(item)}</dd>
+          {item.note ? (
+            <>
+              <dt>备注</dt>
+              <dd safe>{item.note}</dd>
+            </>
+          ) : (
+            ''
+          )}
           {item.noticeEndsAt ? (
             <>
               <dt>公示截止</dt>
