@@ -7,10 +7,7 @@ import { registerItemFacts } from './facts.ts'
 export type ItemRow = typeof items.$inferSelect
 
 /** What a list entry shows of an item: its row but the long target and measures, its lead unit's name, its plan's zone, its recent report months. */
-export type ItemSummaryRecord = Omit<
-  ItemRow,
-  'target' | 'measures' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'
-> & {
+export type ItemSummaryRecord = Omit<ItemRow, 'target' | 'measures' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
   leadUnitName: string
   timezone: string
   /** The months (YYYY-MM) from `reportsSince` on in which any unit reported on the item. */
