@@ -27,21 +27,34 @@ function deadlineFromDate(item: { deadlineKind: DeadlineKind; deadline: string |
 }
 
 /**
- * The deadline as the workbench shows it everywhere: the checklist's own wording (2026年第三季度, 长期坚持) with the
- * date it means beside it when the wording does not name that day (2026年第三季度（2026年9月30日前）); wording the
- * reader cannot check against the date (entered through the API) with the kind and date beside it; and only the kind
- * and date (2026年9月30日前, 立行立改, 长期坚持) without wording or once an extension or edit has outdated it.
+ * The deadline as the workbench shows it everywhere, in two parts: the checklist's own wording (2026年第三季度,
+ * 长期坚持) with the date it means beside it when the wording does not name that day (2026年第三季度 and
+ * 2026年9月30日前); wording the reader cannot check against the date (entered through the API) with the kind and date
+ * beside it; and only the kind and date (2026年9月30日前, 立行立改, 长期坚持) without wording or once an extension or
+ * an edit has outdated it.
  */
-export function deadlineText(item: { deadlineKind: DeadlineKind; deadline: string | null; deadlineText?: string }): string {
+export function deadlineParts(item: { deadlineKind: DeadlineKind; deadline: string | null; deadlineText?: string }): {
+  text: string
+  /** What the text means, shown beside it in brackets; null when the text says it all. */
+  meaning: string | null
+} {
   const wording = item.deadlineText?.trim() ?? ''
   switch (wordingAgainst(wording, item)) {
     case 'says':
-      return item.deadline === null || wording.includes(longDate(item.deadline)) ? wording : `${wording}（${longDate(item.deadline)}前）`
+      return item.deadline === null || wording.includes(longDate(item.deadline))
+        ? { text: wording, meaning: null }
+        : { text: wording, meaning: `${longDate(item.deadline)}前` }
     case 'unreadable':
-      return `${wording}（${deadlineFromDate(item)}）`
+      return { text: wording, meaning: deadlineFromDate(item) }
     default:
-      return deadlineFromDate(item)
+      return { text: deadlineFromDate(item), meaning: null }
   }
+}
+
+/** deadlineParts as one line: 2026年第三季度（2026年9月30日前）. */
+export function deadlineText(item: { deadlineKind: DeadlineKind; deadline: string | null; deadlineText?: string }): string {
+  const { text, meaning } = deadlineParts(item)
+  return meaning === null ? text : `${text}（${meaning}）`
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>()

@@ -41,11 +41,13 @@ async function signedIn(login: string) {
   return b
 }
 
-/** The text of the item page's <dd> after the <dt> named `term`, or null when the page has no such row. */
+/** The text of the item page's <dd> after the <dt> named `term` (its markup taken out), or null when there is none. */
 function recordRow(html: string, term: string): string | null {
-  const m = new RegExp(`<dt>${term}</dt>\\s*<dd[^>]*>([^<]*)</dd>`).exec(html)
-  return m ? m[1]! : null
+  const m = new RegExp(`<dt>${term}</dt>\\s*<dd[^>]*>([\\s\\S]*?)</dd>`).exec(html)
+  return m ? textOf(m[1]!) : null
 }
+
+const textOf = (html: string) => html.replace(/<[^>]+>/g, '').trim()
 
 const id = (code: string) => {
   const found = codes.get(code)
@@ -83,13 +85,13 @@ describe('the deadline as the checklist words it, and the note', () => {
     const list = await sup.get('/items?q=%E6%8E%92%E6%9F%A5')
     expect(list.statusCode).toBe(200)
     const row = list.body.slice(list.body.indexOf(`href="/items/${id('2-2')}"`))
-    expect(row.slice(0, row.indexOf('</tr>'))).toContain('2026年第三季度（2026年9月30日前）')
+    expect(textOf(row.slice(0, row.indexOf('</tr>')))).toContain('2026年第三季度（2026年9月30日前）')
 
     const unit = await signedIn(unitLogin)
     const monthly = await unit.get('/monthly')
     expect(monthly.statusCode).toBe(200)
-    expect(monthly.body).toContain('完成时限：2026年9月底前（2026年9月30日前）')
-    expect(monthly.body).toContain('完成时限：立行立改，长期坚持')
+    expect(textOf(monthly.body)).toContain('完成时限：2026年9月底前（2026年9月30日前）')
+    expect(textOf(monthly.body)).toContain('完成时限：立行立改，长期坚持')
   })
 
   it('wording an approved extension has outdated gives way to the new date; the note stays', async () => {
