@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import type ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DISTRICT_FIXTURES, type DistrictFixture } from '../../scripts/district-fixtures.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
@@ -52,6 +53,16 @@ async function contentOf(planId: number) {
   }))
 }
 
+/** A sheet as a reader sees it: each row's cell texts, and the merged ranges. */
+function cellsOf(sheet: ExcelJS.Worksheet) {
+  const rows: string[][] = []
+  sheet.eachRow({ includeEmpty: true }, (row, n) => {
+    rows[n - 1] = Array.from({ length: sheet.columnCount }, (_, c) => row.getCell(c + 1).text)
+  })
+  const merges = (sheet.model as { merges?: string[] }).merges ?? []
+  return [...rows.map((r) => r ?? []), [...merges].sort()]
+}
+
 const expectedOf = (fixture: DistrictFixture) => fixture.items.map((i) => ({ ...i, responsibleUnits: [...i.responsibleUnits].sort() }))
 
 describe.each(DISTRICT_FIXTURES.map((fixture) => [fixture.file, fixture] as const))('%s', (_file, fixture) => {
@@ -103,6 +114,13 @@ describe.each(DISTRICT_FIXTURES.map((fixture) => [fixture.file, fixture] as cons
     const again = await importChecklist(t.app, admin, target, exported.res.rawPayload)
     expect(again.statusCode, again.body).toBe(201)
     expect(await contentOf(target)).toEqual(await contentOf(planId))
+    // Exported again, the re-imported plan gives the same sheet: every cell, merge and sheet name. Both plans have
+    // the same title and are exported at the same instant, so nothing may legitimately differ.
+    const second = await exportChecklist(t.app, admin, target)
+    expect(second.res.statusCode).toBe(200)
+    expect(second.workbook.worksheets.map((s) => s.name)).toEqual(exported.workbook.worksheets.map((s) => s.name))
+    expect(cellsOf(second.sheet!)).toEqual(cellsOf(exported.sheet!))
+    expect(cellsOf(second.sheet!).length).toBeGreaterThan(fixture.items.length)
     // The codes of one problem's measures are written as the problem's number over its rows, as districts print them.
     const group = fixture.items.find((i) => /-2$/.test(i.code))
     if (group) {
