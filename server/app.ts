@@ -166,6 +166,8 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
       // that a POST comes from its own pages could not tell its forms from a forged one. same-origin still sends
       // nothing to other sites.
       referrerPolicy: { policy: 'same-origin' },
+      // As the policy's frame-ancestors 'none' says, for browsers that read only the older header.
+      xFrameOptions: { action: 'deny' },
     },
   })
   // Unknown paths under /api/ answer as the API does, with the API's headers.

@@ -287,6 +287,7 @@ describe('a month’s bulletin inside the workbench', () => {
     for (const url of ['/', '/office', `/bulletins/${w.plan.id}/2018-10`, `/bulletins/${w.plan.id}/2018-10/workbook`]) {
       const res = await b.get(url)
       expect(String(res.headers['content-security-policy']), url).toContain("frame-ancestors 'none'")
+      expect(res.headers['x-frame-options'], url).toBe('DENY')
     }
     t.clock.set('2018-10-15T02:00:00.000Z')
   })
