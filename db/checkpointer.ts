@@ -42,15 +42,18 @@ const timer = db && setInterval(() => {
 parentPort.on('message', () => {
   clearInterval(timer)
   if (db) db.close()
-  parentPort.close()
+  parentPort.postMessage({ closed: true })
 })
 `
 
 export function startCheckpointer(file: string, everyMs: number, onError: (message: string) => void): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, everyMs, driver } })
-  worker.on('message', (message: { error?: string }) => {
+  // No execArgv: the source is plain CommonJS, and a loader such as tsx's, inherited, would keep the thread alive.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file, everyMs, driver } })
+  worker.on('message', (message: { error?: string; closed?: boolean }) => {
     if (message.error) onError(message.error)
+    // Its connection is closed: nothing is left to finish.
+    if (message.closed) void worker.terminate()
   })
   worker.on('error', (err: unknown) => onError(err instanceof Error ? err.message : String(err)))
   // The thread never keeps the process alive: a service that has stopped serving exits however the timer stands.
@@ -58,7 +61,12 @@ export function startCheckpointer(file: string, everyMs: number, onError: (messa
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   return {
     stop() {
+      // Held open again until the thread has ended: a caller awaiting this must not see the process exit first.
+      worker.ref()
       worker.postMessage('stop')
+      // A thread that does not answer within a second (it cannot, while a checkpoint runs) is ended all the same:
+      // SQLite leaves a checkpoint cut short safe, and the next one completes it.
+      setTimeout(() => void worker.terminate(), 1000).unref()
       return exited
     },
   }
