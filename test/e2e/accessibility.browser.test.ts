@@ -1,16 +1,13 @@
 import type { BrowserContext, Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, haveChromium, launchChromium, seriousViolations, signIn, watchConsole } from '../helpers/browser.ts'
+import { launchChromium, seriousViolations, signIn, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // axe-core in Chromium on every page the product serves: the public pages, the printable bulletin, the supervision
 // notice and the workbench. No violation of impact serious or critical may remain; a failure lists them. Every page
 // must also load without a console error (a missing favicon is one).
-
-if (!haveChromium)
-  console.warn(`accessibility.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
 
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
@@ -38,7 +35,7 @@ async function audit(context: BrowserContext, paths: readonly string[]): Promise
   return found
 }
 
-describe.skipIf(!haveChromium)('accessibility (axe-core) of every page the product serves', () => {
+describeInBrowser('accessibility.browser.test.ts')('accessibility (axe-core) of every page the product serves', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)
