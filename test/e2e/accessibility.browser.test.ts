@@ -123,6 +123,16 @@ describeInBrowser('accessibility.browser.test.ts')('accessibility (axe-core) of 
     expect(found).toEqual({})
   }, 120_000)
 
+  it('Swagger UI at /docs, its dark-mode toggle named', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
+    const found = await audit(context, ['/docs'])
+    const page = await context.newPage()
+    await page.goto(`${baseUrl}/docs`)
+    await expect.poll(() => page.getByRole('button', { name: '切换深色模式' }).count()).toBe(1)
+    await context.close()
+    expect(found).toEqual({})
+  }, 120_000)
+
   it('the workbench: sign-in, home, items, an item, 月调度, the password page, a notice, 消息', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     const signedOut = await audit(context, ['/login'])
