@@ -60,6 +60,10 @@ describe('the pages of a lead unit', () => {
     const exported = await b.get('/items/export?q=%E4%BB%BB%E5%8A%A1&status=in_progress')
     expect(exported.statusCode).toBe(200)
     expect(exported.headers['content-type']).toContain('spreadsheetml')
+    // A meaningful ASCII name for clients that do not read filename*, the Chinese one in it: the plan and the day.
+    expect(exported.headers['content-disposition']).toBe(
+      `attachment; filename="checklist-plan${w.plan.id}-2018-10-15.xlsx"; filename*=UTF-8''${encodeURIComponent(`整改措施清单-${w.plan.id}-2018-10-15.xlsx`)}`,
+    )
     expect((await b.get('/items?status=nonsense')).statusCode).toBe(400)
   })
 
