@@ -110,6 +110,17 @@ const CONTRAST_CSS = `.swagger-ui .opblock.opblock-get .opblock-summary-method{b
 .swagger-ui .btn.execute{background-color:#1565c0;border-color:#1565c0}
 `
 
+/**
+ * The terms the document's info names (package.json says UNLICENSED, npm's word for "not published under a
+ * licence"), served beside it so the licence's URL leads somewhere.
+ */
+const LICENCE_TEXT = `整改销号 — rectification checklist and close-out tracker
+
+Not published under an open-source licence. All rights reserved by the organisation that operates this service;
+no permission to copy, modify or redistribute it is granted by its being reachable. The API may be used by the
+programs that organisation authorises, under its own rules.
+`
+
 /** The OpenAPI 3 document, generated from the route schemas, and Swagger UI served from local files. */
 export const docsPlugin = fp(async function docs(app: FastifyInstance) {
   // A documented route without an operationId would get none in the document (and a generated client would name
@@ -131,6 +142,8 @@ export const docsPlugin = fp(async function docs(app: FastifyInstance) {
           'Rectification checklist and close-out tracker for environmental-inspection findings. ' +
           'Send `Authorization: Bearer <token>`; routes under /api/v1/public need none.',
         version: '0.1.0',
+        // Relative, as the servers' URL is: resolved against this service.
+        license: { name: 'Proprietary (UNLICENSED): all rights reserved', url: '/docs/license' },
       },
       // Relative: the API is wherever this document was fetched from (behind a proxy, under its public name).
       servers: [{ url: '/', description: 'This service' }],
@@ -156,6 +169,9 @@ export const docsPlugin = fp(async function docs(app: FastifyInstance) {
       return { schema: documented as typeof schema, url }
     },
   })
+  app.get('/docs/license', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(LICENCE_TEXT),
+  )
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     // A deep link is a link inside each operation's toggle button (axe: nested-interactive).
