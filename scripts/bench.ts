@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pino, { type Logger } from 'pino'
+import { startCheckpointer } from '../db/checkpointer.ts'
 import { databaseFile, openDatabase, type DatabaseHandle } from '../db/client.ts'
 import { buildApp } from '../server/app.ts'
 import { loadConfig, type Config } from '../server/config.ts'
@@ -375,8 +376,21 @@ function serverPool(dir: string, config: Config, database: DatabaseHandle) {
     const logFile = join(dir, `${name}.log`)
     const app =
       name === 'bare' ? await startBare(logFile) : await buildApp({ config, database, clock: systemClock, logger: benchLogger(logFile) })
+    // As the service runs (server/start.ts): the write-ahead log checkpointed on a thread of its own.
+    const checkpointer =
+      name !== 'bare' && config.walCheckpointMs > 0
+        ? startCheckpointer(databaseFile(config.dataDir), config.walCheckpointMs, (message) => console.error(`checkpoint: ${message}`))
+        : null
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
-    return { url, logFile, completed: 0, close: () => app.close() }
+    return {
+      url,
+      logFile,
+      completed: 0,
+      close: async () => {
+        await app.close()
+        await checkpointer?.stop()
+      },
+    }
   }
   return {
     get(name: ServerName): Promise<Server> {
@@ -671,7 +685,13 @@ async function main(): Promise<number> {
     }
     // The event-loop-delay guard off: on a machine shared with other work, 50 connections queued behind slow pages
     // pass its 1 s, and the run would measure the 503s it answers instead of the service (the memory guards stay).
-    const config = loadConfig({ DATA_DIR: dir, JOBS: 'off', LOG_LEVEL: 'info', UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' })
+    const config = loadConfig({
+      DATA_DIR: dir,
+      JOBS: 'off',
+      LOG_LEVEL: 'info',
+      UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      WAL_CHECKPOINT_MS: process.env.WAL_CHECKPOINT_MS,
+    })
     const setupStart = performance.now()
     database = openDatabase(databaseFile(config.dataDir))
     const services = createServices({ database, clock: systemClock, config })

@@ -38,6 +38,9 @@ const EnvSchema = Type.Object({
   UNDER_PRESSURE_MAX_HEAP_USED_BYTES: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   /** Resident memory (bytes) above which requests get 503; default 90% of the memory the process may use; 0 turns it off. */
   UNDER_PRESSURE_MAX_RSS_BYTES: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  /** How often (ms) a thread of its own copies SQLite's write-ahead log into the database; 0: SQLite does it in the
+   * writing request, as it does by default (db/checkpointer.ts). */
+  WAL_CHECKPOINT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 250 }),
   /** `true` marks the workbench's session cookie Secure (sent over HTTPS only): set it behind TLS. */
   COOKIE_SECURE: Type.String({ default: 'false' }),
   /** A workbench session left unused this long ends (minutes). */
@@ -69,6 +72,8 @@ export interface Config {
   readonly publicRequestsPerMinute: number
   readonly escalationHour: number
   readonly cookieSecure: boolean
+  /** How often a thread of its own checkpoints the database's write-ahead log (ms); 0: in the writing request. */
+  readonly walCheckpointMs: number
   readonly sessionIdleMinutes: number
   readonly sessionMaxHours: number
   /** Limits past which the service sheds load with 503 rather than fall over; 0 turns a check off. */
@@ -107,6 +112,7 @@ const INTEGER_VARS = new Set([
   'SESSION_IDLE_MINUTES',
   'SESSION_MAX_HOURS',
   'NOTIFY_DIGEST_MINUTES',
+  'WAL_CHECKPOINT_MS',
 ])
 
 /** Reads and checks the environment; throws ConfigError naming the first bad variable. */
@@ -159,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRequestsPerMinute: env2.PUBLIC_REQUESTS_PER_MINUTE,
     escalationHour: env2.ESCALATION_HOUR,
     cookieSecure: env2.COOKIE_SECURE === 'true',
+    walCheckpointMs: env2.WAL_CHECKPOINT_MS,
     sessionIdleMinutes: env2.SESSION_IDLE_MINUTES,
     sessionMaxHours: env2.SESSION_MAX_HOURS,
     notify: Object.freeze({ smtpUrl, mailFrom: env2.MAIL_FROM, digestMinutes: env2.NOTIFY_DIGEST_MINUTES, publicBaseUrl }),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { startCheckpointer } from '../db/checkpointer.ts'
 import { databaseFile, openDatabase, type DatabaseHandle } from '../db/client.ts'
 import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
@@ -19,7 +20,12 @@ export interface RunningService {
  */
 export async function startService(config: Config, options: { clock?: Clock; logger?: Logger; handleSignals?: boolean } = {}) {
   const logger = options.logger ?? createLogger(config.logLevel)
-  const database = openDatabase(databaseFile(config.dataDir))
+  const file = databaseFile(config.dataDir)
+  const database = openDatabase(file)
+  const checkpointer =
+    config.walCheckpointMs > 0
+      ? startCheckpointer(file, config.walCheckpointMs, (message) => logger.warn({ err: message }, 'WAL checkpoint failed'))
+      : null
   const clock = options.clock ?? systemClock
   const app = await buildApp({ config, database, clock, logger })
   const address = await app.listen({ port: config.port, host: config.host })
@@ -30,6 +36,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
     stopping ??= (async () => {
       logger.info('shutting down')
       await app.close()
+      await checkpointer?.stop()
       database.close()
       logger.info('stopped')
     })()

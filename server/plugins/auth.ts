@@ -3,7 +3,6 @@ import fp from 'fastify-plugin'
 import { forbidden, unauthorized } from '../errors.ts'
 import { roleMay, type AccountActor, type Permission } from '../modules/auth/permissions.ts'
 import type { AccountsService } from '../modules/accounts/accounts.service.ts'
-import { toActor } from '../modules/accounts/accounts.service.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -56,9 +55,8 @@ export const authPlugin = fp<{ accounts: AccountsService }>(async function auth(
     const header = request.headers.authorization
     const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null
     if (!match) throw unauthorized()
-    const account = accounts.authenticate(match[1]!)
-    if (!account) throw unauthorized('The bearer token is not valid')
-    const actor = toActor(account)
+    const actor = accounts.authenticate(match[1]!)
+    if (!actor) throw unauthorized('The bearer token is not valid')
     request.actorOrNull = actor
     if (!roleMay(actor.role, permission)) {
       throw forbidden(`The ${actor.role} role may not do this (${permission})`, 'ROLE_NOT_PERMITTED')

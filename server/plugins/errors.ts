@@ -10,10 +10,19 @@ interface ValidationIssue {
   params?: Record<string, unknown>
 }
 
-/** Turns ajv's errors into `body.title: must be string` lines that name the field. */
+/** An ajv instance path as a reader writes it: `/categories/0/name` → `categories[0].name`. */
+function fieldPath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '')
+}
+
+/** Turns ajv's errors into `body.title: must be string` lines that name the field (`body.categories[0]` in a list). */
 function describeValidation(issues: readonly ValidationIssue[], context: string | undefined) {
   const fields = issues.map((issue) => {
-    const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+    const path = fieldPath(issue.instancePath ?? '')
     const extra = issue.params?.additionalProperty
     const missing = issue.params?.missingProperty
     const name = [context, path, extra ?? missing].filter((s) => s !== undefined && s !== '').join('.')

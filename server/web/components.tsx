@@ -6,6 +6,7 @@ import { roleMay, type Permission } from '../modules/auth/permissions.ts'
 import { STATUS_LABELS, type ItemStatus } from '../domain/items.ts'
 import type { Role } from '../domain/actors.ts'
 import type { AccountRow } from '../modules/accounts/accounts.repo.ts'
+import { deadlineParts } from './format.ts'
 
 export const SITE_NAME = '整改销号工作台'
 
@@ -277,6 +278,17 @@ export function StatusBadge({ status }: { status: ItemStatus }) {
     <span class={`status status-${status}`} safe>
       {STATUS_LABELS[status]}
     </span>
+  )
+}
+
+/** An item's deadline as format.deadlineParts words it; the bracketed date it means is never broken over two lines. */
+export function Deadline({ item }: { item: Parameters<typeof deadlineParts>[0] }) {
+  const { text, meaning } = deadlineParts(item)
+  return (
+    <>
+      <span safe>{text}</span>
+      {meaning === null ? '' : <span class="nowrap" safe>{`（${meaning}）`}</span>}
+    </>
   )
 }
 

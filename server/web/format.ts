@@ -1,6 +1,7 @@
 // How the workbench writes dates, deadlines and messages: Chinese, in the plan's time zone.
 import type { DeadlineKind } from '../modules/closeout/deadlines.ts'
 import { chineseDate, chineseMonth } from '../lib/chinese-date.ts'
+import { wordingAgainst } from '../modules/import/deadline-phrase.ts'
 
 /** 'YYYY-MM-DD' → '2018年12月31日'; anything else is shown as given. */
 export function longDate(date: string | null | undefined): string {
@@ -12,8 +13,8 @@ export function longPeriod(period: string): string {
   return chineseMonth(period)
 }
 
-/** The deadline as the plan prints it: 立行立改, a date, 长期坚持, or a date and then 长期坚持. */
-export function deadlineText(item: { deadlineKind: DeadlineKind; deadline: string | null }): string {
+/** The deadline from its kind and date alone: 立行立改, a date, 长期坚持, or a date and then 长期坚持. */
+function deadlineFromDate(item: { deadlineKind: DeadlineKind; deadline: string | null }): string {
   const date = item.deadline ? `${longDate(item.deadline)}前` : null
   switch (item.deadlineKind) {
     case 'immediate':
@@ -23,6 +24,37 @@ export function deadlineText(item: { deadlineKind: DeadlineKind; deadline: strin
     default:
       return date ?? '—'
   }
+}
+
+/**
+ * The deadline as the workbench shows it everywhere, in two parts: the checklist's own wording (2026年第三季度,
+ * 长期坚持) with the date it means beside it when the wording does not name that day (2026年第三季度 and
+ * 2026年9月30日前); wording the reader cannot check against the date (entered through the API) with the kind and date
+ * beside it; and only the kind and date (2026年9月30日前, 立行立改, 长期坚持) without wording or once an extension or
+ * an edit has outdated it.
+ */
+export function deadlineParts(item: { deadlineKind: DeadlineKind; deadline: string | null; deadlineText?: string }): {
+  text: string
+  /** What the text means, shown beside it in brackets; null when the text says it all. */
+  meaning: string | null
+} {
+  const wording = item.deadlineText?.trim() ?? ''
+  switch (wordingAgainst(wording, item)) {
+    case 'says':
+      return item.deadline === null || wording.includes(longDate(item.deadline))
+        ? { text: wording, meaning: null }
+        : { text: wording, meaning: `${longDate(item.deadline)}前` }
+    case 'unreadable':
+      return { text: wording, meaning: deadlineFromDate(item) }
+    default:
+      return { text: deadlineFromDate(item), meaning: null }
+  }
+}
+
+/** deadlineParts as one line: 2026年第三季度（2026年9月30日前）. */
+export function deadlineText(item: { deadlineKind: DeadlineKind; deadline: string | null; deadlineText?: string }): string {
+  const { text, meaning } = deadlineParts(item)
+  return meaning === null ? text : `${text}（${meaning}）`
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>()

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
+import type ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DISTRICT_FIXTURES, type DistrictFixture } from '../../scripts/district-fixtures.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
-import { exportChecklist, importChecklist } from '../helpers/spreadsheets.ts'
+import { exportChecklist, importChecklist, sheetXlsx } from '../helpers/spreadsheets.ts'
 import { databaseSnapshot } from '../helpers/snapshot.ts'
 
 // Checklists as districts publish them (scripts/district-fixtures.ts): each imported and checked item by item,
@@ -50,6 +51,16 @@ async function contentOf(planId: number) {
     deadlineText: i.deadlineText,
     note: i.note,
   }))
+}
+
+/** A sheet as a reader sees it: each row's cell texts, and the merged ranges. */
+function cellsOf(sheet: ExcelJS.Worksheet) {
+  const rows: string[][] = []
+  sheet.eachRow({ includeEmpty: true }, (row, n) => {
+    rows[n - 1] = Array.from({ length: sheet.columnCount }, (_, c) => row.getCell(c + 1).text)
+  })
+  const merges = (sheet.model as { merges?: string[] }).merges ?? []
+  return [...rows.map((r) => r ?? []), [...merges].sort()]
 }
 
 const expectedOf = (fixture: DistrictFixture) => fixture.items.map((i) => ({ ...i, responsibleUnits: [...i.responsibleUnits].sort() }))
@@ -103,6 +114,13 @@ describe.each(DISTRICT_FIXTURES.map((fixture) => [fixture.file, fixture] as cons
     const again = await importChecklist(t.app, admin, target, exported.res.rawPayload)
     expect(again.statusCode, again.body).toBe(201)
     expect(await contentOf(target)).toEqual(await contentOf(planId))
+    // Exported again, the re-imported plan gives the same sheet: every cell, merge and sheet name. Both plans have
+    // the same title and are exported at the same instant, so nothing may legitimately differ.
+    const second = await exportChecklist(t.app, admin, target)
+    expect(second.res.statusCode).toBe(200)
+    expect(second.workbook.worksheets.map((s) => s.name)).toEqual(exported.workbook.worksheets.map((s) => s.name))
+    expect(cellsOf(second.sheet!)).toEqual(cellsOf(exported.sheet!))
+    expect(cellsOf(second.sheet!).length).toBeGreaterThan(fixture.items.length)
     // The codes of one problem's measures are written as the problem's number over its rows, as districts print them.
     const group = fixture.items.find((i) => /-2$/.test(i.code))
     if (group) {
@@ -178,6 +196,24 @@ describe('task areas', () => {
     const res = await importChecklist(t.app, admin, planId, bytes, { query: 'createUnits=true' })
     expect(res.statusCode, res.body).toBe(201)
     expect(new Set((await contentOf(planId)).map((i) => i.category))).toEqual(new Set(['']))
+  })
+
+  it('a column headed 类别 puts each row in its task area; a note under the table over several cells ends it', async () => {
+    const planId = f.plan({ categories: ['大气污染防治', '水污染防治'] }).id
+    const sheet = await sheetXlsx([
+      ['序号', '类别', '问题', '整改目标', '整改措施', '牵头单位', '责任单位', '完成时限'],
+      ['1', '大气污染防治', '工地扬尘管控不到位', '工地全面达标', '开展扬尘专项检查', '区住房城乡建设委', '', '2026年第三季度'],
+      ['2', '二、水污染防治', '黑臭水体返黑返臭', '水体稳定达标', '实施截污纳管', '区水务局', '', '2026年12月底前'],
+      [],
+      ['注：', '类别按市整改办下发的分类填写。'],
+      [null, '填报人：王某', null, null, null, '联系电话：', '12345678'],
+    ])
+    const res = await importChecklist(t.app, admin, planId, sheet, { query: 'createUnits=true' })
+    expect(res.statusCode, res.body).toBe(201)
+    expect((await contentOf(planId)).map((i) => [i.code, i.category, i.problem, i.deadlineText])).toEqual([
+      ['1', '大气污染防治', '工地扬尘管控不到位', '2026年第三季度'],
+      ['2', '水污染防治', '黑臭水体返黑返臭', '2026年12月底前'],
+    ])
   })
 
   it('a task-area column naming an area the plan lacks is one error per name, with its rows', async () => {

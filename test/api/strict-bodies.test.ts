@@ -7,7 +7,8 @@ import { databaseSnapshot } from '../helpers/snapshot.ts'
 // A JSON body field of the wrong type is a 400 naming the field and changes nothing, on every route that takes
 // JSON: the routes come from the app's own catalogue, their fields from the declared schemas, and for each field a
 // body that is valid but for that one field is sent with a value of another type (a number where text is declared,
-// text where a number, a boolean, a list or an object is). Query strings and path parameters are still read from text.
+// text where a number, a boolean, a list or an object is), the field being a top-level one, a list's item or a nested
+// object's property (`categories[0]`). Query strings and path parameters are still read from text.
 
 type Schema = Record<string, unknown>
 
@@ -146,24 +147,54 @@ function tokenFor(permission: Permission | null): string | undefined {
   return tokens[role]
 }
 
+/** The branch of a union `validValue` takes (the first that is not null: `Nullable(X)` is `anyOf [X, null]`). */
+function chosenBranch(raw: Schema): Schema {
+  const schema = resolve(raw)
+  return branches(schema).find((b) => !isNull(b)) ?? schema
+}
+
+/**
+ * Valid values of `raw` but for one field anywhere inside it of the wrong type: each property of an object, the
+ * first item of a list, and in turn their own properties and items (`categories[0]`, `entries[0].date`).
+ */
+function wrongTypeVariants(raw: Schema, path: string): { value: unknown; field: string; wrong: unknown }[] {
+  const schema = chosenBranch(raw)
+  const out: { value: unknown; field: string; wrong: unknown }[] = []
+  if (schema.type === 'object' && schema.properties) {
+    const base = validValue(schema, path || 'body') as Record<string, unknown>
+    for (const [name, property] of Object.entries(schema.properties as Record<string, Schema>)) {
+      const field = path ? `${path}.${name}` : name
+      const wrong = wrongTypeValue(property)
+      out.push({ value: { ...base, [name]: wrong }, field, wrong })
+      for (const inner of wrongTypeVariants(property, field)) out.push({ ...inner, value: { ...base, [name]: inner.value } })
+    }
+  } else if (schema.type === 'array' && schema.items && ((schema.maxItems as number | undefined) ?? 1) >= 1) {
+    const items = validValue(schema, path) as unknown[]
+    const rest = items.slice(1)
+    const field = `${path}[0]`
+    const wrong = wrongTypeValue(schema.items as Schema)
+    out.push({ value: [wrong, ...rest], field, wrong })
+    for (const inner of wrongTypeVariants(schema.items as Schema, field)) out.push({ ...inner, value: [inner.value, ...rest] })
+  }
+  return out
+}
+
 function cases(): Case[] {
   const out: Case[] = []
   // JSON lives under /api/ (the contract); the pages' forms post text (application/x-www-form-urlencoded).
   for (const route of t.app.routeCatalog.filter((r) => r.url.startsWith('/api/'))) {
     const schema = jsonBodySchema(route.body)
     if (schema?.type !== 'object') continue
-    const properties = (schema.properties as Record<string, Schema> | undefined) ?? {}
     const url = route.url.replace(/:(\w+)/g, (_m, name: string) => (name === 'period' ? '2026-10' : name === 'date' ? '2026-10-01' : '1'))
-    const base = validValue(schema, `${route.method} ${route.url}`) as Record<string, unknown>
-    for (const [field, fieldSchema] of Object.entries(properties)) {
+    for (const variant of wrongTypeVariants(schema, '')) {
       out.push({
         route: `${route.method} ${route.url}`,
         method: route.method,
         url,
         token: tokenFor(route.permission),
-        body: { ...base, [field]: wrongTypeValue(fieldSchema) },
-        field,
-        wrong: wrongTypeValue(fieldSchema),
+        body: variant.value as Record<string, unknown>,
+        field: variant.field,
+        wrong: variant.wrong,
       })
     }
   }
@@ -190,6 +221,15 @@ describe('strict JSON bodies', () => {
       expect(routes.has(route), route).toBe(true)
     }
     expect(all.length).toBeGreaterThan(40)
+    // Inside lists and nested objects too, not only the top-level fields.
+    const fields = new Set(all.map((c) => `${c.route} ${c.field}`))
+    for (const nested of [
+      'POST /api/v1/plans/:planId/items responsibleUnitIds[0]',
+      'PATCH /api/v1/items/:itemId responsibleUnitIds[0]',
+      'POST /api/v1/plans categories[0]',
+    ]) {
+      expect(fields.has(nested), nested).toBe(true)
+    }
   })
 
   it('refuses a wrong-type value of each field with a 400 naming the field, and changes nothing', async () => {
@@ -203,7 +243,7 @@ describe('strict JSON bodies', () => {
         headers: { ...(c.token ? { authorization: `Bearer ${c.token}` } : {}), 'if-match': '"1"' },
       })
       const body = res.json() as { code?: string; message?: string }
-      const named = typeof body.message === 'string' && new RegExp(`\\bbody\\.${c.field}\\b`).test(body.message)
+      const named = typeof body.message === 'string' && body.message.includes(`body.${c.field} `)
       if (res.statusCode !== 400 || body.code !== 'VALIDATION_FAILED' || !named) {
         failures.push(`${c.route} ${c.field}=${JSON.stringify(c.wrong)}: ${res.statusCode} ${res.body}`)
       }

@@ -451,6 +451,61 @@ describe('checklists as districts write them', () => {
     ])
   })
 
+  it('ends the table at a note spread over several unmerged cells, as long as the row does not read as an item', () => {
+    const notes = [
+      // 注： in 序号 and its text in 问题, the next line of it in 问题 alone.
+      [
+        ['注：', '1.牵头单位负责统筹。'],
+        [null, '2.每月报送进展。'],
+      ],
+      // The whole note in the 问题 column.
+      [[null, '注：本清单由区整改办负责解释。']],
+      // 注 and ：… in two cells.
+      [['注', '：本清单由区整改办负责解释。']],
+      // A sign-off line along the row, its phone number under 完成时限, after a note.
+      [['注：以上任务均须按时报送进展。'], ['填报单位：（盖章）', null, null, '填报人：王某', null, '联系电话：', '12345678']],
+    ]
+    for (const lines of notes) {
+      const sheet = readChecklistSheet(grid([HEADER, row('1', '甲', 'm'), row('2', '乙', 'm'), ...lines]))
+      expect(sheet.errors, JSON.stringify(lines)).toEqual([])
+      expect(
+        sheet.rows.map((r) => r.code),
+        JSON.stringify(lines),
+      ).toEqual(['1', '2'])
+    }
+    // An item row is still an item row when its first cells happen to begin like a note: it has a lead unit and a
+    // deadline that reads (here a measure row under an undone merge, its 整改措施 beginning 说明：).
+    const measure = readChecklistSheet(
+      grid([HEADER, row('1', '甲', 'm'), [null, null, null, '说明：建立台账', '区水务局', '', '立行立改']]),
+    )
+    expect(measure.errors).toEqual([])
+    expect(measure.rows.map((r) => [r.code, r.measures])).toEqual([
+      ['1-1', 'm'],
+      ['1-2', '说明：建立台账'],
+    ])
+    // And an item typed under a note spread over cells is an error, as under any note.
+    const after = readChecklistSheet(grid([HEADER, row('1', '甲', 'm'), ['注：', '以下为补充任务'], row('2', '乙', 'm')]))
+    expect(after.errors).toEqual([
+      { row: 4, column: null, message: 'row 4 comes after the note in row 3; put the notes below the last item' },
+    ])
+  })
+
+  it('reads a task-area column headed 类别 as written', () => {
+    const sheet = readChecklistSheet(
+      grid([
+        ['序号', '类别', ...HEADER.slice(1)],
+        ['1', '大气污染防治', '甲', '目标', 'm', '区生态环境局', '', '2026年12月底前'],
+        ['2', '水污染防治', '乙', '目标', 'm', '区水务局', '', '立行立改'],
+      ]),
+    )
+    expect(sheet.errors).toEqual([])
+    expect(sheet.hasCategoryColumn).toBe(true)
+    expect(sheet.rows.map((r) => [r.code, r.categoryCell, r.problem])).toEqual([
+      ['1', '大气污染防治', '甲'],
+      ['2', '水污染防治', '乙'],
+    ])
+  })
+
   it('reads a task-area column (merged down), a 备注 column, and the deadline as worded', () => {
     const header = ['序号', '问题类型', '问题', '整改目标', '整改措施', '牵头单位', '责任单位', '完成\n时限', '备 注']
     const sheet = readChecklistSheet(

@@ -55,6 +55,8 @@ describe('hostile text on the office’s, the leadership’s and the admin’s p
               responsibleUnitIds: [partner.id],
               deadlineKind: 'date',
               deadline,
+              deadlineText: `${s}期限`,
+              note: `${s}备注`,
             })
             s$.closeout.transition(unit, created.id, { action: 'start', expectedVersion: created.version })
             return created.id
@@ -94,13 +96,15 @@ describe('hostile text on the office’s, the leadership’s and the admin’s p
           await pages(sup.login, [
             ['/', null],
             ['/office', objection.content],
-            ['/office/closeouts', lead.name],
+            ['/office/closeouts', `${s}期限`],
             ['/office/extensions', extension.reason],
             ['/office/objections', objection.contact],
             ['/office/replies', reply.reply!.text],
             ['/office/replies-overdue', unanswered.reason],
             ['/office/unsupervised', lead.name],
             [`/items/${closing}`, s],
+            [`/items/${closing}`, `${s}期限`],
+            [`/items/${closing}`, `${s}备注`],
             ['/supervisions', replied.reason],
             [`/supervisions/${replied.id}`, reply.reply!.text],
             [`/supervisions/${unanswered.id}/notice`, unanswered.reason],

@@ -7,8 +7,8 @@ import { pdf } from '../helpers/files.ts'
 import { browser, multipartForm, PASSWORD, webAccount } from '../helpers/web.ts'
 
 // Text people entered is shown exactly as entered and is never markup: hostile text in every field any workbench
-// page shows (plan, task area, unit, person, item, report, file name, extension, supervision, comments, the search
-// box, the sign-in form) comes out escaped, whole, and inert.
+// page shows (plan, task area, unit, person, item with its deadline wording and note, report, file name, extension,
+// supervision, comments, the search box, the sign-in form) comes out escaped, whole, and inert.
 
 const hostile = hostileText()
 
@@ -44,6 +44,8 @@ describe('hostile text on every workbench page', () => {
           responsibleUnitIds: [partner.id],
           deadlineKind: 'date',
           deadline: '2018-12-31',
+          deadlineText: `${s}期限`,
+          note: `${s}备注`,
         })
         const unitActor: AccountActor = { kind: 'account', accountId: person.account.id, name: s, role: 'unit', unitId: lead.id }
         s$.closeout.transition(unitActor, item.id, { action: 'start', expectedVersion: item.version, comment: s })
@@ -69,6 +71,9 @@ describe('hostile text on every workbench page', () => {
           expect(res.statusCode, url).toBe(200)
           expectInert(res.body, url === '/account/password' ? s : url.startsWith('/items?q') ? s.trim().slice(0, 100) : s, url)
         }
+        // The deadline's wording wherever the deadline is shown, and the note on the item's page.
+        for (const url of ['/items', `/items/${item.id}`, '/monthly']) expectInert((await b.get(url)).body, `${s}期限`, `${url}: 完成时限`)
+        expectInert((await b.get(`/items/${item.id}`)).body, `${s}备注`, 'item page: 备注')
         // A form sent back shows what was typed, escaped.
         const again = await b.post(`/items/${item.id}/reports`, { text: s, percent: '101' })
         expect(again.statusCode).toBe(400)

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { accounts, units } from '../../../db/schema/index.ts'
-import type { Role } from '../../domain/actors.ts'
+import type { Actor, Role } from '../../domain/actors.ts'
 
 /** What the admin's account list shows besides the account: its login and whether it or its token is switched off. */
 export interface AccountAdminRow extends AccountRow {
@@ -29,12 +29,14 @@ const accountColumns = {
 }
 
 export function createAccountsRepo(db: Db, sqlite: Sqlite) {
-  // Every authenticated request runs this: one lookup in the token hash's unique index, prepared once and run as
-  // plain SQL (its row is the AccountRow as it is; an account disabled by a script is refused on the next request).
-  const byTokenHash = sqlite.prepare<{ hash: string }, AccountRow>(
-    `SELECT a.id, a.name, a.role, a.unit_id AS unitId, u.name AS unitName, a.created_at AS createdAt
-     FROM accounts a LEFT JOIN units u ON u.id = a.unit_id WHERE a.token_hash = @hash AND a.disabled_at IS NULL`,
-  )
+  // Every authenticated request runs this: one lookup in the token hash's unique index, prepared once, in raw mode
+  // and without the unit's name, which no request's actor carries (an account disabled by a script is refused on
+  // the next request).
+  const actorByTokenHash = sqlite
+    .prepare<[string], [number, string, Role, number | null]>(
+      'SELECT id, name, role, unit_id FROM accounts WHERE token_hash = ? AND disabled_at IS NULL',
+    )
+    .raw()
 
   const byId = db
     .select(accountColumns)
@@ -44,8 +46,10 @@ export function createAccountsRepo(db: Db, sqlite: Sqlite) {
     .prepare()
 
   return {
-    findActiveByTokenHash(hash: string): AccountRow | undefined {
-      return byTokenHash.get({ hash })
+    /** The active account with this token hash, as the actor its requests act as. */
+    findActorByTokenHash(hash: string): Extract<Actor, { kind: 'account' }> | undefined {
+      const row = actorByTokenHash.get(hash)
+      return row && { kind: 'account', accountId: row[0], name: row[1], role: row[2], unitId: row[3] }
     },
     findById(id: number): AccountRow | undefined {
       return byId.get({ id })

@@ -72,9 +72,9 @@ export function createAccountsService({ repo, unitsRepo, clock, transact, adminE
         return requireAdminRow(id)
       })
     },
-    /** The account a bearer token belongs to, or undefined; the token itself is hashed and forgotten. */
-    authenticate(token: string): AccountRow | undefined {
-      return repo.findActiveByTokenHash(hashToken(token))
+    /** The actor a bearer token acts as, or undefined; the token itself is hashed and forgotten. */
+    authenticate(token: string): AccountActor | undefined {
+      return repo.findActorByTokenHash(hashToken(token))
     },
     get(id: number): AccountRow {
       const account = repo.findById(id)

@@ -12,7 +12,7 @@ import { localDate, type Clock } from '../../lib/time.ts'
 import type { Transact } from '../../lib/transact.ts'
 import type { AccountActor } from '../auth/permissions.ts'
 import { STATUS_LABELS, type DeadlineKind } from '../../domain/items.ts'
-import { formatDeadlinePhrase, parseDeadlinePhrase } from '../import/deadline-phrase.ts'
+import { formatDeadlinePhrase, wordingAgainst } from '../import/deadline-phrase.ts'
 import { ItemCreateBody } from '../items/items.schemas.ts'
 import type { ItemContent, ItemListFilters, ItemView, ItemsService } from '../items/items.service.ts'
 import type { PlansRepo } from '../plans/plans.repo.ts'
@@ -175,10 +175,7 @@ export function exportDeadlinePhrase(kind: DeadlineKind, deadline: string | null
  * (reading it back gives the same deadline), else the canonical phrase for them.
  */
 export function deadlineWording(item: { deadlineKind: DeadlineKind; deadline: string | null; deadlineText: string }): string {
-  if (item.deadlineText !== '') {
-    const parsed = parseDeadlinePhrase(item.deadlineText)
-    if (parsed.ok && parsed.value.deadlineKind === item.deadlineKind && parsed.value.deadline === item.deadline) return item.deadlineText
-  }
+  if (wordingAgainst(item.deadlineText, item) === 'says') return item.deadlineText
   return exportDeadlinePhrase(item.deadlineKind, item.deadline)
 }
 

@@ -345,6 +345,20 @@ export function isNoteLine(text: string): boolean {
   return NOTE_LINE.test(text.normalize('NFKC').trim())
 }
 
+/**
+ * The row is a note under the table: its own cells read left to right make a note line (注：… in any one cell, 注：
+ * in one cell and its text in the next, 填报单位：… 联系电话：… spread along the row), unless the row reads as an item
+ * does, with a lead unit and a deadline that can be read.
+ */
+function isNoteRow(shown: { text: string; master: { row: number; col: number } }[], row: number, col: Map<AnyColumn, number>): boolean {
+  const own = shown.filter((c) => c.master.row === row)
+  if (own.length === 0 || !isNoteLine(own.map((c) => c.text).join(''))) return false
+  const cell = (name: AnyColumn) => own.find((c) => c.master.col === col.get(name))?.text
+  const lead = cell('牵头单位')
+  const deadline = cell('完成时限')
+  return !(lead && deadline && parseDeadlinePhrase(deadline).ok)
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The sheet
 
@@ -406,6 +420,10 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
       continue
     }
     const single = shown.length === 1 ? shown[0]! : undefined
+    if (isNoteRow(shown, row, col)) {
+      noteRow ??= row
+      continue
+    }
     if (noteRow !== null) {
       // Below a note only more notes: an item down there is most likely a row the note was typed over.
       const itemCells = shown.filter((c) => COLUMNS.some((name) => col.get(name) === c.master.col)).length
@@ -413,10 +431,6 @@ export function readChecklistSheet(grid: SheetGrid, options: ReadOptions = {}): 
         dataRowCount++
         errors.push({ row, column: null, message: `row ${row} comes after the note in row ${noteRow}; put the notes below the last item` })
       }
-      continue
-    }
-    if (single && isNoteLine(single.text)) {
-      noteRow = row
       continue
     }
     dataRowCount++

@@ -356,3 +356,17 @@ export function formatDeadlinePhrase(value: ParsedDeadline): string {
   if (value.longTerm) parts.push('长期坚持')
   return parts.join('，')
 }
+
+/**
+ * What a deadline's wording says of the item's kind and date: nothing (empty), the same (`says`), another deadline
+ * (`outdated`: the deadline was moved, by an extension or an edit, since it was written) or nothing readable.
+ */
+export function wordingAgainst(
+  text: string,
+  deadline: { deadlineKind: DeadlineKind; deadline: string | null },
+): 'empty' | 'says' | 'outdated' | 'unreadable' {
+  if (text.trim() === '') return 'empty'
+  const parsed = parseDeadlinePhrase(text)
+  if (!parsed.ok) return 'unreadable'
+  return parsed.value.deadlineKind === deadline.deadlineKind && parsed.value.deadline === deadline.deadline ? 'says' : 'outdated'
+}

@@ -7,10 +7,7 @@ import { registerItemFacts } from './facts.ts'
 export type ItemRow = typeof items.$inferSelect
 
 /** What a list entry shows of an item: its row but the long target and measures, its lead unit's name, its plan's zone, its recent report months. */
-export type ItemSummaryRecord = Omit<
-  ItemRow,
-  'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'
-> & {
+export type ItemSummaryRecord = Omit<ItemRow, 'target' | 'measures' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
   leadUnitName: string
   timezone: string
   /** The months (YYYY-MM) from `reportsSince` on in which any unit reported on the item. */
@@ -19,7 +16,7 @@ export type ItemSummaryRecord = Omit<
 
 /** An item with everything its view needs, read in one statement. */
 export type ItemRecord = ItemSummaryRecord &
-  Pick<ItemRow, 'target' | 'measures' | 'deadlineText' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
+  Pick<ItemRow, 'target' | 'measures' | 'note' | 'noticeEndsAt' | 'noticeCalendarFallback'> & {
     /** In unit id order. */
     responsibleUnits: { id: number; name: string }[]
     evidenceCount: number
@@ -38,9 +35,10 @@ const NO_REPORTS = '9999-12'
 // of a list page's time.
 const SUMMARY_COLUMNS = `i.id, i.plan_id, i.code, i.category, i.problem, i.lead_unit_id, u.name, i.deadline_kind, i.deadline,
   i.status, i.version, i.closed_at, i.rebound, i.created_at, i.updated_at, p.timezone,
-  (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince)`
+  (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince),
+  i.deadline_text`
 // json_array rather than json_object, and no sort in SQL: both cost more than sorting two or three units here.
-const FULL_COLUMNS = `${SUMMARY_COLUMNS}, i.target, i.measures, i.deadline_text, i.note, i.notice_ends_at,
+const FULL_COLUMNS = `${SUMMARY_COLUMNS}, i.target, i.measures, i.note, i.notice_ends_at,
   i.notice_calendar_fallback,
   (SELECT json_group_array(json_array(ru.id, ru.name)) FROM item_responsible_units x JOIN units ru ON ru.id = x.unit_id
     WHERE x.item_id = i.id),
@@ -72,15 +70,15 @@ function summaryRecord(r: RawRow): ItemSummaryRecord {
     updatedAt: r[14] as string,
     timezone: r[15] as string,
     reportedPeriods: reported === null ? [] : reported.split(','),
+    deadlineText: r[17] as string,
   }
 }
 
 function itemRecord(r: RawRow): ItemRecord {
   const responsible = (JSON.parse(r[23] as string) as [number, string][]).sort((a, b) => a[0] - b[0])
   return Object.assign(summaryRecord(r), {
-    target: r[17] as string,
-    measures: r[18] as string,
-    deadlineText: r[19] as string,
+    target: r[18] as string,
+    measures: r[19] as string,
     note: r[20] as string,
     noticeEndsAt: r[21] as string | null,
     noticeCalendarFallback: r[22] === 1,

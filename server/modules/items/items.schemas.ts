@@ -88,6 +88,7 @@ export const SUMMARY_FIELDS = [
   'leadUnit',
   'deadlineKind',
   'deadline',
+  'deadlineText',
   'status',
   'version',
   'overdue',

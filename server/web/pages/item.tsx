@@ -6,8 +6,20 @@ import type { EvidenceView } from '../../modules/evidence/evidence.service.ts'
 import type { ExtensionRow } from '../../modules/extensions/extensions.service.ts'
 import type { SupervisionView } from '../../modules/supervision/supervision.service.ts'
 import type { PlanRow } from '../../modules/plans/plans.repo.ts'
-import { attr, CsrfField, Field, Layout, StatusBadge, TextArea, TextField, TimelineEntry, type Flash, type Viewer } from '../components.tsx'
-import { deadlineText, fileSize, localDateTime, longDate, longPeriod } from '../format.ts'
+import {
+  attr,
+  CsrfField,
+  Deadline,
+  Field,
+  Layout,
+  StatusBadge,
+  TextArea,
+  TextField,
+  TimelineEntry,
+  type Flash,
+  type Viewer,
+} from '../components.tsx'
+import { fileSize, localDateTime, longDate, longPeriod } from '../format.ts'
 
 /** Which forms the page offers; each is decided from the item's allowed actions and the permission module. */
 export interface ItemForms {
@@ -124,7 +136,17 @@ export function ItemPage(data: ItemPageData) {
           <dt>责任单位</dt>
           <dd safe>{item.responsibleUnits.map((u) => u.name).join('、') || '—'}</dd>
           <dt>完成时限</dt>
-          <dd safe>{deadlineText(item)}</dd>
+          <dd>
+            <Deadline item={item} />
+          </dd>
+          {item.note ? (
+            <>
+              <dt>备注</dt>
+              <dd safe>{item.note}</dd>
+            </>
+          ) : (
+            ''
+          )}
           {item.noticeEndsAt ? (
             <>
               <dt>公示截止</dt>

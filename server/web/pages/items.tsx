@@ -3,6 +3,7 @@ import type { ItemSummaryView } from '../../modules/items/items.service.ts'
 import {
   attr,
   CsrfField,
+  Deadline,
   Layout,
   Select,
   StatusBadge,
@@ -13,7 +14,6 @@ import {
   type Flash,
   type Viewer,
 } from '../components.tsx'
-import { deadlineText } from '../format.ts'
 
 /** The list's filters as the URL carries them (strings, '' when unset). */
 export interface ListFilters {
@@ -65,7 +65,7 @@ export function itemColumns(): Column<ItemSummaryView>[] {
       cell: (i) => <span safe>{i.problem.length > 80 ? `${i.problem.slice(0, 80)}…` : i.problem}</span>,
     },
     { label: '牵头单位', cell: (i) => <span safe>{i.leadUnit.name}</span> },
-    { label: '完成时限', class: 'date', cell: (i) => <span safe>{deadlineText(i)}</span> },
+    { label: '完成时限', class: 'deadline', cell: (i) => <Deadline item={i} /> },
     {
       label: '状态',
       cell: (i) => (

@@ -1,6 +1,6 @@
 import type { ItemSummaryView } from '../../modules/items/items.service.ts'
-import { attr, CsrfField, Field, Layout, StatusBadge, type Flash, type Viewer } from '../components.tsx'
-import { deadlineText, longPeriod } from '../format.ts'
+import { attr, CsrfField, Deadline, Field, Layout, StatusBadge, type Flash, type Viewer } from '../components.tsx'
+import { longPeriod } from '../format.ts'
 
 export interface MonthlyRow {
   item: ItemSummaryView
@@ -51,7 +51,10 @@ export function MonthlyPage(data: MonthlyPageData) {
                 {item.overdue ? <span class="tag tag-overdue" safe>{`逾期${item.daysOverdue}天`}</span> : ''}
                 {reported ? <span class="tag tag-lagging">本月已报送</span> : ''}
                 <p safe>{item.problem}</p>
-                <p class="muted" safe>{`完成时限：${deadlineText(item)}`}</p>
+                <p class="muted">
+                  完成时限：
+                  <Deadline item={item} />
+                </p>
               </div>
               <div>
                 <Field label={`${item.code} 本月进展`} name={`text-${item.id}`} error={errors[`text-${item.id}`]}>
