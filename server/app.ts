@@ -42,6 +42,7 @@ import { publicApiRoutes } from './modules/public/public.api.ts'
 import { publicSchemas } from './modules/public/public.fields.ts'
 import { publicPageRoutes } from './modules/public/public.pages.ts'
 import { workbenchRoutes } from './web/workbench.routes.tsx'
+import { NotFoundPage } from './web/pages/sign-in.tsx'
 import { notificationSchemas, notificationsRoutes } from './modules/notifications/notifications.routes.ts'
 import { createSenders } from './modules/notifications/senders.ts'
 import { bulkRoutes, bulkSchemas } from './modules/bulk/bulk.routes.ts'
@@ -155,7 +156,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     app.addSchema(schema)
   }
 
-  await app.register(errorHandlerPlugin)
+  await app.register(errorHandlerPlugin, { notFoundPage: NotFoundPage })
   await app.register(requestLogPlugin)
   await app.register(overloadPlugin, { ...config.underPressure })
   // Security headers on every response: the pages' policy (PAGE_CSP_DIRECTIVES), the API's under /api/.

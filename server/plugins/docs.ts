@@ -63,6 +63,64 @@ function isDocumented(route: Pick<RouteOptions, 'method' | 'schema'>): boolean {
   return route.method !== 'HEAD' && schema?.hide !== true
 }
 
+/**
+ * Swagger UI as it comes fails axe-core: its dark-mode toggle and the servers list have no accessible name
+ * (button-name, select-name, label: critical), an image has no alt, deep links nest a link in each operation's button (nested-interactive), and
+ * its light theme's badges and links are too pale (color-contrast). The plugin serves this script and stylesheet at
+ * /docs/static/theme/ (the pages' policy allows 'self'); deep linking is off (below). The dark theme's own rules are
+ * more specific than these and keep its colours.
+ */
+const ACCESSIBLE_NAMES = `(function () {
+  var names = [
+    ['.dark-mode-toggle button', '切换深色模式'],
+    ['select#servers', '服务器'],
+    ['#download-url-input', 'OpenAPI 文档地址'],
+  ]
+  function name() {
+    names.forEach(function (entry) {
+      document.querySelectorAll(entry[0] + ':not([aria-label])').forEach(function (element) {
+        element.setAttribute('aria-label', entry[1])
+        element.setAttribute('title', entry[1])
+      })
+    })
+    // Pictures without a text of their own (the top bar's logo) are decoration.
+    document.querySelectorAll('#swagger-ui img:not([alt])').forEach(function (img) {
+      img.setAttribute('alt', '')
+    })
+  }
+  name()
+  new MutationObserver(name).observe(document.body, { childList: true, subtree: true })
+})()
+`
+
+/** Colours with at least 4.5:1 against their background, in place of Swagger UI's paler ones. */
+const CONTRAST_CSS = `.swagger-ui .opblock.opblock-get .opblock-summary-method{background:#1565c0}
+.swagger-ui .opblock.opblock-post .opblock-summary-method{background:#1b7a4a}
+.swagger-ui .opblock.opblock-put .opblock-summary-method{background:#a85400}
+.swagger-ui .opblock.opblock-delete .opblock-summary-method{background:#c62828}
+.swagger-ui .opblock.opblock-patch .opblock-summary-method{background:#00796b}
+.swagger-ui .opblock.opblock-head .opblock-summary-method{background:#7b1fa2}
+.swagger-ui .opblock.opblock-options .opblock-summary-method{background:#0d47a1}
+.swagger-ui .topbar .download-url-wrapper .download-url-button{background:#2e7d32}
+.swagger-ui .info .title small{background:#5c6370}
+.swagger-ui .info .title small.version-stamp{background-color:#3f6b00}
+.swagger-ui .info a{color:#1a5fb4}
+.swagger-ui .btn.authorize{border-color:#1b7a4a;color:#1b7a4a}
+.swagger-ui .btn.authorize svg{fill:#1b7a4a}
+.swagger-ui .btn.execute{background-color:#1565c0;border-color:#1565c0}
+`
+
+/**
+ * The terms the document's info names (package.json says UNLICENSED, npm's word for "not published under a
+ * licence"), served beside it so the licence's URL leads somewhere.
+ */
+const LICENCE_TEXT = `整改销号 — rectification checklist and close-out tracker
+
+Not published under an open-source licence. All rights reserved by the organisation that operates this service;
+no permission to copy, modify or redistribute it is granted by its being reachable. The API may be used by the
+programs that organisation authorises, under its own rules.
+`
+
 /** The OpenAPI 3 document, generated from the route schemas, and Swagger UI served from local files. */
 export const docsPlugin = fp(async function docs(app: FastifyInstance) {
   // A documented route without an operationId would get none in the document (and a generated client would name
@@ -84,6 +142,8 @@ export const docsPlugin = fp(async function docs(app: FastifyInstance) {
           'Rectification checklist and close-out tracker for environmental-inspection findings. ' +
           'Send `Authorization: Bearer <token>`; routes under /api/v1/public need none.',
         version: '0.1.0',
+        // Relative, as the servers' URL is: resolved against this service.
+        license: { name: 'Proprietary (UNLICENSED): all rights reserved', url: '/docs/license' },
       },
       // Relative: the API is wherever this document was fetched from (behind a proxy, under its public name).
       servers: [{ url: '/', description: 'This service' }],
@@ -109,5 +169,17 @@ export const docsPlugin = fp(async function docs(app: FastifyInstance) {
       return { schema: documented as typeof schema, url }
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
+  app.get('/docs/license', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(LICENCE_TEXT),
+  )
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // A deep link is a link inside each operation's toggle button (axe: nested-interactive).
+    uiConfig: { deepLinking: false },
+    theme: {
+      title: '整改销号 API 文档',
+      js: [{ filename: 'accessible-names.js', content: ACCESSIBLE_NAMES }],
+      css: [{ filename: 'contrast.css', content: CONTRAST_CSS }],
+    },
+  })
 })

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import Negotiator from 'negotiator'
 import { AppError, reasonPhrase } from '../errors.ts'
 
 interface ValidationIssue {
@@ -63,8 +64,16 @@ function isMalformedMultipart(err: FastifyError, request: FastifyRequest): boole
   return err.code === 'ERR_STREAM_PREMATURE_CLOSE' || MALFORMED_MULTIPART.test(err.message ?? '')
 }
 
-/** One shape for every error: `{ statusCode, code, error, message }`; a 5xx never shows internals. */
-export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyInstance) {
+export interface ErrorHandlerOptions {
+  /** The page a browser gets for a path no route serves (outside /api/); without it, the JSON 404 everywhere. */
+  notFoundPage?: () => string | Promise<string>
+}
+
+/**
+ * One shape for every error: `{ statusCode, code, error, message }`; a 5xx never shows internals. An unknown path
+ * outside /api/ asked for by a browser (Accept prefers text/html) gets `notFoundPage` instead.
+ */
+export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyInstance, { notFoundPage }: ErrorHandlerOptions) {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     let statusCode: number
     let code: string
@@ -108,8 +117,22 @@ export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyIns
       .send({ statusCode, code, error: reasonPhrase(statusCode), message, ...(details ? { details } : {}) })
   })
 
-  app.setNotFoundHandler(routeNotFound)
+  app.setNotFoundHandler(async (request, reply) => {
+    if (notFoundPage && !request.url.startsWith('/api/') && prefersHtml(request)) {
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(await notFoundPage())
+    }
+    return routeNotFound(request, reply)
+  })
 })
+
+/** Whether the client would rather have a page than JSON (a browser's Accept does; curl's, any type, does not). */
+function prefersHtml(request: FastifyRequest): boolean {
+  return new Negotiator(request).mediaType(['application/json', 'text/html']) === 'text/html'
+}
 
 /** 404 for a path no route serves. */
 export function routeNotFound(request: FastifyRequest, reply: FastifyReply): void {

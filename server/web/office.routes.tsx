@@ -305,14 +305,14 @@ export const officeRoutes: FastifyPluginAsyncTypebox<OfficeDeps> = async (
       const planIds = [...new Set(chosen.map((i) => i.planId))]
       if (planIds.length !== 1)
         return refuse(400, planIds.length === 0 ? '请至少选择一项任务。' : '所选任务属于不同的整改方案，请按方案分别导出。')
-      const { fileName, bytes } = await checklist.exportWorkbook(
+      const { fileName, asciiFileName, bytes } = await checklist.exportWorkbook(
         actor,
         planIds[0]!,
         all ? { ...withoutPlan, itemIds: chosen.map((i) => i.id) } : { itemIds: chosen.map((i) => i.id) },
       )
       return reply
         .type(XLSX_TYPE)
-        .header('content-disposition', attachmentDisposition(fileName, `checklist-plan${planIds[0]}.xlsx`))
+        .header('content-disposition', attachmentDisposition(fileName, asciiFileName))
         .header('cache-control', 'no-store')
         .send(bytes)
     }

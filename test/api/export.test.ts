@@ -176,25 +176,32 @@ describe('printing', () => {
     let checked = 0
     ws.eachRow((row, n) => {
       if (n <= 3 || (row.getCell(1).isMerged && row.getCell(HEADERS.length).isMerged)) return // title, header, headings
-      for (const column of ['整改措施', '责任单位', '完成时限', '最近进展']) {
+      for (const column of ['整改目标', '整改措施', '牵头单位', '责任单位', '完成时限', '备注', '最近进展']) {
         const i = HEADERS.indexOf(column)
+        // A 整改目标 shared by a problem's measure rows is merged over them: measured with the merges below.
+        if (row.getCell(i + 1).isMerged) continue
         const text = row.getCell(i + 1).text
         expect(row.height, `row ${n} ${column}: ${text}`).toBeGreaterThanOrEqual(linesAtLeast(text, widths[i]!) * MIN_LINE_PT)
       }
       checked++
     })
     expect(checked).toBe(48)
-    // A problem merged over its measure rows: the rows together hold its text.
-    const problemColumn = HEADERS.indexOf('问题') + 1
-    const merges = ((ws.model as { merges?: string[] }).merges ?? []).filter((m) => /^B\d+:B\d+$/.test(m))
-    expect(merges.length).toBeGreaterThan(0)
-    for (const ref of merges) {
-      const [top, bottom] = ref.split(':').map((a) => Number(a.slice(1))) as [number, number]
-      let height = 0
-      for (let r = top; r <= bottom; r++) height += ws.getRow(r).height!
-      expect(height).toBeGreaterThanOrEqual(
-        linesAtLeast(ws.getRow(top).getCell(problemColumn).text, widths[problemColumn - 1]!) * MIN_LINE_PT,
-      )
+    // A problem (and a 整改目标 they share) merged over its measure rows: the rows together hold its text.
+    const allMerges = (ws.model as { merges?: string[] }).merges ?? []
+    for (const [letter, column] of [
+      ['B', '问题'],
+      ['C', '整改目标'],
+    ] as const) {
+      const index = HEADERS.indexOf(column) + 1
+      const merges = allMerges.filter((m) => new RegExp(`^${letter}\\d+:${letter}\\d+$`).test(m))
+      expect(merges.length, column).toBeGreaterThan(0)
+      for (const ref of merges) {
+        const [top, bottom] = ref.split(':').map((a) => Number(a.slice(1))) as [number, number]
+        let height = 0
+        for (let r = top; r <= bottom; r++) height += ws.getRow(r).height!
+        const text = ws.getRow(top).getCell(index).text
+        expect(height, `${ref} ${column}: ${text}`).toBeGreaterThanOrEqual(linesAtLeast(text, widths[index - 1]!) * MIN_LINE_PT)
+      }
     }
 
     expect(ws.pageSetup).toMatchObject({

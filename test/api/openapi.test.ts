@@ -20,6 +20,7 @@ interface Operation {
   responses: Record<string, { description: string; content?: Record<string, { schema: Record<string, unknown> }> }>
 }
 interface Document {
+  info: { license?: { name: string; url?: string } }
   servers?: { url: string }[]
   paths: Record<string, Record<string, Operation>>
 }
@@ -53,6 +54,25 @@ describe('the OpenAPI document', () => {
     expect(doc.servers?.length).toBeGreaterThan(0)
   })
 
+  it('names its licence, whose URL leads to the terms', async () => {
+    expect(doc.info.license).toEqual({ name: expect.stringContaining('UNLICENSED'), url: '/docs/license' })
+    const terms = await t.app.inject('/docs/license')
+    expect(terms.statusCode).toBe(200)
+    expect(terms.headers['content-type']).toBe('text/plain; charset=utf-8')
+    expect(terms.body).toContain('All rights reserved')
+  })
+
+  it('the probes declare what they answer besides 200, and answer it: a query string is refused, as declared', async () => {
+    expect(Object.keys(op('get', '/healthz').responses)).toEqual(['200', '400'])
+    expect(Object.keys(op('get', '/readyz').responses)).toEqual(['200', '400', '503'])
+    for (const url of ['/healthz?verbose=1', '/readyz?x']) {
+      const res = await t.app.inject(url)
+      expect(res.statusCode, url).toBe(400)
+      expect(res.json(), url).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' })
+    }
+    expect((await t.app.inject('/readyz')).json()).toEqual({ status: 'ready' })
+  })
+
   it('gives every operation a unique camelCase operationId from the table, and the table names no route that is gone', () => {
     const ids = operations().map(({ op }) => op.operationId)
     for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z0-9]*$/)
@@ -62,16 +82,15 @@ describe('the OpenAPI document', () => {
     expect(op('post', '/api/v1/items/{itemId}/evidence').operationId).toBe('uploadEvidence')
   })
 
-  it('describes every response by what it means, and every operation but the probes declares its 4xx answers', () => {
+  it('describes every response by what it means, and every operation declares its 4xx answers', () => {
     for (const { method, path, op: operation } of operations()) {
       for (const [status, response] of Object.entries(operation.responses)) {
         expect(response.description, `${method} ${path} ${status}`).not.toBe('Default Response')
       }
-      if (path !== '/healthz' && path !== '/readyz')
-        expect(
-          Object.keys(operation.responses).some((s) => s.startsWith('4')),
-          `${method} ${path}`,
-        ).toBe(true)
+      expect(
+        Object.keys(operation.responses).some((s) => s.startsWith('4')),
+        `${method} ${path}`,
+      ).toBe(true)
     }
     expect(op('get', '/api/v1/items/{itemId}').responses['404']!.description).toMatch(/may not see/)
     // Public routes ask for no token, so they neither declare bearer security nor a 401.

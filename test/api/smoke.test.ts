@@ -27,6 +27,31 @@ describe('smoke', () => {
     expect(res.json()).toMatchObject({ code: item.code, status: 'assigned', allowedActions: ['start'] })
   })
 
+  it('an unknown path: a Chinese page for a browser, JSON for a program, and JSON under /api/ whatever is asked', async () => {
+    const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
+    const page = await t.app.inject({ url: '/no-such-page', headers: { accept: BROWSER } })
+    expect(page.statusCode).toBe(404)
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'")
+    expect(page.body).toMatch(/^<!doctype html>/)
+    expect(page.body).toContain('<link rel="stylesheet" href="/assets/workbench.css"')
+    expect(page.body).toContain('页面不存在')
+    expect(page.body).toContain('<a href="/">返回工作台</a>')
+    for (const accept of [undefined, '*/*', 'application/json', 'application/json, text/html;q=0.5']) {
+      const res = await t.app.inject({ url: '/no-such-page', headers: accept ? { accept } : {} })
+      expect(res.statusCode, accept).toBe(404)
+      expect(res.json(), accept).toEqual({
+        statusCode: 404,
+        code: 'ROUTE_NOT_FOUND',
+        error: 'Not Found',
+        message: 'No route GET /no-such-page',
+      })
+    }
+    const api = await t.app.inject({ url: '/api/v1/no-such-thing', headers: { accept: BROWSER } })
+    expect(api.statusCode).toBe(404)
+    expect(api.json()).toMatchObject({ statusCode: 404, code: 'ROUTE_NOT_FOUND' })
+  })
+
   it('API answers are never stored by a cache nor run as documents; pages keep their own policy', async () => {
     const f = factories(t.app)
     const token = f.token('admin')

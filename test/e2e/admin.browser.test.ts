@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS } from '../helpers/browser.ts'
+import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, describeInBrowser } from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { HOLIDAYS_2027_ICS } from '../helpers/holidays-ics.ts'
 import { CHECKLIST_HEADER, sheetXlsx } from '../helpers/spreadsheets.ts'
@@ -21,7 +21,7 @@ let baseUrl: string
 let adminLogin: string
 let leaderLogin: string
 
-describe.skipIf(!haveChromium)('the admin in the browser', () => {
+describeInBrowser('admin.browser.test.ts')('the admin in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DISTRICT_FIXTURES } from '../../scripts/district-fixtures.ts'
 import { createTestApp, factories, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole } from '../helpers/browser.ts'
+import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import { importChecklist } from '../helpers/spreadsheets.ts'
 import { webAccount } from '../helpers/web.ts'
 
@@ -12,15 +12,13 @@ import { webAccount } from '../helpers/web.ts'
 // deadline in the checklist's words with its date, and the 备注, readable and within the screen. Screenshots go to
 // tmp/screenshots for a person to look at.
 
-if (!haveChromium) console.warn(`item-deadline.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
-
 let t: TestApp
 let browser: Browser
 let baseUrl: string
 let login: string
 let itemId: number
 
-describe.skipIf(!haveChromium)('an imported item in the browser', () => {
+describeInBrowser('item-deadline.browser.test.ts')('an imported item in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-06-15T02:00:00.000Z' })
     const f = factories(t.app)

@@ -1,18 +1,16 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole } from '../helpers/browser.ts'
+import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // Messages (消息) in a real browser, JavaScript off: a unit sees its unread count in the navigation, opens its
 // messages, marks one read and then all. The messages page, the deliveries page and a unit's channels page are
 // photographed on a desktop and on a 375 px phone, into tmp/ (git-ignored), for a person to look at.
-
-if (!haveChromium) console.warn(`messages.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
 
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
@@ -31,7 +29,7 @@ async function seenInNav(page: Page): Promise<string> {
 
 const unread = () => t.app.services.notifications.unreadCount(logins.unit.actor)
 
-describe.skipIf(!haveChromium)('messages in the browser', () => {
+describeInBrowser('messages.browser.test.ts')('messages in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)

@@ -1,16 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, watchConsole } from '../helpers/browser.ts'
+import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // A real browser against the listening app: the public files an objection through the plain HTML form (with
 // JavaScript switched off, as the form must work without it), and the supervisor then finds it through the API.
-// CI installs Debian's `chromium` and `fonts-noto-cjk`; without the browser the test is skipped, saying why.
-
-if (!haveChromium) console.warn(`objection.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
+// CI installs Debian's `chromium` and `fonts-noto-cjk`; without the browser the test is skipped, saying why (or fails,
+// under REQUIRE_BROWSER=1).
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 
@@ -22,7 +21,7 @@ let itemId: number
 
 /** Console errors, including the browser's reports of anything the content security policy blocked. */
 
-describe.skipIf(!haveChromium)('the public files an objection in a browser', () => {
+describeInBrowser('objection.browser.test.ts')('the public files an objection in a browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)

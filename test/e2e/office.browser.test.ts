@@ -1,10 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  CHROMIUM,
   FITS_WIDTH,
-  haveChromium,
-  havePdftotext,
   launchChromium,
   pdfOf,
   pdfPages,
@@ -14,9 +11,11 @@ import {
   signIn,
   VIEWPORTS,
   watchConsole,
+  describeInBrowser,
+  canReadPdf,
 } from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
 import { webAccount } from '../helpers/web.ts'
@@ -26,8 +25,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // an objection, urge several overdue items at once. Each office page is photographed on a desktop and on a 375 px
 // phone, into tmp/ (git-ignored), for a person to look at.
 
-if (!haveChromium) console.warn(`office.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
-
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
 let browser: Browser
@@ -36,7 +33,7 @@ let login: string
 const SYSTEM: AccountActor = { kind: 'account', accountId: 0, name: 'test', role: 'admin', unitId: null }
 const ids: Record<string, number> = {}
 
-describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
+describeInBrowser('office.browser.test.ts')('the supervision office in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)
@@ -181,7 +178,7 @@ describe.skipIf(!haveChromium)('the supervision office in the browser', () => {
     await alone.waitForLoadState()
     expect(alone.url()).toBe(`${baseUrl}/bulletins/${w.plan.id}/2018-10/print`)
     expect(await alone.locator('h1').first().innerText()).toContain('整改工作月通报')
-    if (havePdftotext) {
+    if (canReadPdf()) {
       const pages = pdfPages(await alone.pdf({ preferCSSPageSize: true, printBackground: true }))
       // The title is set in large type across the page; its month and the first section are plain lines.
       expect(pages[0]).toContain('统计截至2018年10月31日')

@@ -7,7 +7,7 @@ import { renderSupervisionNotice } from '../../server/modules/supervision/superv
 import type { SupervisionView } from '../../server/modules/supervision/supervision.service.ts'
 import { sampleBulletin } from '../fixtures/bulletin-sample.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { CHROMIUM, haveChromium, havePdftotext, launchChromium, pdfPages } from '../helpers/browser.ts'
+import { launchChromium, pdfPages, describeInBrowser } from '../helpers/browser.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // The printable pages printed to PDF by headless Chromium, read back page by page with pdftotext: what belongs
@@ -15,10 +15,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // their own; a supervision notice's signature block (issuing office and date) never leaves the notice's last row.
 // Each is printed at every length that moves its end across a page break. The PDFs land in tmp/print/ (git-ignored)
 // for a person to look at (`pdftoppm -png -r 50 …`).
-
-const ready = haveChromium && havePdftotext
-if (!haveChromium) console.warn(`print.browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
-else if (!havePdftotext) console.warn('print.browser.test.ts skipped: no pdftotext (apt-get install poppler-utils)')
 
 const OUT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'print')
 
@@ -32,7 +28,7 @@ async function printed(html: string, name: string): Promise<string[]> {
   return pdfPages(pdf).map((text) => text.replace(/[ \t]+/g, ' '))
 }
 
-describe.skipIf(!ready)('printed to PDF in Chromium', () => {
+describeInBrowser('print.browser.test.ts', { pdftotext: true })('printed to PDF in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(OUT_DIR, { recursive: true })
     browser = await launchChromium()

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CHROMIUM, FITS_WIDTH, haveChromium, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole } from '../helpers/browser.ts'
+import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { pdf, png } from '../helpers/files.ts'
@@ -13,8 +13,6 @@ import { workflowWorld } from '../helpers/workflow.ts'
 // month's reports on 月调度, upload evidence, request close-out, sign out. No console error on any page. Each page
 // is photographed on a desktop and on a 375 px phone, into tmp/ (git-ignored), for a person to look at.
 
-if (!haveChromium) console.warn(`workbench.browser.test.ts skipped: no Chromium at ${CHROMIUM}`)
-
 let t: TestApp
 let w: ReturnType<typeof workflowWorld>
 let browser: Browser
@@ -22,7 +20,7 @@ let baseUrl: string
 let login: string
 const SYSTEM: AccountActor = { kind: 'account', accountId: 0, name: 'test', role: 'admin', unitId: null }
 
-describe.skipIf(!haveChromium)('a lead unit in the browser', () => {
+describeInBrowser('workbench.browser.test.ts')('a lead unit in the browser', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2018-10-15T02:00:00.000Z' })
     w = workflowWorld(t.app)

@@ -1,4 +1,5 @@
-// What the browser tests share: Debian's Chromium (skipped, saying why, when it is absent), the two screens pages are
+// What the browser tests share: Debian's Chromium (skipped, saying why, when it is absent, unless REQUIRE_BROWSER=1
+// makes its absence a failure, as in CI), the two screens pages are
 // looked at on and where their screenshots go, signing in through the form, axe-core injected into a page, and a PDF
 // read back page by page with poppler's pdftotext.
 import { spawnSync } from 'node:child_process'
@@ -7,10 +8,55 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { describe, it } from 'vitest'
 import { PASSWORD } from './web.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const haveChromium = existsSync(CHROMIUM)
+
+/** poppler-utils' pdftotext (CI installs it with Chromium). */
+export const havePdftotext = spawnSync('pdftotext', ['-v']).error === undefined
+
+/**
+ * Set (to 1) by `.ci/run`: a browser test that cannot run for want of Chromium or pdftotext fails, saying what is
+ * missing, instead of being skipped; unset (a developer's machine), it is skipped with a warning.
+ */
+export const REQUIRE_BROWSER = process.env.REQUIRE_BROWSER === '1'
+
+function missing(needs: { pdftotext?: boolean }): string | null {
+  if (!haveChromium) return `no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk, or set CHROMIUM_PATH)`
+  if (needs.pdftotext && !havePdftotext) return 'no pdftotext (apt-get install poppler-utils)'
+  return null
+}
+
+/**
+ * The `describe` of a browser test file: vitest's own when Chromium (and pdftotext, if `needs` says so) is there;
+ * otherwise a skipped suite with a warning, or, under REQUIRE_BROWSER=1, a suite of one failing test that says what
+ * is missing.
+ */
+export function describeInBrowser(file: string, needs: { pdftotext?: boolean } = {}): (name: string, body: () => void) => void {
+  const why = missing(needs)
+  if (why === null) return describe
+  if (REQUIRE_BROWSER)
+    return (name) =>
+      describe(name, () => {
+        it('has the browser it needs', () => {
+          throw new Error(`${file}: REQUIRE_BROWSER=1 but ${why}`)
+        })
+      })
+  console.warn(`${file} skipped: ${why}`)
+  return describe.skip
+}
+
+/**
+ * Whether a PDF can be read back here: pdftotext is installed; without it, false (the check is left out), or under
+ * REQUIRE_BROWSER=1 an error that fails the test.
+ */
+export function canReadPdf(): boolean {
+  if (havePdftotext) return true
+  if (REQUIRE_BROWSER) throw new Error('REQUIRE_BROWSER=1 but no pdftotext (apt-get install poppler-utils)')
+  return false
+}
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -60,9 +106,6 @@ export function watchConsole(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(e.message))
   return errors
 }
-
-/** poppler-utils' pdftotext (CI installs it with Chromium). */
-export const havePdftotext = spawnSync('pdftotext', ['-v']).error === undefined
 
 /** The text of each page of a PDF, in reading order (pdftotext separates pages with a form feed). */
 export function pdfPages(pdf: Buffer): string[] {

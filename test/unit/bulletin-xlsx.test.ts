@@ -56,7 +56,7 @@ describe('the bulletin workbook', () => {
   it('titles every sheet: the bulletin and its month, then the section as the page words it', async () => {
     const workbook = await read(sampleBulletin)
     const b = sampleBulletin
-    expect(workbook.getWorksheet('汇总')!.getCell('A1').value).toBe(`${b.planTitle}整改工作月通报`)
+    expect(workbook.getWorksheet('汇总')!.getCell('A1').value).toBe(`${b.planTitle}整改工作月通报（2019年2月）`)
     const headings: Record<(typeof LIST_SHEETS)[number], string> = {
       按牵头单位: '三、按牵头单位（排名）',
       逾期清单: `四、逾期清单（${b.overdue.length}项，按逾期天数排列）`,
@@ -112,6 +112,24 @@ describe('the bulletin workbook', () => {
     // …and a row of one short line stays one line high.
     const short = copy({ closedThisMonth: [{ itemId: 1, code: '1-1', problem: '短问题', leadUnit: '区水务局', closedOn: '2019-02-10' }] })
     expect((await read(short)).getWorksheet('本月销号')!.getRow(HEADER_ROW + 1).height).toBeLessThan(24)
+  })
+
+  it('gives a long 牵头单位 the lines it wraps to, in the ranking and in the lists', async () => {
+    const unit = '北京市石景山区城市管理委员会（区城市管理综合行政执法监督局）五里坨街道办事处联合工作专班'
+    const bulletin = copy()
+    bulletin.byLeadUnit[0] = { ...bulletin.byLeadUnit[0]!, leadUnit: unit }
+    bulletin.overdue[0] = { ...bulletin.overdue[0]!, leadUnit: unit, problem: '短问题' }
+    const workbook = await read(bulletin)
+    for (const name of ['按牵头单位', '逾期清单'] as const) {
+      const sheet = workbook.getWorksheet(name)!
+      const column = tableOf(sheet)[0]!.indexOf('牵头单位') + 1
+      expect(sheet.getCell(HEADER_ROW + 1, column).value, name).toBe(unit)
+      expect(sheet.getCell(HEADER_ROW + 1, column).alignment?.wrapText, name).toBe(true)
+      // Independently of how the export measures: a 10-pt CJK character is 13.3 px, a line of it at least 14 pt.
+      const lines = Math.ceil((unit.length * 13.3) / ((sheet.getColumn(column).width ?? 0) * 7))
+      expect(lines, name).toBeGreaterThan(1)
+      expect(sheet.getRow(HEADER_ROW + 1).height, name).toBeGreaterThanOrEqual(lines * 14)
+    }
   })
 
   it('says 本月无 where a section has nothing this month, as the page does, instead of a bare header', async () => {

@@ -275,6 +275,10 @@ describe('bulk actions on the item list', () => {
     })
     expect(exported.statusCode).toBe(200)
     expect(exported.headers['content-type']).toContain('spreadsheetml')
+    // Named as the API names the export: the plan and the day, in ASCII and (in filename*) in Chinese.
+    expect(exported.headers['content-disposition']).toBe(
+      `attachment; filename="checklist-plan${w.plan.id}-2018-10-15.xlsx"; filename*=UTF-8''${encodeURIComponent(`整改措施清单-${w.plan.id}-2018-10-15.xlsx`)}`,
+    )
     const lead = await signedIn(leadLogin)
     await lead.get('/items')
     expect(
@@ -312,6 +316,9 @@ describe('bulletins', () => {
     const workbook = await b.get(`/bulletins/${w.plan.id}/${period}/workbook`)
     expect(workbook.statusCode).toBe(200)
     expect(workbook.headers['content-type']).toContain('spreadsheetml')
+    const disposition = workbook.headers['content-disposition'] as string
+    expect(disposition).toMatch(new RegExp(`^attachment; filename="bulletin-plan${w.plan.id}-2018-10\\.xlsx"; filename\\*=UTF-8''`))
+    expect(decodeURIComponent(disposition.split("filename*=UTF-8''")[1]!)).toMatch(/-2018-10-月通报\.xlsx$/)
 
     const lead = await signedIn(leadLogin)
     expect((await lead.get('/bulletins')).body).not.toContain('生成通报')

@@ -141,6 +141,10 @@ describe('the pages of a lead unit', () => {
     expect(matches.map((m) => m.code).sort()).toEqual(['H-1', 'H-2'])
     expect(rows.sort((x, y) => x.code.localeCompare(y.code))).toEqual(matches.sort((x, y) => x.code.localeCompare(y.code)))
     expect(sheet.getRow(2).getCell(1).text).toContain('共 2 项')
+    // A meaningful ASCII name for clients that do not read filename*, the Chinese one in it: the plan and the day.
+    expect(exported.headers['content-disposition']).toBe(
+      `attachment; filename="checklist-plan${w.plan.id}-2018-10-15.xlsx"; filename*=UTF-8''${encodeURIComponent(`整改措施清单-${w.plan.id}-2018-10-15.xlsx`)}`,
+    )
     expect((await b.get('/items?status=nonsense')).statusCode).toBe(400)
   })
 

@@ -1,6 +1,7 @@
 // The bulletin as a spreadsheet for the people who re-sort and filter it: every list in full (the printed page
 // cuts the overdue list at 100 rows), numbers as numbers and rates as real percentages.
 import { chineseMonth } from '../../lib/chinese-date.ts'
+import { wrappedLines } from '../../lib/cell-wrap.ts'
 import ExcelJS from 'exceljs'
 import { STATUSES, STATUS_LABELS, type ItemStatus } from '../../domain/items.ts'
 import { beijingDateTime, lastDayCovered } from './bulletin.html.ts'
@@ -33,30 +34,12 @@ const NONE = '无'
 // and repeats on every printed page.
 const HEADER_ROW = 3
 
-// Row heights. A spreadsheet does not grow a row to fit wrapped text by itself (Excel does on editing; LibreOffice and
-// printing keep the stored height), so every row with wrapped text gets the height its longest cell needs. Widths are
-// in Excel's column unit: w units are 7w + 5 px at 96 dpi; a CJK character of the 10-pt body font is 13.3 px, a Latin
-// one about 7. LibreOffice, whose column unit is wider here (no Calibri), fits more on a line: the rows are a little
-// taller than it needs, never shorter. One line of 10-pt CJK text needs about 15 pt.
+// Row heights: every row with wrapped text gets the height its longest cell needs (lines from server/lib/cell-wrap.ts,
+// in Excel's geometry, so LibreOffice, which fits more on a line here, gets rows a little taller than it needs, never
+// shorter). One line of 10-pt CJK text needs about 15 pt.
 const LINE_POINTS = 15
 const ROW_PADDING_POINTS = 3
 const MIN_ROW_POINTS = 18
-const CJK_PX = 13.4
-const LATIN_PX = 7
-const CELL_PADDING_PX = 6
-
-const WIDE =
-  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u3000-\u303f]|[\u{20000}-\u{3fffd}]/u
-
-/** How many lines `text` wraps to in a column `width` units wide at `size` pt. */
-function wrappedLines(text: string, width: number, size = BODY_SIZE): number {
-  const usable = Math.max(1, width * 7 + 5 - CELL_PADDING_PX)
-  return text.split('\n').reduce((lines, paragraph) => {
-    let px = 0
-    for (const ch of paragraph) px += WIDE.test(ch) ? CJK_PX : LATIN_PX
-    return lines + Math.max(1, Math.ceil((px * size) / BODY_SIZE / usable))
-  }, 0)
-}
 
 /** Row height in points for the given number of lines at `size` pt. */
 function rowPoints(lines: number, size = BODY_SIZE): number {
@@ -227,10 +210,10 @@ function summarySheet(workbook: ExcelJS.Workbook, b: Bulletin): void {
 
   sheet.mergeCells('A1:E1')
   const title = sheet.getCell('A1')
-  title.value = bulletinTitle(b)
+  title.value = `${bulletinTitle(b)}（${periodText(b)}）`
   title.font = { name: FONT, bold: true, size: 14, color: { argb: TITLE_RED } }
   title.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }
-  sheet.getRow(1).height = 36
+  sheet.getRow(1).height = Math.max(36, rowPoints(wrappedLines(String(title.value), 84, 14), 14) + 4)
 
   const facts: [string, string][] = [
     ['通报期', periodText(b)],

@@ -1,5 +1,6 @@
 // exceljs on both sides of the sheet reader: worksheets to plain grids for reading, and the export workbook.
 import ExcelJS from 'exceljs'
+import { wrappedLines } from '../../lib/cell-wrap.ts'
 import { COLUMNS, type CellRange, type ChecklistColumns, type SheetGrid } from './checklist.sheet.ts'
 
 /** Every worksheet of an .xlsx as a grid of values with its merged ranges. Call only on bytes inspectXlsx passed. */
@@ -59,7 +60,7 @@ type ExportColumn = (typeof EXPORT_COLUMNS)[number]
 // Widths in character units (the width of '0' in the sheet's default font). Their sum (139) fits A4 landscape (0.3"
 // margins) at 100% where that font is Calibri or 宋体 (7 px a unit), and at about 80% where Calibri is missing and
 // LibreOffice measures with DejaVu Sans (9.3 px a unit): wider columns would print smaller. Long texts wrap and the
-// rows grow to hold them (rowHeight below).
+// rows grow to hold them (rowHeight below, measured by server/lib/cell-wrap.ts).
 const WIDTHS: Record<ExportColumn, number> = {
   序号: 5,
   问题: 19,
@@ -99,37 +100,9 @@ export interface ExportSection {
 const THIN = { style: 'thin' as const }
 const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN }
 
-/** How wide text prints, in character units: CJK and full-width characters take two, others one. */
-export function textUnits(text: string): number {
-  let units = 0
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!
-    units +=
-      cp >= 0x1100 &&
-      (cp <= 0x115f ||
-        (cp >= 0x2e80 && cp <= 0xa4cf) ||
-        (cp >= 0xac00 && cp <= 0xd7a3) ||
-        (cp >= 0xf900 && cp <= 0xfaff) ||
-        (cp >= 0xfe30 && cp <= 0xfe4f) ||
-        (cp >= 0xff00 && cp <= 0xff60) ||
-        (cp >= 0xffe0 && cp <= 0xffe6) ||
-        cp >= 0x20000)
-        ? 2
-        : 1
-  }
-  return units
-}
-
-/** The lines a text takes when wrapped in a column `width` units wide (each line break starts a line). */
-export function wrappedLines(text: string, width: number): number {
-  // A character or so of each line goes to the cell's margins; and wrapping breaks before a character that does not fit.
-  const usable = Math.max(2, width - 1.5)
-  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(textUnits(line) / usable)), 0)
-}
-
 /** A row tall enough for its longest wrapped cell, in points. */
 export function rowHeight(values: readonly { text: string; width: number }[]): number {
-  const lines = Math.max(1, ...values.map((v) => (v.text === '' ? 1 : wrappedLines(v.text, v.width))))
+  const lines = Math.max(1, ...values.map((v) => (v.text === '' ? 1 : wrappedLines(v.text, v.width, FONT_SIZE))))
   return lines * LINE_HEIGHT + ROW_PADDING
 }
 
@@ -181,7 +154,7 @@ export async function writeChecklistWorkbook(input: {
   title.getCell(1).value = input.title
   title.getCell(1).font = { bold: true, size: 16 }
   title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }
-  title.height = Math.max(32, wrappedLines(input.title, totalWidth / 1.6) * 22 + 8)
+  title.height = Math.max(32, wrappedLines(input.title, totalWidth, 16) * 22 + 8)
   sheet.mergeCells(1, 1, 1, lastColumn)
 
   const note = sheet.getRow(2)

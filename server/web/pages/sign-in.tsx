@@ -91,3 +91,8 @@ export function ErrorPage({ viewer, title, message }: { viewer: Viewer | null; t
     </Layout>
   )
 }
+
+/** A path no route serves, asked for by a browser: the error page, signed out (no session is read for it). */
+export function NotFoundPage() {
+  return <ErrorPage viewer={null} title="页面不存在" message="您访问的页面不存在，请检查网址。" />
+}
