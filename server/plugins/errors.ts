@@ -134,6 +134,24 @@ function prefersHtml(request: FastifyRequest): boolean {
   return new Negotiator(request).mediaType(['application/json', 'text/html']) === 'text/html'
 }
 
+/**
+ * Fastify's `frameworkErrors`: a URL it cannot decode is answered before any route (and its error handler) is
+ * chosen; this answers it in the one shape (400 BAD_URL).
+ */
+export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = err.code ? frameworkCodes[err.code] : undefined
+  const statusCode = known?.statusCode ?? 500
+  void reply
+    .code(statusCode)
+    .type('application/json; charset=utf-8')
+    .send({
+      statusCode,
+      code: known?.code ?? 'INTERNAL_ERROR',
+      error: reasonPhrase(statusCode),
+      message: known?.message ?? 'Something went wrong on our side; it has been logged',
+    })
+}
+
 /** 404 for a path no route serves. */
 export function routeNotFound(request: FastifyRequest, reply: FastifyReply): void {
   void reply.code(404).send({
