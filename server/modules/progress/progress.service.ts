@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { accounts, progressReports, units } from '../../../db/schema/index.ts'
 import { AppError, forbidden, unprocessable } from '../../errors.ts'
@@ -33,12 +33,10 @@ export function createProgressService({
   clock: Clock
   transact: Transact
 }) {
-  function list(itemId: number): ProgressReportView[] {
-    return reports(eq(progressReports.itemId, itemId))
-  }
-
-  function reports(where: SQL): ProgressReportView[] {
-    return db
+  // Every statement of a report's filing and reading is prepared once: compiling one costs more than running it.
+  const ph = (name: string) => sql.placeholder(name)
+  const reportsWhere = (where: SQL) =>
+    db
       .select({
         id: progressReports.id,
         itemId: progressReports.itemId,
@@ -56,8 +54,34 @@ export function createProgressService({
       .innerJoin(accounts, eq(accounts.id, progressReports.createdBy))
       .where(where)
       .orderBy(asc(progressReports.id))
-      .all()
-      .map(({ unitId, unitName, ...r }) => ({ ...r, unit: { id: unitId, name: unitName } }))
+      .prepare()
+  const ofItem = reportsWhere(eq(progressReports.itemId, ph('itemId')))
+  const byId = reportsWhere(eq(progressReports.id, ph('id')))
+  const unitsReport = db
+    .select({ id: progressReports.id })
+    .from(progressReports)
+    .where(and(eq(progressReports.id, ph('id')), eq(progressReports.itemId, ph('itemId')), eq(progressReports.unitId, ph('unitId'))))
+    .prepare()
+  const insert = db
+    .insert(progressReports)
+    .values({
+      itemId: ph('itemId'),
+      unitId: ph('unitId'),
+      period: ph('period'),
+      text: ph('text'),
+      percent: ph('percent'),
+      correctsReportId: ph('correctsReportId'),
+      createdAt: ph('createdAt'),
+      createdBy: ph('createdBy'),
+    })
+    .returning({ id: progressReports.id })
+    .prepare()
+
+  type ReportRow = ReturnType<typeof ofItem.all>[number]
+  const toView = ({ unitId, unitName, ...r }: ReportRow): ProgressReportView => ({ ...r, unit: { id: unitId, name: unitName } })
+
+  function list(itemId: number): ProgressReportView[] {
+    return ofItem.all({ itemId }).map(toView)
   }
 
   return {
@@ -87,13 +111,7 @@ export function createProgressService({
       const text = input.text.trim()
       if (text === '') throw unprocessable('TEXT_REQUIRED', 'A progress report needs text')
       if (input.correctsReportId !== undefined) {
-        const corrected = db
-          .select({ id: progressReports.id })
-          .from(progressReports)
-          .where(
-            and(eq(progressReports.id, input.correctsReportId), eq(progressReports.itemId, itemId), eq(progressReports.unitId, unitId)),
-          )
-          .get()
+        const corrected = unitsReport.get({ id: input.correctsReportId, itemId, unitId })
         if (!corrected)
           throw unprocessable(
             'CORRECTED_REPORT_NOT_FOUND',
@@ -102,20 +120,16 @@ export function createProgressService({
       }
       const at = now.toISOString()
       const id = transact(() => {
-        const row = db
-          .insert(progressReports)
-          .values({
-            itemId,
-            unitId,
-            period: input.period,
-            text,
-            percent: input.percent ?? null,
-            correctsReportId: input.correctsReportId ?? null,
-            createdAt: at,
-            createdBy: actor.accountId,
-          })
-          .returning({ id: progressReports.id })
-          .get()
+        const row = insert.get({
+          itemId,
+          unitId,
+          period: input.period,
+          text,
+          percent: input.percent ?? null,
+          correctsReportId: input.correctsReportId ?? null,
+          createdAt: at,
+          createdBy: actor.accountId,
+        })!
         eventsRepo.append({
           itemId,
           at,
@@ -132,7 +146,7 @@ export function createProgressService({
         return row.id
       })
       // The report as a list shows it, read alone: an item's list of reports only grows.
-      return reports(eq(progressReports.id, id))[0]!
+      return toView(byId.get({ id })!)
     },
 
     /**
