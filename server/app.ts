@@ -119,7 +119,8 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
     },
     schemaController: { compilersFactory: { buildValidator: strictBodyValidation } },
     routerOptions: { maxParamLength: 200 },
-    // A URL Fastify cannot decode (`/items/%E0`): 400 BAD_URL in the one shape rather than Fastify's own.
+    // A URL Fastify cannot decode (`/items/%E0`), or a path parameter over 200 characters: 400 BAD_URL or 414
+    // URI_TOO_LONG in the one shape rather than Fastify's own.
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 

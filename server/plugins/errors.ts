@@ -44,6 +44,7 @@ const frameworkCodes: Record<string, { statusCode: number; code: string; message
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'INVALID_CONTENT_LENGTH' },
   FST_ERR_BAD_URL: { statusCode: 400, code: 'BAD_URL', message: 'The URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 414, code: 'URI_TOO_LONG', message: 'A part of the path is longer than allowed' },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { statusCode: 415, code: 'NOT_MULTIPART', message: 'Send the file as multipart/form-data' },
   FST_REQ_FILE_TOO_LARGE: { statusCode: 413, code: 'FILE_TOO_LARGE', message: 'The file is larger than allowed' },
   FST_FILES_LIMIT: { statusCode: 413, code: 'TOO_MANY_FILES', message: 'Send one file per request' },
@@ -135,8 +136,9 @@ function prefersHtml(request: FastifyRequest): boolean {
 }
 
 /**
- * Fastify's `frameworkErrors`: a URL it cannot decode is answered before any route (and its error handler) is
- * chosen; this answers it in the one shape (400 BAD_URL).
+ * Fastify's `frameworkErrors`: a URL it cannot decode, or whose parameter is longer than the router takes, is
+ * answered before any route (and its error handler) is chosen; this answers it in the one shape (400 BAD_URL, 414
+ * URI_TOO_LONG).
  */
 export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const known = err.code ? frameworkCodes[err.code] : undefined

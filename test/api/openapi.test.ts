@@ -70,6 +70,14 @@ describe('the OpenAPI document', () => {
       expect(res.statusCode, url).toBe(400)
       expect(res.json(), url).toEqual({ statusCode: 400, code: 'BAD_URL', error: 'Bad Request', message: 'The URL is malformed' })
     }
+    const long = await t.app.inject(`/api/v1/items/${'1'.repeat(250)}`)
+    expect(long.statusCode).toBe(414)
+    expect(long.json()).toEqual({
+      statusCode: 414,
+      code: 'URI_TOO_LONG',
+      error: 'URI Too Long',
+      message: 'A part of the path is longer than allowed',
+    })
     // A monitor's cache-buster changes nothing: 200 while the process runs (API.md).
     expect((await t.app.inject('/healthz?t=1733100000')).json()).toEqual({ status: 'ok' })
     expect((await t.app.inject('/readyz?verbose')).json()).toEqual({ status: 'ready' })
