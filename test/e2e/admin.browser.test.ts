@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, describeInBrowser } from '../helpers/browser.ts'
+import { FITS_WIDTH, SCREENSHOT_DIR, serveInBrowser, signIn, VIEWPORTS, describeInBrowser } from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
@@ -28,10 +28,7 @@ describeInBrowser('admin.browser.test.ts')('the admin in the browser', () => {
     w.f.item(w.plan.id, w.lead.id, { code: '1-1', problem: '工业园区污水处理厂超标排放', deadline: '2018-09-30' })
     adminLogin = (await webAccount(t.app, 'admin', null, '王管理')).login
     leaderLogin = (await webAccount(t.app, 'leader', null, '孙组长')).login
-    await t.app.listen({ host: '127.0.0.1', port: 0 })
-    baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
-    mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await launchChromium()
+    ;({ baseUrl, browser } = await serveInBrowser(t.app))
   }, 60_000)
 
   afterAll(async () => {

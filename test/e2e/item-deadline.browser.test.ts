@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DISTRICT_FIXTURES } from '../../scripts/district-fixtures.ts'
 import { createTestApp, factories, type TestApp } from '../helpers/app.ts'
-import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
+import { FITS_WIDTH, SCREENSHOT_DIR, serveInBrowser, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import { importChecklist } from '../helpers/spreadsheets.ts'
 import { webAccount } from '../helpers/web.ts'
 
@@ -28,10 +28,7 @@ describeInBrowser('item-deadline.browser.test.ts')('an imported item in the brow
     expect(res.statusCode, res.body).toBe(201)
     itemId = (res.json().items as { code: string; id: number }[]).find((i) => i.code === '2-1')!.id
     login = (await webAccount(t.app, 'supervisor', f.unit('区整改办').id, '赵督查')).login
-    await t.app.listen({ host: '127.0.0.1', port: 0 })
-    baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
-    mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await launchChromium()
+    ;({ baseUrl, browser } = await serveInBrowser(t.app))
   }, 60_000)
 
   afterAll(async () => {

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
+import { FITS_WIDTH, SCREENSHOT_DIR, serveInBrowser, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import { webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
@@ -71,10 +70,7 @@ describeInBrowser('messages.browser.test.ts')('messages in the browser', () => {
     t.database.sqlite
       .prepare("update notification_deliveries set status = 'dead', attempts = 5, last_error = ? where id = ?")
       .run('HTTP 502 Bad Gateway from https://oapi.dingtalk.com/robot/send?access_token=***', first.id)
-    await t.app.listen({ host: '127.0.0.1', port: 0 })
-    baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
-    mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await launchChromium()
+    ;({ baseUrl, browser } = await serveInBrowser(t.app))
   }, 60_000)
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { FITS_WIDTH, launchChromium, SCREENSHOT_DIR, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
+import { FITS_WIDTH, SCREENSHOT_DIR, serveInBrowser, signIn, VIEWPORTS, watchConsole, describeInBrowser } from '../helpers/browser.ts'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
@@ -38,10 +38,7 @@ describeInBrowser('workbench.browser.test.ts')('a lead unit in the browser', () 
       deadline: null,
     })
     login = (await webAccount(t.app, 'unit', w.lead.id, '李经办')).login
-    await t.app.listen({ host: '127.0.0.1', port: 0 })
-    baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`
-    mkdirSync(SCREENSHOT_DIR, { recursive: true })
-    browser = await launchChromium()
+    ;({ baseUrl, browser } = await serveInBrowser(t.app))
   }, 60_000)
 
   afterAll(async () => {

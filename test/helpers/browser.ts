@@ -3,10 +3,12 @@
 // looked at on and where their screenshots go, signing in through the form, axe-core injected into a page, and a PDF
 // read back page by page with poppler's pdftotext.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { describe, it } from 'vitest'
 import { PASSWORD } from './web.ts'
@@ -75,6 +77,13 @@ export function launchChromium(): Promise<Browser> {
 
 /** Screenshots land here (git-ignored), for a person to look at; nothing in the repository changes. */
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots')
+
+/** Serves the test app on 127.0.0.1 (a port of the system's choosing) and starts Chromium: a browser test's set-up. */
+export async function serveInBrowser(app: FastifyInstance): Promise<{ baseUrl: string; browser: Browser }> {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, browser: await launchChromium() }
+}
 
 /** The screens every page is looked at on: a 1366×768 desktop and a 375 px phone. */
 export const VIEWPORTS: [string, BrowserContextOptions][] = [
