@@ -483,6 +483,29 @@ describe('checklists as districts write them', () => {
       ['1-1', 'm'],
       ['1-2', '说明：建立台账'],
     ])
+    // A measure row of one problem merged down (序号, 问题, 目标, 牵头单位, 完成时限 shown from the row above) is an
+    // item whatever its 整改措施 begins with: nothing of the table is dropped as a note.
+    const merged = readChecklistSheet(
+      grid(
+        [
+          HEADER,
+          ['1', '甲', '目标', '建立台账', '区水务局', '', '立行立改'],
+          [null, null, null, '说明：每月更新台账并报送', null, '', null],
+        ],
+        ['A2:A3', 'B2:B3', 'C2:C3', 'E2:E3', 'G2:G3'],
+      ),
+    )
+    expect(merged.errors).toEqual([])
+    expect(merged.rows.map((r) => [r.code, r.measures, r.leadUnit])).toEqual([
+      ['1-1', '建立台账', '区水务局'],
+      ['1-2', '说明：每月更新台账并报送', '区水务局'],
+    ])
+    // A measure row whose deadline cannot be read is reported, not taken for a note and dropped.
+    const typo = readChecklistSheet(
+      grid([HEADER, row('1', '甲', 'm'), [null, null, null, '说明：建立台账', '区水务局', '', '2026年12月低前']]),
+    )
+    expect(typo.rows.map((r) => r.code)).toEqual(['1-1', '1-2'])
+    expect(typo.errors.map((e) => [e.row, e.column])).toEqual([[3, '完成时限']])
     // And an item typed under a note spread over cells is an error, as under any note.
     const after = readChecklistSheet(grid([HEADER, row('1', '甲', 'm'), ['注：', '以下为补充任务'], row('2', '乙', 'm')]))
     expect(after.errors).toEqual([

@@ -347,12 +347,17 @@ export function isNoteLine(text: string): boolean {
 
 /**
  * The row is a note under the table: its own cells read left to right make a note line (注：… in any one cell, 注：
- * in one cell and its text in the next, 填报单位：… 联系电话：… spread along the row), unless the row reads as an item
- * does, with a lead unit and a deadline that can be read.
+ * in one cell and its text in the next, 填报单位：… 联系电话：… spread along the row), starting at the latest in the
+ * 问题 column, unless the row reads as an item does, with a lead unit and a deadline that can be read. A row that
+ * shows a cell merged down from the row above (a measure row of one problem) is inside the table, never a note: its
+ * 整改措施 may well begin 说明：.
  */
 function isNoteRow(shown: { text: string; master: { row: number; col: number } }[], row: number, col: Map<AnyColumn, number>): boolean {
-  const own = shown.filter((c) => c.master.row === row)
-  if (own.length === 0 || !isNoteLine(own.map((c) => c.text).join(''))) return false
+  if (shown.some((c) => c.master.row < row)) return false
+  const own = [...shown].sort((a, b) => a.master.col - b.master.col)
+  const problemColumn = col.get('问题')
+  if (own.length === 0 || (problemColumn !== undefined && own[0]!.master.col > problemColumn)) return false
+  if (!isNoteLine(own.map((c) => c.text).join(''))) return false
   const cell = (name: AnyColumn) => own.find((c) => c.master.col === col.get(name))?.text
   const lead = cell('牵头单位')
   const deadline = cell('完成时限')
