@@ -14,6 +14,8 @@ let codes: Map<string, number>
 let supervisorLogin: string
 let unitLogin: string
 let unitActor: AccountActor
+let planId: number
+let category: string
 let supervisorActor: AccountActor
 
 beforeAll(async () => {
@@ -21,6 +23,8 @@ beforeAll(async () => {
   const f = factories(t.app)
   const qinghe = DISTRICT_FIXTURES.find((x) => x.file === 'checklist-qinghe.xlsx')!
   const plan = f.plan({ title: '清河区督察整改方案', categories: qinghe.categories })
+  planId = plan.id
+  category = qinghe.categories[0]!
   const res = await importChecklist(t.app, f.token('admin'), plan.id, readFileSync(qinghe.path), { query: 'createUnits=true' })
   expect(res.statusCode, res.body).toBe(201)
   codes = new Map((res.json().items as { code: string; id: number }[]).map((i) => [i.code, i.id]))
@@ -106,5 +110,29 @@ describe('the deadline as the checklist words it, and the note', () => {
     const res = await (await signedIn(supervisorLogin)).get(`/items/${id('2-1')}`)
     expect(recordRow(res.body, '完成时限')).toBe('2026年12月31日前')
     expect(recordRow(res.body, '备注')).toBe('责任清单印发后报市整改办备案')
+    // The item itself no longer carries the old wording (the API and the export say the new date too).
+    expect(s$.items.get(unitActor, id('2-1')).deadlineText).toBe('')
+  })
+
+  it('wording the parser cannot read is not shown beside a date an extension has moved', async () => {
+    const s$ = t.app.services
+    const item = s$.items.create(supervisorActor, planId, {
+      code: '9-1',
+      category,
+      problem: '河道沿岸垃圾堆放',
+      target: '清理到位',
+      measures: '组织清理',
+      leadUnitId: unitActor.unitId!,
+      responsibleUnitIds: [],
+      deadlineKind: 'date',
+      deadline: '2026-06-30',
+      deadlineText: '2026年6月底前完成整改并验收',
+    })
+    s$.closeout.transition(unitActor, item.id, { action: 'start', expectedVersion: 1 })
+    const extension = s$.extensions.request(unitActor, item.id, { newDeadline: '2026-12-31', reason: '需协调', progress: '进行中' })
+    s$.extensions.decide(supervisorActor, extension.id, { decision: 'approve', comment: '同意' })
+    const res = await (await signedIn(supervisorLogin)).get(`/items/${item.id}`)
+    expect(recordRow(res.body, '完成时限')).toBe('2026年12月31日前')
+    expect(res.body).not.toContain('2026年6月底前完成整改并验收')
   })
 })

@@ -442,7 +442,8 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     moveDeadline(itemId: number, newDeadline: string, at: string): void {
       const current = repo.findRecord(itemId)
       if (!current) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
-      repo.updateIfCurrent(itemId, current.version, { deadline: newDeadline, updatedAt: at })
+      // The wording the deadline was written in no longer says when it is (as an edit of the date clears it).
+      repo.updateIfCurrent(itemId, current.version, { deadline: newDeadline, deadlineText: '', updatedAt: at })
     },
 
     get(actor: AccountActor, itemId: number): ItemView {
