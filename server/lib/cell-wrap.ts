@@ -3,8 +3,9 @@
 // LibreOffice and printing keep the stored height).
 //
 // Measured in Excel's geometry, the one with the narrowest column unit, so that no program cuts the text: a column
-// w units wide is 7w + 5 px at 96 dpi (the width of '0' in Calibri 11, the workbooks' default font), of which about
-// 5 px are the cell's margins; a CJK or full-width character at s pt is s × 96 / 72 px (13.3 px at 10 pt), a Latin
+// whose stored width is w (what exceljs writes, the OOXML `width`, which already counts the 5 px of padding) is 7w px
+// at 96 dpi (7 px being the width of '0' in Calibri 11, the workbooks' default font; Excel shows a stored 10 as
+// 9.29 characters, 70 px), of which about 5 px are the cell's margins; a CJK or full-width character at s pt is s × 96 / 72 px (13.3 px at 10 pt), a Latin
 // letter or digit of a CJK font about 0.56 em. LibreOffice without Calibri measures its column unit with DejaVu Sans
 // (9.3 px), so it fits about a third more on a line: its rows keep some room to spare, never too little.
 //
@@ -22,9 +23,9 @@ const CLOSING = /[，。、；：！？）》」』】〕”’…—,.;:!?)\]%]
 const OPENING = /[（《「『【〔“‘([]/u
 const LATIN_WORD = /[A-Za-z0-9.\-_/+#@&]/
 
-/** The printed width of a column `width` units wide, less the cell's margins, in px. */
+/** The printed width of a column of stored width `width`, less the cell's margins, in px. */
 function usablePx(width: number): number {
-  return Math.max(1, width * 7 + 5 - CELL_MARGIN_PX)
+  return Math.max(1, width * 7 - CELL_MARGIN_PX)
 }
 
 /** A character's printed width at `size` pt, in px. */
