@@ -140,15 +140,19 @@ function prefersHtml(request: FastifyRequest): boolean {
  * answered before any route (and its error handler) is chosen; this answers it in the one shape (400 BAD_URL, 414
  * URI_TOO_LONG).
  */
-export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const known = err.code ? frameworkCodes[err.code] : undefined
   const statusCode = known?.statusCode ?? 500
+  const code = known?.code ?? 'INTERNAL_ERROR'
+  // No hook runs for such a request, the request log's included: its one line is written here.
+  if (known) request.log.info({ method: request.method, statusCode, code }, 'request refused before routing')
+  else request.log.error({ err }, 'request failed before routing')
   void reply
     .code(statusCode)
     .type('application/json; charset=utf-8')
     .send({
       statusCode,
-      code: known?.code ?? 'INTERNAL_ERROR',
+      code,
       error: reasonPhrase(statusCode),
       message: known?.message ?? 'Something went wrong on our side; it has been logged',
     })
