@@ -14,6 +14,11 @@ export async function webAccount(app: FastifyInstance, role: Role, unitId: numbe
 }
 
 /** The value of the first `name="_csrf"` field on a page. */
+/** An item page's transition form as the page posts it: the action, the version the page showed, and its comment. */
+export function transitionFields(action: string, version: number, comment?: string): Record<string, string> {
+  return { action, expectedVersion: String(version), ...(comment === undefined ? {} : { [`comment-${action}`]: comment }) }
+}
+
 export function csrfOf(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html)
   if (!match) throw new Error('no CSRF field on the page')

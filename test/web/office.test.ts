@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
-import { browser, webAccount } from '../helpers/web.ts'
+import { browser, transitionFields, webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // The supervision office in the workbench: its queues and decisions, bulk actions on the item list, supervision
@@ -56,21 +56,16 @@ describe('the office queues', () => {
 
     const own = await signedIn(officeOfLeadLogin)
     await own.get(`/items/${closing.id}`)
-    const refused = await own.post(`/items/${closing.id}/transitions`, {
-      action: 'accept',
-      expectedVersion: String(item(closing.id).version),
-      'comment-accept': '验收合格',
-    })
+    const refused = await own.post(`/items/${closing.id}/transitions`, transitionFields('accept', item(closing.id).version, '验收合格'))
     expect(refused.statusCode).toBe(422)
     expect(refused.body).toContain('验收人员属于该任务的牵头或责任单位')
     expect(item(closing.id).status).toBe('closure_requested')
 
     await b.get(`/items/${closing.id}`)
-    const accepted = await b.post(`/items/${closing.id}/transitions`, {
-      action: 'accept',
-      expectedVersion: String(item(closing.id).version),
-      'comment-accept': '经现场核查，整改到位',
-    })
+    const accepted = await b.post(
+      `/items/${closing.id}/transitions`,
+      transitionFields('accept', item(closing.id).version, '经现场核查，整改到位'),
+    )
     expect(accepted.statusCode).toBe(303)
     expect(item(closing.id).status).toBe('in_public_notice')
     expect(section((await b.get('/office')).body, 'closeouts')).not.toContain(`href="/items/${closing.id}"`)

@@ -4,7 +4,7 @@ import { toActor } from '../../server/modules/accounts/accounts.service.ts'
 import type { AccountActor } from '../../server/modules/auth/permissions.ts'
 import { as, createTestApp, type TestApp } from '../helpers/app.ts'
 import { pdf, png } from '../helpers/files.ts'
-import { browser, multipartForm, ORIGIN, webAccount } from '../helpers/web.ts'
+import { browser, multipartForm, ORIGIN, transitionFields, webAccount } from '../helpers/web.ts'
 import { workflowWorld } from '../helpers/workflow.ts'
 
 // The workbench as a lead unit uses it, through its pages: every form posts, is checked again by the same
@@ -208,18 +208,13 @@ describe('the pages of a lead unit', () => {
     expect(download.statusCode).toBe(200)
     expect(download.headers['content-type']).toBe('application/pdf')
 
-    res = await b.post(`/items/${fresh.id}/transitions`, {
-      action: 'request_closure',
-      expectedVersion: String(item(fresh.id).version),
-      'comment-request_closure': '  ',
-    })
+    res = await b.post(`/items/${fresh.id}/transitions`, transitionFields('request_closure', item(fresh.id).version, '  '))
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('请填写此项说明')
-    res = await b.post(`/items/${fresh.id}/transitions`, {
-      action: 'request_closure',
-      expectedVersion: String(item(fresh.id).version),
-      'comment-request_closure': '已完成自查自验，整改到位',
-    })
+    res = await b.post(
+      `/items/${fresh.id}/transitions`,
+      transitionFields('request_closure', item(fresh.id).version, '已完成自查自验，整改到位'),
+    )
     expect(res.statusCode).toBe(303)
     expect(item(fresh.id).status).toBe('closure_requested')
     expect(events(fresh.id).map((e) => e.action)).toEqual([
@@ -250,11 +245,10 @@ describe('the pages of a lead unit', () => {
     expect(card).toContain('申请销号前，须至少上传一份佐证材料')
     expect(card).toContain('<a href="#f-files">去上传佐证材料</a>')
     expect(card).toContain('<button type="button" disabled>申请销号</button>')
-    const res = await b.post(`/items/${target.id}/transitions`, {
-      action: 'request_closure',
-      expectedVersion: String(item(target.id).version),
-      'comment-request_closure': '已完成自查自验',
-    })
+    const res = await b.post(
+      `/items/${target.id}/transitions`,
+      transitionFields('request_closure', item(target.id).version, '已完成自查自验'),
+    )
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('申请销号前，须至少上传一份佐证材料')
     expect(item(target.id).status).toBe('in_progress')
@@ -339,11 +333,7 @@ describe('the same page for the office', () => {
       // Sending back has no such rule: it is offered.
       expect(page.body).toContain('<button type="submit">退回整改</button>')
       expect(page.body).not.toContain('>报送进展</button>')
-      const res = await b.post(`/items/${target.id}/transitions`, {
-        action: 'accept',
-        expectedVersion: String(item(target.id).version),
-        'comment-accept': '现场验收合格',
-      })
+      const res = await b.post(`/items/${target.id}/transitions`, transitionFields('accept', item(target.id).version, '现场验收合格'))
       expect(res.statusCode).toBe(422)
       expect(res.body).toContain('验收人员属于该任务的牵头或责任单位，须由其他督查人员验收')
       expect(item(target.id).status).toBe('closure_requested')
