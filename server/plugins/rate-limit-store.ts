@@ -1,4 +1,5 @@
 import type { FastifyRateLimitStore } from '@fastify/rate-limit'
+import { isIPv6 } from 'node:net'
 
 /** Clients remembered at most; the oldest window is forgotten first (a forgotten client starts afresh). */
 const MAX_CLIENTS = 10_000
@@ -29,4 +30,24 @@ export class ArrivalCountStore implements FastifyRateLimitStore {
   child(): ArrivalCountStore {
     return new ArrivalCountStore()
   }
+}
+
+/**
+ * Whom a limit counts: an IPv4 address as it is, an IPv6 address by its /64 (one household's or one host's network,
+ * whose addresses a client may rotate through at will to escape a per-address count), an IPv4-mapped one as IPv4.
+ */
+export function clientKey(ip: string): string {
+  const address = ip.split('%', 1)[0]!
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  if (mapped) return mapped[1]!
+  if (!isIPv6(address)) return ip
+  const [head = '', tail] = address.split('::')
+  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])))
+  const left = groupsOf(head)
+  const right = tail === undefined ? [] : groupsOf(tail)
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`
 }

@@ -13,7 +13,7 @@ import { attachmentDisposition, inlineDisposition } from '../lib/content-disposi
 import { IdParam } from '../lib/schemas.ts'
 import { ALLOWED_TYPES } from '../modules/evidence/evidence.store.ts'
 import { STORED_FILE_POLICY } from '../plugins/security-headers.ts'
-import { ArrivalCountStore } from '../plugins/rate-limit-store.ts'
+import { ArrivalCountStore, clientKey } from '../plugins/rate-limit-store.ts'
 import { addDays, isValidDate, localDate, localPeriod, type Clock } from '../lib/time.ts'
 import { isItemUnit, isLeadUnit, roleMay, type AccountActor } from '../modules/auth/permissions.ts'
 import { RECTIFYING_STATUSES } from '../modules/closeout/deadlines.ts'
@@ -85,6 +85,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
   await app.register(rateLimit, {
     global: false,
     store: ArrivalCountStore,
+    keyGenerator: (request) => clientKey(request.ip),
     errorResponseBuilder: (_request, context) => new SignInFlood(Math.max(1, Math.ceil(context.ttl / 1000))),
   })
   await app.register(multipart, {
