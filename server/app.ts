@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler'
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
@@ -94,6 +95,23 @@ const strictBodyValidation: ValidatorFactory = (externalSchemas, options) => {
   }
 }
 
+const buildFastJsonStringify = SerializerSelector()
+
+/**
+ * Response bodies serialised from their declared schemas by fast-json-stringify, as Fastify's default does, and
+ * handed to Node as UTF-8 bytes. Left as a string (mostly Chinese text, so UTF-16 inside V8), the body would be
+ * encoded twice: once by Fastify to count its Content-Length, once more by the socket's write. A list of 50 items
+ * (~40 KB) spent ~5% of its time on the second encoding. Fastify sends whatever a serializer returns (a Buffer as
+ * it is); the compiler's types say string only, hence the cast.
+ */
+const utf8Serialization = ((externalSchemas?: unknown, options?: Parameters<typeof buildFastJsonStringify>[1]) => {
+  const compile = buildFastJsonStringify(externalSchemas, options)
+  return (route: Parameters<ReturnType<typeof buildFastJsonStringify>>[0]) => {
+    const serialize = compile(route)
+    return (data: unknown): Buffer => Buffer.from(serialize(data))
+  }
+}) as unknown as ReturnType<typeof SerializerSelector>
+
 /** Builds the whole service as a Fastify instance; it never listens (main.ts and the tests decide that). */
 export async function buildApp({ config, database, clock, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -117,7 +135,7 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
         allErrors: false,
       },
     },
-    schemaController: { compilersFactory: { buildValidator: strictBodyValidation } },
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidation, buildSerializer: utf8Serialization } },
     routerOptions: { maxParamLength: 200 },
     // A URL Fastify cannot decode (`/items/%E0`), or a path parameter over 200 characters: 400 BAD_URL or 414
     // URI_TOO_LONG in the one shape rather than Fastify's own.

@@ -7,7 +7,8 @@ export const requestLogPlugin = fp(async function requestLog(app: FastifyInstanc
     void reply.header('x-request-id', request.id)
     done()
   })
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise to make and settle for each request.
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
         method: request.method,
@@ -20,5 +21,6 @@ export const requestLogPlugin = fp(async function requestLog(app: FastifyInstanc
       },
       'request',
     )
+    done()
   })
 })

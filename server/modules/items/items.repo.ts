@@ -27,6 +27,13 @@ export type ItemRecord = ItemSummaryRecord &
 /** For reads that do not need report months: no month is this late. */
 const NO_REPORTS = '9999-12'
 
+/**
+ * The months (from @reportsSince on) in which any unit reported on item `i`, once each ('YYYY-MM,YYYY-MM', or null):
+ * what lagging is decided from, in a record and in the lagging filter alike. DISTINCT: corrections and several
+ * units' reports repeat a month, and a repeated month only lengthens the text.
+ */
+const REPORTED_MONTHS = `(SELECT group_concat(DISTINCT r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince)`
+
 // The columns of a list entry, and of a whole item. The related rows (report months; responsible units and
 // evidence for a whole item) are correlated subqueries of the same statement, evaluated only for the rows it
 // returns: an item or a page is one statement, however many facts its views show.
@@ -35,8 +42,7 @@ const NO_REPORTS = '9999-12'
 // of a list page's time.
 const SUMMARY_COLUMNS = `i.id, i.plan_id, i.code, i.category, i.problem, i.lead_unit_id, u.name, i.deadline_kind, i.deadline,
   i.status, i.version, i.closed_at, i.rebound, i.created_at, i.updated_at, p.timezone,
-  (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince),
-  i.deadline_text`
+  ${REPORTED_MONTHS}, i.deadline_text`
 // json_array rather than json_object, and no sort in SQL: both cost more than sorting two or three units here.
 const FULL_COLUMNS = `${SUMMARY_COLUMNS}, i.target, i.measures, i.note, i.notice_ends_at,
   i.notice_calendar_fallback,
@@ -158,8 +164,7 @@ function listFilter(query: ItemListQuery, scopeUnitId: number | null): { shape: 
     add(`overdue:${query.overdue}`, query.overdue ? `${days} > 0` : `${days} = 0`)
   }
   if (query.lagging !== undefined) {
-    const lagging = `item_lagging_at(i.status, i.created_at,
-      (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince), @now, ${planZone})`
+    const lagging = `item_lagging_at(i.status, i.created_at, ${REPORTED_MONTHS}, @now, ${planZone})`
     add(`lagging:${query.lagging}`, `${lagging} = ${query.lagging ? 1 : 0}`)
   }
   return { shape: shape.join(','), where: where.length > 0 ? where.join(' AND ') : '1', params }
