@@ -23,7 +23,7 @@ import { UnitSchema, unitsRoutes } from './modules/units/units.routes.ts'
 import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
-import { ArrivalCountStore } from './plugins/rate-limit-store.ts'
+import { ArrivalCountStore, clientKey } from './plugins/rate-limit-store.ts'
 import { PAGE_CSP_DIRECTIVES, securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
@@ -234,9 +234,15 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   )
 
   // Everything without an account: one per-minute allowance per client across the pages and the JSON; filing an
-  // objection has its own, tighter, hourly one.
+  // objection has its own, tighter, hourly one. A client is counted as the sign-in limit counts it (an IPv6 address
+  // by its /64), so rotating addresses within one network does not multiply either allowance.
   await app.register(async (publicScope) => {
-    await publicScope.register(rateLimit, { max: config.publicRequestsPerMinute, timeWindow: '1 minute', store: ArrivalCountStore })
+    await publicScope.register(rateLimit, {
+      max: config.publicRequestsPerMinute,
+      timeWindow: '1 minute',
+      store: ArrivalCountStore,
+      keyGenerator: (request) => clientKey(request.ip),
+    })
     await publicScope.register(
       async (publicApi) => {
         await publicApi.register(publicObjectionRoutes, { objections: services.objections, perHour: config.objectionsPerHour })
