@@ -12,6 +12,8 @@ const MAX_CLIENTS = 10_000
  */
 export class ArrivalCountStore implements FastifyRateLimitStore {
   readonly #windows = new Map<string, { count: number; startedMs: number }>()
+  /** The stores of routes that share one allowance (`config.rateLimit.groupId`), by group. */
+  readonly #groups = new Map<string, ArrivalCountStore>()
 
   incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow = 60_000): void {
     const now = Date.now()
@@ -26,9 +28,20 @@ export class ArrivalCountStore implements FastifyRateLimitStore {
     callback(null, { current: window.count, ttl: window.startedMs + timeWindow - now })
   }
 
-  /** Each route with its own limit counts on its own. */
-  child(): ArrivalCountStore {
-    return new ArrivalCountStore()
+  /**
+   * Each route with its own limit counts on its own, except routes that name the same `groupId`: they share one
+   * count (the plugin gives every such route a child store of its own, so sharing the key alone would not). The
+   * plugin passes the route's merged limit options, `groupId` among them, though its types name route options.
+   */
+  child(routeParams: Parameters<FastifyRateLimitStore['child']>[0]): ArrivalCountStore {
+    const groupId = (routeParams as { groupId?: unknown }).groupId
+    if (typeof groupId !== 'string') return new ArrivalCountStore()
+    let store = this.#groups.get(groupId)
+    if (!store) {
+      store = new ArrivalCountStore()
+      this.#groups.set(groupId, store)
+    }
+    return store
   }
 }
 

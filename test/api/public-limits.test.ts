@@ -40,4 +40,30 @@ describe('objections are rate-limited per client', () => {
     expect((await file('2001:db8:1:3::1', 9)).statusCode).toBe(201)
     expect(t.app.services.objections.list({ itemId: item.id })).toHaveLength(4)
   })
+
+  it("one allowance across the JSON route and the public page's form: filing through both does not double it", async () => {
+    const item = await w.itemIn('in_public_notice')
+    const remoteAddress = '198.51.100.7'
+    const json = (i: number) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/public/items/${item.id}/objections`,
+        remoteAddress,
+        payload: { contact: `1360000000${i}`, content: '异议' },
+      })
+    const form = (i: number) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/public/items/${item.id}/objections`,
+        remoteAddress,
+        payload: new URLSearchParams({ contact: `1350000000${i}`, content: '异议' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
+    expect((await json(1)).statusCode).toBe(201)
+    expect((await json(2)).statusCode).toBe(201)
+    expect((await form(3)).statusCode).toBe(201)
+    expect((await form(4)).statusCode).toBe(429)
+    expect((await json(5)).statusCode).toBe(429)
+    expect(t.app.services.objections.list({ itemId: item.id })).toHaveLength(3)
+  })
 })

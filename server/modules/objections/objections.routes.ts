@@ -24,6 +24,14 @@ const Objection = Type.Object(
 
 export const objectionSchemas = [Objection]
 
+/**
+ * The hourly allowance of objections per client, one count across the JSON route and the public page's form (the
+ * same `groupId`): filing through both does not double it.
+ */
+export function objectionRateLimit(perHour: number): { max: number; timeWindow: string; groupId: string } {
+  return { max: perHour, timeWindow: '1 hour', groupId: 'objections' }
+}
+
 export const objectionsRoutes: FastifyPluginAsyncTypebox<{ objections: ObjectionsService }> = async (app, { objections }) => {
   app.get(
     '/objections',
@@ -68,7 +76,7 @@ export const publicObjectionRoutes: FastifyPluginAsyncTypebox<{ objections: Obje
   app.post(
     '/items/:itemId/objections',
     {
-      config: { rateLimit: { max: perHour, timeWindow: '1 hour' } },
+      config: { rateLimit: objectionRateLimit(perHour) },
       schema: {
         tags: ['public'],
         summary: 'File an objection (异议) while an item is in public notice',

@@ -5,6 +5,7 @@ import { AppError, badRequest } from '../../errors.ts'
 import { IdParam, PeriodString, Text } from '../../lib/schemas.ts'
 import { lazy } from '../../lib/lazy.ts'
 import type { ObjectionsService } from '../objections/objections.service.ts'
+import { objectionRateLimit } from '../objections/objections.routes.ts'
 import { bulletinsPage, caseLeadsPage, errorPage, itemPage, noticesPage, objectionFiledPage, planPage, plansPage } from './public.html.tsx'
 import type { PublicService } from './public.service.ts'
 
@@ -141,8 +142,8 @@ export const publicPageRoutes: FastifyPluginAsyncTypebox<{
     form.post(
       '/items/:itemId/objections',
       {
-        // Its own hourly allowance, as tight as the JSON route's (a route with its own limit leaves the scope's one).
-        config: { rateLimit: { max: objectionsPerHour, timeWindow: '1 hour' } },
+        // The JSON route's hourly allowance, counted with it (a route with its own limit leaves the scope's one).
+        config: { rateLimit: objectionRateLimit(objectionsPerHour) },
         schema: {
           ...hidden,
           params: Type.Object({ itemId: IdParam }),
