@@ -4,7 +4,7 @@
 import type { Sqlite } from '../../../db/client.ts'
 import { addMonths, endOfPeriod, firstDayOfPeriod, lastDayOfPeriod, localDate, localPeriod } from '../../lib/time.ts'
 import { STATUSES, type ItemStatus } from '../../domain/items.ts'
-import { registerItemFacts, windowEndingWith } from '../items/facts.ts'
+import { registerItemFacts, reportedMonthsSql, windowEndingWith } from '../items/facts.ts'
 import type { PlanRow } from '../plans/plans.repo.ts'
 import type { BulletinContent, BulletinItemRef, BulletinTotals } from './bulletin.types.ts'
 
@@ -112,10 +112,9 @@ export function createBulletinComputer(sqlite: Sqlite) {
   registerItemFacts(sqlite)
   const markOverdue = sqlite.prepare(`UPDATE temp.bulletin_items
     SET overdue_days = item_days_overdue(status, deadline_kind, deadline, @lastDay)`)
+  const reportedByMonthEnd = reportedMonthsSql('bulletin_items.item_id', 'r.period IN (@previousPeriod, @period) AND r.created_at < @asOf')
   const markLagging = sqlite.prepare(`UPDATE temp.bulletin_items SET lagging = item_lagging(status, created_at,
-      (SELECT group_concat(r.period) FROM progress_reports r WHERE r.item_id = bulletin_items.item_id
-        AND r.period IN (@previousPeriod, @period) AND r.created_at < @asOf),
-      @previousPeriod, @period, @laggingListedBefore)`)
+      ${reportedByMonthEnd}, @previousPeriod, @period, @laggingListedBefore)`)
   const markReported = sqlite.prepare(`UPDATE temp.bulletin_items SET reported = 1
     WHERE EXISTS (SELECT 1 FROM progress_reports r WHERE r.item_id = bulletin_items.item_id
       AND r.period = @period AND r.created_at < @asOf)`)

@@ -99,7 +99,18 @@ function todayIn(nowIso: string, timeZone: string): string {
   return today
 }
 
-/** Month lists as SQL hands them over (group_concat: 'YYYY-MM,YYYY-MM', or null when none), repeats allowed. */
+/**
+ * The months in which any unit reported on an item, as an SQL expression for the lagging functions below: `itemId`
+ * is the SQL naming the item's id, `where` narrows its reports (`r`: which months, filed by when). Once each
+ * ('YYYY-MM,YYYY-MM', or null when none): corrections and several units' reports repeat a month, and a repeated
+ * month only lengthens the text. The one reading of report months that lagging is decided from: the list filter
+ * and the views (items.repo.ts) and the bulletin's reconstruction (bulletin.compute.ts) all build it here.
+ */
+export function reportedMonthsSql(itemId: string, where: string): string {
+  return `(SELECT group_concat(DISTINCT r.period) FROM progress_reports r WHERE r.item_id = ${itemId} AND ${where})`
+}
+
+/** Month lists as SQL hands them over (see `reportedMonthsSql`), repeats allowed. */
 const periodsOf = (csv: string | null): string[] => (csv === null ? [] : csv.split(','))
 
 const registered = new WeakSet<Database.Database>()

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm'
 import type { Db, Sqlite } from '../../../db/client.ts'
 import { itemResponsibleUnits, items } from '../../../db/schema/index.ts'
 import { RECTIFYING_STATUSES, type DeadlineKind, type ItemStatus } from '../../domain/items.ts'
-import { registerItemFacts } from './facts.ts'
+import { registerItemFacts, reportedMonthsSql } from './facts.ts'
 
 export type ItemRow = typeof items.$inferSelect
 
@@ -27,12 +27,8 @@ export type ItemRecord = ItemSummaryRecord &
 /** For reads that do not need report months: no month is this late. */
 const NO_REPORTS = '9999-12'
 
-/**
- * The months (from @reportsSince on) in which any unit reported on item `i`, once each ('YYYY-MM,YYYY-MM', or null):
- * what lagging is decided from, in a record and in the lagging filter alike. DISTINCT: corrections and several
- * units' reports repeat a month, and a repeated month only lengthens the text.
- */
-const REPORTED_MONTHS = `(SELECT group_concat(DISTINCT r.period) FROM progress_reports r WHERE r.item_id = i.id AND r.period >= @reportsSince)`
+/** The months (from @reportsSince on) in which any unit reported on item `i`: what lagging is decided from, in a record and in the lagging filter alike. */
+const REPORTED_MONTHS = reportedMonthsSql('i.id', 'r.period >= @reportsSince')
 
 // The columns of a list entry, and of a whole item. The related rows (report months; responsible units and
 // evidence for a whole item) are correlated subqueries of the same statement, evaluated only for the rows it
