@@ -234,6 +234,18 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'home-page',
+    title: 'unit home page (HTML)',
+    description:
+      'GET / as a signed-in unit: its to-do lists (overdue, due within 7 days, no report this month, sent back, supervision, extension requests) over every item it leads, rendered',
+    server: 'app',
+    method: 'GET',
+    session: (ctx) => ctx.seeded.unitSession,
+    paths: () => ['/'],
+    check: (status, body) =>
+      status === 200 && String(body).includes('本月未报送进展') ? null : `expected the unit's home page, got ${status}`,
+  },
+  {
     name: 'transitions',
     title: 'transitions',
     description:

@@ -266,38 +266,49 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
     const unitId = actor.unitId
     const led = allItems(actor, { leadUnitId: unitId }).filter((i) => i.status !== 'closed')
     const rectifying = led.filter((i) => RECTIFYING_STATUSES.includes(i.status))
-    const periodOf = (i: ItemSummaryView) => localPeriod(now, timezoneOf(i.planId))
-    const reported = new Set<number>()
-    for (const p of new Set(rectifying.map(periodOf))) {
-      for (const id of progress.reportedIn(
-        rectifying.filter((i) => periodOf(i) === p).map((i) => i.id),
-        unitId,
-        p,
-      ))
-        reported.add(id)
+    // Today and this month in each plan's zone, worked out once per plan: a unit's items are mostly in one.
+    const days = new Map<number, { today: string; period: string }>()
+    const dayOf = (i: ItemSummaryView) => {
+      let day = days.get(i.planId)
+      if (!day) {
+        const zone = timezoneOf(i.planId)
+        day = { today: localDate(now, zone), period: localPeriod(now, zone) }
+        days.set(i.planId, day)
+      }
+      return day
     }
+    // Reported this month by this unit: one statement per month that the plans' zones make "this month".
+    const byPeriod = new Map<string, number[]>()
+    for (const i of rectifying) {
+      const { period } = dayOf(i)
+      const ids = byPeriod.get(period)
+      if (ids) ids.push(i.id)
+      else byPeriod.set(period, [i.id])
+    }
+    const reported = new Set<number>()
+    for (const [p, ids] of byPeriod) for (const id of progress.reportedIn(ids, unitId, p)) reported.add(id)
     const dueSoon = rectifying.filter((i) => {
       if (i.overdue || i.deadline === null || i.deadlineKind === 'long_term') return false
-      const today = localDate(now, timezoneOf(i.planId))
+      const today = dayOf(i).today
       return i.deadline >= today && i.deadline <= addDays(today, 7)
     })
-    // Sent back: being rectified again because its close-out was turned down, on review (退回整改) or by an
-    // objection upheld during the public notice (异议成立): the latest status change was one of those.
-    const sentBack = led.filter((i) => {
-      if (i.status !== 'in_progress') return false
-      const lastChange = items
-        .events(actor, i.id)
-        .filter((e) => e.toStatus !== null)
-        .at(-1)
-      return lastChange?.action === 'reject' || lastChange?.action === 'uphold_objection'
-    })
+    const sentBackIds = items.sentBack(
+      actor,
+      led.filter((i) => i.status === 'in_progress').map((i) => i.id),
+    )
+    const sentBack = led.filter((i) => sentBackIds.has(i.id))
     const toAnswer = supervision
       .list(actor, { leadUnitId: unitId, limit: 200 })
       .supervisions.filter((s) => s.allowedActions.includes('acknowledge') || s.allowedActions.includes('reply'))
     const recent = addDays(localDate(now, config.defaultTimezone), -30)
     const extensionRows: { item: { id: number; code: string }; extension: ExtensionRow }[] = []
-    for (const i of led.filter((i) => i.deadlineKind !== 'long_term')) {
-      for (const e of extensions.list(actor, i.id)) {
+    const withDeadline = led.filter((i) => i.deadlineKind !== 'long_term')
+    const requests = extensions.ofItems(
+      actor,
+      withDeadline.map((i) => i.id),
+    )
+    for (const i of withDeadline) {
+      for (const e of requests.get(i.id) ?? []) {
         if (e.status === 'pending' || (e.decidedAt !== null && e.decidedAt.slice(0, 10) >= recent))
           extensionRows.push({ item: { id: i.id, code: i.code }, extension: e })
       }

@@ -112,6 +112,27 @@ describe('the pages of a lead unit', () => {
     expect(res.headers['cache-control']).toBe('no-store')
   })
 
+  it("the home page's batched reads (sent back, extension requests) leave out the items the asker may not see", async () => {
+    const rejected = await w.itemIn('closure_requested', { code: 'H-8', problem: '退回整改另一例', deadline: '2019-06-30' })
+    expect((await w.transition(w.tokens.supervisor, rejected.id, 'reject', '佐证材料不全')).statusCode).toBe(200)
+    const requested = await as(t.app, w.tokens.lead).post(`/api/v1/items/${rejected.id}/extensions`, {
+      newDeadline: '2019-09-30',
+      reason: '需协调资金',
+      progress: '已立项',
+    })
+    expect(requested.statusCode).toBe(201)
+    const { items, extensions } = t.app.services
+    const lead = toActor(leadLogin.account)
+    const outsider: AccountActor = { kind: 'account', accountId: 0, name: '外单位', role: 'unit', unitId: w.outsider.id }
+    expect([...items.sentBack(lead, [rejected.id])]).toEqual([rejected.id])
+    const leadSees = extensions.ofItems(lead, [rejected.id]).get(rejected.id) ?? []
+    expect(leadSees.map((e) => e.id)).toEqual([requested.json().id])
+    // Another unit naming the same ids learns nothing, not even that they exist.
+    expect(items.sentBack(outsider, [rejected.id]).size).toBe(0)
+    expect(extensions.ofItems(outsider, [rejected.id]).size).toBe(0)
+    expect(extensions.ofItems(outsider, []).size).toBe(0)
+  })
+
   it('the item list keeps its filters in the URL, sorts by deadline, pages and exports what it shows', async () => {
     const b = await leadBrowser()
     const res = await b.get('/items?q=%E4%BB%BB%E5%8A%A1&status=in_progress')

@@ -1,4 +1,4 @@
-import { asc, desc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { eventHash, GENESIS_HASH } from './audit-chain.ts'
 import { actorColumns } from './audit-actor.ts'
 import type { Db } from '../../../db/client.ts'
@@ -90,6 +90,24 @@ export function createEventsRepo(db: Db, onAppended?: OnItemEvent) {
       const id = insert.get({ ...fields, detailsText, prevHash, hash })!.id
       onAppended?.({ ...event, id })
       return id
+    },
+    /** For each of these items that has one, the action of its latest status change (the one that set its status). */
+    lastStatusActions(itemIds: readonly number[]): Map<number, string> {
+      if (itemIds.length === 0) return new Map()
+      const rows = db
+        .select({ itemId: itemEvents.itemId, action: itemEvents.action })
+        .from(itemEvents)
+        .where(
+          and(
+            inArray(itemEvents.itemId, [...itemIds]),
+            eq(
+              itemEvents.id,
+              sql`(SELECT max(x.id) FROM item_events x WHERE x.item_id = ${itemEvents.itemId} AND x.to_status IS NOT NULL)`,
+            ),
+          ),
+        )
+        .all()
+      return new Map(rows.map((r) => [r.itemId, r.action]))
     },
     listForItem(itemId: number): ItemEventRow[] {
       return forItem.all({ itemId })

@@ -204,16 +204,21 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     })
   }
 
+  /** The item, when it exists and the actor's unit has a part in it (or the actor sees every item). */
+  function findVisible(actor: AccountActor, itemId: number): ItemRecord | undefined {
+    const record = repo.findRecord(itemId, earliestLaggingPeriod(clock.now()))
+    if (!record) return undefined
+    return canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: record.responsibleUnits.map((u) => u.id) })
+      ? record
+      : undefined
+  }
+
   /** The item, or 404 when it does not exist or the actor's unit has no part in it. */
   function loadVisible(actor: AccountActor, itemId: number): { record: ItemRecord; responsible: UnitRef[] } {
-    const record = repo.findRecord(itemId, earliestLaggingPeriod(clock.now()))
+    const record = findVisible(actor, itemId)
+    // Not 403: a unit must not learn that another unit's item exists.
     if (!record) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
-    const responsible = record.responsibleUnits
-    if (!canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: responsible.map((u) => u.id) })) {
-      // Not 403: a unit must not learn that another unit's item exists.
-      throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
-    }
-    return { record, responsible }
+    return { record, responsible: record.responsibleUnits }
   }
 
   function requirePlan(planId: number): PlanRow {
@@ -401,6 +406,8 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       return item.allowedActions.map((action) => ({ action, unmet: unmetRequirement(facts, actor, action, now) }))
     },
 
+    findVisible,
+
     /** The item as the system reads it (no caller's scope): jobs, public objections, supervision. */
     record(itemId: number): ItemRecord | undefined {
       return repo.findRecord(itemId)
@@ -585,6 +592,19 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       return this.get(actor, itemId)
     },
 
+    /**
+     * Of these items, the ones being rectified again because their close-out was turned down, on review (退回整改) or
+     * by an objection upheld during the public notice (异议成立): their latest status change was one of those. One
+     * statement for all of them; only the ones found are read again, to leave out what the actor may not see.
+     */
+    sentBack(actor: AccountActor, itemIds: readonly number[]): Set<number> {
+      const found = new Set<number>()
+      for (const [itemId, action] of eventsRepo.lastStatusActions(itemIds)) {
+        if (action !== 'reject' && action !== 'uphold_objection') continue
+        if (findVisible(actor, itemId)) found.add(itemId)
+      }
+      return found
+    },
     events(actor: AccountActor, itemId: number): ItemEventRow[] {
       loadVisible(actor, itemId)
       return eventsRepo.listForItem(itemId)

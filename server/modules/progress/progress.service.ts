@@ -77,6 +77,19 @@ export function createProgressService({
     .returning({ id: progressReports.id })
     .prepare()
 
+  // The items (a JSON array of ids, one statement however many) that a unit reported on in a month.
+  const reportedInPeriod = db
+    .selectDistinct({ itemId: progressReports.itemId })
+    .from(progressReports)
+    .where(
+      and(
+        eq(progressReports.unitId, ph('unitId')),
+        eq(progressReports.period, ph('period')),
+        inArray(progressReports.itemId, sql`(SELECT value FROM json_each(${ph('ids')}))`),
+      ),
+    )
+    .prepare()
+
   type ReportRow = ReturnType<typeof ofItem.all>[number]
   const toView = ({ unitId, unitName, ...r }: ReportRow): ProgressReportView => ({ ...r, unit: { id: unitId, name: unitName } })
 
@@ -173,12 +186,7 @@ export function createProgressService({
     /** Which of these items have a report of `unitId` for `period` (for to-do lists; visibility is the caller's). */
     reportedIn(itemIds: readonly number[], unitId: number, period: string): Set<number> {
       if (itemIds.length === 0) return new Set()
-      const rows = db
-        .select({ itemId: progressReports.itemId })
-        .from(progressReports)
-        .where(and(inArray(progressReports.itemId, [...itemIds]), eq(progressReports.unitId, unitId), eq(progressReports.period, period)))
-        .all()
-      return new Set(rows.map((r) => r.itemId))
+      return new Set(reportedInPeriod.all({ ids: JSON.stringify(itemIds), unitId, period }).map((r) => r.itemId))
     },
   }
 }
