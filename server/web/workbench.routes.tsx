@@ -215,14 +215,7 @@ export const workbenchRoutes: FastifyPluginAsyncTypebox<{ services: Services; co
 
   /** Every item matching the filters, in deadline order (no deadline last, then by code). */
   function allItems(actor: AccountActor, filters: Omit<ItemListFilters, 'cursor' | 'limit' | 'view'>): ItemSummaryView[] {
-    const found: ItemSummaryView[] = []
-    let cursor: string | undefined
-    do {
-      const page = items.list(actor, { ...filters, limit: 200, cursor })
-      found.push(...page.items)
-      cursor = page.nextCursor ?? undefined
-    } while (cursor !== undefined)
-    return found.sort(byDeadline)
+    return items.listAll(actor, filters).sort(byDeadline)
   }
 
   const timezoneOf = (planId: number) => plans.get(planId).timezone

@@ -93,6 +93,9 @@ export interface ItemListFilters {
   view?: 'summary' | 'full' | undefined
 }
 
+/** A list's limit that no plan reaches: the whole list as one page (its count is then the page's length). */
+const EVERY_ITEM = 1_000_000_000
+
 const EDITABLE_FIELDS = [
   'code',
   'category',
@@ -509,6 +512,19 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
         nextCursor: nextAfterId !== null ? encodeCursor(nextAfterId) : null,
         total,
       }
+    },
+
+    /**
+     * Every item that `list` finds, in id order, read in one pass: no pages, and no count (a count after every page
+     * of a filter decided per row, such as overdue or lagging, read the whole plan again each time). For what the
+     * workbench shows or sums whole: a unit's to-do lists, the office's queues, a bulk action over a filter.
+     */
+    listAll(actor: AccountActor, filters: Omit<ItemListFilters, 'cursor' | 'limit' | 'view'>): ItemSummaryView[] {
+      const scope = itemScope(actor)
+      const now = clock.now()
+      const query: ItemListQuery = { ...filterQuery(filters, now), afterId: undefined, limit: EVERY_ITEM, full: false }
+      const facts = zoneFacts(now)
+      return repo.list(query, scope.kind === 'unit' ? scope.unitId : null).records.map((r) => toSummary(r, actor, facts(r.timezone)))
     },
 
     /**
