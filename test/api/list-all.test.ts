@@ -5,8 +5,9 @@ import { createTestApp, factories, type TestApp } from '../helpers/app.ts'
 
 // `items.listAll` is what the workbench's to-do lists and queues read: every match in one pass, with no count after
 // each page. It must find exactly what paging through `items.list` finds, in the same order, and keep to the
-// asker's scope.
+// asker's scope. More items than the API's largest page (200), so that a list cut at any page size shows.
 
+const ITEMS = 230
 let t: TestApp
 let lead: { id: number }
 let partner: { id: number }
@@ -20,7 +21,7 @@ beforeAll(async () => {
   lead = f.unit('区生态环境局')
   partner = f.unit('区住房城乡建设委')
   const plan = f.plan()
-  for (let i = 0; i < 45; i++) {
+  for (let i = 0; i < ITEMS; i++) {
     // Alternate lead units, every third overdue, every fifth shared with the other unit.
     const ownUnit = i % 2 === 0 ? lead.id : partner.id
     const other = ownUnit === lead.id ? partner.id : lead.id
@@ -62,24 +63,43 @@ describe('listing every match at once', () => {
       expect(all, JSON.stringify(filters)).toEqual(paged(actor, filters))
       expect(all).toEqual([...all].sort((a, b) => a - b))
     }
-    expect(items.listAll(supervisor, {})).toHaveLength(45)
-    // Every third item is overdue.
-    expect(items.listAll(supervisor, { overdue: true })).toHaveLength(15)
+    expect(items.listAll(supervisor, {})).toHaveLength(ITEMS)
+    // Every third item is overdue: i = 0, 3, …, 228.
+    expect(items.listAll(supervisor, { overdue: true })).toHaveLength(77)
   })
 
   it("keeps to a unit's scope: the items it leads or shares, never another unit's", () => {
     const seen = t.app.services.items.listAll(unitActor(lead.id), {})
     const own = seen.filter((i) => i.leadUnitId === lead.id)
     const shared = seen.filter((i) => i.leadUnitId !== lead.id)
-    expect(own).toHaveLength(23)
-    // Of the partner's 22 items, those with an index divisible by 5 (and odd) are shared with the lead unit.
-    expect(shared.map((i) => i.code).sort()).toEqual(['L-16', 'L-26', 'L-36', 'L-6'])
+    // The lead unit leads the even-numbered half; of the partner's items, those with an index divisible by 5 are
+    // shared with it (L-6, L-16, …, L-226).
+    expect(own).toHaveLength(ITEMS / 2)
+    const sharedCodes = Array.from({ length: 23 }, (_, k) => `L-${10 * k + 6}`)
+    expect(shared.map((i) => i.code).sort()).toEqual([...sharedCodes].sort())
     // Asking for another unit's led items gives only the ones shared with the asker.
-    expect(
-      t.app.services.items
-        .listAll(unitActor(lead.id), { leadUnitId: partner.id })
-        .map((i) => i.code)
-        .sort(),
-    ).toEqual(['L-16', 'L-26', 'L-36', 'L-6'])
+    const asked = t.app.services.items.listAll(unitActor(lead.id), { leadUnitId: partner.id })
+    expect(asked.map((i) => i.code).sort()).toEqual([...sharedCodes].sort())
+  })
+
+  it('decides lagging per row as paging does: two months on, with no report, every item lags', () => {
+    const { items } = t.app.services
+    t.clock.set('2018-12-15T02:00:00.000Z')
+    try {
+      for (const [actor, filters] of [
+        [supervisor, { lagging: true }],
+        [supervisor, { lagging: false }],
+        [unitActor(partner.id), { lagging: true }],
+      ] as const) {
+        expect(
+          items.listAll(actor, filters).map((i) => i.id),
+          JSON.stringify(filters),
+        ).toEqual(paged(actor, filters))
+      }
+      expect(items.listAll(supervisor, { lagging: true })).toHaveLength(ITEMS)
+      expect(items.listAll(supervisor, { lagging: false })).toHaveLength(0)
+    } finally {
+      t.clock.set('2018-10-15T02:00:00.000Z')
+    }
   })
 })

@@ -131,6 +131,22 @@ describe('the pages of a lead unit', () => {
     expect(items.sentBack(outsider, [rejected.id]).size).toBe(0)
     expect(extensions.ofItems(outsider, [rejected.id]).size).toBe(0)
     expect(extensions.ofItems(outsider, []).size).toBe(0)
+    // In a list that mixes its own items with another unit's, it gets its own and only those.
+    const own = w.f.item(w.plan.id, w.outsider.id, { code: 'H-9', problem: '外单位退回整改一例', deadline: '2019-06-30' })
+    expect((await w.transition(w.tokens.outsider, own.id, 'start')).statusCode).toBe(200)
+    expect((await w.upload(w.tokens.outsider, own.id)).statusCode).toBe(201)
+    expect((await w.transition(w.tokens.outsider, own.id, 'request_closure', '已完成自查自验')).statusCode).toBe(200)
+    expect((await w.transition(w.tokens.supervisor, own.id, 'reject', '佐证材料不全')).statusCode).toBe(200)
+    expect([...items.sentBack(outsider, [rejected.id, own.id])]).toEqual([own.id])
+    expect([...items.sentBack(lead, [rejected.id, own.id])]).toEqual([rejected.id])
+    const theirs = await as(t.app, w.tokens.outsider).post(`/api/v1/items/${own.id}/extensions`, {
+      newDeadline: '2019-09-30',
+      reason: '需协调资金',
+      progress: '已立项',
+    })
+    expect(theirs.statusCode).toBe(201)
+    expect([...extensions.ofItems(lead, [own.id, rejected.id]).keys()]).toEqual([rejected.id])
+    expect([...extensions.ofItems(outsider, [own.id, rejected.id]).keys()]).toEqual([own.id])
   })
 
   it('the item list keeps its filters in the URL, sorts by deadline, pages and exports what it shows', async () => {

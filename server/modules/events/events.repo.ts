@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import { eventHash, GENESIS_HASH } from './audit-chain.ts'
 import { actorColumns } from './audit-actor.ts'
 import type { Db } from '../../../db/client.ts'
@@ -67,6 +67,23 @@ export function createEventsRepo(db: Db, onAppended?: OnItemEvent) {
     .returning({ id: itemEvents.id })
     .prepare()
 
+  // The latest status-changing event of each item (a JSON array of ids: one statement however many), found
+  // through the (item_id, id) index.
+  const lastStatusChanges = db
+    .select({ itemId: itemEvents.itemId, action: itemEvents.action })
+    .from(itemEvents)
+    .where(
+      inArray(
+        itemEvents.id,
+        db
+          .select({ id: sql`max(${itemEvents.id})` })
+          .from(itemEvents)
+          .where(and(inArray(itemEvents.itemId, sql`(SELECT value FROM json_each(${ph('ids')}))`), isNotNull(itemEvents.toStatus)))
+          .groupBy(itemEvents.itemId),
+      ),
+    )
+    .prepare()
+
   return {
     /**
      * Appends one audit row, chained to the last one; call it inside the (IMMEDIATE) transaction that makes the
@@ -94,20 +111,7 @@ export function createEventsRepo(db: Db, onAppended?: OnItemEvent) {
     /** For each of these items that has one, the action of its latest status change (the one that set its status). */
     lastStatusActions(itemIds: readonly number[]): Map<number, string> {
       if (itemIds.length === 0) return new Map()
-      const rows = db
-        .select({ itemId: itemEvents.itemId, action: itemEvents.action })
-        .from(itemEvents)
-        .where(
-          and(
-            inArray(itemEvents.itemId, [...itemIds]),
-            eq(
-              itemEvents.id,
-              sql`(SELECT max(x.id) FROM item_events x WHERE x.item_id = ${itemEvents.itemId} AND x.to_status IS NOT NULL)`,
-            ),
-          ),
-        )
-        .all()
-      return new Map(rows.map((r) => [r.itemId, r.action]))
+      return new Map(lastStatusChanges.all({ ids: JSON.stringify(itemIds) }).map((r) => [r.itemId, r.action]))
     },
     listForItem(itemId: number): ItemEventRow[] {
       return forItem.all({ itemId })

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { extensions } from '../../../db/schema/index.ts'
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.ts'
@@ -21,6 +21,13 @@ interface Deps {
 
 export function createExtensionsService({ db, items, eventsRepo, clock, transact }: Deps) {
   const byId = (id: number) => db.select().from(extensions).where(eq(extensions.id, id)).get()
+  // The requests on a JSON array of item ids: one statement however many.
+  const ofItemList = db
+    .select()
+    .from(extensions)
+    .where(inArray(extensions.itemId, sql`(SELECT value FROM json_each(${sql.placeholder('ids')}))`))
+    .orderBy(asc(extensions.itemId), asc(extensions.id))
+    .prepare()
 
   return {
     list(actor: AccountActor, itemId: number): ExtensionRow[] {
@@ -36,25 +43,19 @@ export function createExtensionsService({ db, items, eventsRepo, clock, transact
     ofItems(actor: AccountActor, itemIds: readonly number[]): Map<number, ExtensionRow[]> {
       const byItem = new Map<number, ExtensionRow[]>()
       if (itemIds.length === 0) return byItem
-      const rows = db
-        .select()
-        .from(extensions)
-        .where(inArray(extensions.itemId, [...itemIds]))
-        .orderBy(asc(extensions.itemId), asc(extensions.id))
-        .all()
-      for (const row of rows) {
+      for (const row of ofItemList.all({ ids: JSON.stringify(itemIds) })) {
         const list = byItem.get(row.itemId)
         if (list) list.push(row)
         else byItem.set(row.itemId, [row])
       }
-      for (const itemId of byItem.keys()) if (!items.findVisible(actor, itemId)) byItem.delete(itemId)
+      for (const itemId of byItem.keys()) if (!items.canSee(actor, itemId)) byItem.delete(itemId)
       return byItem
     },
 
     /** Every request awaiting a decision on an item the actor sees, oldest first (the office's queue). */
     pending(actor: AccountActor): ExtensionRow[] {
       const rows = db.select().from(extensions).where(eq(extensions.status, 'pending')).orderBy(asc(extensions.id)).all()
-      return rows.filter((row) => items.findVisible(actor, row.itemId) !== undefined)
+      return rows.filter((row) => items.canSee(actor, row.itemId))
     },
 
     /** The lead unit asks, before the deadline passes, for a later one; one request may be pending at a time. */

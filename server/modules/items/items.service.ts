@@ -207,20 +207,21 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     })
   }
 
-  /** The item, when it exists and the actor's unit has a part in it (or the actor sees every item). */
-  function findVisible(actor: AccountActor, itemId: number): ItemRecord | undefined {
-    const record = repo.findRecord(itemId, earliestLaggingPeriod(clock.now()))
-    if (!record) return undefined
-    return canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: record.responsibleUnits.map((u) => u.id) })
-      ? record
-      : undefined
+  /** Whether the actor's unit has a part in the item (or the actor sees every item). */
+  const visibleTo = (actor: AccountActor, record: ItemRecord) =>
+    canSeeItem(actor, { leadUnitId: record.leadUnitId, responsibleUnitIds: record.responsibleUnits.map((u) => u.id) })
+
+  /** Whether the item exists and the actor may see it (its report months are not read: they decide nothing here). */
+  function canSee(actor: AccountActor, itemId: number): boolean {
+    const record = repo.findRecord(itemId)
+    return record !== undefined && visibleTo(actor, record)
   }
 
   /** The item, or 404 when it does not exist or the actor's unit has no part in it. */
   function loadVisible(actor: AccountActor, itemId: number): { record: ItemRecord; responsible: UnitRef[] } {
-    const record = findVisible(actor, itemId)
+    const record = repo.findRecord(itemId, earliestLaggingPeriod(clock.now()))
     // Not 403: a unit must not learn that another unit's item exists.
-    if (!record) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
+    if (!record || !visibleTo(actor, record)) throw notFound(`Item ${itemId}`, 'ITEM_NOT_FOUND')
     return { record, responsible: record.responsibleUnits }
   }
 
@@ -409,7 +410,7 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       return item.allowedActions.map((action) => ({ action, unmet: unmetRequirement(facts, actor, action, now) }))
     },
 
-    findVisible,
+    canSee,
 
     /** The item as the system reads it (no caller's scope): jobs, public objections, supervision. */
     record(itemId: number): ItemRecord | undefined {
@@ -617,7 +618,7 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
       const found = new Set<number>()
       for (const [itemId, action] of eventsRepo.lastStatusActions(itemIds)) {
         if (action !== 'reject' && action !== 'uphold_objection') continue
-        if (findVisible(actor, itemId)) found.add(itemId)
+        if (canSee(actor, itemId)) found.add(itemId)
       }
       return found
     },
