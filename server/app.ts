@@ -24,7 +24,7 @@ import { createServices, type Services } from './services.ts'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import { ArrivalCountStore, clientKey } from './plugins/rate-limit-store.ts'
-import { PAGE_CSP_DIRECTIVES, securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
+import { PAGE_HELMET_POLICY, securityHeadersPlugin, setApiNotFoundHandler } from './plugins/security-headers.ts'
 import { closeoutRoutes } from './modules/closeout/closeout.routes.ts'
 import { evidenceRoutes, evidenceSchemas } from './modules/evidence/evidence.routes.ts'
 import { extensionSchemas, extensionsRoutes } from './modules/extensions/extensions.routes.ts'
@@ -180,18 +180,8 @@ export async function buildApp({ config, database, clock, logger }: AppOptions):
   await app.register(errorHandlerPlugin, { notFoundPage: NotFoundPage })
   await app.register(requestLogPlugin)
   await app.register(overloadPlugin, { ...config.underPressure })
-  // Security headers on every response: the pages' policy (PAGE_CSP_DIRECTIVES), the API's under /api/.
-  await app.register(securityHeadersPlugin, {
-    helmet: {
-      contentSecurityPolicy: { useDefaults: false, directives: { ...PAGE_CSP_DIRECTIVES } },
-      // Not helmet's no-referrer: under it a browser sends `Origin: null` with a form, and the workbench's check
-      // that a POST comes from its own pages could not tell its forms from a forged one. same-origin still sends
-      // nothing to other sites.
-      referrerPolicy: { policy: 'same-origin' },
-      // As the policy's frame-ancestors 'none' says, for browsers that read only the older header.
-      xFrameOptions: { action: 'deny' },
-    },
-  })
+  // Security headers on every response: the pages' policy, the API's under /api/.
+  await app.register(securityHeadersPlugin, { helmet: PAGE_HELMET_POLICY })
   // Unknown paths under /api/ answer as the API does, with the API's headers.
   await app.register(async (apiFallback) => setApiNotFoundHandler(apiFallback, routeNotFound), { prefix: '/api' })
   await app.register(docsPlugin)

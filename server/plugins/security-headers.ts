@@ -1,8 +1,20 @@
-import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet, { type HelmetOptions } from 'helmet'
 
-type HelmetPolicy = NonNullable<Parameters<FastifyReply['helmet']>[0]>
+/** A helmet policy: which headers helmet sends, and their values. A route's is laid over the service's. */
+export type HelmetPolicy = Readonly<HelmetOptions>
+
+declare module 'fastify' {
+  interface RouteShorthandOptions {
+    /** This route's helmet policy, over the service's (securityHeadersPlugin). */
+    helmet?: HelmetPolicy
+  }
+  interface FastifyContextConfig {
+    /** The route's helmet policy as the plugin settled it (its own, the API's, or none: the service's). */
+    helmet?: HelmetPolicy
+  }
+}
 
 /**
  * What a JSON API response needs (OWASP's REST Security Cheat Sheet): not to be stored by any cache (the bodies are
@@ -41,6 +53,20 @@ export const PAGE_CSP_DIRECTIVES = Object.freeze({
   objectSrc: ["'none'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
+})
+
+/**
+ * The service's policy, laid under every other: the pages' (PAGE_CSP_DIRECTIVES), sent on everything that is not
+ * under /api/ — pages, the API documentation, unknown paths.
+ */
+export const PAGE_HELMET_POLICY: HelmetPolicy = Object.freeze({
+  contentSecurityPolicy: { useDefaults: false, directives: { ...PAGE_CSP_DIRECTIVES } },
+  // Not helmet's no-referrer: under it a browser sends `Origin: null` with a form, and the workbench's check that a
+  // POST comes from its own pages could not tell its forms from a forged one. same-origin still sends nothing to
+  // other sites.
+  referrerPolicy: { policy: 'same-origin' as const },
+  // As the policy's frame-ancestors 'none' says, for browsers that read only the older header.
+  xFrameOptions: { action: 'deny' as const },
 })
 
 /**
@@ -84,32 +110,54 @@ export const API_FIXED_HEADERS: Readonly<Record<string, string>> = Object.freeze
 
 const API_PREFIX = '/api/'
 
+const noop = () => {}
+
 /**
- * Security headers with @fastify/helmet: the pages' policy (these options) everywhere — pages, the API
- * documentation, unknown paths — and the API's policy on every route under /api/ (a per-route helmet
- * configuration, set as each route is added). A printable page under /api/ (a bulletin, a supervision notice, as
- * chosen by ?format=html) switches to the pages' policy when it is sent, so that a browser renders it with its
- * styles, and keeps `no-store`. Unknown paths under /api/ get the API's policy from their not-found handler's
- * configuration (`apiNotFoundConfig`).
+ * Security headers with helmet: the pages' policy (these options) everywhere — pages, the API documentation,
+ * unknown paths — and the API's policy on every route under /api/; a route may name its own (the `helmet` route
+ * option, laid over the pages' policy). A printable page under /api/ (a bulletin, a supervision notice, as chosen
+ * by ?format=html) switches to the pages' policy when it is sent, so that a browser renders it with its styles,
+ * and keeps `no-store`. Unknown paths under /api/ get the API's policy from their not-found handler's
+ * configuration (`setApiNotFoundHandler`).
+ *
+ * helmet(policy) checks and parses a policy (its content security policy above all) into a chain of small
+ * middlewares that set the headers on the response. @fastify/helmet (13.2, the latest) calls it again for every
+ * request, in two async hooks: a third of the CPU of a small page, and garbage on every API response (see the
+ * README's benchmarks). Here each policy's chain is built once, as its first route is declared, and runs on the
+ * request's own response, as @fastify/helmet runs it; the headers are the same, byte for byte.
  */
 export const securityHeadersPlugin = fp<{ helmet: HelmetPolicy }>(async function securityHeaders(app: FastifyInstance, options) {
-  await app.register(fastifyHelmet, { global: true, ...options.helmet } as FastifyHelmetOptions)
+  const servicePolicy = options.helmet
+  const chains = new Map<HelmetPolicy, ReturnType<typeof helmet>>()
+  const chainOf = (policy: HelmetPolicy = servicePolicy) => {
+    let chain = chains.get(policy)
+    if (!chain) {
+      chain = helmet(policy === servicePolicy ? servicePolicy : (Object.assign({}, servicePolicy, policy) as HelmetOptions))
+      chains.set(policy, chain)
+    }
+    return chain
+  }
   // Everything the API policy changed, back to the pages' values: what a printable page is sent with.
-  const pagePolicy = { ...Object.fromEntries(Object.keys(API_HELMET_POLICY).map((key) => [key, true])), ...options.helmet } as HelmetPolicy
+  const printablePage = chainOf({
+    ...Object.fromEntries(Object.keys(API_HELMET_POLICY).map((key) => [key, true])),
+    ...servicePolicy,
+  } as HelmetPolicy)
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith(API_PREFIX) && (route.config as { helmet?: unknown } | undefined)?.helmet === undefined) {
-      route.config = { ...route.config, helmet: API_HELMET_POLICY } as typeof route.config
-    }
+    const policy = route.helmet ?? (route.url.startsWith(API_PREFIX) ? API_HELMET_POLICY : undefined)
+    if (policy !== undefined) route.config = { ...route.config, helmet: policy } as typeof route.config
+    // Built now: a policy helmet refuses fails where the route is declared, not on each request to it.
+    chainOf(policy)
   })
   app.addHook('onRequest', (request, reply, done) => {
+    chainOf(request.routeOptions.config.helmet)(request.raw, reply.raw, noop)
     if (request.url.startsWith(API_PREFIX)) void reply.headers(API_FIXED_HEADERS)
     done()
   })
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith(API_PREFIX) && String(reply.getHeader('content-type')).startsWith('text/html')) {
       void reply.removeHeader('content-security-policy')
-      reply.helmet(pagePolicy)
+      printablePage(request.raw, reply.raw, noop)
     }
     done(null, payload)
   })
