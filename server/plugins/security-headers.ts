@@ -20,8 +20,9 @@ declare module 'fastify' {
  * What a JSON API response needs (OWASP's REST Security Cheat Sheet): not to be stored by any cache (the bodies are
  * one account's view), never framed, never sniffed into another type, and, should a browser render one as a
  * document, allowed to load and run nothing. helmet sends HSTS, nosniff, `X-Frame-Options: DENY` and
- * `Referrer-Policy: no-referrer`; the document headers (COOP, Origin-Agent-Cluster, DNS prefetch …) govern pages
- * and would only lengthen every API response. The policy and `no-store` are two fixed headers (see below).
+ * `Referrer-Policy: same-origin` (the service's, below); the document headers (COOP, Origin-Agent-Cluster, DNS
+ * prefetch …) govern pages and would only lengthen every API response. The policy and `no-store` are two fixed
+ * headers (see below).
  */
 export const API_HELMET_POLICY: HelmetPolicy = Object.freeze({
   contentSecurityPolicy: false,
@@ -110,54 +111,75 @@ export const API_FIXED_HEADERS: Readonly<Record<string, string>> = Object.freeze
 
 const API_PREFIX = '/api/'
 
-const noop = () => {}
+type Chain = ReturnType<typeof helmet>
+
+/**
+ * What a helmet middleware calls when it is done. An error (a policy value it refuses only when it runs) is thrown,
+ * as @fastify/helmet threw it, so the request ends in the error handler rather than going out without its headers.
+ */
+const rethrow = (err?: unknown) => {
+  if (err) throw err
+}
 
 /**
  * Security headers with helmet: the pages' policy (these options) everywhere — pages, the API documentation,
  * unknown paths — and the API's policy on every route under /api/; a route may name its own (the `helmet` route
- * option, laid over the pages' policy). A printable page under /api/ (a bulletin, a supervision notice, as chosen
- * by ?format=html) switches to the pages' policy when it is sent, so that a browser renders it with its styles,
- * and keeps `no-store`. Unknown paths under /api/ get the API's policy from their not-found handler's
- * configuration (`setApiNotFoundHandler`).
+ * option or `config.helmet`, laid over the pages' policy). A printable page under /api/ (a bulletin, a supervision
+ * notice, as chosen by ?format=html) switches to the pages' values when it is sent, so that a browser renders it
+ * with its styles, and keeps `no-store`. Unknown paths under /api/ get the API's policy from their not-found
+ * handler's configuration (`setApiNotFoundHandler`).
  *
  * helmet(policy) checks and parses a policy (its content security policy above all) into a chain of small
  * middlewares that set the headers on the response. @fastify/helmet (13.2, the latest) calls it again for every
- * request, in two async hooks: a third of the CPU of a small page, and garbage on every API response (see the
- * README's benchmarks). Here each policy's chain is built once, as its first route is declared, and runs on the
- * request's own response, as @fastify/helmet runs it; the headers are the same, byte for byte.
+ * request, in two async hooks (a fifth of a small page's CPU; see the README's benchmarks). Here each policy's
+ * chain is built once, as its first route is declared, and runs on the request's own response, as
+ * @fastify/helmet runs it; the headers are the same, byte for byte.
  */
 export const securityHeadersPlugin = fp<{ helmet: HelmetPolicy }>(async function securityHeaders(app: FastifyInstance, options) {
   const servicePolicy = options.helmet
-  const chains = new Map<HelmetPolicy, ReturnType<typeof helmet>>()
-  const chainOf = (policy: HelmetPolicy = servicePolicy) => {
+  // Everything the API policy changed, back to the pages' values: laid over a route's policy for a printable page.
+  const pageValues = {
+    ...Object.fromEntries(Object.keys(API_HELMET_POLICY).map((key) => [key, true])),
+    ...servicePolicy,
+  } as HelmetPolicy
+  const built = (chains: Map<HelmetPolicy, Chain>, policy: HelmetPolicy, merged: () => HelmetPolicy): Chain => {
     let chain = chains.get(policy)
     if (!chain) {
-      chain = helmet(policy === servicePolicy ? servicePolicy : (Object.assign({}, servicePolicy, policy) as HelmetOptions))
+      chain = helmet(merged() as HelmetOptions)
       chains.set(policy, chain)
     }
     return chain
   }
-  // Everything the API policy changed, back to the pages' values: what a printable page is sent with.
-  const printablePage = chainOf({
-    ...Object.fromEntries(Object.keys(API_HELMET_POLICY).map((key) => [key, true])),
-    ...servicePolicy,
-  } as HelmetPolicy)
+  const sending = new Map<HelmetPolicy, Chain>()
+  const printing = new Map<HelmetPolicy, Chain>()
+  /** The chain a route's policy (none: the service's) sends with. */
+  const chainOf = (policy: HelmetPolicy = servicePolicy) =>
+    built(sending, policy, () => (policy === servicePolicy ? servicePolicy : Object.assign({}, servicePolicy, policy)))
+  /** The chain a printable page on a route of this policy is sent with. */
+  const printableOf = (policy: HelmetPolicy = servicePolicy) =>
+    built(printing, policy, () => Object.assign({}, servicePolicy, policy, pageValues))
 
   app.addHook('onRoute', (route) => {
-    const policy = route.helmet ?? (route.url.startsWith(API_PREFIX) ? API_HELMET_POLICY : undefined)
+    const own: unknown = route.helmet ?? route.config?.helmet
+    if (own !== undefined && (typeof own !== 'object' || own === null)) {
+      throw new Error(`${route.method} ${route.url}: a route's helmet policy is an object of helmet's options`)
+    }
+    const api = route.url.startsWith(API_PREFIX)
+    const policy = (own as HelmetPolicy | undefined) ?? (api ? API_HELMET_POLICY : undefined)
     if (policy !== undefined) route.config = { ...route.config, helmet: policy } as typeof route.config
     // Built now: a policy helmet refuses fails where the route is declared, not on each request to it.
     chainOf(policy)
+    if (api) printableOf(policy)
   })
   app.addHook('onRequest', (request, reply, done) => {
-    chainOf(request.routeOptions.config.helmet)(request.raw, reply.raw, noop)
+    chainOf(request.routeOptions.config.helmet)(request.raw, reply.raw, rethrow)
     if (request.url.startsWith(API_PREFIX)) void reply.headers(API_FIXED_HEADERS)
     done()
   })
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith(API_PREFIX) && String(reply.getHeader('content-type')).startsWith('text/html')) {
       void reply.removeHeader('content-security-policy')
-      printablePage(request.raw, reply.raw, noop)
+      printableOf(request.routeOptions.config.helmet)(request.raw, reply.raw, rethrow)
     }
     done(null, payload)
   })

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import helmet from 'helmet'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   FRAMED_BY_SELF_POLICY,
   PAGE_HELMET_POLICY,
@@ -38,6 +39,12 @@ const API_HEADERS = {
   'x-frame-options': 'DENY',
 }
 
+// helmet itself, counted: each policy is to be built once, however many requests its routes answer.
+vi.mock('helmet', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('helmet')>()
+  return { ...actual, default: vi.fn(actual.default) }
+})
+
 const HTML = 'text/html; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
 
@@ -56,13 +63,14 @@ beforeAll(async () => {
   app.get('/api/v1/printable', async (_request, reply) => reply.type(HTML).send('<p>月通报</p>'))
   app.get('/framed', { helmet: FRAMED_BY_SELF_POLICY }, async (_request, reply) => reply.type(HTML).send('<p>打印</p>'))
   app.get('/file', { helmet: STORED_FILE_POLICY }, async (_request, reply) => reply.type('application/pdf').send(Buffer.from('%PDF-1.4')))
+  app.get('/api/v1/framed', { config: { helmet: FRAMED_BY_SELF_POLICY } }, async () => ({ ok: true }))
   await app.ready()
 })
 afterAll(async () => app.close())
 
 /** The response's headers but those of the transport (date, length, connection). */
-async function headersOf(url: string): Promise<{ status: number; headers: Record<string, unknown> }> {
-  const res = await app.inject(url)
+async function headersOf(url: string, method: 'GET' | 'HEAD' = 'GET'): Promise<{ status: number; headers: Record<string, unknown> }> {
+  const res = await app.inject({ method, url })
   const { date: _date, connection: _connection, 'content-length': _length, 'keep-alive': _keepAlive, ...headers } = res.headers
   return { status: res.statusCode, headers }
 }
@@ -75,7 +83,19 @@ describe('security headers, each policy built once and sent on every response', 
       expect(await headersOf('/api/v1/thing')).toEqual({ status: 200, headers: { ...API_HEADERS, 'content-type': JSON_TYPE } })
       expect(await headersOf('/api/nothing')).toEqual({ status: 404, headers: { ...API_HEADERS, 'content-type': JSON_TYPE } })
       expect(await headersOf('/nothing')).toEqual({ status: 404, headers: { ...PAGE_HEADERS, 'content-type': JSON_TYPE } })
+      expect(await headersOf('/page', 'HEAD')).toEqual({ status: 200, headers: { ...PAGE_HEADERS, 'content-type': HTML } })
     }
+  })
+
+  it('builds each policy when its first route is declared, never for a request', async () => {
+    const built = vi.mocked(helmet).mock.calls.length
+    expect(built).toBeGreaterThan(0)
+    for (let i = 0; i < 10; i++) {
+      for (const url of ['/page', '/api/v1/thing', '/api/v1/printable', '/framed', '/file', '/api/nothing', '/nothing']) {
+        await app.inject(url)
+      }
+    }
+    expect(vi.mocked(helmet).mock.calls.length).toBe(built)
   })
 
   it('a printable page under /api/ is sent with the pages’ policy, and still never stored', async () => {
@@ -106,12 +126,21 @@ describe('security headers, each policy built once and sent on every response', 
     })
   })
 
-  it('a policy helmet refuses fails where the route is declared, rather than on each request to it', async () => {
+  it('a policy set as the route’s config is honoured as well, under /api/ too (with the API’s two fixed headers)', async () => {
+    const framed = await headersOf('/api/v1/framed')
+    expect(framed.headers['x-frame-options']).toBe('SAMEORIGIN')
+    expect(framed.headers['cross-origin-opener-policy']).toBe('same-origin')
+    expect(framed.headers['content-security-policy']).toBe(API_HEADERS['content-security-policy'])
+    expect(framed.headers['cache-control']).toBe('no-store')
+  })
+
+  it('a policy helmet refuses, or one that is not a policy, fails where the route is declared, not on each request', async () => {
     const broken = Fastify()
     await broken.register(securityHeadersPlugin, { helmet: PAGE_HELMET_POLICY })
     expect(() => broken.get('/x', { helmet: { referrerPolicy: { policy: 'nowhere' as never } } }, async () => ({ ok: true }))).toThrow(
       /referrer/i,
     )
+    expect(() => broken.get('/y', { helmet: false as never }, async () => ({ ok: true }))).toThrow(/helmet policy/)
     await broken.close()
   })
 })
