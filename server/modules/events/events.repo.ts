@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
+import { inJsonArray } from '../../../db/json-list.ts'
 import { eventHash, GENESIS_HASH } from './audit-chain.ts'
 import { actorColumns } from './audit-actor.ts'
 import type { Db } from '../../../db/client.ts'
@@ -78,7 +79,7 @@ export function createEventsRepo(db: Db, onAppended?: OnItemEvent) {
         db
           .select({ id: sql`max(${itemEvents.id})` })
           .from(itemEvents)
-          .where(and(inArray(itemEvents.itemId, sql`(SELECT value FROM json_each(${ph('ids')}))`), isNotNull(itemEvents.toStatus)))
+          .where(and(inJsonArray(itemEvents.itemId, 'ids'), isNotNull(itemEvents.toStatus)))
           .groupBy(itemEvents.itemId),
       ),
     )

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
+import { inJsonArray } from '../../../db/json-list.ts'
 import type { Db } from '../../../db/client.ts'
 import { extensions } from '../../../db/schema/index.ts'
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.ts'
@@ -25,7 +26,7 @@ export function createExtensionsService({ db, items, eventsRepo, clock, transact
   const ofItemList = db
     .select()
     .from(extensions)
-    .where(inArray(extensions.itemId, sql`(SELECT value FROM json_each(${sql.placeholder('ids')}))`))
+    .where(inJsonArray(extensions.itemId, 'ids'))
     .orderBy(asc(extensions.itemId), asc(extensions.id))
     .prepare()
 

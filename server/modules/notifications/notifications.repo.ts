@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, notExists, or, sql } from 'drizzle-orm'
+import { inJsonArray } from '../../../db/json-list.ts'
 import type { Db } from '../../../db/client.ts'
 import {
   accounts,
@@ -72,9 +73,7 @@ export function createNotificationsRepo(db: Db) {
   const activeChannelsOfUnits = db
     .select()
     .from(notificationChannels)
-    .where(
-      and(sql`${notificationChannels.unitId} in (select value from json_each(${ph('unitIds')}))`, isNull(notificationChannels.removedAt)),
-    )
+    .where(and(inJsonArray(notificationChannels.unitId, 'unitIds'), isNull(notificationChannels.removedAt)))
     .orderBy(asc(notificationChannels.id))
     .prepare()
 

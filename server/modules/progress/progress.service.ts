@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import { inJsonArray } from '../../../db/json-list.ts'
 import type { Db } from '../../../db/client.ts'
 import { accounts, progressReports, units } from '../../../db/schema/index.ts'
 import { AppError, forbidden, unprocessable } from '../../errors.ts'
@@ -82,11 +83,7 @@ export function createProgressService({
     .selectDistinct({ itemId: progressReports.itemId })
     .from(progressReports)
     .where(
-      and(
-        eq(progressReports.unitId, ph('unitId')),
-        eq(progressReports.period, ph('period')),
-        inArray(progressReports.itemId, sql`(SELECT value FROM json_each(${ph('ids')}))`),
-      ),
+      and(eq(progressReports.unitId, ph('unitId')), eq(progressReports.period, ph('period')), inJsonArray(progressReports.itemId, 'ids')),
     )
     .prepare()
 
