@@ -38,8 +38,10 @@ export function addHistory(dataDir: string, now: Date): number {
     action, from_status, to_status, comment, details, prev_hash, hash) values (?, ?, ?, '压测', 'supervisor', null, ?, ?, ?, ?, ?, ?, ?)`)
   const insertReport = sqlite.prepare(`insert into progress_reports (item_id, unit_id, period, text, percent, created_at, created_by)
     values (?, ?, ?, '按计划推进整改，本月完成阶段任务。', ?, ?, ?)`)
-  const setDeadline = sqlite.prepare('update items set deadline = ? where id = ?')
-  const setStatus = sqlite.prepare('update items set status = ?, version = version + ?, closed_at = ?, updated_at = ? where id = ?')
+  // One update per item, its version moved on as far as its events go (every change of a row moves it: migration 0016).
+  const setStatus = sqlite.prepare(
+    'update items set status = ?, deadline = coalesce(?, deadline), version = version + ?, closed_at = ?, updated_at = ? where id = ?',
+  )
   let last = (sqlite.prepare('select hash from item_events order by id desc limit 1').pluck().get() as string | undefined) ?? GENESIS_HASH
   let events = 0
   const event = (
@@ -98,6 +100,7 @@ export function addHistory(dataDir: string, now: Date): number {
       }
       let status = 'in_progress'
       let closedAt: string | null = null
+      let movedDeadline: string | null = null
       if (rng() < 0.4) {
         // A close-out: evidence, request, acceptance, notice, close — the last steps often after last month ended.
         const t0 = started.getTime() + (0.3 + rng() * 0.6) * (now.getTime() - started.getTime())
@@ -136,7 +139,7 @@ export function addHistory(dataDir: string, now: Date): number {
             newDeadline,
             changes: { deadline: { from: item.deadline, to: newDeadline } },
           })
-          setDeadline.run(newDeadline, item.id)
+          movedDeadline = newDeadline
           version += 1
         }
       } else if (item.deadline && rng() < 0.25) {
@@ -144,7 +147,7 @@ export function addHistory(dataDir: string, now: Date): number {
         event(item.id, at, 'edit', null, null, null, { changes: { deadline: { from: item.deadline, to: addDays(item.deadline, 60) } } })
         version += 1
       }
-      setStatus.run(status, version - 1, closedAt, now.toISOString(), item.id)
+      setStatus.run(status, movedDeadline, version - 1, closedAt, now.toISOString(), item.id)
     }
   })()
   sqlite.pragma('wal_checkpoint(TRUNCATE)')

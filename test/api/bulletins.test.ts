@@ -25,13 +25,15 @@ const ids = {} as Ids
 
 /** Keeps an item's notice running until closeBySystemAt decides, so the close job touches only what a test means. */
 function holdNotice(itemId: number) {
-  t.database.sqlite.prepare("update items set notice_ends_at = '2099-01-01T00:00:00.000Z' where id = ?").run(itemId)
+  t.database.sqlite.prepare("update items set notice_ends_at = '2099-01-01T00:00:00.000Z', version = version + 1 where id = ?").run(itemId)
 }
 
 async function closeBySystemAt(instant: string, itemId: number) {
   // Put the item in notice so that its notice has ended at `instant`, then let the job close it then.
   const view = (await as(t.app, w.tokens.supervisor).get(`/api/v1/items/${itemId}`)).json()
-  t.database.sqlite.prepare('update items set notice_ends_at = ? where id = ? and version = ?').run(instant, itemId, view.version)
+  t.database.sqlite
+    .prepare('update items set notice_ends_at = ?, version = version + 1 where id = ? and version = ?')
+    .run(instant, itemId, view.version)
   t.clock.set(instant)
   expect(t.app.services.closeout.closeEndedNotices(t.clock.now()).closed).toContain(itemId)
 }

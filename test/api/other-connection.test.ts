@@ -74,6 +74,31 @@ describe('a write through another connection', () => {
     expect((await as(t.app, tokenA).get(`${listUrl}&status=assigned`)).json()).toMatchObject({ total: 0, items: [] })
   })
 
+  it('a script writing SQL of its own: a change of an item row is refused unless its version moves, and seen at once when it does', async () => {
+    const f = factories(t.app)
+    const unit = f.unit('区水务局')
+    const item = f.item(f.plan().id, unit.id, { code: 'R-1', problem: '河道垃圾清理不及时' })
+    const token = f.token('unit', unit.id)
+    const listUrl = `/api/v1/items?leadUnitId=${unit.id}&limit=50`
+    // Read whole and in a list first, so that the rows' own columns are kept at version 1.
+    expect((await as(t.app, token).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({ problem: '河道垃圾清理不及时', version: 1 })
+    expect((await as(t.app, token).get(listUrl)).json()).toMatchObject({ items: [{ problem: '河道垃圾清理不及时' }] })
+
+    const update = (sql: string) => () => other.sqlite.prepare(sql).run('河道垃圾日产日清', item.id)
+    expect(update('UPDATE items SET problem = ? WHERE id = ?')).toThrow(/items\.version must grow/)
+    expect(update('UPDATE items SET problem = ?, version = version - 1 WHERE id = ?')).toThrow(/items\.version must grow/)
+    // Nothing of a refused statement was written.
+    expect((await as(t.app, token).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({ problem: '河道垃圾清理不及时', version: 1 })
+
+    update('UPDATE items SET problem = ?, target = problem, version = version + 1 WHERE id = ?')()
+    expect((await as(t.app, token).get(listUrl)).json()).toMatchObject({ items: [{ problem: '河道垃圾日产日清', version: 2 }] })
+    expect((await as(t.app, token).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({
+      problem: '河道垃圾日产日清',
+      target: '河道垃圾清理不及时',
+      version: 2,
+    })
+  })
+
   it('disabling an account through another connection refuses its token on the next request', async () => {
     const f = factories(t.app)
     const { account, token } = f.account('leader')

@@ -35,7 +35,7 @@ describe('crash safety', () => {
         { kind: 'evidence', itemId: item.id, id: 999, sha256: evidence.sha256 },
       ]
       // A status changed without its event, a stored file cut short, a temp file left behind.
-      t.database.sqlite.prepare("update items set status = 'closed' where id = ?").run(item.id)
+      t.database.sqlite.prepare("update items set status = 'closed', version = version + 1 where id = ?").run(item.id)
       truncateSync(join(t.dataDir, 'evidence', evidence.sha256.slice(0, 2), evidence.sha256), 10)
       mkdirSync(join(t.dataDir, 'evidence', '.incoming'), { recursive: true })
       writeFileSync(join(t.dataDir, 'evidence', '.incoming', 'half-upload'), 'x')

@@ -140,6 +140,8 @@ describe('units', () => {
     expect(get(shared.id).responsibleUnitIds).toEqual([survivor.id])
     expect(get(both.id).leadUnitId).toBe(survivor.id)
     expect(get(both.id).responsibleUnitIds).toEqual([])
+    // Each moved item's version goes up once, whether it was led or shared (a client's If-Match sees the change).
+    expect([led, shared, both].map((item) => get(item.id).version - item.version)).toEqual([1, 1, 1])
     const events = t.app.services.items.events(SYSTEM, led.id)
     expect(events.at(-1)).toMatchObject({
       action: 'unit_merged',

@@ -83,7 +83,11 @@ export function createUnitsRepo(db: Db) {
         .where(eq(itemResponsibleUnits.unitId, fromId))
         .orderBy(asc(items.id))
         .all()
-      db.update(items).set({ leadUnitId: intoId }).where(eq(items.leadUnitId, fromId)).run()
+      // The version moves in the same statement as the lead unit: no item row changes without it (migration 0016).
+      db.update(items)
+        .set({ leadUnitId: intoId, version: sql`${items.version} + 1`, updatedAt: at })
+        .where(eq(items.leadUnitId, fromId))
+        .run()
       // The survivor now leads these: it is no longer also one of their responsible units.
       if (led.length > 0) {
         db.delete(itemResponsibleUnits)
@@ -120,7 +124,10 @@ export function createUnitsRepo(db: Db) {
         ...led.map((r) => ({ ...r, as: 'lead' as const })),
         ...shared.map((r) => ({ ...r, as: 'responsible' as const })),
       ]
-      const ids = [...new Set(moved.map((m) => m.itemId))]
+      // The shared items' rows are unchanged, but what they show (their responsible units) is not: their versions
+      // move too, once (an item both led and shared was moved on above).
+      const ledIds = new Set(led.map((r) => r.itemId))
+      const ids = [...new Set(shared.map((m) => m.itemId))].filter((id) => !ledIds.has(id))
       if (ids.length > 0)
         db.update(items)
           .set({ version: sql`${items.version} + 1`, updatedAt: at })
