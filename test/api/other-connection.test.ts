@@ -99,6 +99,31 @@ describe('a write through another connection', () => {
     })
   })
 
+  it('a change this process rolled back is never served, even once another process commits that version', async () => {
+    const f = factories(t.app)
+    const unit = f.unit('区交通委员会')
+    const item = f.item(f.plan().id, unit.id, { code: 'T-1', problem: '原来的文字' })
+    const token = f.token('unit', unit.id)
+    const s = t.app.services
+    const admin = { kind: 'account' as const, accountId: 1, name: 'admin', role: 'admin' as const, unitId: null }
+    expect(() =>
+      s.transact(() => {
+        s.items.edit(admin, item.id, 1, { problem: '没有提交的文字' })
+        // Read back inside the transaction, at version 2, as a command building its answer does.
+        expect(s.items.get(admin, item.id)).toMatchObject({ problem: '没有提交的文字', version: 2 })
+        throw new Error('rolled back')
+      }),
+    ).toThrow('rolled back')
+
+    // Version 2 committed by a script, with other text: what every read shows.
+    const script = createServices({ database: other, clock: t.clock, config: loadConfig({ DATA_DIR: t.dataDir, JOBS: 'off' }) })
+    script.items.edit(admin, item.id, 1, { problem: '脚本提交的文字' })
+    expect((await as(t.app, token).get(`/api/v1/items/${item.id}`)).json()).toMatchObject({ problem: '脚本提交的文字', version: 2 })
+    expect((await as(t.app, token).get(`/api/v1/items?leadUnitId=${unit.id}`)).json()).toMatchObject({
+      items: [{ problem: '脚本提交的文字', version: 2 }],
+    })
+  })
+
   it('disabling an account through another connection refuses its token on the next request', async () => {
     const f = factories(t.app)
     const { account, token } = f.account('leader')

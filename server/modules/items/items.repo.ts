@@ -259,6 +259,19 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
   const ph = (name: string) => sql.placeholder(name)
   const byId = sqlite.prepare<{ id: number; reportsSince: string }, RawRow>(`SELECT ${FULL_CONTEXT} ${FROM} WHERE i.id = @id`).raw()
   const rowCache = createRowCache()
+  /** Runs `fn` in one (deferred) read transaction: its statements read one snapshot. */
+  const inReadTransaction = sqlite.transaction((fn: () => unknown) => fn())
+  /** How many of our read transactions, begun outside any other transaction, are running. */
+  let readOnlyDepth = 0
+  const readTransaction = <T>(fn: () => T): T => {
+    if (sqlite.inTransaction) return inReadTransaction(fn) as T
+    readOnlyDepth++
+    try {
+      return inReadTransaction(fn) as T
+    } finally {
+      readOnlyDepth--
+    }
+  }
   const ownSummariesOf = sqlite
     .prepare<{ ids: string }, RawRow>(`SELECT ${OWN_SUMMARY_COLUMNS} FROM items i WHERE i.id IN (SELECT value FROM json_each(@ids))`)
     .raw()
@@ -292,7 +305,9 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
       if (row === undefined || row[9] !== contexts[k]![1]) return null
       const summary = ownSummary(row)
       const detail = whole ? ownDetail(row) : null
-      rowCache.keep(summary, detail)
+      // Only committed rows are kept. Inside a write transaction a row may be at a version that is never committed
+      // (the transaction rolls back), and the same version number may later be committed with other content.
+      if (!sqlite.inTransaction || readOnlyDepth > 0) rowCache.keep(summary, detail)
       own[k] = detail ? { summary, detail } : summary
     }
     return own
@@ -412,10 +427,6 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
       .slice(offset - before, offset - before + limit)
       .map((k) => k.id)
   }
-
-  /** Runs `fn` in one (deferred) read transaction: its statements read one snapshot. */
-  const inReadTransaction = sqlite.transaction((fn: () => unknown) => fn())
-  const readTransaction = <T>(fn: () => T): T => inReadTransaction(fn) as T
 
   const updateStatements = new Map<string, { run(params: Record<string, unknown>): { changes: number } }>()
 
