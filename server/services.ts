@@ -59,9 +59,20 @@ export function createServices({ database, clock, config }: { database: Database
   // Every audited item event passes here, so the messages it causes commit (or roll back) with it.
   const eventsRepo = createEventsRepo(db, notifications.onItemEvent)
 
-  // A merged unit's inbox and channels go with it to the survivor, in the merge's transaction (the notifications
-  // module moves its own rows).
-  const units = createUnitsService({ repo: unitsRepo, clock, transact, eventsRepo, adminEvents, onMerged: [notifications.unitMerged] })
+  const closeoutRepo = createCloseoutRepo(db)
+  const items = createItemsService({ repo: itemsRepo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
+
+  // A merged unit's items, inbox and channels go with it to the survivor, in the merge's transaction (the items and
+  // notifications modules move their own rows).
+  const units = createUnitsService({
+    repo: unitsRepo,
+    clock,
+    transact,
+    eventsRepo,
+    adminEvents,
+    onMerged: [notifications.unitMerged],
+    moveItems: items.moveUnitItems,
+  })
   const accounts = createAccountsService({ repo: accountsRepo, unitsRepo, clock, transact, adminEvents })
   const signIn = createSignInService({
     repo: createSessionsRepo(db),
@@ -72,8 +83,6 @@ export function createServices({ database, clock, config }: { database: Database
     idleMinutes: config.sessionIdleMinutes,
     maxHours: config.sessionMaxHours,
   })
-  const closeoutRepo = createCloseoutRepo(db)
-  const items = createItemsService({ repo: itemsRepo, closeoutRepo, eventsRepo, unitsRepo, plansRepo, clock, transact })
   const closeout = createCloseoutService({ repo: closeoutRepo, items, clock })
   const plans = createPlansService({
     repo: plansRepo,

@@ -52,6 +52,13 @@ const OWN_SUMMARY_COLUMNS = `i.id, i.plan_id, i.code, i.category, i.problem, i.l
   i.version, i.closed_at, i.rebound, i.created_at, i.updated_at, i.deadline_text`
 const OWN_DETAIL_COLUMNS = 'i.target, i.measures, i.note, i.notice_ends_at, i.notice_calendar_fallback'
 
+/** An item a unit merge moved, and in which capacity the merged unit had it. */
+export interface MovedItem {
+  itemId: number
+  code: string
+  as: 'lead' | 'responsible'
+}
+
 /** A row of one of the statements above, as raw mode hands it over. */
 type RawRow = unknown[]
 
@@ -530,8 +537,8 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
         const ids = total === 0 ? [] : deadlinePageIds(filter, (shown - 1) * pageSize, pageSize, order)
         if (ids.length === 0) return { records: [], total, page: shown }
         // In one snapshot: the context rows and the row's own columns agree.
-        const rows = statements.rows.all({ ...filter.params, ids: JSON.stringify(ids) })
-        const records = consistently(() => summariesOf(rows), readTransaction)
+        const records = summariesOf(statements.rows.all({ ...filter.params, ids: JSON.stringify(ids) }))
+        if (records === null) throw new Error('an item row changed inside a read transaction')
         const byId = new Map(records.map((record) => [record.id, record]))
         return { records: ids.map((id) => byId.get(id)!), total, page: shown }
       })
@@ -599,6 +606,77 @@ export function createItemsRepo(db: Db, sqlite: Sqlite) {
         .where(and(eq(items.planId, planId), eq(items.code, code), exceptItemId !== undefined ? ne(items.id, exceptItemId) : undefined))
         .get()
       return row !== undefined
+    },
+    /**
+     * Moves the items of unit `fromId` to `intoId` after a merge (call inside the merge's transaction): the items it
+     * leads, and its shares in others (a share the survivor already has, or an item the survivor leads, is dropped
+     * rather than doubled). Every moved item's version goes up once.
+     */
+    moveUnit(fromId: number, intoId: number, at: string): MovedItem[] {
+      const led = db
+        .select({ itemId: items.id, code: items.code })
+        .from(items)
+        .where(eq(items.leadUnitId, fromId))
+        .orderBy(asc(items.id))
+        .all()
+      const shared = db
+        .select({ itemId: items.id, code: items.code })
+        .from(itemResponsibleUnits)
+        .innerJoin(items, eq(items.id, itemResponsibleUnits.itemId))
+        .where(eq(itemResponsibleUnits.unitId, fromId))
+        .orderBy(asc(items.id))
+        .all()
+      // The version moves in the same statement as the lead unit: no item row changes without it (migration 0016).
+      db.update(items)
+        .set({ leadUnitId: intoId, version: sql`${items.version} + 1`, updatedAt: at })
+        .where(eq(items.leadUnitId, fromId))
+        .run()
+      // The survivor now leads these: it is no longer also one of their responsible units.
+      if (led.length > 0) {
+        db.delete(itemResponsibleUnits)
+          .where(
+            and(
+              eq(itemResponsibleUnits.unitId, intoId),
+              inArray(
+                itemResponsibleUnits.itemId,
+                led.map((r) => r.itemId),
+              ),
+            ),
+          )
+          .run()
+      }
+      for (const { itemId } of shared) {
+        const item = db.select({ leadUnitId: items.leadUnitId }).from(items).where(eq(items.id, itemId)).get()
+        const already = db
+          .select({ itemId: itemResponsibleUnits.itemId })
+          .from(itemResponsibleUnits)
+          .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, intoId)))
+          .get()
+        if (already || item?.leadUnitId === intoId) {
+          db.delete(itemResponsibleUnits)
+            .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId)))
+            .run()
+        } else {
+          db.update(itemResponsibleUnits)
+            .set({ unitId: intoId })
+            .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId)))
+            .run()
+        }
+      }
+      const moved: MovedItem[] = [
+        ...led.map((r) => ({ ...r, as: 'lead' as const })),
+        ...shared.map((r) => ({ ...r, as: 'responsible' as const })),
+      ]
+      // The shared items' rows are unchanged, but what they show (their responsible units) is not: their versions
+      // move too, once (an item both led and shared was moved on above).
+      const ledIds = new Set(led.map((r) => r.itemId))
+      const ids = [...new Set(shared.map((m) => m.itemId))].filter((id) => !ledIds.has(id))
+      if (ids.length > 0)
+        db.update(items)
+          .set({ version: sql`${items.version} + 1`, updatedAt: at })
+          .where(inArray(items.id, ids))
+          .run()
+      return moved
     },
     /**
      * Applies a change only if the item is still at `expectedVersion` (and `expectedStatus`, when given);

@@ -8,9 +8,9 @@ import { earliestLaggingPeriod, isLagging, laggingWindow, overdueOn, type Laggin
 import type { EventsRepo, ItemEventRow } from '../events/events.repo.ts'
 import type { PlanRow, PlansRepo } from '../plans/plans.repo.ts'
 import type { UnitsRepo } from '../units/units.repo.ts'
-import type { DeadlineOrder, ItemListQuery, ItemRecord, ItemRow, ItemSummaryRecord, ItemsRepo } from './items.repo.ts'
+import type { DeadlineOrder, ItemListQuery, ItemRecord, ItemRow, ItemSummaryRecord, ItemsRepo, MovedItem } from './items.repo.ts'
 
-export type { ItemRecord } from './items.repo.ts'
+export type { ItemRecord, MovedItem } from './items.repo.ts'
 import type { Transact } from '../../lib/transact.ts'
 import { endOfLocalDay } from '../../lib/time.ts'
 import { createWorkingCalendar, noticePeriod } from '../../lib/working-days.ts'
@@ -439,6 +439,14 @@ export function createItemsService({ repo, closeoutRepo, eventsRepo, unitsRepo, 
     /** The codes of a plan's items with their ids and versions (what an import matches rows against). */
     codesInPlan(planId: number): { id: number; code: string; version: number }[] {
       return repo.codesInPlan(planId)
+    },
+
+    /**
+     * A unit merge's part in the items (the units service calls it inside the merge's transaction, and records one
+     * event per moved item): the merged unit's led items and shares move to the survivor, each item's version once.
+     */
+    moveUnitItems(fromId: number, intoId: number, at: string): MovedItem[] {
+      return repo.moveUnit(fromId, intoId, at)
     },
 
     /** How many of a plan's items are in each task area (what a plan edit checks before it drops an area). */

@@ -26,9 +26,10 @@ export const ROW_CACHE_CAPACITY = 20_000
  *
  * Why it is never stale: an item row's columns change only together with its version, whichever connection or
  * process writes them. The database enforces it (trigger `items_version_grows`, migration 0016: an UPDATE that does
- * not move the version on is refused), and item ids are never reused (AUTOINCREMENT). So (id, version) names one
- * content of the row, for ever, once committed: the repository keeps only rows it read outside a write transaction
- * (inside one, a version may be rolled back and the same number later committed with other content).
+ * not move the version on is refused), and a committed item's id is never given to another (AUTOINCREMENT). So
+ * (id, version) names one content of the row for ever, once committed. Hence the repository keeps only rows it read
+ * outside a write transaction: inside one (an import's preview always rolls back) a version may be rolled back and
+ * the same number later committed with other content, and a rolled-back insert's id is given out again.
  */
 export function createRowCache(capacity = ROW_CACHE_CAPACITY) {
   const entries = new Map<number, Entry>()

@@ -11,13 +11,6 @@ export interface UnitRow {
   mergedAt: string | null
 }
 
-/** An item a merge moved, and in which capacity the merged unit had it. */
-export interface MovedItem {
-  itemId: number
-  code: string
-  as: 'lead' | 'responsible'
-}
-
 export function createUnitsRepo(db: Db) {
   return {
     list(): UnitRow[] {
@@ -64,82 +57,18 @@ export function createUnitsRepo(db: Db) {
       }
     },
     /**
-     * Moves everything of unit `fromId` to `intoId` (call inside a transaction): items it leads, items it shares
-     * (a share the survivor already has, or an item the survivor leads, is dropped rather than doubled), its
-     * accounts and the case leads it handles; every moved item's version goes up. The merged unit is marked, not
-     * deleted: progress reports, evidence and events keep naming it as it was.
+     * Moves unit `fromId`'s accounts and the case leads it handles to `intoId` and marks it merged (call inside a
+     * transaction, after the items module has moved its items). The merged unit is marked, not deleted: progress
+     * reports, evidence and events keep naming it as it was.
      */
-    merge(fromId: number, intoId: number, at: string): { items: MovedItem[]; accounts: number; caseLeads: number } {
-      const led = db
-        .select({ itemId: items.id, code: items.code })
-        .from(items)
-        .where(eq(items.leadUnitId, fromId))
-        .orderBy(asc(items.id))
-        .all()
-      const shared = db
-        .select({ itemId: items.id, code: items.code })
-        .from(itemResponsibleUnits)
-        .innerJoin(items, eq(items.id, itemResponsibleUnits.itemId))
-        .where(eq(itemResponsibleUnits.unitId, fromId))
-        .orderBy(asc(items.id))
-        .all()
-      // The version moves in the same statement as the lead unit: no item row changes without it (migration 0016).
-      db.update(items)
-        .set({ leadUnitId: intoId, version: sql`${items.version} + 1`, updatedAt: at })
-        .where(eq(items.leadUnitId, fromId))
-        .run()
-      // The survivor now leads these: it is no longer also one of their responsible units.
-      if (led.length > 0) {
-        db.delete(itemResponsibleUnits)
-          .where(
-            and(
-              eq(itemResponsibleUnits.unitId, intoId),
-              inArray(
-                itemResponsibleUnits.itemId,
-                led.map((r) => r.itemId),
-              ),
-            ),
-          )
-          .run()
-      }
-      for (const { itemId } of shared) {
-        const item = db.select({ leadUnitId: items.leadUnitId }).from(items).where(eq(items.id, itemId)).get()
-        const already = db
-          .select({ itemId: itemResponsibleUnits.itemId })
-          .from(itemResponsibleUnits)
-          .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, intoId)))
-          .get()
-        if (already || item?.leadUnitId === intoId) {
-          db.delete(itemResponsibleUnits)
-            .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId)))
-            .run()
-        } else {
-          db.update(itemResponsibleUnits)
-            .set({ unitId: intoId })
-            .where(and(eq(itemResponsibleUnits.itemId, itemId), eq(itemResponsibleUnits.unitId, fromId)))
-            .run()
-        }
-      }
-      const moved: MovedItem[] = [
-        ...led.map((r) => ({ ...r, as: 'lead' as const })),
-        ...shared.map((r) => ({ ...r, as: 'responsible' as const })),
-      ]
-      // The shared items' rows are unchanged, but what they show (their responsible units) is not: their versions
-      // move too, once (an item both led and shared was moved on above).
-      const ledIds = new Set(led.map((r) => r.itemId))
-      const ids = [...new Set(shared.map((m) => m.itemId))].filter((id) => !ledIds.has(id))
-      if (ids.length > 0)
-        db.update(items)
-          .set({ version: sql`${items.version} + 1`, updatedAt: at })
-          .where(inArray(items.id, ids))
-          .run()
+    merge(fromId: number, intoId: number, at: string): { accounts: number; caseLeads: number } {
       const movedAccounts = db.update(accounts).set({ unitId: intoId }).where(eq(accounts.unitId, fromId)).run().changes
       const movedLeads = db.update(caseLeads).set({ handlingUnitId: intoId }).where(eq(caseLeads.handlingUnitId, fromId)).run().changes
       db.update(units)
         .set({ mergedIntoId: intoId, mergedAt: at })
         .where(and(eq(units.id, fromId), isNull(units.mergedIntoId)))
         .run()
-      return { items: moved, accounts: movedAccounts, caseLeads: movedLeads }
+      return { accounts: movedAccounts, caseLeads: movedLeads }
     },
   }
 }

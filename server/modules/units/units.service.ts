@@ -4,7 +4,8 @@ import { badRequest, conflict, notFound } from '../../errors.ts'
 import type { AccountActor } from '../auth/permissions.ts'
 import type { AdminEventsRepo } from '../admin-events/admin-events.repo.ts'
 import type { EventsRepo } from '../events/events.repo.ts'
-import type { MovedItem, UnitRow, UnitsRepo } from './units.repo.ts'
+import type { MovedItem } from '../items/items.service.ts'
+import type { UnitRow, UnitsRepo } from './units.repo.ts'
 
 /** Unit names are compared after trimming and folding full-width spaces, as they are typed in spreadsheets. */
 export function normalizeUnitName(name: string): string {
@@ -34,9 +35,11 @@ interface Deps {
    * notifications module moves the unit's inbox and channels. The units module never writes their tables.
    */
   onMerged?: ((merge: { fromId: number; intoId: number; at: string }) => void)[]
+  /** The items module's part in a merge: it moves the unit's items (the units module never writes item rows). */
+  moveItems?: (fromId: number, intoId: number, at: string) => MovedItem[]
 }
 
-export function createUnitsService({ repo, clock, transact, eventsRepo, adminEvents, onMerged = [] }: Deps) {
+export function createUnitsService({ repo, clock, transact, eventsRepo, adminEvents, onMerged = [], moveItems }: Deps) {
   function validName(rawName: string): string {
     const name = normalizeUnitName(rawName)
     if (name === '')
@@ -136,7 +139,8 @@ export function createUnitsService({ repo, clock, transact, eventsRepo, adminEve
         if (into.mergedIntoId !== null)
           throw conflict('UNIT_MERGED', `Unit ${intoId} was merged into unit ${into.mergedIntoId}; merge into that one`)
         const at = clock.now().toISOString()
-        const moved = repo.merge(fromId, intoId, at)
+        if (!moveItems) throw new Error('units service wired without moveItems')
+        const moved = { items: moveItems(fromId, intoId, at), ...repo.merge(fromId, intoId, at) }
         for (const hook of onMerged) hook({ fromId, intoId, at })
         for (const item of moved.items) {
           eventsRepo!.append({
