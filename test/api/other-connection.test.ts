@@ -3,6 +3,7 @@ import { databaseFile, openDatabase, type DatabaseHandle } from '../../db/client
 import { loadConfig } from '../../server/config.ts'
 import { createServices } from '../../server/services.ts'
 import { as, createTestApp, factories, type TestApp } from '../helpers/app.ts'
+import { browser, webAccount } from '../helpers/web.ts'
 
 // A script (npm run import, npm run token, a maintenance job) writes through its own connection to the same file.
 // Nothing the server answers may be older than what such a write committed.
@@ -122,6 +123,23 @@ describe('a write through another connection', () => {
     expect((await as(t.app, token).get(`/api/v1/items?leadUnitId=${unit.id}`)).json()).toMatchObject({
       items: [{ problem: '脚本提交的文字', version: 2 }],
     })
+  })
+
+  it("is seen at once on the workbench's list of items, read right before and after", async () => {
+    const f = factories(t.app)
+    const unit = f.unit('区应急管理局')
+    const item = f.item(f.plan().id, unit.id, { code: 'W-1', problem: '工作台上原来的问题' })
+    const person = await webAccount(t.app, 'unit', unit.id)
+    const b = browser(t.app)
+    await b.signIn(person.login, person.password)
+    expect((await b.get('/items')).body).toContain('工作台上原来的问题')
+
+    const script = createServices({ database: other, clock: t.clock, config: loadConfig({ DATA_DIR: t.dataDir, JOBS: 'off' }) })
+    const admin = { kind: 'account' as const, accountId: 1, name: 'script', role: 'admin' as const, unitId: null }
+    script.items.edit(admin, item.id, 1, { problem: '脚本在工作台外改的问题' })
+    const page = (await b.get('/items')).body
+    expect(page).toContain('脚本在工作台外改的问题')
+    expect(page).not.toContain('工作台上原来的问题')
   })
 
   it('disabling an account through another connection refuses its token on the next request', async () => {
